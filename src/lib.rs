@@ -1,0 +1,3 @@
+//! Leidraad: clinical guidelines as checked, compiled rules.
+
+pub mod logic;

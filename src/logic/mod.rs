@@ -1,0 +1,4 @@
+//! Finite-domain logic: the abstract problem a guideline lowers to, and
+//! everything that reasons about it without knowing the language.
+
+pub mod problem;
