@@ -1,4 +1,5 @@
 //! Finite-domain logic: the abstract problem a guideline lowers to, and
 //! everything that reasons about it without knowing the language.
 
+pub mod generate;
 pub mod problem;
