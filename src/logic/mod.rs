@@ -2,4 +2,5 @@
 //! everything that reasons about it without knowing the language.
 
 pub mod generate;
+pub mod mdd;
 pub mod problem;
