@@ -30,7 +30,10 @@ pub enum Formula {
     True,
     False,
     /// The variable's class is one of `classes` (sorted, without duplicates).
-    In { var: Var, classes: Vec<Class> },
+    In {
+        var: Var,
+        classes: Vec<Class>,
+    },
     Not(Box<Formula>),
     And(Vec<Formula>),
     Or(Vec<Formula>),
@@ -274,7 +277,8 @@ impl Problem {
     /// The reference semantics, rule by rule, on a possibly partial
     /// assignment (`None` = the record lacks that value).
     ///
-    /// 1. The patient must satisfy every assumption.
+    /// 1. The patient must not contradict an assumption (one that the
+    ///    partial assignment leaves undecided is fine).
     /// 2. A rule fires when its `when` holds.
     /// 3. Each action of a fired rule resolves its alternatives.
     /// 4. A resolved action of rule `b` is dropped when a fired rule `a`
@@ -282,14 +286,15 @@ impl Problem {
     ///    it (`a`'s actions before any dropping count).
     /// 5. The rest are the final actions.
     pub fn outcome(&self, assignment: &[Option<Class>]) -> Result<Outcome, OutcomeError> {
-        let mut unknown: Vec<Var> = Vec::new();
+        // An assumption the record does not decide does not block it: the
+        // missing values are simply those that satisfy it. Only a record
+        // that certainly contradicts an assumption is rejected.
         for (index, assumption) in self.assumptions.iter().enumerate() {
-            match assumption.eval(assignment) {
-                Some(true) => {}
-                Some(false) => return Err(OutcomeError::Assumption(index)),
-                None => assumption.collect_vars(&mut unknown),
+            if assumption.eval(assignment) == Some(false) {
+                return Err(OutcomeError::Assumption(index));
             }
         }
+        let mut unknown: Vec<Var> = Vec::new();
         let mut fired = Vec::new();
         for (rule_id, rule) in self.rules.iter().enumerate() {
             match rule.when.eval(assignment) {
@@ -320,14 +325,17 @@ impl Problem {
                 continue;
             };
             for action in actions {
-                let dropped_by = fired.iter().zip(&resolved).find_map(|(&other, other_actions)| {
-                    let overrides = self
-                        .rules
-                        .get(other)
-                        .is_some_and(|r| other != rule_id && r.overrides.contains(&rule_id));
-                    (overrides && other_actions.iter().any(|o| o.clashes_with(action)))
-                        .then_some(other)
-                });
+                let dropped_by = fired
+                    .iter()
+                    .zip(&resolved)
+                    .find_map(|(&other, other_actions)| {
+                        let overrides = self
+                            .rules
+                            .get(other)
+                            .is_some_and(|r| other != rule_id && r.overrides.contains(&rule_id));
+                        (overrides && other_actions.iter().any(|o| o.clashes_with(action)))
+                            .then_some(other)
+                    });
                 match dropped_by {
                     Some(by) => outcome.dropped.push((*action, by)),
                     None => outcome.actions.push(*action),

@@ -1,0 +1,53 @@
+//! `leidraad check FILE...`
+
+use super::{DiagnosticFormat, Status, load_rule_files, render_diagnostics};
+use leidraad::check::check;
+use leidraad::diagnostics::{self, Severity};
+
+pub fn run(
+    paths: &[String],
+    format: DiagnosticFormat,
+    deny_warnings: bool,
+    color: bool,
+) -> miette::Result<Status> {
+    let (sources, files, mut diagnostics) = load_rule_files(paths)?;
+    let result = check(&sources, &files);
+    diagnostics.extend(result.diagnostics);
+    diagnostics::sort(&mut diagnostics);
+    if deny_warnings {
+        for d in &mut diagnostics {
+            if d.severity == Severity::Warning {
+                d.severity = Severity::Error;
+            }
+        }
+    }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    print!(
+        "{}",
+        render_diagnostics(&diagnostics, &sources, format, color)
+    );
+    if format == DiagnosticFormat::Human {
+        let files_text = if files.len() == 1 {
+            "1 file".to_owned()
+        } else {
+            format!("{} files", files.len())
+        };
+        if errors == 0 && warnings == 0 {
+            eprintln!("checked {files_text}: no problems found");
+        } else {
+            eprintln!("checked {files_text}: {errors} error(s), {warnings} warning(s)");
+        }
+    }
+    Ok(if errors > 0 {
+        Status::Problems
+    } else {
+        Status::Clean
+    })
+}

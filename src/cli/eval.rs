@@ -1,0 +1,313 @@
+//! `leidraad eval FILE --facts RECORD.json | --batch RECORDS.jsonl`
+
+use super::{
+    DiagnosticFormat, ResultFormat, Status, load_rule_files, read_bytes, render_diagnostics,
+};
+use leidraad::check::{CheckedFile, check, kind_word, urgency_word};
+use leidraad::eval::{EvalError, Evaluation, evaluate};
+use leidraad::model::Guideline;
+use leidraad::model::record::{FieldError, read_record};
+use leidraad::source::Sources;
+use miette::miette;
+use serde_json::{Value as Json, json};
+
+pub fn run(
+    path: &str,
+    facts: Option<&str>,
+    batch: Option<&str>,
+    format: ResultFormat,
+    color: bool,
+) -> miette::Result<Status> {
+    let (sources, files, mut problems) = load_rule_files(&[path.to_owned()])?;
+    let mut result = check(&sources, &files);
+    problems.append(&mut result.diagnostics);
+    let Some(checked) = result
+        .files
+        .first()
+        .filter(|f| f.lowering.is_some() && !problems.iter().any(|d| d.is_error()))
+    else {
+        let errors: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
+        eprint!(
+            "{}",
+            render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
+        );
+        return Err(miette!(
+            help = "run `leidraad check {path}` and fix the errors first",
+            "`{path}` has errors, so no patient is evaluated against it"
+        ));
+    };
+    match (facts, batch) {
+        (Some(facts), _) => single(checked, &sources, facts, format),
+        (None, Some(batch)) => many(checked, &sources, batch),
+        (None, None) => Err(miette!(
+            "give `--facts RECORD.json` or `--batch RECORDS.jsonl`"
+        )),
+    }
+}
+
+/// The outcome of one record, as JSON, or the record's problems.
+fn evaluate_record(
+    checked: &CheckedFile,
+    sources: &Sources,
+    record: &Json,
+) -> Result<(Evaluation, Vec<String>), Vec<FieldError>> {
+    let guideline = &checked.guideline;
+    let Some(lowering) = &checked.lowering else {
+        return Err(vec![FieldError {
+            field: String::new(),
+            message: "the guideline has errors".to_owned(),
+        }]);
+    };
+    let read = read_record(guideline, record)?;
+    match evaluate(guideline, lowering, &read.values) {
+        Ok(evaluation) => Ok((evaluation, read.warnings)),
+        Err(error) => Err(eval_error(guideline, sources, &error)),
+    }
+}
+
+fn eval_error(guideline: &Guideline, sources: &Sources, error: &EvalError) -> Vec<FieldError> {
+    match error {
+        EvalError::Missing(inputs) => inputs
+            .iter()
+            .filter_map(|i| guideline.inputs.get(*i))
+            .map(|input| FieldError {
+                field: input.id.clone(),
+                message: format!(
+                    "the record lacks `{}` ({}), and the recommendation depends on it",
+                    input.id, input.label
+                ),
+            })
+            .collect(),
+        EvalError::Assumption(span) => {
+            let at = sources.line_column(span.file, span.start as usize);
+            vec![FieldError {
+                field: String::new(),
+                message: format!(
+                    "the record contradicts the assumption on line {}: `{}`",
+                    at.line,
+                    sources.slice(*span).trim()
+                ),
+            }]
+        }
+        EvalError::AskedWhen => vec![FieldError {
+            field: String::new(),
+            message: "the record gives an input that is not asked for this patient".to_owned(),
+        }],
+    }
+}
+
+fn to_json(
+    checked: &CheckedFile,
+    sources: &Sources,
+    evaluation: &Evaluation,
+    warnings: &[String],
+) -> Json {
+    let recommendations: Vec<Json> = evaluation
+        .recommendations
+        .iter()
+        .map(|r| {
+            let mut item = json!({
+                "kind": kind_word(r.kind),
+                "target": r.target,
+                "target_label": r.target_label,
+                "rule": r.rule,
+                "rule_label": r.rule_label,
+                "line": sources.line_column(checked.file, r.rule_span.start as usize).line,
+                "because": r.because.iter().map(|reason| reason_text(sources, reason)).collect::<Vec<_>>(),
+            });
+            if let Some(map) = item.as_object_mut() {
+                if let Some(u) = r.urgency {
+                    map.insert("urgency".to_owned(), json!(urgency_word(u)));
+                }
+                if let Some(replaces) = &r.replaces {
+                    map.insert("replaces".to_owned(), json!(replaces));
+                }
+                if let Some(instead) = &r.instead {
+                    map.insert("instead".to_owned(), json!(instead));
+                }
+            }
+            item
+        })
+        .collect();
+    json!({
+        "recommendations": recommendations,
+        "overruled": evaluation.overruled.iter().map(|o| json!({
+            "kind": kind_word(o.kind), "target": o.target, "rule": o.rule, "by_rule": o.by_rule,
+        })).collect::<Vec<_>>(),
+        "fired": evaluation.fired,
+        "warnings": warnings,
+    })
+}
+
+fn reason_text(sources: &Sources, reason: &leidraad::eval::Reason) -> String {
+    let text = sources
+        .slice(reason.span)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    if reason.negated {
+        format!("not {text}")
+    } else {
+        text
+    }
+}
+
+fn parse_json(bytes: &[u8], what: &str) -> Result<Json, String> {
+    let text = std::str::from_utf8(bytes).map_err(|_| format!("{what} is not UTF-8 text"))?;
+    serde_json::from_str(text).map_err(|e| format!("{what} is not valid JSON: {e}"))
+}
+
+fn single(
+    checked: &CheckedFile,
+    sources: &Sources,
+    facts: &str,
+    format: ResultFormat,
+) -> miette::Result<Status> {
+    let bytes = read_bytes(facts)?;
+    let what = if facts == "-" {
+        "standard input".to_owned()
+    } else {
+        format!("`{facts}`")
+    };
+    let record = parse_json(&bytes, &what).map_err(|message| miette!("{message}"))?;
+    match evaluate_record(checked, sources, &record) {
+        Ok((evaluation, warnings)) => {
+            match format {
+                ResultFormat::Json => {
+                    let out = to_json(checked, sources, &evaluation, &warnings);
+                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                }
+                ResultFormat::Human => {
+                    print!("{}", human(checked, sources, &evaluation, &warnings))
+                }
+            }
+            Ok(Status::Clean)
+        }
+        Err(errors) => {
+            match format {
+                ResultFormat::Json => {
+                    println!(
+                        "{}",
+                        serde_json::to_string_pretty(&json!({ "errors": errors }))
+                            .unwrap_or_default()
+                    );
+                }
+                ResultFormat::Human => {
+                    for e in &errors {
+                        if e.field.is_empty() {
+                            eprintln!("error: {}", e.message);
+                        } else {
+                            eprintln!("error: field `{}`: {}", e.field, e.message);
+                        }
+                    }
+                    eprintln!("no recommendation was made: the record must be fixed first");
+                }
+            }
+            Ok(Status::Problems)
+        }
+    }
+}
+
+fn human(
+    checked: &CheckedFile,
+    sources: &Sources,
+    evaluation: &Evaluation,
+    warnings: &[String],
+) -> String {
+    let mut out = String::new();
+    let title = checked.guideline.header.as_ref().map_or_else(
+        || sources.name(checked.file).to_owned(),
+        |h| h.label.clone(),
+    );
+    out.push_str(&format!("{title}\n"));
+    if evaluation.recommendations.is_empty() {
+        out.push_str("  no recommendation for this patient\n");
+    }
+    for r in &evaluation.recommendations {
+        let urgency = r
+            .urgency
+            .map_or(String::new(), |u| format!(" ({})", urgency_word(u)));
+        let instead = r
+            .instead
+            .as_ref()
+            .map_or(String::new(), |i| format!(", instead {i}"));
+        let replaces = r
+            .replaces
+            .as_ref()
+            .map_or(String::new(), |p| format!(" [alternative to {p}]"));
+        out.push_str(&format!(
+            "  {} {} \"{}\"{urgency}{instead}{replaces}\n",
+            kind_word(r.kind),
+            r.target,
+            r.target_label
+        ));
+        let line = sources
+            .line_column(checked.file, r.rule_span.start as usize)
+            .line;
+        out.push_str(&format!(
+            "      rule `{}` \"{}\" ({}:{line})\n",
+            r.rule,
+            r.rule_label,
+            sources.name(checked.file)
+        ));
+        if r.because.is_empty() {
+            out.push_str("      because: the rule always applies\n");
+        } else {
+            let reasons: Vec<String> = r.because.iter().map(|x| reason_text(sources, x)).collect();
+            out.push_str(&format!("      because: {}\n", reasons.join(", ")));
+        }
+    }
+    for o in &evaluation.overruled {
+        out.push_str(&format!(
+            "  overruled: {} {} from rule `{}`, by rule `{}`\n",
+            kind_word(o.kind),
+            o.target,
+            o.rule,
+            o.by_rule
+        ));
+    }
+    for w in warnings {
+        out.push_str(&format!("  warning: {w}\n"));
+    }
+    out
+}
+
+fn many(checked: &CheckedFile, sources: &Sources, batch: &str) -> miette::Result<Status> {
+    let bytes = read_bytes(batch)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| miette!("`{batch}` is not UTF-8 text"))?;
+    let mut failed = 0usize;
+    let mut total = 0usize;
+    for (index, line) in text.lines().enumerate() {
+        let line_number = index + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        total += 1;
+        let out = match parse_json(line.as_bytes(), &format!("line {line_number}")) {
+            Err(message) => {
+                failed += 1;
+                json!({ "line": line_number, "errors": [{ "field": "", "message": message }] })
+            }
+            Ok(record) => match evaluate_record(checked, sources, &record) {
+                Ok((evaluation, warnings)) => {
+                    let mut out = to_json(checked, sources, &evaluation, &warnings);
+                    if let Some(map) = out.as_object_mut() {
+                        map.insert("line".to_owned(), json!(line_number));
+                    }
+                    out
+                }
+                Err(errors) => {
+                    failed += 1;
+                    json!({ "line": line_number, "errors": errors })
+                }
+            },
+        };
+        println!("{}", serde_json::to_string(&out).unwrap_or_default());
+    }
+    if failed > 0 {
+        eprintln!("{failed} of {total} records could not be evaluated");
+        Ok(Status::Problems)
+    } else {
+        Ok(Status::Clean)
+    }
+}

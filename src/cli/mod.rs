@@ -1,0 +1,202 @@
+//! The command-line layer: the only code that reads files, reads standard
+//! input or prints. One file per command.
+
+mod check;
+mod eval;
+mod explain;
+mod test;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use leidraad::check::load;
+use leidraad::diagnostics::{Diagnostic, render};
+use leidraad::source::{FileId, Sources};
+use miette::{IntoDiagnostic, WrapErr, miette};
+use std::io::{IsTerminal, Read};
+use std::process::ExitCode;
+
+/// Leidraad checks clinical guidelines written as rules, for every possible
+/// patient, and evaluates patient records against them.
+#[derive(Debug, Parser)]
+#[command(name = "leidraad", version, about, long_about = None)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+    /// When to colour human output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiagnosticFormat {
+    /// Like a compiler: source line, underline, label, help.
+    Human,
+    /// One JSON array of diagnostics.
+    Json,
+    /// GitHub Actions annotations, one per line.
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ResultFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Treat warnings as errors.
+    Warnings,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check rule files and report every problem found.
+    Check {
+        /// Rule files (`.leidraad`).
+        #[arg(required = true)]
+        files: Vec<String>,
+        #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
+        format: DiagnosticFormat,
+        /// `--deny warnings` makes warnings fail the check.
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+    },
+    /// Evaluate patient records against a guideline.
+    Eval {
+        /// The rule file.
+        file: String,
+        /// A JSON patient record; `-` reads standard input.
+        #[arg(long, conflicts_with = "batch", required_unless_present = "batch")]
+        facts: Option<String>,
+        /// A file with one JSON record per line; prints one JSON result per line.
+        #[arg(long)]
+        batch: Option<String>,
+        #[arg(long, value_enum, default_value_t = ResultFormat::Human)]
+        format: ResultFormat,
+    },
+    /// Run the `case` vignettes in rule files.
+    Test {
+        #[arg(required = true)]
+        files: Vec<String>,
+    },
+    /// Print the explanation of a diagnostic code, such as `L101`.
+    Explain {
+        /// A code (`L101`) or its name (`unknown-name`); `all` lists every code.
+        code: String,
+    },
+}
+
+/// How a command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing wrong.
+    Clean,
+    /// The command ran and found problems (errors, failed cases, bad records).
+    Problems,
+    /// The command could not run: bad usage or unreadable input.
+    Usage,
+}
+
+impl From<Status> for ExitCode {
+    fn from(status: Status) -> ExitCode {
+        match status {
+            Status::Clean => ExitCode::SUCCESS,
+            Status::Problems => ExitCode::from(1),
+            Status::Usage => ExitCode::from(2),
+        }
+    }
+}
+
+pub fn run(args: Args) -> miette::Result<Status> {
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    match args.command {
+        Command::Check {
+            files,
+            format,
+            deny,
+        } => check::run(&files, format, deny.is_some(), color),
+        Command::Eval {
+            file,
+            facts,
+            batch,
+            format,
+        } => eval::run(&file, facts.as_deref(), batch.as_deref(), format, color),
+        Command::Test { files } => test::run(&files, color),
+        Command::Explain { code } => explain::run(&code),
+    }
+}
+
+/// The largest rule file or record file read; larger input is refused
+/// rather than read half.
+const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Reads a file (or standard input for `-`) completely.
+pub fn read_bytes(path: &str) -> miette::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    if path == "-" {
+        std::io::stdin()
+            .take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .into_diagnostic()
+            .wrap_err("could not read standard input")?;
+    } else {
+        let file = std::fs::File::open(path)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("could not open `{path}`"))?;
+        file.take(MAX_INPUT_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("could not read `{path}`"))?;
+    }
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        return Err(miette!(
+            "`{path}` is larger than {} MiB; split it into smaller files",
+            MAX_INPUT_BYTES / 1024 / 1024
+        ));
+    }
+    Ok(bytes)
+}
+
+/// Loads rule files into `sources`, with a diagnostic for each file that is
+/// not text.
+pub fn load_rule_files(
+    paths: &[String],
+) -> miette::Result<(Sources, Vec<FileId>, Vec<Diagnostic>)> {
+    let mut sources = Sources::new();
+    let mut ids = Vec::new();
+    let mut problems = Vec::new();
+    for path in paths {
+        let bytes = read_bytes(path)?;
+        let (id, problem) = load(&mut sources, path, bytes);
+        ids.push(id);
+        problems.extend(problem);
+    }
+    Ok((sources, ids, problems))
+}
+
+pub fn render_diagnostics(
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    format: DiagnosticFormat,
+    color: bool,
+) -> String {
+    match format {
+        DiagnosticFormat::Human => render::human(diagnostics, sources, color),
+        DiagnosticFormat::Json => render::json(diagnostics, sources),
+        DiagnosticFormat::Github => render::github(diagnostics, sources),
+    }
+}

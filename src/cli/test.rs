@@ -1,0 +1,46 @@
+//! `leidraad test FILE...`: runs the `case` vignettes.
+
+use super::{DiagnosticFormat, Status, load_rule_files, render_diagnostics};
+use leidraad::check::{check, run_cases};
+use leidraad::diagnostics::{self, Diagnostic};
+
+pub fn run(paths: &[String], color: bool) -> miette::Result<Status> {
+    let (sources, files, problems) = load_rule_files(paths)?;
+    let result = check(&sources, &files);
+    let mut passed = 0usize;
+    let mut failed = 0usize;
+    let mut report: Vec<Diagnostic> = problems;
+    for checked in &result.files {
+        let name = sources.name(checked.file);
+        let errors: Vec<&Diagnostic> = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error() && d.primary_span().is_some_and(|s| s.file == checked.file))
+            .collect();
+        if checked.lowering.is_none() || !errors.is_empty() {
+            report.extend(errors.into_iter().cloned());
+            let count = checked.guideline.cases.len();
+            failed += count;
+            eprintln!("{name}: has errors; its {count} case(s) were not run");
+            continue;
+        }
+        let (outcomes, found) = run_cases(checked);
+        let file_passed = outcomes.iter().filter(|o| o.passed).count();
+        let file_failed = outcomes.len() - file_passed;
+        passed += file_passed;
+        failed += file_failed;
+        report.extend(found);
+        eprintln!("{name}: {file_passed} passed, {file_failed} failed");
+    }
+    diagnostics::sort(&mut report);
+    print!(
+        "{}",
+        render_diagnostics(&report, &sources, DiagnosticFormat::Human, color)
+    );
+    println!("cases: {passed} passed, {failed} failed");
+    Ok(if failed > 0 || report.iter().any(Diagnostic::is_error) {
+        Status::Problems
+    } else {
+        Status::Clean
+    })
+}

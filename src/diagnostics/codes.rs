@@ -1,0 +1,105 @@
+//! The registry of diagnostic codes. A code never changes meaning once
+//! published; retired codes are not reused.
+//!
+//! Each code's explanation (What / Why / Example) lives in
+//! `src/diagnostics/explanations/CODE.md`; `leidraad explain CODE` prints it
+//! and `docs/diagnostics.md` is generated from it.
+
+use super::Severity;
+use serde::{Serialize, Serializer};
+
+/// Static facts about one code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    pub code: &'static str,
+    /// A kebab-case name that `explain` also accepts.
+    pub name: &'static str,
+    pub severity: Severity,
+    pub summary: &'static str,
+    pub explanation: &'static str,
+}
+
+macro_rules! codes {
+    ($( $variant:ident = $code:literal, $name:literal, $severity:ident, $summary:literal; )*) => {
+        /// A stable diagnostic code.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Code { $( $variant, )* }
+
+        impl Code {
+            /// Every code, in code order.
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            pub fn info(self) -> &'static CodeInfo {
+                match self {
+                    $( Code::$variant => &CodeInfo {
+                        code: $code,
+                        name: $name,
+                        severity: Severity::$severity,
+                        summary: $summary,
+                        explanation: include_str!(concat!("explanations/", $code, ".md")),
+                    }, )*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    SyntaxError = "L001", "syntax-error", Error, "the text does not follow the grammar";
+    UnknownStatement = "L002", "unknown-statement", Error, "a line starts with a word that begins no statement";
+    MissingHeader = "L003", "missing-header", Error, "the file has no `guideline` header";
+    MisplacedHeader = "L004", "misplaced-header", Error, "the `guideline` header is repeated or not first";
+    TooDeeplyNested = "L005", "too-deeply-nested", Error, "a condition is nested too deeply";
+    NotText = "L006", "not-text", Error, "the file is not UTF-8 text";
+    UnknownName = "L101", "unknown-name", Error, "a name is not declared";
+    DuplicateName = "L102", "duplicate-name", Error, "a name is declared twice";
+    UnknownValue = "L103", "unknown-value", Error, "a value is not one of the input's values";
+    TypeMismatch = "L104", "type-mismatch", Error, "a name is used in a way its type does not allow";
+    UnitMismatch = "L105", "unit-mismatch", Error, "a number's unit does not fit the input";
+    UnknownUnit = "L106", "unknown-unit", Error, "a unit is not known";
+    OutOfRange = "L107", "out-of-range", Error, "a number lies outside the input's range";
+    DefinitionCycle = "L108", "definition-cycle", Error, "definitions refer to each other in a circle";
+    OverrideMissing = "L109", "override-missing", Error, "`overrides` names a rule that does not exist";
+    OverrideSelf = "L110", "override-self", Error, "a rule overrides itself";
+    AskedWhenSelf = "L111", "asked-when-self", Error, "an `asked when` condition uses the input itself";
+    CaseFactMismatch = "L112", "case-fact-mismatch", Error, "a case gives a fact that does not fit the inputs";
+    InvalidInput = "L113", "invalid-input", Error, "an input declaration cannot be satisfied";
+    WrongActionKind = "L114", "wrong-action-kind", Error, "an action does not fit its target";
+    UnknownGroup = "L115", "unknown-group", Error, "a group is not used by any catalogue entry";
+    UnusedInput = "L201", "unused-input", Warning, "an input is never used";
+    UnusedDefinition = "L202", "unused-definition", Warning, "a definition is never used";
+    UnusedEntry = "L203", "unused-entry", Warning, "a catalogue entry is never recommended";
+    Conflict = "L301", "conflict", Error, "a patient gets two clashing actions";
+    UnreachableRule = "L302", "unreachable-rule", Error, "no patient fires the rule";
+    ShadowedRule = "L303", "shadowed-rule", Warning, "every action of the rule is always overruled";
+    RedundantRule = "L304", "redundant-rule", Warning, "another rule always does what this rule does";
+    RequirementFailed = "L305", "requirement-failed", Error, "a requirement does not hold for some patient";
+    AnalysisIncomplete = "L306", "analysis-incomplete", Warning, "an analysis ran out of its budget";
+    RequirementNotVerified = "L307", "requirement-not-verified", Note, "a requirement was not verified";
+    RequirementProved = "L308", "requirement-proved", Note, "a requirement holds for every possible patient";
+    GuidelinesDisagree = "L309", "guidelines-disagree", Warning, "two guidelines recommend clashing actions for one patient";
+    CaseFailed = "L401", "case-failed", Error, "a case's expectation does not hold";
+    CaseNotEvaluated = "L402", "case-not-evaluated", Error, "a case could not be evaluated";
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        self.info().code
+    }
+
+    /// Finds a code by its code (`L101`, any case) or its name
+    /// (`unknown-name`).
+    pub fn lookup(text: &str) -> Option<Code> {
+        let text = text.trim();
+        Code::ALL.iter().copied().find(|c| {
+            let info = c.info();
+            info.code.eq_ignore_ascii_case(text) || info.name.eq_ignore_ascii_case(text)
+        })
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}

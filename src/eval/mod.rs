@@ -1,0 +1,216 @@
+//! Evaluation of one patient: the final recommendations and why each rule
+//! fired. Pure: the caller reads the record and renders the result.
+
+use crate::logic::problem::{ActionKind, OutcomeError, Urgency};
+use crate::model::lower::Lowering;
+use crate::model::{Cond, Guideline, InputId, Slot, Value};
+use crate::source::Span;
+use serde::Serialize;
+
+/// One part of the reason a rule fired: a test as written in the source,
+/// possibly negated (`not fever`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    pub span: Span,
+    pub negated: bool,
+}
+
+/// One final recommendation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Recommendation {
+    pub kind: ActionKind,
+    pub target: String,
+    pub target_label: String,
+    pub rule: String,
+    pub rule_label: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub urgency: Option<Urgency>,
+    /// The primary target an applicable alternative replaced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
+    /// For `avoid X instead Y`: `Y`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instead: Option<String>,
+    #[serde(skip)]
+    pub rule_span: Span,
+    #[serde(skip)]
+    pub because: Vec<Reason>,
+}
+
+/// An action that an overriding rule dropped.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Overruled {
+    pub kind: ActionKind,
+    pub target: String,
+    pub rule: String,
+    pub by_rule: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Evaluation {
+    pub recommendations: Vec<Recommendation>,
+    pub overruled: Vec<Overruled>,
+    /// Ids of the rules that fired, in rule order.
+    pub fired: Vec<String>,
+}
+
+/// Why a record could not be evaluated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EvalError {
+    /// The answer depends on these inputs, which the record lacks.
+    Missing(Vec<InputId>),
+    /// The record contradicts the `assume` statement with this span.
+    Assumption(Span),
+    /// The record contradicts an `asked when` (an internal assumption).
+    AskedWhen,
+}
+
+/// Evaluates one patient with the reference interpreter (rule by rule).
+pub fn evaluate(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    given: &[Option<Value>],
+) -> Result<Evaluation, EvalError> {
+    let (slots, _) = guideline.complete(given);
+    let assignment = lowering.assignment(&slots);
+    let outcome = lowering
+        .problem
+        .outcome(&assignment)
+        .map_err(|error| match error {
+            OutcomeError::Unknown(vars) => {
+                let mut inputs: Vec<InputId> = vars
+                    .iter()
+                    .filter_map(|v| {
+                        lowering
+                            .var_origin
+                            .get(*v as usize)
+                            .map(|(input, _)| *input)
+                    })
+                    .collect();
+                inputs.sort_unstable();
+                inputs.dedup();
+                EvalError::Missing(inputs)
+            }
+            OutcomeError::Assumption(index) => {
+                // Lowered assumptions: first one per `asked when` variable, then
+                // the editor's `assume` statements in order.
+                let asked: usize = guideline
+                    .inputs
+                    .iter()
+                    .zip(&lowering.inputs)
+                    .filter(|(i, _)| i.asked_when.is_some())
+                    .map(|(_, v)| v.vars.len())
+                    .sum();
+                match index
+                    .checked_sub(asked)
+                    .and_then(|i| guideline.assumptions.get(i))
+                {
+                    Some(assumption) => EvalError::Assumption(assumption.span),
+                    None => EvalError::AskedWhen,
+                }
+            }
+        })?;
+    let entry = |target: u32| guideline.entries.get(target as usize);
+    let recommendations = outcome
+        .actions
+        .iter()
+        .filter_map(|action| {
+            let rule = guideline.rules.get(action.rule)?;
+            let written = rule.actions.get(action.action)?;
+            let target = entry(action.target)?;
+            let because = rule
+                .when
+                .as_ref()
+                .map(|c| reasons(guideline, c, &slots))
+                .unwrap_or_default();
+            Some(Recommendation {
+                kind: action.kind,
+                target: target.id.clone(),
+                target_label: target.label.clone(),
+                rule: rule.id.clone(),
+                rule_label: rule.label.clone(),
+                urgency: action.urgency,
+                replaces: action
+                    .alternative
+                    .and_then(|_| guideline.entries.get(written.target))
+                    .map(|e| e.id.clone()),
+                instead: action.instead.and_then(entry).map(|e| e.id.clone()),
+                rule_span: rule.id_span,
+                because,
+            })
+        })
+        .collect();
+    let overruled = outcome
+        .dropped
+        .iter()
+        .filter_map(|(action, by)| {
+            Some(Overruled {
+                kind: action.kind,
+                target: entry(action.target)?.id.clone(),
+                rule: guideline.rules.get(action.rule)?.id.clone(),
+                by_rule: guideline.rules.get(*by)?.id.clone(),
+            })
+        })
+        .collect();
+    let fired = outcome
+        .fired
+        .iter()
+        .filter_map(|r| guideline.rules.get(*r).map(|r| r.id.clone()))
+        .collect();
+    Ok(Evaluation {
+        recommendations,
+        overruled,
+        fired,
+    })
+}
+
+/// The tests that made a condition true, as written.
+pub fn reasons(guideline: &Guideline, condition: &Cond, slots: &[Slot]) -> Vec<Reason> {
+    let mut out = Vec::new();
+    collect_reasons(guideline, condition, slots, false, &mut out);
+    out
+}
+
+fn collect_reasons(
+    guideline: &Guideline,
+    condition: &Cond,
+    slots: &[Slot],
+    negated: bool,
+    out: &mut Vec<Reason>,
+) {
+    // A part explains the result when its value equals the wanted value.
+    let wanted = !negated;
+    match condition {
+        Cond::True | Cond::Invalid => {}
+        Cond::BoolIs(_, _, span)
+        | Cond::ChoiceIn(_, _, span)
+        | Cond::Has(_, _, span)
+        | Cond::Compare(_, _, _, span) => {
+            out.push(Reason {
+                span: *span,
+                negated,
+            });
+        }
+        Cond::Define(id, span) => {
+            out.push(Reason {
+                span: *span,
+                negated,
+            });
+            if let Some(definition) = guideline.definitions.get(*id) {
+                collect_reasons(guideline, &definition.condition, slots, negated, out);
+            }
+        }
+        Cond::Not(inner) => collect_reasons(guideline, inner, slots, !negated, out),
+        Cond::And(parts) | Cond::Or(parts) => {
+            let is_and = matches!(condition, Cond::And(_));
+            // For a true `and` (or a false `or`) every part matters; otherwise
+            // the parts that decided it.
+            let all_matter = is_and == wanted;
+            for part in parts {
+                if all_matter || part.eval(guideline, slots) == Some(wanted) {
+                    collect_reasons(guideline, part, slots, negated, out);
+                }
+            }
+        }
+    }
+}

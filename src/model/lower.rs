@@ -1,0 +1,383 @@
+//! Model to abstract problem: every input becomes finite variables, every
+//! condition a formula over value classes. See `logic::problem` for the
+//! meaning of the result.
+
+use super::classes::{Comparison, NumberClasses};
+use super::number::Rational;
+use super::*;
+use crate::logic::problem::{self as p, Class, Formula, Var};
+use crate::syntax::ast::CompareOp;
+use serde_json::{Map, Value as Json};
+
+/// How one input is represented by variables.
+#[derive(Clone, Debug)]
+pub struct InputVars {
+    /// One variable, or one per member of an `any of` input.
+    pub vars: Vec<Var>,
+    /// The class that means "not asked", for inputs with `asked when`.
+    pub absent: Option<Class>,
+    /// The value classes of a number input.
+    pub numbers: Option<NumberClasses>,
+}
+
+/// A guideline lowered to a [`p::Problem`], with the maps back.
+#[derive(Clone, Debug)]
+pub struct Lowering {
+    pub problem: p::Problem,
+    pub inputs: Vec<InputVars>,
+    /// For each variable: its input and, for `any of`, the member.
+    pub var_origin: Vec<(InputId, Option<u32>)>,
+}
+
+fn comparison(op: CompareOp) -> Comparison {
+    match op {
+        CompareOp::Eq => Comparison::Eq,
+        CompareOp::Ne => Comparison::Ne,
+        CompareOp::Lt => Comparison::Lt,
+        CompareOp::Le => Comparison::Le,
+        CompareOp::Gt => Comparison::Gt,
+        CompareOp::Ge => Comparison::Ge,
+    }
+}
+
+fn collect_thresholds(condition: &Cond, out: &mut [Vec<Rational>]) {
+    match condition {
+        Cond::Compare(input, _, threshold, _) => {
+            if let Some(list) = out.get_mut(*input) {
+                list.push(*threshold);
+            }
+        }
+        Cond::Not(inner) => collect_thresholds(inner, out),
+        Cond::And(parts) | Cond::Or(parts) => {
+            for part in parts {
+                collect_thresholds(part, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Guideline {
+    /// Every condition of the guideline, in a fixed order.
+    pub fn conditions(&self) -> Vec<&Cond> {
+        let mut all: Vec<&Cond> = Vec::new();
+        all.extend(self.inputs.iter().filter_map(|i| i.asked_when.as_ref()));
+        all.extend(self.definitions.iter().map(|d| &d.condition));
+        all.extend(self.assumptions.iter().map(|a| &a.condition));
+        for rule in &self.rules {
+            all.extend(rule.when.as_ref());
+            for action in &rule.actions {
+                all.extend(action.alternatives.iter().map(|(c, _)| c));
+            }
+        }
+        all.extend(self.requirements.iter().filter_map(|r| r.when.as_ref()));
+        all
+    }
+}
+
+/// Lowers a guideline that checked without errors.
+pub fn lower(guideline: &Guideline) -> Lowering {
+    let mut thresholds: Vec<Vec<Rational>> = vec![Vec::new(); guideline.inputs.len()];
+    for condition in guideline.conditions() {
+        collect_thresholds(condition, &mut thresholds);
+    }
+    let mut var_sizes = Vec::new();
+    let mut var_origin = Vec::new();
+    let mut inputs = Vec::with_capacity(guideline.inputs.len());
+    for (index, input) in guideline.inputs.iter().enumerate() {
+        let extra = u32::from(input.asked_when.is_some());
+        let mut numbers = None;
+        let (sizes, members): (Vec<u32>, Vec<Option<u32>>) = match &input.ty {
+            Type::YesNo => (vec![2], vec![None]),
+            Type::OneOf(values) => (
+                vec![u32::try_from(values.len()).unwrap_or(u32::MAX)],
+                vec![None],
+            ),
+            Type::AnyOf(members) => {
+                let count = u32::try_from(members.len()).unwrap_or(0);
+                (
+                    (0..count).map(|_| 2).collect(),
+                    (0..count).map(Some).collect(),
+                )
+            }
+            Type::Number { lo, hi, .. } => {
+                let classes = NumberClasses::new(
+                    *lo,
+                    *hi,
+                    thresholds.get(index).cloned().unwrap_or_default(),
+                );
+                let count = classes.class_count();
+                numbers = Some(classes);
+                (vec![count], vec![None])
+            }
+        };
+        let base = sizes.first().copied().unwrap_or(2);
+        let mut vars = Vec::new();
+        for (size, member) in sizes.iter().zip(members) {
+            vars.push(u32::try_from(var_sizes.len()).unwrap_or(u32::MAX));
+            var_sizes.push(size + extra);
+            var_origin.push((index, member));
+        }
+        inputs.push(InputVars {
+            vars,
+            absent: input.asked_when.as_ref().map(|_| base),
+            numbers,
+        });
+    }
+    let mut lowering = Lowering {
+        problem: p::Problem {
+            var_sizes,
+            ..p::Problem::default()
+        },
+        inputs,
+        var_origin,
+    };
+    let mut definitions: Vec<Option<Formula>> = vec![None; guideline.definitions.len()];
+    // Definitions only use earlier-resolved ones without cycles, so lowering
+    // each on demand with a cache terminates.
+    let mut assumptions = Vec::new();
+    for (index, input) in guideline.inputs.iter().enumerate() {
+        let Some(asked) = &input.asked_when else {
+            continue;
+        };
+        let asked = lowering.formula(guideline, asked, &mut definitions);
+        let Some(vars) = lowering.inputs.get(index) else {
+            continue;
+        };
+        for &var in &vars.vars {
+            let absent = vars.absent.unwrap_or(0);
+            let present: Vec<Class> = (0..absent).collect();
+            assumptions.push(Formula::Or(vec![
+                Formula::And(vec![
+                    asked.clone(),
+                    Formula::In {
+                        var,
+                        classes: present,
+                    },
+                ]),
+                Formula::And(vec![
+                    Formula::Not(Box::new(asked.clone())),
+                    Formula::In {
+                        var,
+                        classes: vec![absent],
+                    },
+                ]),
+            ]));
+        }
+    }
+    for assumption in &guideline.assumptions {
+        assumptions.push(lowering.formula(guideline, &assumption.condition, &mut definitions));
+    }
+    let mut rules = Vec::with_capacity(guideline.rules.len());
+    for rule in &guideline.rules {
+        let when = rule.when.as_ref().map_or(Formula::True, |c| {
+            lowering.formula(guideline, c, &mut definitions)
+        });
+        let actions = rule
+            .actions
+            .iter()
+            .map(|action| p::Action {
+                kind: action.kind,
+                target: u32::try_from(action.target).unwrap_or(u32::MAX),
+                urgency: action.urgency,
+                alternatives: action
+                    .alternatives
+                    .iter()
+                    .map(|(c, t)| {
+                        (
+                            lowering.formula(guideline, c, &mut definitions),
+                            u32::try_from(*t).unwrap_or(u32::MAX),
+                        )
+                    })
+                    .collect(),
+                instead: action.instead.and_then(|t| u32::try_from(t).ok()),
+            })
+            .collect();
+        rules.push(p::Rule {
+            when,
+            actions,
+            overrides: rule.overrides.clone(),
+        });
+    }
+    let requirements = guideline
+        .requirements
+        .iter()
+        .map(|r| p::Requirement {
+            when: r.when.as_ref().map_or(Formula::True, |c| {
+                lowering.formula(guideline, c, &mut definitions)
+            }),
+            then: lower_demand(&r.then),
+        })
+        .collect();
+    lowering.problem.assumptions = assumptions;
+    lowering.problem.rules = rules;
+    lowering.problem.requirements = requirements;
+    lowering
+}
+
+/// Lowers what a requirement or case demands.
+pub fn lower_demand(demand: &Demand) -> p::Demand {
+    match demand {
+        Demand::And(parts) => p::Demand::And(parts.iter().map(lower_demand).collect()),
+        Demand::Or(parts) => p::Demand::Or(parts.iter().map(lower_demand).collect()),
+        Demand::Not(inner) => p::Demand::Not(Box::new(lower_demand(inner))),
+        Demand::Has {
+            kind,
+            targets,
+            urgency,
+        } => p::Demand::Has {
+            kind: *kind,
+            targets: targets
+                .as_ref()
+                .map(|t| t.iter().filter_map(|x| u32::try_from(*x).ok()).collect()),
+            urgency: *urgency,
+        },
+    }
+}
+
+impl Lowering {
+    fn var(&self, input: InputId, member: usize) -> Option<Var> {
+        self.inputs
+            .get(input)
+            .and_then(|i| i.vars.get(member))
+            .copied()
+    }
+
+    /// Lowers one condition. Tests on an input that is not asked are false,
+    /// so the "not asked" class is never among the classes of an atom.
+    pub fn formula(
+        &self,
+        guideline: &Guideline,
+        condition: &Cond,
+        definitions: &mut Vec<Option<Formula>>,
+    ) -> Formula {
+        match condition {
+            Cond::True => Formula::True,
+            Cond::Invalid => Formula::False,
+            Cond::BoolIs(input, answer, _) => match self.var(*input, 0) {
+                Some(var) => Formula::In {
+                    var,
+                    classes: vec![u32::from(*answer)],
+                },
+                None => Formula::False,
+            },
+            Cond::ChoiceIn(input, values, _) => match self.var(*input, 0) {
+                Some(var) => Formula::In {
+                    var,
+                    classes: values.clone(),
+                },
+                None => Formula::False,
+            },
+            Cond::Has(input, member, _) => match self.var(*input, *member as usize) {
+                Some(var) => Formula::In {
+                    var,
+                    classes: vec![1],
+                },
+                None => Formula::False,
+            },
+            Cond::Compare(input, op, threshold, _) => {
+                let classes = self
+                    .inputs
+                    .get(*input)
+                    .and_then(|i| i.numbers.as_ref())
+                    .map(|n| n.classes_where(comparison(*op), *threshold));
+                match (self.var(*input, 0), classes) {
+                    (Some(var), Some(classes)) => Formula::In { var, classes },
+                    _ => Formula::False,
+                }
+            }
+            Cond::Define(id, _) => {
+                if let Some(Some(cached)) = definitions.get(*id) {
+                    return cached.clone();
+                }
+                let Some(definition) = guideline.definitions.get(*id) else {
+                    return Formula::False;
+                };
+                let lowered = self.formula(guideline, &definition.condition, definitions);
+                if let Some(slot) = definitions.get_mut(*id) {
+                    *slot = Some(lowered.clone());
+                }
+                lowered
+            }
+            Cond::Not(inner) => Formula::Not(Box::new(self.formula(guideline, inner, definitions))),
+            Cond::And(parts) => Formula::And(
+                parts
+                    .iter()
+                    .map(|c| self.formula(guideline, c, definitions))
+                    .collect(),
+            ),
+            Cond::Or(parts) => Formula::Or(
+                parts
+                    .iter()
+                    .map(|c| self.formula(guideline, c, definitions))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The class assignment of a completed record (`None`: unknown).
+    pub fn assignment(&self, slots: &[Slot]) -> Vec<Option<Class>> {
+        let mut out = vec![None; self.var_origin.len()];
+        for (input, vars) in self.inputs.iter().enumerate() {
+            let slot = slots.get(input).unwrap_or(&Slot::Unknown);
+            for (member, var) in vars.vars.iter().enumerate() {
+                let class = match slot {
+                    Slot::Unknown => None,
+                    Slot::NotAsked => vars.absent,
+                    Slot::Known(Value::Bool(b)) => Some(u32::from(*b)),
+                    Slot::Known(Value::Choice(c)) => Some(*c),
+                    Slot::Known(Value::Set(members)) => Some(u32::from(
+                        members.contains(&u32::try_from(member).unwrap_or(u32::MAX)),
+                    )),
+                    Slot::Known(Value::Number(n)) => {
+                        vars.numbers.as_ref().and_then(|c| c.class_of(*n))
+                    }
+                };
+                if let Some(cell) = out.get_mut(*var as usize) {
+                    *cell = class;
+                }
+            }
+        }
+        out
+    }
+
+    /// A complete patient record (JSON, as `eval` reads it) whose values fall
+    /// in the given classes. Inputs that are not asked are left out.
+    pub fn witness_record(&self, guideline: &Guideline, assignment: &[Class]) -> Json {
+        let mut record = Map::new();
+        for (input, vars) in guideline.inputs.iter().zip(&self.inputs) {
+            let classes: Vec<Class> = vars
+                .vars
+                .iter()
+                .map(|v| assignment.get(*v as usize).copied().unwrap_or(0))
+                .collect();
+            if vars.absent.is_some_and(|absent| classes.contains(&absent)) {
+                continue;
+            }
+            let first = classes.first().copied().unwrap_or(0);
+            let value = match &input.ty {
+                Type::YesNo => Json::Bool(first == 1),
+                Type::OneOf(values) => {
+                    Json::String(values.get(first as usize).cloned().unwrap_or_default())
+                }
+                Type::AnyOf(members) => Json::Array(
+                    members
+                        .iter()
+                        .zip(&classes)
+                        .filter(|(_, c)| **c == 1)
+                        .map(|(m, _)| Json::String(m.clone()))
+                        .collect(),
+                ),
+                Type::Number { .. } => {
+                    let value = vars.numbers.as_ref().and_then(|n| n.witness(first));
+                    match value.and_then(|v| serde_json::to_value(v).ok()) {
+                        Some(json) => json,
+                        None => Json::Null,
+                    }
+                }
+            };
+            record.insert(input.id.clone(), value);
+        }
+        Json::Object(record)
+    }
+}

@@ -1,0 +1,362 @@
+//! The resolved, typed guideline: names bound, units converted, values
+//! checked. Built from the syntax tree by [`resolve`]; everything after this
+//! point works on the model, never on text.
+
+pub mod classes;
+pub mod lower;
+pub mod number;
+pub mod record;
+mod resolve;
+pub mod suggest;
+pub mod units;
+
+pub use resolve::resolve;
+
+use crate::logic::problem::{ActionKind, Urgency};
+use crate::source::{FileId, Span};
+use crate::syntax::ast::{CompareOp, EntryKind};
+use number::Rational;
+use units::Unit;
+
+pub type InputId = usize;
+pub type DefinitionId = usize;
+pub type EntryId = usize;
+pub type RuleIndex = usize;
+
+#[derive(Clone, Debug)]
+pub struct Header {
+    pub id: String,
+    pub label: String,
+    pub version: Option<String>,
+    pub language: Option<String>,
+    pub source: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    YesNo,
+    OneOf(Vec<String>),
+    AnyOf(Vec<String>),
+    Number {
+        lo: Rational,
+        hi: Rational,
+        unit: Option<Unit>,
+    },
+}
+
+impl Type {
+    /// The type in an editor's words.
+    pub fn describe(&self) -> String {
+        match self {
+            Type::YesNo => "a yes/no input".to_owned(),
+            Type::OneOf(_) => "a `one of` input".to_owned(),
+            Type::AnyOf(_) => "an `any of` input".to_owned(),
+            Type::Number { .. } => "a number input".to_owned(),
+        }
+    }
+}
+
+/// A value of one input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Bool(bool),
+    /// Index into the `one of` values.
+    Choice(u32),
+    /// Indices of the `any of` members present, sorted.
+    Set(Vec<u32>),
+    /// In the input's declared unit.
+    Number(Rational),
+}
+
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub id: String,
+    pub label: String,
+    /// The span of the name in the declaration.
+    pub span: Span,
+    pub ty: Type,
+    pub default: Option<Value>,
+    pub asked_when: Option<Cond>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Definition {
+    pub id: String,
+    pub label: Option<String>,
+    pub span: Span,
+    pub condition: Cond,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub id: String,
+    pub label: String,
+    pub kind: EntryKind,
+    pub groups: Vec<String>,
+    pub span: Span,
+}
+
+/// A resolved condition. Atoms keep their source span so that explanations
+/// can quote what the editor wrote.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cond {
+    True,
+    /// A yes/no input has this answer.
+    BoolIs(InputId, bool, Span),
+    /// A `one of` input has one of these values (sorted).
+    ChoiceIn(InputId, Vec<u32>, Span),
+    /// An `any of` input has this member.
+    Has(InputId, u32, Span),
+    /// A number input compared with a threshold in its declared unit.
+    Compare(InputId, CompareOp, Rational, Span),
+    Define(DefinitionId, Span),
+    Not(Box<Cond>),
+    And(Vec<Cond>),
+    Or(Vec<Cond>),
+    /// Stands for a condition that had an error; it never fires and is never
+    /// analysed (the guideline has errors, so analyses do not run).
+    Invalid,
+}
+
+#[derive(Clone, Debug)]
+pub struct Assumption {
+    pub condition: Cond,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Action {
+    pub kind: ActionKind,
+    pub target: EntryId,
+    pub urgency: Option<Urgency>,
+    pub alternatives: Vec<(Cond, EntryId)>,
+    pub instead: Option<EntryId>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Rule {
+    pub id: String,
+    pub label: String,
+    pub span: Span,
+    /// The span of the rule's name.
+    pub id_span: Span,
+    pub when: Option<Cond>,
+    pub actions: Vec<Action>,
+    pub overrides: Vec<RuleIndex>,
+}
+
+/// What a requirement or case expects of the final actions.
+#[derive(Clone, Debug)]
+pub enum Demand {
+    And(Vec<Demand>),
+    Or(Vec<Demand>),
+    Not(Box<Demand>),
+    /// Some final action of this kind, with a target among `targets` (any
+    /// target when `None`) and, when given, this urgency.
+    Has {
+        kind: Option<ActionKind>,
+        targets: Option<Vec<EntryId>>,
+        urgency: Option<Urgency>,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub struct Requirement {
+    pub label: String,
+    pub span: Span,
+    pub when: Option<Cond>,
+    pub then: Demand,
+}
+
+#[derive(Clone, Debug)]
+pub struct Expectation {
+    pub demand: Demand,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Case {
+    pub label: String,
+    pub span: Span,
+    /// The case's facts as a record; `None` where the case gives no value.
+    pub facts: Vec<Option<Value>>,
+    pub expects: Vec<Expectation>,
+}
+
+/// One checked guideline.
+#[derive(Clone, Debug)]
+pub struct Guideline {
+    pub file: FileId,
+    pub header: Option<Header>,
+    pub inputs: Vec<Input>,
+    pub definitions: Vec<Definition>,
+    pub entries: Vec<Entry>,
+    pub assumptions: Vec<Assumption>,
+    pub rules: Vec<Rule>,
+    pub requirements: Vec<Requirement>,
+    pub cases: Vec<Case>,
+}
+
+impl Guideline {
+    pub fn input_index(&self, id: &str) -> Option<InputId> {
+        self.inputs.iter().position(|i| i.id == id)
+    }
+
+    pub fn entry_index(&self, id: &str) -> Option<EntryId> {
+        self.entries.iter().position(|e| e.id == id)
+    }
+
+    pub fn rule_index(&self, id: &str) -> Option<RuleIndex> {
+        self.rules.iter().position(|r| r.id == id)
+    }
+}
+
+/// What a record says about one input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Slot {
+    /// The record does not say, and the input has no default.
+    Unknown,
+    /// The input's `asked when` is false for this patient.
+    NotAsked,
+    Known(Value),
+}
+
+impl Cond {
+    /// Evaluates with three-valued logic: `None` when an unknown input
+    /// matters. Every test on an input that is not asked is false.
+    pub fn eval(&self, guideline: &Guideline, slots: &[Slot]) -> Option<bool> {
+        let slot = |input: &InputId| slots.get(*input).unwrap_or(&Slot::Unknown);
+        match self {
+            Cond::True => Some(true),
+            Cond::Invalid => Some(false),
+            Cond::BoolIs(input, expected, _) => match slot(input) {
+                Slot::Known(Value::Bool(b)) => Some(b == expected),
+                Slot::Known(_) | Slot::NotAsked => Some(false),
+                Slot::Unknown => None,
+            },
+            Cond::ChoiceIn(input, values, _) => match slot(input) {
+                Slot::Known(Value::Choice(c)) => Some(values.contains(c)),
+                Slot::Known(_) | Slot::NotAsked => Some(false),
+                Slot::Unknown => None,
+            },
+            Cond::Has(input, member, _) => match slot(input) {
+                Slot::Known(Value::Set(members)) => Some(members.contains(member)),
+                Slot::Known(_) | Slot::NotAsked => Some(false),
+                Slot::Unknown => None,
+            },
+            Cond::Compare(input, op, threshold, _) => match slot(input) {
+                Slot::Known(Value::Number(value)) => Some(match op {
+                    CompareOp::Eq => value == threshold,
+                    CompareOp::Ne => value != threshold,
+                    CompareOp::Lt => value < threshold,
+                    CompareOp::Le => value <= threshold,
+                    CompareOp::Gt => value > threshold,
+                    CompareOp::Ge => value >= threshold,
+                }),
+                Slot::Known(_) | Slot::NotAsked => Some(false),
+                Slot::Unknown => None,
+            },
+            // INVARIANT: definitions form no cycle and chains are at most
+            // MAX_NESTING deep (resolve replaces offenders by `Invalid`).
+            Cond::Define(id, _) => guideline
+                .definitions
+                .get(*id)
+                .and_then(|d| d.condition.eval(guideline, slots)),
+            Cond::Not(inner) => inner.eval(guideline, slots).map(|b| !b),
+            Cond::And(parts) => {
+                let mut unknown = false;
+                for part in parts {
+                    match part.eval(guideline, slots) {
+                        Some(false) => return Some(false),
+                        Some(true) => {}
+                        None => unknown = true,
+                    }
+                }
+                if unknown { None } else { Some(true) }
+            }
+            Cond::Or(parts) => {
+                let mut unknown = false;
+                for part in parts {
+                    match part.eval(guideline, slots) {
+                        Some(true) => return Some(true),
+                        Some(false) => {}
+                        None => unknown = true,
+                    }
+                }
+                if unknown { None } else { Some(false) }
+            }
+        }
+    }
+
+    /// Calls `visit` on every input and definition the condition names
+    /// directly (not through definitions).
+    pub fn visit_names(&self, visit: &mut impl FnMut(NameUse)) {
+        match self {
+            Cond::True | Cond::Invalid => {}
+            Cond::BoolIs(input, _, _)
+            | Cond::ChoiceIn(input, _, _)
+            | Cond::Has(input, _, _)
+            | Cond::Compare(input, _, _, _) => visit(NameUse::Input(*input)),
+            Cond::Define(id, _) => visit(NameUse::Definition(*id)),
+            Cond::Not(inner) => inner.visit_names(visit),
+            Cond::And(parts) | Cond::Or(parts) => {
+                for part in parts {
+                    part.visit_names(visit);
+                }
+            }
+        }
+    }
+}
+
+/// A name a condition uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameUse {
+    Input(InputId),
+    Definition(DefinitionId),
+}
+
+impl Guideline {
+    /// Completes what a record or case gives: defaults fill gaps, and inputs
+    /// whose `asked when` is false become [`Slot::NotAsked`] (a value given
+    /// for them is set aside and reported in the returned list).
+    pub fn complete(&self, given: &[Option<Value>]) -> (Vec<Slot>, Vec<InputId>) {
+        let mut slots: Vec<Slot> = self
+            .inputs
+            .iter()
+            .enumerate()
+            .map(|(index, input)| match given.get(index).cloned().flatten() {
+                Some(value) => Slot::Known(value),
+                None => input.default.clone().map_or(Slot::Unknown, Slot::Known),
+            })
+            .collect();
+        let mut set_aside = Vec::new();
+        // `asked when` may depend on inputs that have their own `asked when`;
+        // each pass settles at least one more input, so this ends.
+        for _ in 0..=self.inputs.len() {
+            let mut changed = false;
+            for (index, input) in self.inputs.iter().enumerate() {
+                let Some(condition) = &input.asked_when else {
+                    continue;
+                };
+                if matches!(slots.get(index), Some(Slot::NotAsked)) {
+                    continue;
+                }
+                if condition.eval(self, &slots) == Some(false) {
+                    if let Some(slot) = slots.get_mut(index) {
+                        if given.get(index).is_some_and(Option::is_some) {
+                            set_aside.push(index);
+                        }
+                        *slot = Slot::NotAsked;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+        (slots, set_aside)
+    }
+}

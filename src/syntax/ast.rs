@@ -1,0 +1,301 @@
+//! The syntax tree: what the editor wrote, with spans, before names are
+//! resolved. No pest types appear here.
+
+use crate::logic::problem::{ActionKind, Urgency};
+use crate::source::Span;
+
+/// A name as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A quoted label, without its quotes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A number as written, kept as text so that no precision is lost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NumberLit {
+    pub text: String,
+    pub span: Span,
+}
+
+/// A number with an optional unit: `12 weeks`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quantity {
+    pub number: NumberLit,
+    pub unit: Option<Ident>,
+    pub span: Span,
+}
+
+/// A value written in a condition, default or case fact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Literal {
+    Yes(Span),
+    No(Span),
+    Quantity(Quantity),
+    Set(Vec<Ident>, Span),
+    Name(Ident),
+}
+
+impl Literal {
+    pub fn span(&self) -> Span {
+        match self {
+            Literal::Yes(span) | Literal::No(span) | Literal::Set(_, span) => *span,
+            Literal::Quantity(q) => q.span,
+            Literal::Name(ident) => ident.span,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CompareOp {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "==",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Condition {
+    /// A yes/no input or a definition.
+    Name(Ident),
+    Compare {
+        name: Ident,
+        op: CompareOp,
+        value: Literal,
+        span: Span,
+    },
+    In {
+        name: Ident,
+        values: Vec<Ident>,
+        span: Span,
+    },
+    Has {
+        name: Ident,
+        member: Ident,
+        span: Span,
+    },
+    Not(Box<Condition>, Span),
+    And(Vec<Condition>, Span),
+    Or(Vec<Condition>, Span),
+    Implies(Box<Condition>, Box<Condition>, Span),
+}
+
+impl Condition {
+    pub fn span(&self) -> Span {
+        match self {
+            Condition::Name(ident) => ident.span,
+            Condition::Compare { span, .. }
+            | Condition::In { span, .. }
+            | Condition::Has { span, .. }
+            | Condition::Not(_, span)
+            | Condition::And(_, span)
+            | Condition::Or(_, span)
+            | Condition::Implies(_, _, span) => *span,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    pub id: Ident,
+    pub label: Text,
+    pub version: Option<Text>,
+    pub language: Option<Ident>,
+    pub source: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum InputType {
+    YesNo,
+    OneOf(Vec<Ident>),
+    AnyOf(Vec<Ident>),
+    Number {
+        lo: NumberLit,
+        hi: NumberLit,
+        unit: Option<Ident>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InputDecl {
+    pub id: Ident,
+    pub ty: InputType,
+    pub ty_span: Span,
+    pub defaults: Vec<Literal>,
+    pub label: Text,
+    pub asked_when: Option<Condition>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumeDecl {
+    pub condition: Condition,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefineDecl {
+    pub id: Ident,
+    pub label: Option<Text>,
+    pub condition: Condition,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    Exam,
+    Measure,
+    Specialist,
+}
+
+impl EntryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Exam => "exam",
+            EntryKind::Measure => "measure",
+            EntryKind::Specialist => "specialist",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryDecl {
+    pub kind: EntryKind,
+    pub id: Ident,
+    pub label: Text,
+    pub groups: Vec<Ident>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Alternative {
+    pub target: Ident,
+    pub condition: Condition,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActionDecl {
+    pub kind: ActionKind,
+    pub target: Ident,
+    pub urgency: Option<(Urgency, Span)>,
+    pub alternatives: Vec<Alternative>,
+    pub instead: Option<Ident>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleDecl {
+    pub id: Ident,
+    pub label: Text,
+    pub overrides: Vec<Ident>,
+    pub when: Option<Condition>,
+    pub actions: Vec<ActionDecl>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Demand {
+    And(Vec<Demand>, Span),
+    Or(Vec<Demand>, Span),
+    Not(Box<Demand>, Span),
+    /// `some order [in GROUP]`
+    Some {
+        kind: ActionKind,
+        group: Option<Ident>,
+        span: Span,
+    },
+    /// `no order`, `no order X`, `no order in GROUP`
+    No {
+        kind: ActionKind,
+        target: Option<Ident>,
+        group: Option<Ident>,
+        span: Span,
+    },
+    /// `order X [URGENCY]`
+    Has {
+        kind: ActionKind,
+        target: Ident,
+        urgency: Option<(Urgency, Span)>,
+        span: Span,
+    },
+    Nothing(Span),
+}
+
+impl Demand {
+    pub fn span(&self) -> Span {
+        match self {
+            Demand::And(_, span)
+            | Demand::Or(_, span)
+            | Demand::Not(_, span)
+            | Demand::Some { span, .. }
+            | Demand::No { span, .. }
+            | Demand::Has { span, .. }
+            | Demand::Nothing(span) => *span,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequireDecl {
+    pub label: Text,
+    pub when: Option<Condition>,
+    pub then: Demand,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fact {
+    pub name: Ident,
+    pub value: Literal,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseDecl {
+    pub label: Text,
+    pub facts: Vec<Fact>,
+    pub expects: Vec<Demand>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    Header(Header),
+    Input(InputDecl),
+    Assume(AssumeDecl),
+    Define(DefineDecl),
+    Entry(EntryDecl),
+    Rule(RuleDecl),
+    Require(RequireDecl),
+    Case(CaseDecl),
+}
+
+/// One parsed file: every statement that parsed, in source order.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyntaxFile {
+    pub items: Vec<Item>,
+}

@@ -1,0 +1,1084 @@
+//! The pest parser and the conversion of its pairs into the syntax tree.
+//! Pest types never leave this file.
+
+use super::ast::*;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::logic::problem::{ActionKind, Urgency};
+use crate::model::suggest::did_you_mean;
+use crate::source::{FileId, Span};
+use pest::Parser;
+use pest::iterators::{Pair, Pairs};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/leidraad.pest"]
+struct LeidraadParser;
+
+/// Words that start a statement.
+pub const STATEMENT_KEYWORDS: &[&str] = &[
+    "guideline",
+    "input",
+    "assume",
+    "define",
+    "exam",
+    "measure",
+    "specialist",
+    "rule",
+    "require",
+    "case",
+];
+
+/// How deeply conditions may nest (parentheses and `not`). Deeper input is
+/// rejected before parsing, so that no recursion can exhaust the stack.
+pub const MAX_NESTING: usize = 64;
+
+/// One statement's text range and its first word.
+struct Chunk<'a> {
+    start: usize,
+    end: usize,
+    keyword: &'a str,
+}
+
+fn leading_word(line: &str) -> &str {
+    let end = line
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .map_or(line.len(), |(i, _)| i);
+    line.get(..end).unwrap_or("")
+}
+
+/// Cuts the text into statements. A statement starts at a line whose first
+/// word is a statement keyword, or at any non-blank line at the left margin
+/// that is not a comment.
+fn split_statements(text: &str) -> Vec<Chunk<'_>> {
+    let mut chunks: Vec<Chunk<'_>> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
+        let content = trimmed.trim_end();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        // The statement so far ends after this line's last character, so
+        // that spans leave out trailing blank lines and comments.
+        let content_end = line_start + (line.len() - trimmed.len()) + content.len();
+        let indent = line.len() - trimmed.len();
+        let word = leading_word(trimmed);
+        let starts_statement =
+            STATEMENT_KEYWORDS.contains(&word) || indent == 0 || chunks.is_empty();
+        if starts_statement {
+            let start = line_start + indent;
+            chunks.push(Chunk {
+                start,
+                end: content_end,
+                keyword: word,
+            });
+        } else if let Some(last) = chunks.last_mut() {
+            last.end = content_end;
+        }
+    }
+    chunks
+}
+
+/// The deepest nesting of parentheses and `not` in a statement, counted
+/// without parsing. Strings and comments are skipped.
+fn nesting_depth(text: &str) -> (usize, usize) {
+    let mut depth: usize = 0;
+    let mut not_run: usize = 0;
+    let mut worst = (0, 0);
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        match c {
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == '"' || c == '\n' {
+                        break;
+                    }
+                }
+                not_run = 0;
+            }
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.saturating_sub(1);
+                not_run = 0;
+            }
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let mut end = index + c.len_utf8();
+                while let Some(&(i, c)) = chars.peek() {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        end = i + c.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                if text.get(index..end) == Some("not") {
+                    not_run += 1;
+                } else {
+                    not_run = 0;
+                }
+            }
+            c if c.is_whitespace() => {}
+            _ => not_run = 0,
+        }
+        if depth + not_run > worst.0 {
+            worst = (depth + not_run, index);
+        }
+    }
+    worst
+}
+
+/// Parses one file. Returns every statement that parsed and a diagnostic for
+/// every statement that did not.
+pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
+    let mut items = Vec::new();
+    let mut diagnostics = Vec::new();
+    for chunk in split_statements(text) {
+        let Some(chunk_text) = text.get(chunk.start..chunk.end) else {
+            continue;
+        };
+        let (depth, at) = nesting_depth(chunk_text);
+        if depth > MAX_NESTING {
+            let span = Span::new(file, chunk.start + at, chunk.start + at + 1);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TooDeeplyNested,
+                    format!("this condition is nested more than {MAX_NESTING} levels deep"),
+                )
+                .with_primary(span, "too deep here")
+                .with_help("split the condition into named `define` statements"),
+            );
+            continue;
+        }
+        let converter = Converter {
+            file,
+            offset: chunk.start,
+        };
+        let rule = match chunk.keyword {
+            "guideline" => Rule::header_statement,
+            "input" => Rule::input_statement,
+            "assume" => Rule::assume_statement,
+            "define" => Rule::define_statement,
+            "exam" | "measure" | "specialist" => Rule::entry_statement,
+            "rule" => Rule::rule_statement,
+            "require" => Rule::require_statement,
+            "case" => Rule::case_statement,
+            _ => {
+                diagnostics.push(unknown_statement(file, &chunk, chunk_text));
+                continue;
+            }
+        };
+        match LeidraadParser::parse(rule, chunk_text) {
+            Ok(pairs) => match converter.statement(pairs) {
+                Some(item) => items.push(item),
+                None => diagnostics.push(
+                    Diagnostic::new(Code::SyntaxError, "this statement could not be read")
+                        .with_primary(converter.span_of(0, chunk_text.len()), "here"),
+                ),
+            },
+            Err(error) => diagnostics.push(syntax_error(&converter, chunk_text, &error)),
+        }
+    }
+    (SyntaxFile { items }, diagnostics)
+}
+
+fn unknown_statement(file: FileId, chunk: &Chunk<'_>, chunk_text: &str) -> Diagnostic {
+    let word_len = chunk_text
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .map_or(1, |w| w.len().max(1));
+    let span = Span::new(file, chunk.start, chunk.start + word_len);
+    let shown = chunk_text.get(..word_len).unwrap_or("").trim();
+    let mut diagnostic = Diagnostic::new(
+        Code::UnknownStatement,
+        format!("`{shown}` does not start a statement"),
+    )
+    .with_primary(span, "expected a statement here");
+    if let Some(suggestion) = did_you_mean(chunk.keyword, STATEMENT_KEYWORDS.iter().copied()) {
+        diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+    } else if matches!(
+        chunk.keyword,
+        "when"
+            | "then"
+            | "given"
+            | "expect"
+            | "order"
+            | "refer"
+            | "avoid"
+            | "alternative"
+            | "overrides"
+            | "asked"
+            | "version"
+            | "language"
+            | "source"
+            | "and"
+            | "or"
+    ) {
+        diagnostic = diagnostic.with_help(
+            "the lines of a statement after its first line must be indented; indent this line",
+        );
+    } else {
+        diagnostic = diagnostic.with_help(format!(
+            "a statement starts with one of: {}",
+            STATEMENT_KEYWORDS
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    diagnostic
+}
+
+/// Describes a grammar rule in an editor's words.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::ident | Rule::name_ref => "a name",
+        Rule::number => "a number",
+        Rule::string | Rule::string_text => "a label in double quotes",
+        Rule::unit => "a unit",
+        Rule::quantity => "a number",
+        Rule::literal => "a value",
+        Rule::ident_set => "a list in square brackets, such as `[infection]`",
+        Rule::ident_list => "a list of names separated by commas",
+        Rule::condition
+        | Rule::implies_expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::primary
+        | Rule::comparison
+        | Rule::membership
+        | Rule::has_test => "a condition",
+        Rule::compare_op => "a comparison such as `==`, `!=`, `<` or `>=`",
+        Rule::input_type => {
+            "a type: `yes/no`, `one of ...`, `any of ...` or `number LOW..HIGH UNIT`"
+        }
+        Rule::yes_no_type => "`yes/no`",
+        Rule::one_of_type => "`one of`",
+        Rule::any_of_type => "`any of`",
+        Rule::number_type => "`number`",
+        Rule::default_clause => "`default`",
+        Rule::asked_clause => "`asked when`",
+        Rule::header_field => "`version`, `language` or `source`",
+        Rule::entry_kind => "`exam`, `measure` or `specialist`",
+        Rule::overrides_clause => "`overrides`",
+        Rule::when_clause => "`when`",
+        Rule::then_clause => "`then`",
+        Rule::action | Rule::order_action | Rule::refer_action | Rule::avoid_action => {
+            "an action: `order`, `refer` or `avoid`"
+        }
+        Rule::alternative => "`alternative`",
+        Rule::urgency => "an urgency: `same_day`, `urgent` or `routine`",
+        Rule::demand
+        | Rule::demand_and
+        | Rule::demand_not
+        | Rule::demand_atom
+        | Rule::some_demand
+        | Rule::no_demand
+        | Rule::nothing_demand
+        | Rule::has_demand => "what is expected, such as `order MRI_LWK` or `some refer`",
+        Rule::action_kind => "`order`, `refer` or `avoid`",
+        Rule::given_clause => "`given`",
+        Rule::fact => "a fact such as `age 45 years`",
+        Rule::expect_clause => "`expect`",
+        Rule::EOI => "the end of the statement",
+        Rule::kw_guideline => "`guideline`",
+        Rule::kw_version => "`version`",
+        Rule::kw_language => "`language`",
+        Rule::kw_source => "`source`",
+        Rule::kw_input => "`input`",
+        Rule::kw_yes => "`yes`",
+        Rule::kw_no => "`no`",
+        Rule::kw_one => "`one`",
+        Rule::kw_any => "`any`",
+        Rule::kw_of => "`of`",
+        Rule::kw_number => "`number`",
+        Rule::kw_default => "`default`",
+        Rule::kw_asked => "`asked`",
+        Rule::kw_when => "`when`",
+        Rule::kw_assume => "`assume`",
+        Rule::kw_define => "`define`",
+        Rule::kw_exam => "`exam`",
+        Rule::kw_measure => "`measure`",
+        Rule::kw_specialist => "`specialist`",
+        Rule::kw_in => "`in`",
+        Rule::kw_rule => "`rule`",
+        Rule::kw_overrides => "`overrides`",
+        Rule::kw_then => "`then`",
+        Rule::kw_order => "`order`",
+        Rule::kw_refer => "`refer`",
+        Rule::kw_avoid => "`avoid`",
+        Rule::kw_instead => "`instead`",
+        Rule::kw_alternative => "`alternative`",
+        Rule::kw_require => "`require`",
+        Rule::kw_some => "`some`",
+        Rule::kw_nothing => "`nothing`",
+        Rule::kw_case => "`case`",
+        Rule::kw_given => "`given`",
+        Rule::kw_expect => "`expect`",
+        Rule::kw_and => "`and`",
+        Rule::kw_or => "`or`",
+        Rule::kw_not => "`not`",
+        Rule::kw_has => "`has`",
+        Rule::kw_implies => "`implies`",
+        Rule::kw_same_day => "`same_day`",
+        Rule::kw_urgent => "`urgent`",
+        Rule::kw_routine => "`routine`",
+        _ => return None,
+    })
+}
+
+const RESERVED_WORDS: &[&str] = &[
+    "guideline",
+    "version",
+    "language",
+    "source",
+    "input",
+    "yes",
+    "no",
+    "one",
+    "any",
+    "of",
+    "number",
+    "default",
+    "asked",
+    "when",
+    "assume",
+    "define",
+    "exam",
+    "measure",
+    "specialist",
+    "in",
+    "rule",
+    "overrides",
+    "then",
+    "order",
+    "refer",
+    "avoid",
+    "instead",
+    "alternative",
+    "require",
+    "some",
+    "nothing",
+    "case",
+    "given",
+    "expect",
+    "and",
+    "or",
+    "not",
+    "has",
+    "implies",
+    "same_day",
+    "urgent",
+    "routine",
+];
+
+/// The token found at a position, for "found ..." messages.
+fn found_at(text: &str, position: usize) -> (String, usize) {
+    let rest = text.get(position..).unwrap_or("");
+    let Some(first) = rest.chars().next() else {
+        return ("the end of the statement".to_owned(), 0);
+    };
+    if first.is_ascii_alphanumeric() || first == '_' {
+        let word = leading_word(rest);
+        let word = if word.is_empty() {
+            &rest[..first.len_utf8()]
+        } else {
+            word
+        };
+        (format!("`{word}`"), word.len())
+    } else if first == '"' {
+        (
+            "a label".to_owned(),
+            rest.find('\n').unwrap_or(rest.len()).min(80),
+        )
+    } else {
+        (format!("`{first}`"), first.len_utf8())
+    }
+}
+
+fn syntax_error(converter: &Converter, text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let position = match error.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((start, _)) => start,
+    };
+    let (found, found_len) = found_at(text, position);
+    let mut expected: Vec<&'static str> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            positives.iter().filter_map(|r| describe(*r)).collect()
+        }
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    expected.sort_unstable();
+    expected.dedup();
+    let expected_text = match expected.as_slice() {
+        [] => "something else".to_owned(),
+        [one] => (*one).to_owned(),
+        many => format!("one of {}", many.join(", ")),
+    };
+    let span = converter.span_of(position, position + found_len.max(1));
+    let mut diagnostic = Diagnostic::new(
+        Code::SyntaxError,
+        format!("expected {expected_text}, found {found}"),
+    )
+    .with_primary(span, format!("expected {expected_text}"));
+    let word = leading_word(text.get(position..).unwrap_or(""));
+    if RESERVED_WORDS.contains(&word) && expected.contains(&"a name") {
+        diagnostic = diagnostic.with_help(format!(
+            "`{word}` is a reserved word of the language; choose another name"
+        ));
+    } else if expected.contains(&"a label in double quotes") {
+        diagnostic =
+            diagnostic.with_help("write the label between double quotes, for example \"Koorts\"");
+    } else if text.get(position..).is_some_and(|r| r.starts_with('='))
+        && !r_is_double(text, position)
+    {
+        diagnostic = diagnostic.with_help("to compare, write `==` (two equals signs)");
+    }
+    diagnostic
+}
+
+fn r_is_double(text: &str, position: usize) -> bool {
+    text.get(position..).is_some_and(|r| r.starts_with("=="))
+}
+
+/// Turns pest pairs into syntax tree nodes, shifting spans by the
+/// statement's offset in the file. Every method returns `None` only if the
+/// tree does not have the shape the grammar promises.
+struct Converter {
+    file: FileId,
+    offset: usize,
+}
+
+impl Converter {
+    fn span_of(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, self.offset + start, self.offset + end)
+    }
+
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        self.span_of(s.start(), s.end())
+    }
+
+    fn statement(&self, mut pairs: Pairs<'_, Rule>) -> Option<Item> {
+        let statement = pairs.next()?;
+        let decl = statement.into_inner().next()?;
+        Some(match decl.as_rule() {
+            Rule::header => Item::Header(self.header(decl)?),
+            Rule::input_decl => Item::Input(self.input(decl)?),
+            Rule::assume_decl => {
+                let span = self.span(&decl);
+                let condition =
+                    self.condition(decl.into_inner().find(|p| p.as_rule() == Rule::condition)?)?;
+                Item::Assume(AssumeDecl { condition, span })
+            }
+            Rule::define_decl => Item::Define(self.define(decl)?),
+            Rule::entry_decl => Item::Entry(self.entry(decl)?),
+            Rule::rule_decl => Item::Rule(self.rule(decl)?),
+            Rule::require_decl => Item::Require(self.require(decl)?),
+            Rule::case_decl => Item::Case(self.case(decl)?),
+            _ => return None,
+        })
+    }
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_owned(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn text(&self, pair: Pair<'_, Rule>) -> Text {
+        let span = self.span(&pair);
+        let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+        Text {
+            text: raw.replace("\\\"", "\"").replace("\\\\", "\\"),
+            span,
+        }
+    }
+
+    fn number(&self, pair: Pair<'_, Rule>) -> NumberLit {
+        NumberLit {
+            text: pair.as_str().to_owned(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn idents(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::ident)
+            .map(|p| self.ident(p))
+            .collect()
+    }
+
+    fn header(&self, pair: Pair<'_, Rule>) -> Option<Header> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+        let id = self.ident(inner.next()?);
+        let label = self.text(inner.next()?);
+        let mut header = Header {
+            id,
+            label,
+            version: None,
+            language: None,
+            source: None,
+            span,
+        };
+        for field in inner {
+            let mut parts = field.into_inner();
+            let keyword = parts.next()?;
+            let value = parts.next()?;
+            match keyword.as_rule() {
+                Rule::kw_version => header.version = Some(self.text(value)),
+                Rule::kw_language => header.language = Some(self.ident(value)),
+                Rule::kw_source => header.source = Some(self.text(value)),
+                _ => return None,
+            }
+        }
+        Some(header)
+    }
+
+    fn input(&self, pair: Pair<'_, Rule>) -> Option<InputDecl> {
+        let span = self.span(&pair);
+        let mut id = None;
+        let mut ty = None;
+        let mut ty_span = span;
+        let mut defaults = Vec::new();
+        let mut label = None;
+        let mut asked_when = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => id = Some(self.ident(part)),
+                Rule::input_type => {
+                    ty_span = self.span(&part);
+                    ty = Some(self.input_type(part.into_inner().next()?)?);
+                }
+                Rule::default_clause => {
+                    defaults.push(
+                        self.literal(part.into_inner().find(|p| p.as_rule() == Rule::literal)?)?,
+                    );
+                }
+                Rule::string => label = Some(self.text(part)),
+                Rule::asked_clause => {
+                    asked_when =
+                        Some(self.condition(
+                            part.into_inner().find(|p| p.as_rule() == Rule::condition)?,
+                        )?);
+                }
+                _ => {}
+            }
+        }
+        Some(InputDecl {
+            id: id?,
+            ty: ty?,
+            ty_span,
+            defaults,
+            label: label?,
+            asked_when,
+            span,
+        })
+    }
+
+    fn input_type(&self, pair: Pair<'_, Rule>) -> Option<InputType> {
+        Some(match pair.as_rule() {
+            Rule::yes_no_type => InputType::YesNo,
+            Rule::one_of_type => InputType::OneOf(
+                self.idents(
+                    pair.into_inner()
+                        .find(|p| p.as_rule() == Rule::ident_list)?,
+                ),
+            ),
+            Rule::any_of_type => InputType::AnyOf(
+                self.idents(
+                    pair.into_inner()
+                        .find(|p| p.as_rule() == Rule::ident_list)?,
+                ),
+            ),
+            Rule::number_type => {
+                let mut numbers = pair
+                    .clone()
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::number);
+                let lo = self.number(numbers.next()?);
+                let hi = self.number(numbers.next()?);
+                let unit = pair
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::unit)
+                    .and_then(|u| u.into_inner().next())
+                    .map(|u| self.ident(u));
+                InputType::Number { lo, hi, unit }
+            }
+            _ => return None,
+        })
+    }
+
+    fn literal(&self, pair: Pair<'_, Rule>) -> Option<Literal> {
+        let inner = pair.into_inner().next()?;
+        let span = self.span(&inner);
+        Some(match inner.as_rule() {
+            Rule::kw_yes => Literal::Yes(span),
+            Rule::kw_no => Literal::No(span),
+            Rule::quantity => Literal::Quantity(self.quantity(inner)?),
+            Rule::ident_set => Literal::Set(self.idents(inner), span),
+            Rule::ident => Literal::Name(self.ident(inner)),
+            _ => return None,
+        })
+    }
+
+    fn quantity(&self, pair: Pair<'_, Rule>) -> Option<Quantity> {
+        let span = self.span(&pair);
+        let mut parts = pair.into_inner();
+        let number = self.number(parts.next()?);
+        let unit = parts
+            .next()
+            .and_then(|u| u.into_inner().next())
+            .map(|u| self.ident(u));
+        Some(Quantity { number, unit, span })
+    }
+
+    /// Converts a condition. Recursion depth is bounded by [`MAX_NESTING`]
+    /// (checked before parsing) times a small constant.
+    fn condition(&self, pair: Pair<'_, Rule>) -> Option<Condition> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::condition | Rule::primary => {
+                let inner = pair.into_inner().next()?;
+                self.condition(inner)
+            }
+            Rule::implies_expr => {
+                let mut parts = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() != Rule::kw_implies);
+                let left = self.condition(parts.next()?)?;
+                match parts.next() {
+                    Some(right) => Some(Condition::Implies(
+                        Box::new(left),
+                        Box::new(self.condition(right)?),
+                        span,
+                    )),
+                    None => Some(left),
+                }
+            }
+            Rule::or_expr | Rule::and_expr => {
+                let is_or = pair.as_rule() == Rule::or_expr;
+                let mut parts = Vec::new();
+                for part in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
+                    parts.push(self.condition(part)?);
+                }
+                if parts.len() == 1 {
+                    return parts.pop();
+                }
+                Some(if is_or {
+                    Condition::Or(parts, span)
+                } else {
+                    Condition::And(parts, span)
+                })
+            }
+            Rule::not_expr => {
+                let mut parts = pair.into_inner();
+                let first = parts.next()?;
+                if first.as_rule() == Rule::kw_not {
+                    Some(Condition::Not(
+                        Box::new(self.condition(parts.next()?)?),
+                        span,
+                    ))
+                } else {
+                    self.condition(first)
+                }
+            }
+            Rule::comparison => {
+                let mut parts = pair.into_inner();
+                let name = self.ident(parts.next()?);
+                let op = match parts.next()?.as_str() {
+                    "==" => CompareOp::Eq,
+                    "!=" => CompareOp::Ne,
+                    "<" => CompareOp::Lt,
+                    "<=" => CompareOp::Le,
+                    ">" => CompareOp::Gt,
+                    ">=" => CompareOp::Ge,
+                    _ => return None,
+                };
+                let value = self.literal(parts.next()?)?;
+                Some(Condition::Compare {
+                    name,
+                    op,
+                    value,
+                    span,
+                })
+            }
+            Rule::membership => {
+                let mut parts = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_in);
+                let name = self.ident(parts.next()?);
+                let values = self.idents(parts.next()?);
+                Some(Condition::In { name, values, span })
+            }
+            Rule::has_test => {
+                let mut parts = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_has);
+                let name = self.ident(parts.next()?);
+                let member = self.ident(parts.next()?);
+                Some(Condition::Has { name, member, span })
+            }
+            Rule::name_ref => Some(Condition::Name(self.ident(pair.into_inner().next()?))),
+            _ => None,
+        }
+    }
+
+    fn define(&self, pair: Pair<'_, Rule>) -> Option<DefineDecl> {
+        let span = self.span(&pair);
+        let mut id = None;
+        let mut label = None;
+        let mut condition = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => id = Some(self.ident(part)),
+                Rule::string => label = Some(self.text(part)),
+                Rule::condition => condition = Some(self.condition(part)?),
+                _ => {}
+            }
+        }
+        Some(DefineDecl {
+            id: id?,
+            label,
+            condition: condition?,
+            span,
+        })
+    }
+
+    fn entry(&self, pair: Pair<'_, Rule>) -> Option<EntryDecl> {
+        let span = self.span(&pair);
+        let mut kind = None;
+        let mut id = None;
+        let mut label = None;
+        let mut groups = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::entry_kind => {
+                    kind = Some(match part.into_inner().next()?.as_rule() {
+                        Rule::kw_exam => EntryKind::Exam,
+                        Rule::kw_measure => EntryKind::Measure,
+                        Rule::kw_specialist => EntryKind::Specialist,
+                        _ => return None,
+                    });
+                }
+                Rule::ident => id = Some(self.ident(part)),
+                Rule::string => label = Some(self.text(part)),
+                Rule::ident_list => groups = self.idents(part),
+                _ => {}
+            }
+        }
+        Some(EntryDecl {
+            kind: kind?,
+            id: id?,
+            label: label?,
+            groups,
+            span,
+        })
+    }
+
+    fn urgency(&self, pair: Pair<'_, Rule>) -> Option<(Urgency, Span)> {
+        let span = self.span(&pair);
+        let urgency = match pair.into_inner().next()?.as_rule() {
+            Rule::kw_same_day => Urgency::SameDay,
+            Rule::kw_urgent => Urgency::Urgent,
+            Rule::kw_routine => Urgency::Routine,
+            _ => return None,
+        };
+        Some((urgency, span))
+    }
+
+    fn action_kind(rule: Rule) -> Option<ActionKind> {
+        Some(match rule {
+            Rule::kw_order => ActionKind::Order,
+            Rule::kw_refer => ActionKind::Refer,
+            Rule::kw_avoid => ActionKind::Avoid,
+            _ => return None,
+        })
+    }
+
+    fn action(&self, pair: Pair<'_, Rule>) -> Option<ActionDecl> {
+        let action = pair.into_inner().next()?;
+        let span = self.span(&action);
+        let mut parts = action.into_inner();
+        let kind = Self::action_kind(parts.next()?.as_rule())?;
+        let target = self.ident(parts.next()?);
+        let mut decl = ActionDecl {
+            kind,
+            target,
+            urgency: None,
+            alternatives: Vec::new(),
+            instead: None,
+            span,
+        };
+        for part in parts {
+            match part.as_rule() {
+                Rule::urgency => decl.urgency = Some(self.urgency(part)?),
+                Rule::ident => decl.instead = Some(self.ident(part)),
+                Rule::alternative => {
+                    let alt_span = self.span(&part);
+                    let mut alt = part.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                    let target = self.ident(alt.next()?);
+                    let condition = self.condition(alt.next()?)?;
+                    decl.alternatives.push(Alternative {
+                        target,
+                        condition,
+                        span: alt_span,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Some(decl)
+    }
+
+    fn rule(&self, pair: Pair<'_, Rule>) -> Option<RuleDecl> {
+        let span = self.span(&pair);
+        let mut id = None;
+        let mut label = None;
+        let mut overrides = Vec::new();
+        let mut when = None;
+        let mut actions = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => id = Some(self.ident(part)),
+                Rule::string => label = Some(self.text(part)),
+                Rule::overrides_clause => {
+                    let list = part
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::ident_list)?;
+                    overrides.extend(self.idents(list));
+                }
+                Rule::when_clause => {
+                    when =
+                        Some(self.condition(
+                            part.into_inner().find(|p| p.as_rule() == Rule::condition)?,
+                        )?);
+                }
+                Rule::then_clause => {
+                    for action in part.into_inner().filter(|p| p.as_rule() == Rule::action) {
+                        actions.push(self.action(action)?);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(RuleDecl {
+            id: id?,
+            label: label?,
+            overrides,
+            when,
+            actions,
+            span,
+        })
+    }
+
+    fn demand(&self, pair: Pair<'_, Rule>) -> Option<Demand> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::demand | Rule::demand_and => {
+                let is_or = pair.as_rule() == Rule::demand;
+                let mut parts = Vec::new();
+                for part in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
+                    parts.push(self.demand(part)?);
+                }
+                if parts.len() == 1 {
+                    return parts.pop();
+                }
+                Some(if is_or {
+                    Demand::Or(parts, span)
+                } else {
+                    Demand::And(parts, span)
+                })
+            }
+            Rule::demand_not => {
+                let mut parts = pair.into_inner();
+                let first = parts.next()?;
+                if first.as_rule() == Rule::kw_not {
+                    Some(Demand::Not(Box::new(self.demand(parts.next()?)?), span))
+                } else {
+                    self.demand(first)
+                }
+            }
+            Rule::demand_atom => self.demand(pair.into_inner().next()?),
+            Rule::some_demand => {
+                let mut kind = None;
+                let mut group = None;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::action_kind => {
+                            kind = Self::action_kind(part.into_inner().next()?.as_rule())
+                        }
+                        Rule::ident => group = Some(self.ident(part)),
+                        _ => {}
+                    }
+                }
+                Some(Demand::Some {
+                    kind: kind?,
+                    group,
+                    span,
+                })
+            }
+            Rule::no_demand => {
+                let mut kind = None;
+                let mut group = None;
+                let mut target = None;
+                let mut saw_in = false;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::action_kind => {
+                            kind = Self::action_kind(part.into_inner().next()?.as_rule())
+                        }
+                        Rule::kw_in => saw_in = true,
+                        Rule::ident if saw_in => group = Some(self.ident(part)),
+                        Rule::ident => target = Some(self.ident(part)),
+                        _ => {}
+                    }
+                }
+                Some(Demand::No {
+                    kind: kind?,
+                    target,
+                    group,
+                    span,
+                })
+            }
+            Rule::nothing_demand => Some(Demand::Nothing(span)),
+            Rule::has_demand => {
+                let mut parts = pair.into_inner();
+                let kind = Self::action_kind(parts.next()?.into_inner().next()?.as_rule())?;
+                let target = self.ident(parts.next()?);
+                let urgency = match parts.next() {
+                    Some(u) => Some(self.urgency(u)?),
+                    None => None,
+                };
+                Some(Demand::Has {
+                    kind,
+                    target,
+                    urgency,
+                    span,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn require(&self, pair: Pair<'_, Rule>) -> Option<RequireDecl> {
+        let span = self.span(&pair);
+        let mut label = None;
+        let mut when = None;
+        let mut then = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::string => label = Some(self.text(part)),
+                Rule::when_clause => {
+                    when =
+                        Some(self.condition(
+                            part.into_inner().find(|p| p.as_rule() == Rule::condition)?,
+                        )?);
+                }
+                Rule::demand => then = Some(self.demand(part)?),
+                _ => {}
+            }
+        }
+        Some(RequireDecl {
+            label: label?,
+            when,
+            then: then?,
+            span,
+        })
+    }
+
+    fn case(&self, pair: Pair<'_, Rule>) -> Option<CaseDecl> {
+        let span = self.span(&pair);
+        let mut label = None;
+        let mut facts = Vec::new();
+        let mut expects = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::string => label = Some(self.text(part)),
+                Rule::given_clause => {
+                    for fact in part.into_inner().filter(|p| p.as_rule() == Rule::fact) {
+                        let fact_span = self.span(&fact);
+                        let mut parts = fact.into_inner();
+                        let name = self.ident(parts.next()?);
+                        let value = self.literal(parts.next()?)?;
+                        facts.push(Fact {
+                            name,
+                            value,
+                            span: fact_span,
+                        });
+                    }
+                }
+                Rule::expect_clause => {
+                    let demand = part.into_inner().find(|p| p.as_rule() == Rule::demand)?;
+                    expects.push(self.demand(demand)?);
+                }
+                _ => {}
+            }
+        }
+        Some(CaseDecl {
+            label: label?,
+            facts,
+            expects,
+            span,
+        })
+    }
+}
+
+fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_guideline
+            | Rule::kw_version
+            | Rule::kw_language
+            | Rule::kw_source
+            | Rule::kw_input
+            | Rule::kw_yes
+            | Rule::kw_no
+            | Rule::kw_one
+            | Rule::kw_any
+            | Rule::kw_of
+            | Rule::kw_number
+            | Rule::kw_default
+            | Rule::kw_asked
+            | Rule::kw_when
+            | Rule::kw_assume
+            | Rule::kw_define
+            | Rule::kw_exam
+            | Rule::kw_measure
+            | Rule::kw_specialist
+            | Rule::kw_in
+            | Rule::kw_rule
+            | Rule::kw_overrides
+            | Rule::kw_then
+            | Rule::kw_order
+            | Rule::kw_refer
+            | Rule::kw_avoid
+            | Rule::kw_instead
+            | Rule::kw_alternative
+            | Rule::kw_require
+            | Rule::kw_some
+            | Rule::kw_nothing
+            | Rule::kw_case
+            | Rule::kw_given
+            | Rule::kw_expect
+            | Rule::kw_and
+            | Rule::kw_or
+            | Rule::kw_not
+            | Rule::kw_has
+            | Rule::kw_implies
+            | Rule::kw_same_day
+            | Rule::kw_urgent
+            | Rule::kw_routine
+    )
+}
