@@ -103,3 +103,55 @@ impl Serialize for Code {
         serializer.serialize_str(self.as_str())
     }
 }
+
+/// The text of `docs/diagnostics.md`: the message style guide and every
+/// code's explanation. A test keeps the file in step with the registry.
+pub fn reference_markdown() -> String {
+    let mut out = String::from(
+        "# Diagnostics\n\n\
+         <!-- Generated from src/diagnostics/explanations by `LEIDRAAD_BLESS=1 cargo test --test docs_sync`; do not edit by hand. -->\n\n\
+         Every problem the checker reports has a stable code. `leidraad explain CODE`\n\
+         prints the explanation below; `leidraad explain all` lists the codes.\n\n\
+         ## Message style\n\n\
+         - Messages are lowercase sentences without a full stop, and say what is wrong\n  in the editor's words.\n\
+         - What the editor wrote appears in backticks: `neuro_deficit`, `3 kg`.\n\
+         - No names of the tool's internals appear in messages.\n\
+         - Advice goes in `help`, with a \"did you mean\" suggestion where a close name exists.\n\
+         - Every label points at the exact place: the name, value or unit at fault.\n\
+         - Findings about patients carry an example patient that the evaluator confirmed.\n\n\
+         ## Exit status of `leidraad check`\n\n\
+         | status | meaning |\n|---|---|\n\
+         | 0 | no errors (warnings allowed unless `--deny warnings`) |\n\
+         | 1 | errors found |\n\
+         | 2 | usage or I/O problem (unreadable file, bad option) |\n\n\
+         ## Codes\n\n| code | name | severity | summary |\n|---|---|---|---|\n",
+    );
+    for code in Code::ALL {
+        let info = code.info();
+        out.push_str(&format!(
+            "| [{}](#{}) | `{}` | {} | {} |\n",
+            info.code,
+            info.code.to_ascii_lowercase(),
+            info.name,
+            info.severity.as_str(),
+            info.summary
+        ));
+    }
+    for code in Code::ALL {
+        let info = code.info();
+        out.push('\n');
+        out.push_str(&format!(
+            "<a id=\"{}\"></a>\n\n",
+            info.code.to_ascii_lowercase()
+        ));
+        // Explanations start at heading level 1; nest them under "Codes".
+        for line in info.explanation.lines() {
+            if line.starts_with('#') {
+                out.push_str("##");
+            }
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}

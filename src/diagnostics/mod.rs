@@ -8,7 +8,7 @@
 mod codes;
 pub mod render;
 
-pub use codes::{Code, CodeInfo};
+pub use codes::{Code, CodeInfo, reference_markdown};
 
 use crate::source::Span;
 use serde::Serialize;
