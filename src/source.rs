@@ -148,6 +148,7 @@ mod tests {
         assert_eq!(file.line_column(4), LineColumn { line: 2, column: 1 });
         // `ç` is two bytes but one column.
         assert_eq!(file.line_column(6), LineColumn { line: 2, column: 2 });
-        assert_eq!(file.line_column(9), LineColumn { line: 3, column: 1 });
+        assert_eq!(file.line_column(8), LineColumn { line: 3, column: 1 });
+        assert_eq!(file.line_column(99), LineColumn { line: 3, column: 2 });
     }
 }
