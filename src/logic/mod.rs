@@ -1,6 +1,8 @@
 //! Finite-domain logic: the abstract problem a guideline lowers to, and
 //! everything that reasons about it without knowing the language.
 
+pub mod analyse;
+pub mod diagram;
 pub mod generate;
 pub mod mdd;
 pub mod problem;
