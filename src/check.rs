@@ -1,8 +1,10 @@
 //! The front end as one call: text to checked model, plus diagnostics. Never
 //! fails; what could be built is returned with everything that was found.
 
+use crate::analysis;
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::eval::{self, EvalError};
+use crate::logic::analyse::AnalysisOptions;
 use crate::logic::problem::Demand as LogicDemand;
 use crate::model::lower::{Lowering, lower, lower_demand};
 use crate::model::{self, Guideline};
@@ -62,7 +64,26 @@ pub fn load(sources: &mut Sources, name: &str, bytes: Vec<u8>) -> (FileId, Optio
     (id, diagnostic)
 }
 
-/// Parses and resolves one file.
+/// What `check` does beyond the front end.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// Run the analyses that prove things about every patient (conflicts,
+    /// rules that never fire, overruled and redundant rules, requirements)
+    /// on every file without errors, and compare files checked together.
+    pub analyses: bool,
+    pub analysis: AnalysisOptions,
+}
+
+impl Default for CheckOptions {
+    fn default() -> Self {
+        CheckOptions {
+            analyses: true,
+            analysis: AnalysisOptions::default(),
+        }
+    }
+}
+
+/// Parses and resolves one file; no analyses.
 pub fn check_file(sources: &Sources, file: FileId) -> (CheckedFile, Vec<Diagnostic>) {
     let text = sources.get(file).map_or("", |f| f.text.as_str());
     let (syntax, mut diagnostics) = syntax::parse(file, text);
@@ -70,15 +91,6 @@ pub fn check_file(sources: &Sources, file: FileId) -> (CheckedFile, Vec<Diagnost
     diagnostics.extend(resolve_diagnostics);
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     let lowering = (!has_errors).then(|| lower(&guideline));
-    if lowering.is_some() {
-        for requirement in &guideline.requirements {
-            diagnostics.push(
-                Diagnostic::new(Code::RequirementNotVerified, format!("requirement \"{}\" was not verified", requirement.label))
-                    .with_primary(requirement.span, "not verified")
-                    .with_note("this version checks names, types and units only; the analyses that prove requirements for every patient do not run yet"),
-            );
-        }
-    }
     (
         CheckedFile {
             file,
@@ -89,13 +101,61 @@ pub fn check_file(sources: &Sources, file: FileId) -> (CheckedFile, Vec<Diagnost
     )
 }
 
-/// Checks several files; each is its own guideline.
+/// Says, per requirement, that it was not verified and why.
+fn not_verified(guideline: &Guideline, reason: &str) -> Vec<Diagnostic> {
+    guideline
+        .requirements
+        .iter()
+        .map(|requirement| {
+            Diagnostic::new(
+                Code::RequirementNotVerified,
+                format!("requirement \"{}\" was not verified", requirement.label),
+            )
+            .with_primary(requirement.span, "not verified")
+            .with_note(reason.to_owned())
+        })
+        .collect()
+}
+
+/// Checks several files with the default options; each is its own guideline.
 pub fn check(sources: &Sources, files: &[FileId]) -> CheckResult {
+    check_with(sources, files, &CheckOptions::default())
+}
+
+/// Checks several files; each is its own guideline. With analyses on, every
+/// file without errors is analysed, and every pair of such files is compared.
+pub fn check_with(sources: &Sources, files: &[FileId], options: &CheckOptions) -> CheckResult {
     let mut result = CheckResult::default();
     for &file in files {
         let (checked, found) = check_file(sources, file);
-        result.files.push(checked);
         result.diagnostics.extend(found);
+        if checked.lowering.is_none() {
+            result.diagnostics.extend(not_verified(
+                &checked.guideline,
+                "the file has errors; requirements are proved only for a file without errors",
+            ));
+        } else if options.analyses {
+            result
+                .diagnostics
+                .extend(analysis::analyse_file(&checked, &options.analysis));
+        } else {
+            result.diagnostics.extend(not_verified(
+                &checked.guideline,
+                "the analyses were switched off",
+            ));
+        }
+        result.files.push(checked);
+    }
+    if options.analyses {
+        for (index, first) in result.files.iter().enumerate() {
+            for second in result.files.iter().skip(index + 1) {
+                result.diagnostics.extend(analysis::compare::compare(
+                    first,
+                    second,
+                    &options.analysis,
+                ));
+            }
+        }
     }
     diagnostics::sort(&mut result.diagnostics);
     result

@@ -4,6 +4,7 @@
 //! decision diagram ([`logic`]) → [`eval`] and rendering. Nothing in this
 //! library reads files or prints; the `leidraad` binary does.
 
+pub mod analysis;
 pub mod check;
 pub mod diagnostics;
 pub mod eval;

@@ -1,17 +1,18 @@
 //! `leidraad check FILE...`
 
 use super::{DiagnosticFormat, Status, load_rule_files, render_diagnostics};
-use leidraad::check::check;
+use leidraad::check::{CheckOptions, check_with};
 use leidraad::diagnostics::{self, Severity};
 
 pub fn run(
     paths: &[String],
     format: DiagnosticFormat,
     deny_warnings: bool,
+    options: &CheckOptions,
     color: bool,
 ) -> miette::Result<Status> {
     let (sources, files, mut diagnostics) = load_rule_files(paths)?;
-    let result = check(&sources, &files);
+    let result = check_with(&sources, &files, options);
     diagnostics.extend(result.diagnostics);
     diagnostics::sort(&mut diagnostics);
     if deny_warnings {

@@ -7,8 +7,9 @@ mod explain;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use leidraad::check::load;
+use leidraad::check::{CheckOptions, load};
 use leidraad::diagnostics::{Diagnostic, render};
+use leidraad::logic::analyse::AnalysisOptions;
 use leidraad::source::{FileId, Sources};
 use miette::{IntoDiagnostic, WrapErr, miette};
 use std::io::{IsTerminal, Read};
@@ -67,6 +68,13 @@ enum Command {
         /// `--deny warnings` makes warnings fail the check.
         #[arg(long, value_enum)]
         deny: Option<Deny>,
+        /// The most decision-diagram nodes an analysis may use; past it the
+        /// analysis reports what it could not decide (L306).
+        #[arg(long, value_name = "NODES", default_value_t = AnalysisOptions::default().node_budget)]
+        budget: usize,
+        /// Check names, types and units only; skip the analyses.
+        #[arg(long)]
+        no_analyses: bool,
     },
     /// Evaluate patient records against a guideline.
     Eval {
@@ -128,7 +136,18 @@ pub fn run(args: Args) -> miette::Result<Status> {
             files,
             format,
             deny,
-        } => check::run(&files, format, deny.is_some(), color),
+            budget,
+            no_analyses,
+        } => {
+            let options = CheckOptions {
+                analyses: !no_analyses,
+                analysis: AnalysisOptions {
+                    node_budget: budget,
+                    ..AnalysisOptions::default()
+                },
+            };
+            check::run(&files, format, deny.is_some(), &options, color)
+        }
         Command::Eval {
             file,
             facts,

@@ -1,0 +1,47 @@
+//! L304: another rule always does what this rule does.
+
+use super::{Context, unconfirmed};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::logic::problem::{Class, RuleId};
+
+pub fn diagnostic(
+    context: &Context<'_>,
+    rule: RuleId,
+    by: &[RuleId],
+    witness: &[Class],
+) -> Option<Diagnostic> {
+    let redundant = context.guideline.rules.get(rule)?;
+    let Some(confirmed) = context.witness(witness) else {
+        return Some(unconfirmed(
+            &format!("that rule `{}` is redundant", redundant.id),
+            redundant.id_span,
+        ));
+    };
+    if !confirmed.outcome.fired.contains(&rule)
+        || !by.iter().all(|b| confirmed.outcome.fired.contains(b))
+    {
+        return Some(unconfirmed(
+            &format!("that rule `{}` is redundant", redundant.id),
+            redundant.id_span,
+        ));
+    }
+    let names: Vec<String> = by.iter().map(|r| context.rule_name(*r)).collect();
+    let mut diagnostic = Diagnostic::new(
+        Code::RedundantRule,
+        format!("rule `{}` adds nothing: {} fire(s) for every patient it fires for, with the same actions", redundant.id, names.join(", ")),
+    )
+    .with_primary(redundant.id_span, "this rule is redundant");
+    for other in by {
+        if let Some(r) = context.guideline.rules.get(*other) {
+            diagnostic = diagnostic.with_secondary(r.id_span, "covers it");
+        }
+    }
+    Some(
+        diagnostic
+            .with_note("every patient this rule fires for also gets the same advice from the rule(s) marked; the example patient below is one")
+            .with_help(
+                "remove the redundant rule, or make it say something the other rule does not",
+            )
+            .with_witness(confirmed.record),
+    )
+}
