@@ -3,8 +3,9 @@
 use super::{
     DiagnosticFormat, ResultFormat, Status, load_rule_files, read_bytes, render_diagnostics,
 };
-use leidraad::check::{CheckedFile, check, kind_word, urgency_word};
-use leidraad::eval::{EvalError, Evaluation, evaluate};
+use leidraad::check::{CheckOptions, CheckedFile, check_with, kind_word, urgency_word};
+use leidraad::eval::{EvalError, Evaluation, evaluate, evaluate_compiled};
+use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
 use leidraad::model::Guideline;
 use leidraad::model::record::{FieldError, read_record};
 use leidraad::source::Sources;
@@ -16,10 +17,17 @@ pub fn run(
     facts: Option<&str>,
     batch: Option<&str>,
     format: ResultFormat,
+    reference: bool,
     color: bool,
 ) -> miette::Result<Status> {
     let (sources, files, mut problems) = load_rule_files(&[path.to_owned()])?;
-    let mut result = check(&sources, &files);
+    // Evaluation needs a guideline without errors; the analyses are the
+    // business of `check`.
+    let front_end = CheckOptions {
+        analyses: false,
+        ..CheckOptions::default()
+    };
+    let mut result = check_with(&sources, &files, &front_end);
     problems.append(&mut result.diagnostics);
     let Some(checked) = result
         .files
@@ -36,21 +44,53 @@ pub fn run(
             "`{path}` has errors, so no patient is evaluated against it"
         ));
     };
+    let diagram = if reference {
+        None
+    } else {
+        compile_or_warn(checked)
+    };
+    let evaluator = Evaluator {
+        checked,
+        diagram: diagram.as_ref(),
+    };
     match (facts, batch) {
-        (Some(facts), _) => single(checked, &sources, facts, format),
-        (None, Some(batch)) => many(checked, &sources, batch),
+        (Some(facts), _) => single(&evaluator, &sources, facts, format),
+        (None, Some(batch)) => many(&evaluator, &sources, batch),
         (None, None) => Err(miette!(
             "give `--facts RECORD.json` or `--batch RECORDS.jsonl`"
         )),
     }
 }
 
+/// The guideline and, unless `--reference` was asked for or it could not
+/// be built, its compiled decision diagram.
+struct Evaluator<'a> {
+    checked: &'a CheckedFile,
+    diagram: Option<&'a DecisionDiagram>,
+}
+
+/// Compiles the decision diagram; when a budget stops it, says so and
+/// evaluates with the reference interpreter instead.
+fn compile_or_warn(checked: &CheckedFile) -> Option<DecisionDiagram> {
+    let lowering = checked.lowering.as_ref()?;
+    match DecisionDiagram::compile(&lowering.problem, &CompileOptions::default()) {
+        Ok(diagram) => Some(diagram),
+        Err(error) => {
+            eprintln!(
+                "note: the decision diagram was not built ({error}); evaluating rule by rule instead"
+            );
+            None
+        }
+    }
+}
+
 /// The outcome of one record, as JSON, or the record's problems.
 fn evaluate_record(
-    checked: &CheckedFile,
+    evaluator: &Evaluator<'_>,
     sources: &Sources,
     record: &Json,
 ) -> Result<(Evaluation, Vec<String>), Vec<FieldError>> {
+    let checked = evaluator.checked;
     let guideline = &checked.guideline;
     let Some(lowering) = &checked.lowering else {
         return Err(vec![FieldError {
@@ -59,7 +99,11 @@ fn evaluate_record(
         }]);
     };
     let read = read_record(guideline, record)?;
-    match evaluate(guideline, lowering, &read.values) {
+    let evaluation = match evaluator.diagram {
+        Some(diagram) => evaluate_compiled(guideline, lowering, diagram, &read.values),
+        None => evaluate(guideline, lowering, &read.values),
+    };
+    match evaluation {
         Ok(evaluation) => Ok((evaluation, read.warnings)),
         Err(error) => Err(eval_error(guideline, sources, &error)),
     }
@@ -158,11 +202,12 @@ fn parse_json(bytes: &[u8], what: &str) -> Result<Json, String> {
 }
 
 fn single(
-    checked: &CheckedFile,
+    evaluator: &Evaluator<'_>,
     sources: &Sources,
     facts: &str,
     format: ResultFormat,
 ) -> miette::Result<Status> {
+    let checked = evaluator.checked;
     let bytes = read_bytes(facts)?;
     let what = if facts == "-" {
         "standard input".to_owned()
@@ -170,7 +215,7 @@ fn single(
         format!("`{facts}`")
     };
     let record = parse_json(&bytes, &what).map_err(|message| miette!("{message}"))?;
-    match evaluate_record(checked, sources, &record) {
+    match evaluate_record(evaluator, sources, &record) {
         Ok((evaluation, warnings)) => {
             match format {
                 ResultFormat::Json => {
@@ -272,7 +317,8 @@ fn human(
     out
 }
 
-fn many(checked: &CheckedFile, sources: &Sources, batch: &str) -> miette::Result<Status> {
+fn many(evaluator: &Evaluator<'_>, sources: &Sources, batch: &str) -> miette::Result<Status> {
+    let checked = evaluator.checked;
     let bytes = read_bytes(batch)?;
     let text = std::str::from_utf8(&bytes).map_err(|_| miette!("`{batch}` is not UTF-8 text"))?;
     let mut failed = 0usize;
@@ -288,7 +334,7 @@ fn many(checked: &CheckedFile, sources: &Sources, batch: &str) -> miette::Result
                 failed += 1;
                 json!({ "line": line_number, "errors": [{ "field": "", "message": message }] })
             }
-            Ok(record) => match evaluate_record(checked, sources, &record) {
+            Ok(record) => match evaluate_record(evaluator, sources, &record) {
                 Ok((evaluation, warnings)) => {
                     let mut out = to_json(checked, sources, &evaluation, &warnings);
                     if let Some(map) = out.as_object_mut() {

@@ -88,6 +88,11 @@ enum Command {
         batch: Option<String>,
         #[arg(long, value_enum, default_value_t = ResultFormat::Human)]
         format: ResultFormat,
+        /// Evaluate rule by rule with the reference interpreter instead of
+        /// the compiled decision diagram (the answers are the same; the
+        /// interpreter needs every input a rule mentions).
+        #[arg(long)]
+        reference: bool,
     },
     /// Run the `case` vignettes in rule files.
     Test {
@@ -153,7 +158,15 @@ pub fn run(args: Args) -> miette::Result<Status> {
             facts,
             batch,
             format,
-        } => eval::run(&file, facts.as_deref(), batch.as_deref(), format, color),
+            reference,
+        } => eval::run(
+            &file,
+            facts.as_deref(),
+            batch.as_deref(),
+            format,
+            reference,
+            color,
+        ),
         Command::Test { files } => test::run(&files, color),
         Command::Explain { code } => explain::run(&code),
     }

@@ -1,7 +1,8 @@
 //! Evaluation of one patient: the final recommendations and why each rule
 //! fired. Pure: the caller reads the record and renders the result.
 
-use crate::logic::problem::{ActionKind, OutcomeError, Urgency};
+use crate::logic::diagram::{DecisionDiagram, EvalError as DiagramError};
+use crate::logic::problem::{ActionKind, Outcome, OutcomeError, Urgency, Var};
 use crate::model::lower::Lowering;
 use crate::model::{Cond, Guideline, InputId, Slot, Value};
 use crate::source::Span;
@@ -65,6 +66,41 @@ pub enum EvalError {
     AskedWhen,
 }
 
+/// Maps a lowered assumption index back to what the editor wrote.
+fn assumption_error(guideline: &Guideline, lowering: &Lowering, index: usize) -> EvalError {
+    // Lowered assumptions: first one per `asked when` variable, then the
+    // editor's `assume` statements in order.
+    let asked: usize = guideline
+        .inputs
+        .iter()
+        .zip(&lowering.inputs)
+        .filter(|(i, _)| i.asked_when.is_some())
+        .map(|(_, v)| v.vars.len())
+        .sum();
+    match index
+        .checked_sub(asked)
+        .and_then(|i| guideline.assumptions.get(i))
+    {
+        Some(assumption) => EvalError::Assumption(assumption.span),
+        None => EvalError::AskedWhen,
+    }
+}
+
+fn missing_inputs(lowering: &Lowering, vars: &[Var]) -> EvalError {
+    let mut inputs: Vec<InputId> = vars
+        .iter()
+        .filter_map(|v| {
+            lowering
+                .var_origin
+                .get(*v as usize)
+                .map(|(input, _)| *input)
+        })
+        .collect();
+    inputs.sort_unstable();
+    inputs.dedup();
+    EvalError::Missing(inputs)
+}
+
 /// Evaluates one patient with the reference interpreter (rule by rule).
 pub fn evaluate(
     guideline: &Guideline,
@@ -77,39 +113,51 @@ pub fn evaluate(
         .problem
         .outcome(&assignment)
         .map_err(|error| match error {
-            OutcomeError::Unknown(vars) => {
-                let mut inputs: Vec<InputId> = vars
-                    .iter()
-                    .filter_map(|v| {
-                        lowering
-                            .var_origin
-                            .get(*v as usize)
-                            .map(|(input, _)| *input)
-                    })
-                    .collect();
-                inputs.sort_unstable();
-                inputs.dedup();
-                EvalError::Missing(inputs)
-            }
-            OutcomeError::Assumption(index) => {
-                // Lowered assumptions: first one per `asked when` variable, then
-                // the editor's `assume` statements in order.
-                let asked: usize = guideline
-                    .inputs
-                    .iter()
-                    .zip(&lowering.inputs)
-                    .filter(|(i, _)| i.asked_when.is_some())
-                    .map(|(_, v)| v.vars.len())
-                    .sum();
-                match index
-                    .checked_sub(asked)
-                    .and_then(|i| guideline.assumptions.get(i))
-                {
-                    Some(assumption) => EvalError::Assumption(assumption.span),
-                    None => EvalError::AskedWhen,
-                }
-            }
+            OutcomeError::Unknown(vars) => missing_inputs(lowering, &vars),
+            OutcomeError::Assumption(index) => assumption_error(guideline, lowering, index),
         })?;
+    Ok(explain(guideline, &slots, &outcome))
+}
+
+/// Evaluates one patient on the compiled decision diagram. Reads only the
+/// inputs on the patient's path: a record may lack inputs the answer does
+/// not depend on. Gives the same recommendations as [`evaluate`] wherever
+/// that one answers (tests/eval_agrees.rs checks it).
+pub fn evaluate_compiled(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    diagram: &DecisionDiagram,
+    given: &[Option<Value>],
+) -> Result<Evaluation, EvalError> {
+    let (slots, _) = guideline.complete(given);
+    let assignment = lowering.assignment(&slots);
+    let actions = diagram.eval(&assignment).map_err(|error| match error {
+        DiagramError::Missing(var) => missing_inputs(lowering, &[var]),
+        DiagramError::Assumption(index) => assumption_error(guideline, lowering, index),
+        // Classes come from the same lowering the diagram was built from.
+        DiagramError::InvalidClass { var, .. } => missing_inputs(lowering, &[var]),
+    })?;
+    // The explanation: the rules whose condition certainly holds, and what
+    // the overrides among them dropped. Rules the answer does not depend on
+    // may be undecided for a record that lacks their inputs; they are not
+    // listed as fired.
+    let mut outcome = Outcome {
+        actions: actions.to_vec(),
+        ..Outcome::default()
+    };
+    for (rule_id, rule) in lowering.problem.rules.iter().enumerate() {
+        if rule.when.eval(&assignment) == Some(true) {
+            outcome.fired.push(rule_id);
+        }
+    }
+    if let Ok(reference) = lowering.problem.outcome(&assignment) {
+        outcome.dropped = reference.dropped;
+    }
+    Ok(explain(guideline, &slots, &outcome))
+}
+
+/// Names, labels and reasons for an outcome.
+fn explain(guideline: &Guideline, slots: &[Slot], outcome: &Outcome) -> Evaluation {
     let entry = |target: u32| guideline.entries.get(target as usize);
     let recommendations = outcome
         .actions
@@ -121,7 +169,7 @@ pub fn evaluate(
             let because = rule
                 .when
                 .as_ref()
-                .map(|c| reasons(guideline, c, &slots))
+                .map(|c| reasons(guideline, c, slots))
                 .unwrap_or_default();
             Some(Recommendation {
                 kind: action.kind,
@@ -157,11 +205,11 @@ pub fn evaluate(
         .iter()
         .filter_map(|r| guideline.rules.get(*r).map(|r| r.id.clone()))
         .collect();
-    Ok(Evaluation {
+    Evaluation {
         recommendations,
         overruled,
         fired,
-    })
+    }
 }
 
 /// The tests that made a condition true, as written.

@@ -294,6 +294,49 @@ impl DecisionDiagram {
         &self.var_sizes
     }
 
+    /// The root, for walking the diagram (renderers, exports).
+    pub fn root(&self) -> DiagramRef {
+        unpack(self.root)
+    }
+
+    /// The variable an inner node tests, or `None` for an unknown node.
+    pub fn node_var(&self, node: usize) -> Option<Var> {
+        self.nodes.get(node).map(|n| n.var)
+    }
+
+    /// The edges of an inner node: each is the first and last class of a run
+    /// of consecutive classes, and where that run leads. Runs cover the
+    /// variable's classes in order.
+    pub fn node_edges(&self, node: usize) -> Vec<(Class, Class, DiagramRef)> {
+        let Some(rec) = self.nodes.get(node) else {
+            return Vec::new();
+        };
+        let first = rec.first as usize;
+        let range = first..first + rec.len as usize;
+        let starts = self.run_start.get(range.clone()).unwrap_or(&[]);
+        let children = self.run_child.get(range).unwrap_or(&[]);
+        starts
+            .iter()
+            .zip(children)
+            .enumerate()
+            .map(|(index, (&from, &child))| {
+                let to = starts
+                    .get(index + 1)
+                    .map_or(rec.size.saturating_sub(1), |next| next.saturating_sub(1));
+                (from, to, unpack(child))
+            })
+            .collect()
+    }
+
+    /// For a leaf that marks patients who violate an assumption: the index
+    /// of the assumption (in [`Problem::assumptions`]).
+    pub fn leaf_violates(&self, leaf: LeafId) -> Option<usize> {
+        self.leaves
+            .get(leaf.index())
+            .filter(|rec| rec.impossible != POSSIBLE)
+            .map(|rec| rec.impossible as usize)
+    }
+
     /// The node a packed reference points to, or `None` for a leaf.
     #[inline]
     fn node(&self, reference: u32) -> Option<&NodeRec> {
@@ -459,6 +502,22 @@ impl DecisionDiagram {
             return Ok(Restricted::Depends(var));
         }
         Ok(Restricted::Leaf(result))
+    }
+}
+
+/// A node or leaf of a diagram, as seen from outside.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DiagramRef {
+    /// An inner node, by index; children have smaller indices than parents.
+    Node(usize),
+    Leaf(LeafId),
+}
+
+fn unpack(reference: u32) -> DiagramRef {
+    if reference & LEAF_BIT == 0 {
+        DiagramRef::Node(reference as usize)
+    } else {
+        DiagramRef::Leaf(LeafId(reference & !LEAF_BIT))
     }
 }
 
