@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod check;
 pub mod diagnostics;
+pub mod emit;
 pub mod eval;
 pub mod logic;
 pub mod model;

@@ -2,6 +2,7 @@
 //! input or prints. One file per command.
 
 mod check;
+mod compile;
 mod eval;
 mod explain;
 mod test;
@@ -99,6 +100,20 @@ enum Command {
         #[arg(required = true)]
         files: Vec<String>,
     },
+    /// Compile a guideline to its decision diagram and write it out.
+    Compile {
+        /// The rule file.
+        file: String,
+        /// What to write.
+        #[arg(long, value_enum, default_value_t = compile::Emit::Json)]
+        emit: compile::Emit,
+        /// The order in which the diagram asks for inputs.
+        #[arg(long, value_enum, default_value_t = compile::Order::Auto)]
+        order: compile::Order,
+        /// Draw only the advice about this catalogue entry (dot, mermaid).
+        #[arg(long, value_name = "ENTRY")]
+        target: Option<String>,
+    },
     /// Print the explanation of a diagnostic code, such as `L101`.
     Explain {
         /// A code (`L101`) or its name (`unknown-name`); `all` lists every code.
@@ -168,6 +183,12 @@ pub fn run(args: Args) -> miette::Result<Status> {
             color,
         ),
         Command::Test { files } => test::run(&files, color),
+        Command::Compile {
+            file,
+            emit,
+            order,
+            target,
+        } => compile::run(&file, emit, order, target.as_deref(), color),
         Command::Explain { code } => explain::run(&code),
     }
 }

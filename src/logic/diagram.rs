@@ -145,6 +145,11 @@ impl std::error::Error for EvalError {}
 pub struct LeafId(u32);
 
 impl LeafId {
+    /// The leaf with this index (for walking `0..leaf_count()`).
+    pub fn new(index: usize) -> LeafId {
+        LeafId(u32::try_from(index).unwrap_or(u32::MAX))
+    }
+
     /// The index of the leaf in the diagram's leaf table.
     pub fn index(self) -> usize {
         self.0 as usize

@@ -1,0 +1,116 @@
+//! `leidraad compile FILE --emit json|dot|mermaid|rules`
+
+use super::{DiagnosticFormat, Status, load_rule_files, render_diagnostics};
+use leidraad::check::{CheckOptions, check_with};
+use leidraad::emit::{self, Compiled};
+use leidraad::logic::diagram::{CompileOptions, DecisionDiagram, VarOrder};
+use miette::miette;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Emit {
+    /// The decision diagram in the documented JSON schema.
+    Json,
+    /// A flowchart for Graphviz (`dot -Tsvg`).
+    Dot,
+    /// A flowchart for Mermaid.
+    Mermaid,
+    /// The rules after normalisation, as text.
+    Rules,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Order {
+    /// Build both orders below and keep the smaller diagram (ties: declaration).
+    Auto,
+    /// Ask inputs in the order they are declared.
+    Declaration,
+    /// Ask first the inputs that most conditions use.
+    MostUsed,
+}
+
+pub fn run(
+    path: &str,
+    emit: Emit,
+    order: Order,
+    target: Option<&str>,
+    color: bool,
+) -> miette::Result<Status> {
+    let (sources, files, mut problems) = load_rule_files(&[path.to_owned()])?;
+    let front_end = CheckOptions {
+        analyses: false,
+        ..CheckOptions::default()
+    };
+    let mut result = check_with(&sources, &files, &front_end);
+    problems.append(&mut result.diagnostics);
+    let checked = result.files.first();
+    let lowering = checked.and_then(|c| c.lowering.as_ref());
+    let (Some(checked), Some(lowering), false) =
+        (checked, lowering, problems.iter().any(|d| d.is_error()))
+    else {
+        let errors: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
+        eprint!(
+            "{}",
+            render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
+        );
+        return Err(miette!(
+            help = "run `leidraad check {path}` and fix the errors first",
+            "`{path}` has errors, so it is not compiled"
+        ));
+    };
+    let target = match target {
+        None => None,
+        Some(name) => match checked.guideline.entry_index(name) {
+            Some(index) => Some(u32::try_from(index).unwrap_or(u32::MAX)),
+            None => {
+                let known: Vec<&str> = checked
+                    .guideline
+                    .entries
+                    .iter()
+                    .map(|e| e.id.as_str())
+                    .collect();
+                return Err(miette!(
+                    help = format!("the catalogue has: {}", known.join(", ")),
+                    "`{name}` is not in the catalogue of `{path}`"
+                ));
+            }
+        },
+    };
+    let build = |order: VarOrder| {
+        DecisionDiagram::compile(
+            &lowering.problem,
+            &CompileOptions {
+                order,
+                ..CompileOptions::default()
+            },
+        )
+    };
+    let built = match order {
+        Order::Declaration => build(VarOrder::Declaration),
+        Order::MostUsed => build(VarOrder::MostUsedFirst),
+        Order::Auto => match (build(VarOrder::Declaration), build(VarOrder::MostUsedFirst)) {
+            (Ok(a), Ok(b)) if b.node_count() < a.node_count() => Ok(b),
+            (Ok(a), _) => Ok(a),
+            (Err(_), Ok(b)) => Ok(b),
+            (Err(error), Err(_)) => Err(error),
+        },
+    };
+    let diagram = built.map_err(|error| {
+        miette!(
+            help = "the guideline is too large to compile within the limits; split it or simplify large conditions",
+            "`{path}` could not be compiled: {error}"
+        )
+    })?;
+    let compiled = Compiled {
+        guideline: &checked.guideline,
+        lowering,
+        diagram: &diagram,
+    };
+    let text = match emit {
+        Emit::Json => emit::json(&compiled),
+        Emit::Dot => emit::dot(&compiled, target),
+        Emit::Mermaid => emit::mermaid(&compiled, target),
+        Emit::Rules => emit::rules(&compiled),
+    };
+    print!("{text}");
+    Ok(Status::Clean)
+}

@@ -1,0 +1,137 @@
+//! The decision diagram as JSON, in the schema `docs/diagram.schema.json`.
+//!
+//! The document names everything (inputs, values, catalogue entries, rules)
+//! so that another program can evaluate a patient by walking from `root`,
+//! without knowing Leidraad: at a node, find the edge whose class range holds
+//! the patient's class for the node's variable; at a leaf, read the actions.
+
+use super::Compiled;
+use crate::check::{kind_word, urgency_word};
+use crate::logic::diagram::{DiagramRef, LeafId};
+use crate::logic::problem::Var;
+use serde_json::{Map, Value as Json, json};
+
+/// Bumped whenever the document's shape changes incompatibly.
+pub const DIAGRAM_SCHEMA_VERSION: u32 = 1;
+
+fn reference(r: DiagramRef) -> Json {
+    match r {
+        DiagramRef::Node(node) => json!({ "node": node }),
+        DiagramRef::Leaf(leaf) => json!({ "leaf": leaf.index() }),
+    }
+}
+
+pub fn json(compiled: &Compiled<'_>) -> String {
+    let guideline = compiled.guideline;
+    let lowering = compiled.lowering;
+    let diagram = compiled.diagram;
+    let mut header = Map::new();
+    if let Some(h) = &guideline.header {
+        header.insert("id".to_owned(), json!(h.id));
+        header.insert("label".to_owned(), json!(h.label));
+        if let Some(version) = &h.version {
+            header.insert("version".to_owned(), json!(version));
+        }
+        if let Some(language) = &h.language {
+            header.insert("language".to_owned(), json!(language));
+        }
+    }
+    let variables: Vec<Json> = (0..lowering.var_origin.len())
+        .map(|index| {
+            let var = Var::try_from(index).unwrap_or(Var::MAX);
+            let (input, member) = compiled.var_names(var);
+            let size = diagram.var_sizes().get(index).copied().unwrap_or(0);
+            let classes: Vec<Json> = (0..size)
+                .map(|class| {
+                    json!({ "class": class, "label": compiled.classes_label(var, class, class) })
+                })
+                .collect();
+            let mut item = Map::new();
+            item.insert("index".to_owned(), json!(index));
+            item.insert("input".to_owned(), json!(input));
+            if let Some(member) = member {
+                item.insert("member".to_owned(), json!(member));
+            }
+            item.insert("label".to_owned(), json!(compiled.var_label(var)));
+            item.insert("classes".to_owned(), Json::Array(classes));
+            Json::Object(item)
+        })
+        .collect();
+    let entries: Vec<Json> = guideline
+        .entries
+        .iter()
+        .map(|e| json!({ "id": e.id, "label": e.label, "kind": e.kind.as_str(), "groups": e.groups }))
+        .collect();
+    let rules: Vec<Json> = guideline
+        .rules
+        .iter()
+        .map(|r| json!({ "id": r.id, "label": r.label }))
+        .collect();
+    let nodes: Vec<Json> = (0..diagram.node_count())
+        .map(|node| {
+            let var = diagram.node_var(node).unwrap_or(0);
+            let edges: Vec<Json> = diagram
+                .node_edges(node)
+                .into_iter()
+                .map(|(first, last, to)| {
+                    json!({
+                        "classes": [first, last],
+                        "label": compiled.classes_label(var, first, last),
+                        "to": reference(to),
+                    })
+                })
+                .collect();
+            json!({ "id": node, "variable": var, "edges": edges })
+        })
+        .collect();
+    let leaves: Vec<Json> = (0..diagram.leaf_count())
+        .map(|index| {
+            let leaf = LeafId::new(index);
+            if let Some(assumption) = diagram.leaf_violates(leaf) {
+                return json!({ "id": index, "violates_assumption": assumption });
+            }
+            let actions: Vec<Json> = diagram
+                .leaf(leaf)
+                .iter()
+                .map(|action| {
+                    let entry = |t: u32| guideline.entries.get(t as usize).map(|e| e.id.clone());
+                    let rule = guideline.rules.get(action.rule);
+                    let mut item = Map::new();
+                    item.insert("kind".to_owned(), json!(kind_word(action.kind)));
+                    item.insert("target".to_owned(), json!(entry(action.target)));
+                    if let Some(urgency) = action.urgency {
+                        item.insert("urgency".to_owned(), json!(urgency_word(urgency)));
+                    }
+                    item.insert("rule".to_owned(), json!(rule.map(|r| r.id.clone())));
+                    if action.alternative.is_some() {
+                        let primary = rule
+                            .and_then(|r| r.actions.get(action.action))
+                            .and_then(|a| guideline.entries.get(a.target))
+                            .map(|e| e.id.clone());
+                        item.insert("replaces".to_owned(), json!(primary));
+                    }
+                    if let Some(instead) = action.instead {
+                        item.insert("instead".to_owned(), json!(entry(instead)));
+                    }
+                    Json::Object(item)
+                })
+                .collect();
+            json!({ "id": index, "actions": actions })
+        })
+        .collect();
+    let document = json!({
+        "schema": "leidraad-decision-diagram",
+        "schema_version": DIAGRAM_SCHEMA_VERSION,
+        "guideline": Json::Object(header),
+        "variables": variables,
+        "order": diagram.order(),
+        "entries": entries,
+        "rules": rules,
+        "root": reference(diagram.root()),
+        "nodes": nodes,
+        "leaves": leaves,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
