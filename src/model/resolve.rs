@@ -9,7 +9,7 @@ use super::*;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::MAX_NESTING;
 use crate::syntax::ast;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// What a name in a condition refers to.
 #[derive(Clone, Copy)]
@@ -29,6 +29,16 @@ struct Resolver {
     used_inputs: Vec<bool>,
     used_definitions: Vec<bool>,
     used_entries: Vec<bool>,
+    /// Inputs whose declared type could not be read: uses of them are not
+    /// reported again.
+    broken_inputs: Vec<bool>,
+    /// Names declared by statements that did not parse (inputs and
+    /// definitions, catalogue entries, rules): not reported as unknown.
+    broken_names: HashSet<String>,
+    broken_entries: HashSet<String>,
+    broken_rules: HashSet<String>,
+    /// Some statement did not parse, so "never used" cannot be told.
+    incomplete: bool,
 }
 
 /// Resolves one parsed file.
@@ -54,7 +64,24 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
         used_inputs: Vec::new(),
         used_definitions: Vec::new(),
         used_entries: Vec::new(),
+        broken_inputs: Vec::new(),
+        broken_names: HashSet::new(),
+        broken_entries: HashSet::new(),
+        broken_rules: HashSet::new(),
+        incomplete: !syntax.broken.is_empty(),
     };
+    for broken in &syntax.broken {
+        let Some(name) = &broken.name else {
+            continue;
+        };
+        let set = match broken.keyword.as_str() {
+            "input" | "define" => &mut resolver.broken_names,
+            "exam" | "measure" | "specialist" => &mut resolver.broken_entries,
+            "rule" => &mut resolver.broken_rules,
+            _ => continue,
+        };
+        set.insert(name.clone());
+    }
     resolver.declare(syntax);
     resolver.resolve_bodies(syntax);
     resolver.check_definition_cycles();
@@ -119,8 +146,8 @@ impl Resolver {
                 ast::Item::Input(input) => self.declare_input(input),
                 ast::Item::Define(define) => {
                     let id = self.guideline.definitions.len();
-                    if let Some((_, first)) = self.names.get(&define.id.name) {
-                        let first = *first;
+                    let duplicate = self.names.get(&define.id.name).map(|(_, first)| *first);
+                    if let Some(first) = duplicate {
                         self.duplicate("the name", &define.id, first);
                     } else {
                         self.names.insert(
@@ -134,10 +161,12 @@ impl Resolver {
                         span: define.id.span,
                         condition: Cond::Invalid,
                     });
-                    self.used_definitions.push(false);
+                    // A duplicate is reported once, not also as unused.
+                    self.used_definitions.push(duplicate.is_some());
                 }
                 ast::Item::Entry(entry) => {
                     let id = self.guideline.entries.len();
+                    let duplicate = self.entries.contains_key(&entry.id.name);
                     if let Some(first) = self.entries.get(&entry.id.name) {
                         let first = self
                             .guideline
@@ -158,7 +187,7 @@ impl Resolver {
                         groups: entry.groups.iter().map(|g| g.name.clone()).collect(),
                         span: entry.id.span,
                     });
-                    self.used_entries.push(false);
+                    self.used_entries.push(duplicate);
                 }
                 ast::Item::Rule(rule) => {
                     let index = self.guideline.rules.len();
@@ -205,8 +234,8 @@ impl Resolver {
 
     fn declare_input(&mut self, input: &ast::InputDecl) {
         let id = self.guideline.inputs.len();
-        if let Some((_, first)) = self.names.get(&input.id.name) {
-            let first = *first;
+        let duplicate = self.names.get(&input.id.name).map(|(_, first)| *first);
+        if let Some(first) = duplicate {
             self.duplicate("the name", &input.id, first);
         } else {
             self.names
@@ -230,6 +259,7 @@ impl Resolver {
                 default = self.value_of(&input.id.name, ty, literal, Code::InvalidInput);
             }
         }
+        self.broken_inputs.push(ty.is_none());
         self.guideline.inputs.push(Input {
             id: input.id.name.clone(),
             label: input.label.text.clone(),
@@ -238,7 +268,7 @@ impl Resolver {
             default,
             asked_when: None,
         });
-        self.used_inputs.push(false);
+        self.used_inputs.push(duplicate.is_some());
     }
 
     fn input_type(&mut self, input: &ast::InputDecl) -> Option<Type> {
@@ -326,7 +356,13 @@ impl Resolver {
                 let mut diagnostic =
                     Diagnostic::new(Code::UnknownUnit, format!("unknown unit `{}`", word.name))
                         .with_primary(word.span, "not a unit this tool knows");
-                diagnostic = match did_you_mean(&word.name, Unit::all_words().iter().copied()) {
+                let dutch = dutch_unit(&word.name);
+                diagnostic = match dutch
+                    .or_else(|| did_you_mean(&word.name, Unit::all_words().iter().copied()))
+                {
+                    Some(suggestion) if dutch.is_some() => diagnostic.with_help(format!(
+                        "units are written in English: write `{suggestion}`"
+                    )),
                     Some(suggestion) => {
                         diagnostic.with_help(format!("did you mean `{suggestion}`?"))
                     }
@@ -434,12 +470,29 @@ impl Resolver {
         code: Code,
     ) -> Option<Value> {
         let mismatch = |this: &mut Self, expected: &str| {
+            let example = match ty {
+                Type::YesNo => "yes".to_owned(),
+                Type::OneOf(values) => values.first().cloned().unwrap_or_default(),
+                Type::AnyOf(members) => {
+                    format!("[{}]", members.first().map_or("", String::as_str))
+                }
+                Type::Number { lo, unit, .. } => match unit {
+                    Some(unit) => format!("{lo} {}", unit.canonical),
+                    None => lo.to_string(),
+                },
+            };
+            let help = if code == Code::CaseFactMismatch {
+                format!("write for example `{name} {example}`")
+            } else {
+                format!("write for example `default {example}`")
+            };
             this.error(
                 Diagnostic::new(
                     code,
                     format!("`{name}` is {}, so this value does not fit", ty.describe()),
                 )
-                .with_primary(literal.span(), format!("expected {expected}")),
+                .with_primary(literal.span(), format!("expected {expected}"))
+                .with_help(help),
             );
             None
         };
@@ -591,6 +644,7 @@ impl Resolver {
             }
             match self.rules.get(&target.name) {
                 Some(&other) => overrides.push(other),
+                None if self.broken_rules.contains(&target.name) => {}
                 None => {
                     let mut diagnostic = Diagnostic::new(
                         Code::OverrideMissing,
@@ -631,8 +685,11 @@ impl Resolver {
             if action.kind == ActionKind::Avoid && !action.alternatives.is_empty() {
                 self.error(
                     Diagnostic::new(Code::WrongActionKind, "`avoid` takes no `alternative`")
-                        .with_primary(action.span, format!("`{kind_word}` with an alternative"))
-                        .with_help("use `avoid X instead Y` to say what to do instead"),
+                        .with_primary(
+                            action.alternatives.first().map_or(action.span, |a| a.span),
+                            format!("an alternative after `{kind_word}`"),
+                        )
+                        .with_help("to say what to do instead, write `avoid X instead Y`; `alternative` belongs to `order` and `refer`"),
                 );
             }
             actions.push(Action {
@@ -654,6 +711,9 @@ impl Resolver {
     /// Resolves an action's target and checks that the action fits it.
     fn target(&mut self, word: &ast::Ident, kind: ActionKind) -> Option<EntryId> {
         let Some(&entry) = self.entries.get(&word.name) else {
+            if self.broken_entries.contains(&word.name) {
+                return None;
+            }
             let mut diagnostic = Diagnostic::new(
                 Code::UnknownName,
                 format!("`{}` is not in the catalogue", word.name),
@@ -681,37 +741,30 @@ impl Resolver {
             ActionKind::Refer => entry_kind == EntryKind::Specialist,
         };
         if !fits {
-            let help = if kind == ActionKind::Refer {
-                format!(
-                    "`{}` is {} {}; use `order {}`",
-                    word.name,
-                    article(entry_kind),
-                    entry_kind.as_str(),
-                    word.name
+            let what = format!("{} {}", article(entry_kind), entry_kind.as_str());
+            let (message, help) = if kind == ActionKind::Refer {
+                (
+                    format!("`refer` is for specialists, but `{}` is {what}", word.name),
+                    format!("write `order {}`", word.name),
                 )
             } else {
-                format!("`{}` is a specialist; use `refer {}`", word.name, word.name)
+                (
+                    format!(
+                        "`{}` is for exams and measures, but `{}` is a specialist",
+                        action_word(kind),
+                        word.name
+                    ),
+                    if kind == ActionKind::Order {
+                        format!("write `refer {}`", word.name)
+                    } else {
+                        "a rule cannot advise against a specialist; advise against the exam or measure instead".to_owned()
+                    },
+                )
             };
             self.error(
-                Diagnostic::new(
-                    Code::WrongActionKind,
-                    format!(
-                        "cannot `{}` {} {}",
-                        action_word(kind),
-                        article(entry_kind),
-                        entry_kind.as_str()
-                    ),
-                )
-                .with_primary(
-                    word.span,
-                    format!(
-                        "`{}` is {} {}",
-                        word.name,
-                        article(entry_kind),
-                        entry_kind.as_str()
-                    ),
-                )
-                .with_help(help),
+                Diagnostic::new(Code::WrongActionKind, message)
+                    .with_primary(word.span, format!("`{}` is {what}", word.name))
+                    .with_help(help),
             );
         }
         Some(entry)
@@ -791,6 +844,9 @@ impl Resolver {
         let mut fact_spans: Vec<Option<Span>> = vec![None; self.guideline.inputs.len()];
         for fact in &case.facts {
             let Some(input) = self.guideline.input_index(&fact.name.name) else {
+                if self.broken_names.contains(&fact.name.name) {
+                    continue;
+                }
                 let mut diagnostic = Diagnostic::new(
                     Code::CaseFactMismatch,
                     format!("`{}` is not an input", fact.name.name),
@@ -818,7 +874,12 @@ impl Resolver {
                 );
                 continue;
             }
-            let ty = self.guideline.inputs.get(input).map(|i| i.ty.clone());
+            let ty = self
+                .guideline
+                .inputs
+                .get(input)
+                .map(|i| i.ty.clone())
+                .filter(|_| !self.broken_inputs.get(input).copied().unwrap_or(false));
             let value = ty.and_then(|ty| {
                 self.value_of(&fact.name.name, &ty, &fact.value, Code::CaseFactMismatch)
             });
@@ -878,6 +939,10 @@ impl Resolver {
                     if let Some(used) = self.used_inputs.get_mut(i) {
                         *used = true;
                     }
+                    if self.broken_inputs.get(i).copied().unwrap_or(false) {
+                        // Its declaration was reported; its uses are not.
+                        return None;
+                    }
                 }
                 Named::Definition(d) => {
                     if let Some(used) = self.used_definitions.get_mut(d) {
@@ -886,6 +951,10 @@ impl Resolver {
                 }
             }
             return Some(named);
+        }
+        if self.broken_names.contains(&ident.name) {
+            // Declared by a statement that did not parse, which was reported.
+            return None;
         }
         let mut diagnostic =
             Diagnostic::new(Code::UnknownName, format!("unknown name `{}`", ident.name))
@@ -1114,7 +1183,7 @@ impl Resolver {
                     return type_error(
                         self,
                         format!(
-                            "`{}` is a `one of` input and is compared with one of its values",
+                            "`{}` is a `one of` input and can only be compared with one of its values",
                             name.name
                         ),
                         format!(
@@ -1154,7 +1223,10 @@ impl Resolver {
                 format!(
                     "write for example `{} has {}`",
                     name.name,
-                    members.first().map_or("", String::as_str)
+                    match value {
+                        ast::Literal::Name(word) if members.contains(&word.name) => &word.name,
+                        _ => members.first().map_or("", String::as_str),
+                    }
                 ),
             ),
             Type::Number { .. } => {
@@ -1162,7 +1234,7 @@ impl Resolver {
                     return type_error(
                         self,
                         format!(
-                            "`{}` is a number input and is compared with a number",
+                            "`{}` is a number input and can only be compared with a number",
                             name.name
                         ),
                         format!("write for example `{} > 10`", name.name),
@@ -1342,45 +1414,51 @@ impl Resolver {
             let Some(condition) = &input.asked_when else {
                 continue;
             };
-            let mut uses_itself = false;
             let mut visited = vec![false; self.guideline.definitions.len()];
-            let mut pending = vec![condition];
-            while let Some(cond) = pending.pop() {
-                let mut definitions = Vec::new();
-                cond.visit_names(&mut |name| match name {
-                    NameUse::Input(i) => uses_itself |= i == index,
-                    NameUse::Definition(d) => definitions.push(d),
-                });
-                for d in definitions {
-                    if let (Some(flag), Some(def)) =
-                        (visited.get_mut(d), self.guideline.definitions.get(d))
-                    {
-                        if !*flag {
-                            *flag = true;
-                            pending.push(&def.condition);
-                        }
-                    }
-                }
-            }
-            if uses_itself {
-                problems.push((input.id.clone(), input.span));
+            if let Some(path) = self_use(&self.guideline, condition, index, &mut visited) {
+                problems.push((input.id.clone(), input.span, path));
             }
         }
-        for (name, span) in problems {
+        for (name, span, path) in problems {
+            let mut steps = path.into_iter();
+            let Some(first) = steps.next() else {
+                continue;
+            };
+            let mut diagnostic = Diagnostic::new(
+                Code::AskedWhenSelf,
+                format!("the `asked when` of `{name}` uses `{name}` itself"),
+            );
+            diagnostic = match &first.through {
+                None => diagnostic.with_primary(first.span, format!("uses `{name}`")),
+                Some(definition) => {
+                    diagnostic.with_primary(first.span, format!("`{definition}` uses `{name}`"))
+                }
+            };
+            for step in steps {
+                let text = match &step.through {
+                    None => format!("uses `{name}`"),
+                    Some(definition) => format!("uses `{definition}`"),
+                };
+                diagnostic = diagnostic.with_secondary(step.span, text);
+            }
             self.error(
-                Diagnostic::new(
-                    Code::AskedWhenSelf,
-                    format!("the `asked when` of `{name}` uses `{name}` itself"),
-                )
-                .with_primary(span, "this input")
-                .with_help(format!(
-                    "whether `{name}` is asked must depend on other inputs only"
-                )),
+                diagnostic
+                    .with_secondary(span, "the input whose `asked when` this is")
+                    .with_note(format!(
+                        "whether `{name}` is asked must be known before its answer is"
+                    ))
+                    .with_help(format!(
+                        "make the `asked when` of `{name}` depend on other inputs only"
+                    )),
             );
         }
     }
 
     fn report_unused(&mut self) {
+        if self.incomplete {
+            // A statement that did not parse may use any name.
+            return;
+        }
         // Names used only by unused definitions still count as used; that is
         // what an editor expects ("is this name mentioned anywhere?").
         for (index, input) in self.guideline.inputs.iter().enumerate() {
@@ -1423,6 +1501,58 @@ impl Resolver {
     }
 }
 
+/// One step on the way from an `asked when` to a use of its own input: the
+/// span of the use, or of a definition that leads to it.
+struct SelfUse {
+    span: Span,
+    /// The definition named at `span`, if the use goes through one.
+    through: Option<String>,
+}
+
+/// Where `condition` uses `input`, directly or through definitions: the
+/// path of spans from `condition` to the use. Definitions are visited once
+/// (cycles were reported and broken before).
+fn self_use(
+    guideline: &Guideline,
+    condition: &Cond,
+    input: InputId,
+    visited: &mut Vec<bool>,
+) -> Option<Vec<SelfUse>> {
+    match condition {
+        Cond::True | Cond::Invalid => None,
+        Cond::BoolIs(i, _, span)
+        | Cond::ChoiceIn(i, _, span)
+        | Cond::Has(i, _, span)
+        | Cond::Compare(i, _, _, span) => (*i == input).then(|| {
+            vec![SelfUse {
+                span: *span,
+                through: None,
+            }]
+        }),
+        Cond::Define(d, span) => {
+            let seen = visited.get_mut(*d)?;
+            if *seen {
+                return None;
+            }
+            *seen = true;
+            let definition = guideline.definitions.get(*d)?;
+            let mut rest = self_use(guideline, &definition.condition, input, visited)?;
+            rest.insert(
+                0,
+                SelfUse {
+                    span: *span,
+                    through: Some(definition.id.clone()),
+                },
+            );
+            Some(rest)
+        }
+        Cond::Not(inner) => self_use(guideline, inner, input, visited),
+        Cond::And(parts) | Cond::Or(parts) => parts
+            .iter()
+            .find_map(|part| self_use(guideline, part, input, visited)),
+    }
+}
+
 fn collect_definition_refs(condition: &Cond, out: &mut Vec<(DefinitionId, Span)>) {
     match condition {
         Cond::Define(d, span) => out.push((*d, *span)),
@@ -1447,6 +1577,25 @@ fn item_span(item: &ast::Item) -> Span {
         ast::Item::Require(x) => x.span,
         ast::Item::Case(x) => x.span,
     }
+}
+
+/// The English unit for a Dutch one, which editors of Dutch guidelines
+/// write by habit.
+fn dutch_unit(word: &str) -> Option<&'static str> {
+    Some(match word.to_lowercase().as_str() {
+        "jaar" | "jaren" | "jr" | "j" => "years",
+        "maand" | "maanden" | "mnd" => "months",
+        "week" | "weken" | "wk" => "weeks",
+        "dag" | "dagen" | "d" => "days",
+        "uur" | "uren" | "u" => "hours",
+        "gram" => "g",
+        "kilo" | "kilogram" => "kg",
+        "meter" => "m",
+        "centimeter" => "cm",
+        "millimeter" => "mm",
+        "graden" | "graad" => "celsius",
+        _ => return None,
+    })
 }
 
 fn action_word(kind: ActionKind) -> &'static str {

@@ -294,8 +294,24 @@ pub enum Item {
     Case(CaseDecl),
 }
 
-/// One parsed file: every statement that parsed, in source order.
+/// A statement that could not be read, as far as its first words tell.
+/// Later stages use it to avoid follow-on errors: a name declared by a
+/// broken statement is not reported as unknown, and nothing is reported as
+/// unused when a broken statement might have used it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BrokenStatement {
+    /// The statement's first word (`input`, `rule`, ...), or the word that
+    /// began no statement.
+    pub keyword: String,
+    /// The name after the keyword, if it is a plain name.
+    pub name: Option<String>,
+    pub span: Span,
+}
+
+/// One parsed file: every statement that parsed, in source order, and every
+/// statement that did not.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyntaxFile {
     pub items: Vec<Item>,
+    pub broken: Vec<BrokenStatement>,
 }

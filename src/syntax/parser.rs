@@ -142,10 +142,16 @@ fn nesting_depth(text: &str) -> (usize, usize) {
 /// every statement that did not.
 pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
     let mut items = Vec::new();
+    let mut broken = Vec::new();
     let mut diagnostics = Vec::new();
     for chunk in split_statements(text) {
         let Some(chunk_text) = text.get(chunk.start..chunk.end) else {
             continue;
+        };
+        let broken_statement = || BrokenStatement {
+            keyword: chunk.keyword.to_owned(),
+            name: statement_name(chunk_text, chunk.keyword),
+            span: Span::new(file, chunk.start, chunk.end),
         };
         let (depth, at) = nesting_depth(chunk_text);
         if depth > MAX_NESTING {
@@ -158,6 +164,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                 .with_primary(span, "too deep here")
                 .with_help("split the condition into named `define` statements"),
             );
+            broken.push(broken_statement());
             continue;
         }
         let converter = Converter {
@@ -175,21 +182,53 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             "case" => Rule::case_statement,
             _ => {
                 diagnostics.push(unknown_statement(file, &chunk, chunk_text));
+                broken.push(broken_statement());
                 continue;
             }
         };
         match LeidraadParser::parse(rule, chunk_text) {
             Ok(pairs) => match converter.statement(pairs) {
                 Some(item) => items.push(item),
-                None => diagnostics.push(
-                    Diagnostic::new(Code::SyntaxError, "this statement could not be read")
-                        .with_primary(converter.span_of(0, chunk_text.len()), "here"),
-                ),
+                None => {
+                    diagnostics.push(
+                        Diagnostic::new(Code::SyntaxError, "this statement could not be read")
+                            .with_primary(converter.span_of(0, chunk_text.len()), "here"),
+                    );
+                    broken.push(broken_statement());
+                }
             },
-            Err(error) => diagnostics.push(syntax_error(&converter, chunk_text, &error)),
+            Err(error) => {
+                // Pest lists literal tokens such as `)` or `:` only when it
+                // tracks its parse attempts; that costs time, so it is
+                // switched on at the first error (and stays on, so that
+                // the output does not depend on what ran before).
+                let error = if error.parse_attempts().is_some() {
+                    error
+                } else {
+                    pest::set_error_detail(true);
+                    LeidraadParser::parse(rule, chunk_text)
+                        .err()
+                        .unwrap_or(error)
+                };
+                diagnostics.push(syntax_error(&converter, chunk_text, chunk.keyword, &error));
+                broken.push(broken_statement());
+            }
         }
     }
-    (SyntaxFile { items }, diagnostics)
+    (SyntaxFile { items, broken }, diagnostics)
+}
+
+/// The name a statement declares (`input fever ...` gives `fever`), if its
+/// second word is a plain name.
+fn statement_name(chunk_text: &str, keyword: &str) -> Option<String> {
+    let rest = chunk_text.strip_prefix(keyword)?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let name = leading_word(rest);
+    let starts_well = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    (starts_well && !RESERVED_WORDS.contains(&name)).then(|| name.to_owned())
 }
 
 fn unknown_statement(file: FileId, chunk: &Chunk<'_>, chunk_text: &str) -> Diagnostic {
@@ -260,9 +299,9 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::comparison
         | Rule::membership
         | Rule::has_test => "a condition",
-        Rule::compare_op => "a comparison such as `==`, `!=`, `<` or `>=`",
+        Rule::compare_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
         Rule::input_type => {
-            "a type: `yes/no`, `one of ...`, `any of ...` or `number LOW..HIGH UNIT`"
+            "a type (`yes/no`, `one of ...`, `any of ...`, `number LOWEST..HIGHEST UNIT`)"
         }
         Rule::yes_no_type => "`yes/no`",
         Rule::one_of_type => "`one of`",
@@ -276,10 +315,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::when_clause => "`when`",
         Rule::then_clause => "`then`",
         Rule::action | Rule::order_action | Rule::refer_action | Rule::avoid_action => {
-            "an action: `order`, `refer` or `avoid`"
+            "an action (`order`, `refer`, `avoid`)"
         }
         Rule::alternative => "`alternative`",
-        Rule::urgency => "an urgency: `same_day`, `urgent` or `routine`",
+        Rule::urgency => "an urgency (`same_day`, `urgent`, `routine`)",
         Rule::demand
         | Rule::demand_and
         | Rule::demand_not
@@ -287,7 +326,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::some_demand
         | Rule::no_demand
         | Rule::nothing_demand
-        | Rule::has_demand => "what is expected, such as `order MRI_LWK` or `some refer`",
+        | Rule::has_demand => "an expectation such as `order MRI_LWK` or `some refer`",
         Rule::action_kind => "`order`, `refer` or `avoid`",
         Rule::given_clause => "`given`",
         Rule::fact => "a fact such as `age 45 years`",
@@ -390,6 +429,9 @@ fn found_at(text: &str, position: usize) -> (String, usize) {
     let Some(first) = rest.chars().next() else {
         return ("the end of the statement".to_owned(), 0);
     };
+    if first == '\n' || first == '\r' {
+        return ("the end of the line".to_owned(), 0);
+    }
     if first.is_ascii_alphanumeric() || first == '_' {
         let word = leading_word(rest);
         let word = if word.is_empty() {
@@ -408,44 +450,281 @@ fn found_at(text: &str, position: usize) -> (String, usize) {
     }
 }
 
-fn syntax_error(converter: &Converter, text: &str, error: &pest::error::Error<Rule>) -> Diagnostic {
+/// One thing the parser expected, in an editor's words, with a rank that
+/// puts the likeliest fix first.
+fn expected_item(text: &str) -> (u8, String) {
+    let rank = match text {
+        "`)`" | "`:`" | "`=`" | "`,`" | "`..`" | "`]`" | "`/`" => 0,
+        "`then`" | "`when`" | "`given`" | "`expect`" | "`instead`" | "`alternative`"
+        | "`overrides`" | "`default`" | "`asked`" | "`of`" => 1,
+        "the end of the statement" => 5,
+        t if t.starts_with("a comparison") => 4,
+        t if t.starts_with('`') => 3,
+        _ => 2,
+    };
+    (rank, text.to_owned())
+}
+
+/// Describes a token pest tried at the error position (as pest displays
+/// it), or `None` for tokens an editor need not hear about (whitespace,
+/// comments, single letters).
+fn describe_token(token: &str) -> Option<String> {
+    let mut chars = token.chars();
+    if let (Some(first), Some('.'), Some('.'), Some(_), None) = (
+        chars.next(),
+        chars.next(),
+        chars.next(),
+        chars.next(),
+        chars.next(),
+    ) {
+        // A character range such as `0..9` or `a..z`.
+        return if first.is_ascii_digit() {
+            Some("a number".to_owned())
+        } else if first.is_ascii_alphabetic() {
+            Some("a name".to_owned())
+        } else {
+            None
+        };
+    }
+    Some(match token {
+        " " | "\t" | "\r" | "\n" | "#" | "\u{FEFF}" | "-" | "\\" | "(" | "_" | "BUILTIN_RULE" => {
+            return None;
+        }
+        "\"" => "a label in double quotes".to_owned(),
+        "==" | "!=" | "<" | "<=" | ">" | ">=" => {
+            "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)".to_owned()
+        }
+        other => format!("`{other}`"),
+    })
+}
+
+/// "a", "a or b", "a, b or c".
+fn or_list(items: &[String]) -> String {
+    match items {
+        [] => "something else".to_owned(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// The word just before `position`, skipping whitespace.
+fn previous_word(text: &str, position: usize) -> &str {
+    let before = text.get(..position).unwrap_or("").trim_end();
+    let start = before
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    before.get(start..).unwrap_or("")
+}
+
+/// Where a double-quoted label opens on the line of `position` without
+/// closing before the line ends.
+fn unterminated_label(text: &str, position: usize) -> Option<(usize, usize)> {
+    let position = position.min(text.len());
+    let line_start = text.get(..position)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text
+        .get(line_start..)?
+        .find('\n')
+        .map_or(text.len(), |i| line_start + i);
+    let line = text.get(line_start..line_end)?;
+    let mut open: Option<usize> = None;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match (open, c) {
+            (None, '#') => return None,
+            (None, '"') => open = Some(i),
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(_), '"') => open = None,
+            _ => {}
+        }
+    }
+    let end = line.trim_end().len();
+    open.map(|o| (line_start + o, line_start + end))
+}
+
+/// Where the last parenthesis that is still open at `position` was opened.
+fn unclosed_parenthesis(text: &str, position: usize) -> Option<usize> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut in_string = false;
+    let mut in_comment = false;
+    for (i, c) in text.get(..position)?.char_indices() {
+        match c {
+            '\n' => in_comment = false,
+            _ if in_comment => {}
+            '"' => in_string = !in_string,
+            _ if in_string => {}
+            '#' => in_comment = true,
+            '(' => open.push(i),
+            ')' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
+}
+
+fn syntax_error(
+    converter: &Converter,
+    text: &str,
+    keyword: &str,
+    error: &pest::error::Error<Rule>,
+) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
-    let position = match error.location {
+    let mut position = match error.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((start, _)) => start,
     };
-    let (found, found_len) = found_at(text, position);
-    let mut expected: Vec<&'static str> = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => {
-            positives.iter().filter_map(|r| describe(*r)).collect()
-        }
+
+    // A label left open swallows the rest of the line; say that first.
+    if let Some((open, end)) = unterminated_label(text, position) {
+        return Diagnostic::new(Code::SyntaxError, "this label has no closing double quote")
+            .with_primary(
+                converter.span_of(open, end.max(open + 1)),
+                "the label starts here",
+            )
+            .with_help(
+                "end the label with `\"` on the same line; a label cannot run over several lines",
+            );
+    }
+
+    let mut expected: Vec<String> = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => positives
+            .iter()
+            .filter_map(|r| describe(*r).map(str::to_owned))
+            .collect(),
         ErrorVariant::CustomError { .. } => Vec::new(),
     };
-    expected.sort_unstable();
-    expected.dedup();
-    let expected_text = match expected.as_slice() {
-        [] => "something else".to_owned(),
-        [one] => (*one).to_owned(),
-        many => format!("one of {}", many.join(", ")),
-    };
-    let span = converter.span_of(position, position + found_len.max(1));
-    let mut diagnostic = Diagnostic::new(
-        Code::SyntaxError,
-        format!("expected {expected_text}, found {found}"),
-    )
-    .with_primary(span, format!("expected {expected_text}"));
+    if let Some(attempts) = error.parse_attempts() {
+        // Only punctuation is taken from the attempts: pest reports words
+        // and names there also from inside its look-aheads, which would
+        // mislead.
+        let tokens: Vec<String> = attempts
+            .expected_tokens()
+            .iter()
+            .map(|t| t.to_string())
+            .filter(|t| !t.chars().any(|c| c.is_ascii_alphanumeric()))
+            .filter_map(|t| describe_token(&t))
+            .collect();
+        if !tokens.is_empty() {
+            if attempts.max_position > position {
+                position = attempts.max_position;
+                expected = tokens;
+            } else if attempts.max_position == position {
+                expected.extend(tokens);
+            }
+        }
+    }
+    let mut ranked: Vec<(u8, String)> = expected.iter().map(|e| expected_item(e)).collect();
+    ranked.sort();
+    ranked.dedup();
+    let expected: Vec<String> = ranked.into_iter().map(|(_, e)| e).collect();
+    let has = |item: &str| expected.iter().any(|e| e == item);
+
+    // Point at the next token, not at the blanks before it.
+    let rest = text.get(position..).unwrap_or("");
+    position += rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    let (found, found_len) = found_at(text, position);
     let word = leading_word(text.get(position..).unwrap_or(""));
-    if RESERVED_WORDS.contains(&word) && expected.contains(&"a name") {
-        diagnostic = diagnostic.with_help(format!(
+    let span = converter.span_of(position, position + found_len);
+    let label = match expected.as_slice() {
+        [_] | [_, _] => format!("expected {}", or_list(&expected)),
+        _ if found_len == 0 => "the statement ends here".to_owned(),
+        _ => "this does not fit here".to_owned(),
+    };
+    let mut message = format!("expected {}, found {found}", or_list(&expected));
+    let mut help: Option<String> = None;
+    let mut opened: Option<usize> = None;
+
+    let mut label = label;
+    if matches!(word, "order" | "refer" | "avoid") && has("`then`") {
+        message = format!("expected `then` before the actions, found `{word}`");
+        label = "`then` is missing before this".to_owned();
+        help = Some(format!(
+            "actions come after `then`: write `then {word} ...` on this line"
+        ));
+    } else if RESERVED_WORDS.contains(&word) && has("a name") {
+        help = Some(format!(
             "`{word}` is a reserved word of the language; choose another name"
         ));
-    } else if expected.contains(&"a label in double quotes") {
-        diagnostic =
-            diagnostic.with_help("write the label between double quotes, for example \"Koorts\"");
+    } else if has("`)`") {
+        if let Some(open) = unclosed_parenthesis(text, position) {
+            opened = Some(open);
+            help = Some(
+                "close the parenthesis with `)` where its part of the condition ends".to_owned(),
+            );
+        }
     } else if text.get(position..).is_some_and(|r| r.starts_with('='))
         && !r_is_double(text, position)
+        && expected.iter().any(|e| e.starts_with("a comparison"))
     {
-        diagnostic = diagnostic.with_help("to compare, write `==` (two equals signs)");
+        message = "a comparison for equality is written `==`, found `=`".to_owned();
+        label = "write `==` here".to_owned();
+        help = Some("to compare, write `==` (two equals signs)".to_owned());
+    } else if has("`:`") {
+        help = Some(
+            "put a colon between the input's name and its type, for example `input fever : yes/no \"Koorts\"`"
+                .to_owned(),
+        );
+    } else if has("`..`") {
+        help = Some(
+            "write the range as `LOWEST..HIGHEST` and then the unit, for example `number 0..120 years`"
+                .to_owned(),
+        );
+    } else if has("`=`") && keyword == "define" {
+        help = Some(
+            "write `define NAME \"Label\" = CONDITION`, for example `define alarm \"Alarmsymptoom\" = fever or trauma`"
+                .to_owned(),
+        );
+    } else if has("`,`") && !word.is_empty() && keyword == "case" {
+        help = Some(
+            "separate the facts with commas, for example `given fever yes, age 60 years`"
+                .to_owned(),
+        );
+    } else if has("`,`") && !word.is_empty() {
+        help = Some("separate the names with commas".to_owned());
+    } else if has("a condition") {
+        let before = previous_word(text, position);
+        help = Some(match before {
+            "and" | "or" | "not" | "implies" => format!(
+                "the condition after `{before}` is missing: finish the condition, or remove `{before}`"
+            ),
+            "when" => "write the condition after `when`, for example `when fever`".to_owned(),
+            _ => "a condition is a yes/no input, a comparison such as `age > 50 years`, or such conditions joined with `and`, `or` and `not`".to_owned(),
+        });
+    } else if has("a name") && previous_word(text, position) == "of" {
+        help = Some(
+            "list the values after `of`, separated by commas, for example `one of none, acute, chronic`"
+                .to_owned(),
+        );
+    } else if has("an urgency (`same_day`, `urgent`, `routine`)") && !word.is_empty() {
+        help = Some(
+            match did_you_mean(word, ["same_day", "urgent", "routine"]) {
+                Some(s) => format!(
+                    "did you mean `{s}`? The urgencies are `same_day`, `urgent` and `routine`"
+                ),
+                None => "the urgencies are `same_day`, `urgent` and `routine`".to_owned(),
+            },
+        );
+    } else if has("a label in double quotes") {
+        help = Some("write the label between double quotes, for example \"Koorts\"".to_owned());
+    } else if has("an expectation such as `order MRI_LWK` or `some refer`") {
+        help = Some(
+            "after `expect` or `then` comes what must happen, such as `order MRI_LWK urgent`, `no order CT_LWK`, `some refer` or `nothing`"
+                .to_owned(),
+        );
+    }
+    let mut diagnostic = Diagnostic::new(Code::SyntaxError, message).with_primary(span, label);
+    if let Some(open) = opened {
+        diagnostic = diagnostic.with_secondary(
+            converter.span_of(open, open + 1),
+            "this parenthesis is not closed",
+        );
+    }
+    if let Some(help) = help {
+        diagnostic = diagnostic.with_help(help);
     }
     diagnostic
 }
@@ -467,9 +746,11 @@ impl Converter {
         Span::new(self.file, self.offset + start, self.offset + end)
     }
 
+    /// The span of a pair without the whitespace and comments that pest
+    /// includes after its last token.
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        self.span_of(s.start(), s.end())
+        self.span_of(s.start(), s.start() + significant_len(s.as_str()))
     }
 
     fn statement(&self, mut pairs: Pairs<'_, Rule>) -> Option<Item> {
@@ -1033,6 +1314,48 @@ impl Converter {
             span,
         })
     }
+}
+
+/// The length of `text` without trailing whitespace and comments.
+fn significant_len(text: &str) -> usize {
+    let ends_blank = text
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_whitespace() || c == '\u{FEFF}');
+    if !ends_blank && !text.contains('#') {
+        return text.len();
+    }
+    let mut end = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' || c == '\n' {
+                in_string = false;
+            }
+            end = i + c.len_utf8();
+            continue;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => {
+                in_string = true;
+                end = i + 1;
+            }
+            c if c.is_whitespace() || c == '\u{FEFF}' => {}
+            c => end = i + c.len_utf8(),
+        }
+    }
+    end
 }
 
 fn is_keyword(rule: Rule) -> bool {
