@@ -98,7 +98,17 @@ fn evaluate_record(
             message: "the guideline has errors".to_owned(),
         }]);
     };
-    let read = read_record(guideline, record)?;
+    let mut read = read_record(guideline, record)?;
+    // Values given for inputs that are not asked for this patient are set
+    // aside; say so rather than silently ignoring them.
+    for input in guideline.complete(&read.values).1 {
+        if let Some(input) = guideline.inputs.get(input) {
+            read.warnings.push(format!(
+                "field `{}` was ignored: this patient is not asked it (see its `asked when`)",
+                input.id
+            ));
+        }
+    }
     let evaluation = match evaluator.diagram {
         Some(diagram) => evaluate_compiled(guideline, lowering, diagram, &read.values),
         None => evaluate(guideline, lowering, &read.values),
