@@ -137,7 +137,7 @@ pub fn check_with(sources: &Sources, files: &[FileId], options: &CheckOptions) -
         } else if options.analyses {
             result
                 .diagnostics
-                .extend(analysis::analyse_file(&checked, &options.analysis));
+                .extend(analysis::analyse_file(sources, &checked, &options.analysis));
         } else {
             result.diagnostics.extend(not_verified(
                 &checked.guideline,

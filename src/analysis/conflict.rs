@@ -34,7 +34,19 @@ pub fn diagnostic(
         .entries
         .get(target as usize)
         .map_or("?", |e| e.id.as_str());
-    let Some(confirmed) = context.witness(witness) else {
+    let witness = context.typical(witness, |_, outcome| {
+        outcome.actions.iter().any(|x| {
+            x.rule == a
+                && x.target == target
+                && outcome.actions.iter().any(|y| {
+                    y.rule == b
+                        && y.target == target
+                        && (x.rule != y.rule || x.action != y.action)
+                        && x.clashes_with(y)
+                })
+        })
+    });
+    let Some(confirmed) = context.witness(&witness) else {
         return Some(unconfirmed(
             &format!("a conflict on `{target_name}`"),
             rule_a.id_span,

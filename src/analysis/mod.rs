@@ -23,12 +23,14 @@ use crate::logic::problem::{Class, Outcome};
 use crate::model::Guideline;
 use crate::model::lower::Lowering;
 use crate::model::record::read_record;
+use crate::source::{Sources, Span};
 use serde_json::Value as Json;
 
 /// What the analyses need of one checked file.
 pub struct Context<'a> {
     pub guideline: &'a Guideline,
     pub lowering: &'a Lowering,
+    pub sources: &'a Sources,
 }
 
 /// A witness after the evaluator confirmed it: the record as JSON, what the
@@ -66,6 +68,69 @@ impl Context<'_> {
         })
     }
 
+    /// Moves a witness towards ordinary values while `shows` (the finding,
+    /// checked on the reference outcome) still holds: a number input is
+    /// moved off the ends of its range and off the exact thresholds, into
+    /// the open interval nearest the middle of its classes. The analyses
+    /// find the lowest classes first, which read as a newborn or a pain of
+    /// zero weeks; an editor trusts an example that looks like a patient.
+    pub fn typical(
+        &self,
+        witness: &[Class],
+        shows: impl Fn(&[Class], &Outcome) -> bool,
+    ) -> Vec<Class> {
+        let problem = &self.lowering.problem;
+        let holds = |classes: &[Class]| {
+            let partial: Vec<Option<Class>> = classes.iter().map(|c| Some(*c)).collect();
+            problem.outcome(&partial).is_ok_and(|o| shows(classes, &o))
+        };
+        let mut current = witness.to_vec();
+        if !holds(&current) {
+            return current;
+        }
+        for vars in &self.lowering.inputs {
+            let (Some(numbers), Some(&var)) = (&vars.numbers, vars.vars.first()) else {
+                continue;
+            };
+            let count = numbers.class_count();
+            let Some(&now) = current.get(var as usize) else {
+                continue;
+            };
+            if now >= count {
+                // The "not asked" class.
+                continue;
+            }
+            // Open intervals (odd classes) nearest the middle first.
+            let middle = count / 2;
+            let mut preferred: Vec<Class> = (0..count).filter(|c| c % 2 == 1).collect();
+            preferred.sort_by_key(|c| c.abs_diff(middle));
+            for candidate in preferred {
+                if candidate == now {
+                    break;
+                }
+                let mut moved = current.clone();
+                if let Some(cell) = moved.get_mut(var as usize) {
+                    *cell = candidate;
+                }
+                if holds(&moved) {
+                    current = moved;
+                    break;
+                }
+            }
+        }
+        current
+    }
+
+    /// The first line of a statement's span: enough to point at a
+    /// requirement without underlining all of it.
+    pub fn first_line(&self, span: Span) -> Span {
+        let text = self.sources.slice(span);
+        match text.find(['\r', '\n']) {
+            Some(end) => Span::new(span.file, span.start as usize, span.start as usize + end),
+            None => span,
+        }
+    }
+
     pub fn rule_name(&self, rule: usize) -> String {
         self.guideline
             .rules
@@ -86,13 +151,18 @@ fn unconfirmed(what: &str, span: crate::source::Span) -> Diagnostic {
 }
 
 /// Runs every analysis on a file that checked without errors.
-pub fn analyse_file(checked: &CheckedFile, options: &AnalysisOptions) -> Vec<Diagnostic> {
+pub fn analyse_file(
+    sources: &Sources,
+    checked: &CheckedFile,
+    options: &AnalysisOptions,
+) -> Vec<Diagnostic> {
     let Some(lowering) = &checked.lowering else {
         return Vec::new();
     };
     let context = Context {
         guideline: &checked.guideline,
         lowering,
+        sources,
     };
     let analysis = analyse(&lowering.problem, options);
     let mut diagnostics = Vec::new();

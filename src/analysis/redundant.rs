@@ -11,7 +11,10 @@ pub fn diagnostic(
     witness: &[Class],
 ) -> Option<Diagnostic> {
     let redundant = context.guideline.rules.get(rule)?;
-    let Some(confirmed) = context.witness(witness) else {
+    let witness = context.typical(witness, |_, outcome| {
+        outcome.fired.contains(&rule) && by.iter().all(|b| outcome.fired.contains(b))
+    });
+    let Some(confirmed) = context.witness(&witness) else {
         return Some(unconfirmed(
             &format!("that rule `{}` is redundant", redundant.id),
             redundant.id_span,

@@ -8,14 +8,26 @@ use crate::model::lower::lower_demand;
 
 pub fn failed(context: &Context<'_>, index: usize, witness: &[Class]) -> Option<Diagnostic> {
     let requirement = context.guideline.requirements.get(index)?;
-    let Some(confirmed) = context.witness(witness) else {
+    let demand = lower_demand(&requirement.then);
+    let when = context
+        .lowering
+        .problem
+        .requirements
+        .get(index)
+        .map(|r| r.when.clone());
+    let witness = context.typical(witness, |classes, outcome| {
+        let partial: Vec<Option<Class>> = classes.iter().map(|c| Some(*c)).collect();
+        when.as_ref()
+            .is_some_and(|w| w.eval(&partial) == Some(true))
+            && !demand.holds(&outcome.actions)
+    });
+    let Some(confirmed) = context.witness(&witness) else {
         return Some(unconfirmed(
             &format!("that requirement \"{}\" fails", requirement.label),
             requirement.span,
         ));
     };
     // Confirm: the patient meets `when` and the final actions miss the demand.
-    let demand = lower_demand(&requirement.then);
     if demand.holds(&confirmed.outcome.actions) {
         return Some(unconfirmed(
             &format!("that requirement \"{}\" fails", requirement.label),
@@ -45,7 +57,7 @@ pub fn failed(context: &Context<'_>, index: usize, witness: &[Class]) -> Option<
     };
     Some(
         Diagnostic::new(Code::RequirementFailed, format!("requirement \"{}\" does not hold for every patient", requirement.label))
-            .with_primary(requirement.span, "fails for the example patient")
+            .with_primary(context.first_line(requirement.span), "fails for the example patient")
             .with_note(format!("the example patient below meets the requirement's `when` but gets: {got}"))
             .with_help("add or change a rule so that such patients get what the requirement asks, or narrow the requirement's `when` if they are meant to be excluded")
             .with_witness(confirmed.record),
@@ -56,7 +68,7 @@ pub fn proved(context: &Context<'_>, index: usize) -> Option<Diagnostic> {
     let requirement = context.guideline.requirements.get(index)?;
     Some(
         Diagnostic::new(Code::RequirementProved, format!("requirement \"{}\" holds for every possible patient", requirement.label))
-            .with_primary(requirement.span, "proved")
+            .with_primary(context.first_line(requirement.span), "proved")
             .with_note("proved over every combination of input values allowed by the inputs' ranges and the `assume` statements"),
     )
 }

@@ -11,7 +11,10 @@ pub fn diagnostic(
     witness: &[Class],
 ) -> Option<Diagnostic> {
     let shadowed = context.guideline.rules.get(rule)?;
-    let Some(confirmed) = context.witness(witness) else {
+    let witness = context.typical(witness, |_, outcome| {
+        outcome.fired.contains(&rule) && !outcome.actions.iter().any(|a| a.rule == rule)
+    });
+    let Some(confirmed) = context.witness(&witness) else {
         return Some(unconfirmed(
             &format!("that rule `{}` is always overruled", shadowed.id),
             shadowed.id_span,
