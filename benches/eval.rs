@@ -19,6 +19,7 @@
 )]
 
 mod support {
+    pub mod flat;
     pub mod load;
     pub mod synth;
 }
@@ -31,6 +32,7 @@ use leidraad::check::CheckedFile;
 use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
 use leidraad::logic::generate::SplitMix64;
 use leidraad::logic::problem::Class;
+use support::flat::{Flat, LANES};
 use support::{load, synth};
 
 /// How many distinct records one iteration evaluates.
@@ -156,6 +158,48 @@ fn bench_eval(c: &mut Criterion) {
                         .eval_complete(black_box(record))
                         .unwrap()
                         .index();
+                }
+                sum
+            });
+        });
+    }
+    group.finish();
+
+    // The prototype layout of `support/flat.rs`: what a change to the
+    // diagram's evaluation layout would give. Same records, same leaves.
+    let mut group = c.benchmark_group("eval-prototype");
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Elements(RECORDS as u64));
+    for case in cases() {
+        let flat = Flat::new(&case.diagram);
+        let mut lanes = [0u32; LANES];
+        for (record, chunk) in case.flat.chunks_exact(case.width).zip(
+            case.flat.chunks_exact(case.width * LANES).flat_map(|c| {
+                flat.eval_lanes(c, case.width, &mut lanes);
+                lanes.to_vec()
+            }),
+        ) {
+            let expected = case.diagram.eval_complete(record).unwrap().index() as u32;
+            assert_eq!(flat.eval(record), expected);
+            assert_eq!(chunk, expected);
+        }
+        group.bench_function(format!("{}/dense", case.name), |b| {
+            b.iter(|| {
+                let mut sum = 0u32;
+                for record in case.flat.chunks_exact(case.width) {
+                    sum = sum.wrapping_add(flat.eval(black_box(record)));
+                }
+                sum
+            });
+        });
+        group.bench_function(format!("{}/dense-{LANES}-lanes", case.name), |b| {
+            b.iter(|| {
+                let mut sum = 0u32;
+                let mut out = [0u32; LANES];
+                for chunk in case.flat.chunks_exact(case.width * LANES) {
+                    flat.eval_lanes(black_box(chunk), case.width, &mut out);
+                    sum = out.iter().fold(sum, |a, &b| a.wrapping_add(b));
                 }
                 sum
             });

@@ -1,0 +1,54 @@
+//! In-process time of `leidraad check` on the bundled guideline, by phase:
+//! the front end (parse, resolve, lower), all checks with the analyses, and
+//! rendering the diagnostics as the terminal shows them. The whole-process
+//! figure (target: under 20 ms) is measured with hyperfine; see
+//! `docs/performance.md`.
+//!
+//! Run: `cargo bench --bench check`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use leidraad::check::{check, check_file};
+use leidraad::diagnostics::render;
+use leidraad::source::Sources;
+
+fn bench_check(c: &mut Criterion) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("guidelines");
+    let Ok(text) = std::fs::read_to_string(root.join("lage-rugpijn.leidraad")) else {
+        eprintln!("guidelines/lage-rugpijn.leidraad does not exist yet; nothing to measure");
+        return;
+    };
+    let mut sources = Sources::new();
+    let file = sources.add("guidelines/lage-rugpijn.leidraad", text);
+    let mut group = c.benchmark_group("check");
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
+    group.bench_function("lage-rugpijn/front_end", |b| {
+        b.iter(|| check_file(black_box(&sources), file))
+    });
+    group.bench_function("lage-rugpijn/all", |b| {
+        b.iter(|| check(black_box(&sources), &[file]))
+    });
+    let result = check(&sources, &[file]);
+    eprintln!(
+        "check lage-rugpijn: {} diagnostics, {} errors",
+        result.diagnostics.len(),
+        result.error_count()
+    );
+    group.bench_function("lage-rugpijn/render", |b| {
+        b.iter(|| render::human(black_box(&result.diagnostics), &sources, false))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_check);
+criterion_main!(benches);
