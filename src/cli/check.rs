@@ -30,7 +30,7 @@ pub fn run(
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    print!(
+    out!(
         "{}",
         render_diagnostics(&diagnostics, &sources, format, color)
     );

@@ -53,7 +53,7 @@ pub fn run(
             render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
         );
         return Err(miette!(
-            help = "run `leidraad check {path}` and fix the errors first",
+            help = format!("run `leidraad check {path}` and fix the errors first"),
             "`{path}` has errors, so it is not compiled"
         ));
     };
@@ -111,6 +111,6 @@ pub fn run(
         Emit::Mermaid => emit::mermaid(&compiled, target),
         Emit::Rules => emit::rules(&compiled),
     };
-    print!("{text}");
+    out!("{text}");
     Ok(Status::Clean)
 }

@@ -40,7 +40,7 @@ pub fn run(
             render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
         );
         return Err(miette!(
-            help = "run `leidraad check {path}` and fix the errors first",
+            help = format!("run `leidraad check {path}` and fix the errors first"),
             "`{path}` has errors, so no patient is evaluated against it"
         ));
     };
@@ -230,10 +230,10 @@ fn single(
             match format {
                 ResultFormat::Json => {
                     let out = to_json(checked, sources, &evaluation, &warnings);
-                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
                 }
                 ResultFormat::Human => {
-                    print!("{}", human(checked, sources, &evaluation, &warnings))
+                    out!("{}", human(checked, sources, &evaluation, &warnings))
                 }
             }
             Ok(Status::Clean)
@@ -241,7 +241,7 @@ fn single(
         Err(errors) => {
             match format {
                 ResultFormat::Json => {
-                    println!(
+                    outln!(
                         "{}",
                         serde_json::to_string_pretty(&json!({ "errors": errors }))
                             .unwrap_or_default()
@@ -358,7 +358,7 @@ fn many(evaluator: &Evaluator<'_>, sources: &Sources, batch: &str) -> miette::Re
                 }
             },
         };
-        println!("{}", serde_json::to_string(&out).unwrap_or_default());
+        outln!("{}", serde_json::to_string(&out).unwrap_or_default());
     }
     if failed > 0 {
         eprintln!("{failed} of {total} records could not be evaluated");

@@ -9,7 +9,7 @@ pub fn run(code: &str) -> miette::Result<Status> {
     if code.eq_ignore_ascii_case("all") {
         for c in Code::ALL {
             let info = c.info();
-            println!(
+            outln!(
                 "{}  {:<26} {:<8} {}",
                 info.code,
                 info.name,
@@ -21,7 +21,7 @@ pub fn run(code: &str) -> miette::Result<Status> {
     }
     match Code::lookup(code) {
         Some(c) => {
-            print!("{}", c.info().explanation);
+            out!("{}", c.info().explanation);
             Ok(Status::Clean)
         }
         None => {

@@ -1,6 +1,23 @@
 //! The command-line layer: the only code that reads files, reads standard
 //! input or prints. One file per command.
 
+/// `print!` that does not panic when the reader has gone away (a pipe into
+/// `head`); see [`write_stdout`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stdout(&format!($($arg)*))
+    };
+}
+
+/// `println!` that does not panic when the reader has gone away.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        let mut line = format!($($arg)*);
+        line.push('\n');
+        $crate::cli::write_stdout(&line)
+    }};
+}
+
 mod check;
 mod compile;
 mod eval;
@@ -251,5 +268,23 @@ pub fn render_diagnostics(
         DiagnosticFormat::Human => render::human(diagnostics, sources, color),
         DiagnosticFormat::Json => render::json(diagnostics, sources),
         DiagnosticFormat::Github => render::github(diagnostics, sources),
+    }
+}
+
+/// Writes to standard output. A closed pipe (`leidraad compile ... | head`)
+/// ends the program quietly, as other command-line tools do; any other
+/// write error is reported and ends it with status 2.
+pub fn write_stdout(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(error) = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: could not write the output: {error}");
+        std::process::exit(2);
     }
 }

@@ -39,11 +39,11 @@ pub fn run(paths: &[String], color: bool) -> miette::Result<Status> {
         eprintln!("{name}: {file_passed} passed, {file_failed} failed");
     }
     diagnostics::sort(&mut report);
-    print!(
+    out!(
         "{}",
         render_diagnostics(&report, &sources, DiagnosticFormat::Human, color)
     );
-    println!("cases: {passed} passed, {failed} failed");
+    outln!("cases: {passed} passed, {failed} failed");
     Ok(if failed > 0 || report.iter().any(Diagnostic::is_error) {
         Status::Problems
     } else {
