@@ -639,7 +639,14 @@ fn syntax_error(
     let mut opened: Option<usize> = None;
 
     let mut label = label;
-    if matches!(word, "order" | "refer" | "avoid") && has("`then`") {
+    if word == "when" && keyword == "rule" && has("`then`") {
+        message = "a rule has one `when`, found a second one".to_owned();
+        label = "second `when`".to_owned();
+        help = Some(
+            "join the conditions with `and` (both must hold) or `or` (either may hold) in one `when`"
+                .to_owned(),
+        );
+    } else if matches!(word, "order" | "refer" | "avoid") && has("`then`") {
         message = format!("expected `then` before the actions, found `{word}`");
         label = "`then` is missing before this".to_owned();
         help = Some(format!(
