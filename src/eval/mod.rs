@@ -216,6 +216,9 @@ fn explain(guideline: &Guideline, slots: &[Slot], outcome: &Outcome) -> Evaluati
 pub fn reasons(guideline: &Guideline, condition: &Cond, slots: &[Slot]) -> Vec<Reason> {
     let mut out = Vec::new();
     collect_reasons(guideline, condition, slots, false, &mut out);
+    // A test reached through two definitions is one reason, listed once.
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|reason| seen.insert((reason.span, reason.negated)));
     out
 }
 
