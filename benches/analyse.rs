@@ -55,14 +55,50 @@ fn summary(name: &str, problem: &Problem, options: &AnalysisOptions) {
         };
         *counts.entry(kind).or_default() += 1;
     }
+    // What re-running the reference interpreter on every witness costs
+    // (the analyser does this once or more per finding before reporting).
+    let witnesses: Vec<&Vec<u32>> = analysis
+        .findings
+        .iter()
+        .filter_map(|f| match f {
+            Finding::Conflict { witness, .. }
+            | Finding::Shadowed { witness, .. }
+            | Finding::Redundant { witness, .. }
+            | Finding::RequirementFailed { witness, .. } => Some(witness),
+            _ => None,
+        })
+        .collect();
+    let distinct: std::collections::BTreeSet<&Vec<u32>> = witnesses.iter().copied().collect();
+    let start = Instant::now();
+    for witness in &witnesses {
+        black_box(problem.outcome_complete(witness));
+    }
+    let verify = start.elapsed();
+    for finding in &analysis.findings {
+        if let Finding::Incomplete {
+            analysis,
+            rules,
+            requirement,
+            reason,
+        } = finding
+        {
+            eprintln!(
+                "{name}: INCOMPLETE {analysis:?} for {} rules (requirement {requirement:?}): {reason}",
+                rules.len()
+            );
+        }
+    }
     let classes: u64 = problem.var_sizes.iter().map(|&s| u64::from(s)).sum();
     let largest = problem.var_sizes.iter().max().copied().unwrap_or(0);
     eprintln!(
         "{name}: {} rules, {} variables, {classes} classes (largest {largest}); \
-         one analysis {elapsed:.1?}; findings {counts:?}; stats {:?}",
+         one analysis {elapsed:.1?}; findings {counts:?}; stats {:?}; \
+         one reference evaluation per witness: {verify:.1?} for {} witnesses ({} distinct)",
         problem.rules.len(),
         problem.var_sizes.len(),
-        analysis.stats
+        analysis.stats,
+        witnesses.len(),
+        distinct.len()
     );
 }
 
