@@ -60,6 +60,21 @@ impl Comparison {
     }
 }
 
+/// The first `i` in `0..count` for which `holds(i)` is false, where `holds`
+/// is true for a prefix of the range and false after it.
+fn first_false(count: u32, holds: impl Fn(u32) -> bool) -> u32 {
+    let (mut low, mut high) = (0u32, count);
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if holds(middle) {
+            low = middle + 1;
+        } else {
+            high = middle;
+        }
+    }
+    low
+}
+
 /// The values of one class: a single point or an open interval.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ClassShape {
@@ -156,14 +171,38 @@ impl NumberClasses {
     /// threshold lies strictly inside an open class anyway, that class
     /// satisfies it only partly and is left out (use
     /// [`NumberClasses::splits_a_class`] to detect this).
+    ///
+    /// O(log n) to find the classes (plus the size of the answer): whether a
+    /// class satisfies `<`/`<=` entirely holds for a prefix of the classes
+    /// and `>`/`>=` for a suffix; `==` holds for at most the point class of
+    /// the threshold and `!=` for every class but the one that holds it.
     pub fn classes_where(&self, op: Comparison, threshold: Rational) -> Vec<u32> {
-        (0..self.class_count())
-            .filter(|&class| match self.shape(class) {
-                Some(ClassShape::Point(p)) => op.holds(p, threshold),
-                Some(ClassShape::Open(a, b)) => op.holds_on_open(a, b, threshold),
-                None => false,
-            })
-            .collect()
+        let count = self.class_count();
+        let holds = |class: u32| self.class_holds(class, op, threshold);
+        match op {
+            Comparison::Lt | Comparison::Le => (0..first_false(count, holds)).collect(),
+            Comparison::Gt | Comparison::Ge => {
+                (first_false(count, |class| !holds(class))..count).collect()
+            }
+            Comparison::Eq => self
+                .class_of(threshold)
+                .filter(|class| class % 2 == 0)
+                .into_iter()
+                .collect(),
+            Comparison::Ne => {
+                let skip = self.class_of(threshold);
+                (0..count).filter(|class| Some(*class) != skip).collect()
+            }
+        }
+    }
+
+    /// Whether every value of `class` satisfies `x OP threshold`.
+    fn class_holds(&self, class: u32, op: Comparison, threshold: Rational) -> bool {
+        match self.shape(class) {
+            Some(ClassShape::Point(p)) => op.holds(p, threshold),
+            Some(ClassShape::Open(a, b)) => op.holds_on_open(a, b, threshold),
+            None => false,
+        }
     }
 
     /// Whether `threshold` lies strictly inside an open class, so that a
@@ -313,6 +352,45 @@ mod tests {
         let both: Vec<u32> = le.iter().copied().filter(|c| ge.contains(c)).collect();
         assert_eq!(both, vec![4]);
         assert_eq!(classes.shape(4), Some(ClassShape::Point(n(50))));
+    }
+
+    #[test]
+    fn classes_where_agrees_with_testing_every_class() {
+        let thresholds = [
+            n(-5),
+            n(0),
+            r(1, 3),
+            n(18),
+            r(37, 2),
+            n(50),
+            n(119),
+            n(120),
+            n(200),
+        ];
+        let cuts: Vec<Vec<Rational>> = vec![
+            vec![],
+            vec![n(18), n(50)],
+            vec![r(1, 3), n(18), r(37, 2), n(50), n(119)],
+        ];
+        let ops = [
+            Comparison::Lt,
+            Comparison::Le,
+            Comparison::Gt,
+            Comparison::Ge,
+            Comparison::Eq,
+            Comparison::Ne,
+        ];
+        for cut in cuts {
+            let classes = NumberClasses::new(n(0), n(120), cut);
+            for op in ops {
+                for t in thresholds {
+                    let slow: Vec<u32> = (0..classes.class_count())
+                        .filter(|&c| classes.class_holds(c, op, t))
+                        .collect();
+                    assert_eq!(classes.classes_where(op, t), slow, "{op:?} {t:?}");
+                }
+            }
+        }
     }
 
     #[test]

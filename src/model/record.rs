@@ -122,16 +122,33 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
             Ok(Value::Set(set))
         }
         Type::Number { lo, hi, unit } => {
+            let unit_text = unit
+                .as_ref()
+                .map_or(String::new(), |u| format!(" {}", u.canonical));
             let number = match value {
-                Json::Number(n) => Rational::parse_decimal(&n.to_string())
-                    .map_err(|e| format!("cannot use the number {n}: {e}"))?,
+                Json::Number(n) => match Rational::parse_decimal(&n.to_string()) {
+                    Ok(number) => number,
+                    // JSON writes very large and very small numbers with an
+                    // exponent, which no exact number here can hold.
+                    Err(_)
+                        if n.as_f64()
+                            .is_some_and(|f| f < lo.to_f64() || f > hi.to_f64()) =>
+                    {
+                        return Err(format!(
+                            "{n} lies outside the range {lo} to {hi}{unit_text}"
+                        ));
+                    }
+                    Err(_) if n.to_string().contains('e') => {
+                        return Err(format!(
+                            "cannot use the number {n}: write it without an exponent, with at most 6 digits after the decimal point"
+                        ));
+                    }
+                    Err(e) => return Err(format!("cannot use the number {n}: {e}")),
+                },
                 Json::String(text) => read_quantity(text, unit.as_ref())?,
                 other => return Err(format!("expected a number, found {}", describe(other))),
             };
             if number < *lo || number > *hi {
-                let unit_text = unit
-                    .as_ref()
-                    .map_or(String::new(), |u| format!(" {}", u.canonical));
                 return Err(format!(
                     "{} lies outside the range {lo} to {hi}{unit_text}",
                     number.to_human_string()
@@ -196,5 +213,129 @@ fn describe(value: &Json) -> String {
         Json::String(s) => format!("\"{s}\""),
         Json::Array(_) => "a list".to_owned(),
         Json::Object(_) => "an object".to_owned(),
+    }
+}
+
+/// Parses the text of a JSON patient record like `serde_json::from_str`, but
+/// rejects a field given twice (`{"fever": true, "fever": false}`), which
+/// `serde_json` would silently resolve by keeping the last one: a record
+/// that contradicts itself must not be evaluated. Nesting is limited as
+/// `serde_json` limits it, so a deeply nested record is an error, not a
+/// stack overflow.
+pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let value = strict::Strict.deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(value)
+}
+
+mod strict {
+    use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Map, Number, Value as Json};
+    use std::fmt;
+
+    /// Builds a JSON value, refusing duplicate keys in objects.
+    pub struct Strict;
+
+    impl<'de> DeserializeSeed<'de> for Strict {
+        type Value = Json;
+        fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Json, D::Error> {
+            deserializer.deserialize_any(StrictVisitor)
+        }
+    }
+
+    struct StrictVisitor;
+
+    impl<'de> Visitor<'de> for StrictVisitor {
+        type Value = Json;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<Json, E> {
+            Ok(Json::Bool(v))
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<Json, E> {
+            Ok(Json::Number(v.into()))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<Json, E> {
+            Ok(Json::Number(v.into()))
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Json, E> {
+            Number::from_f64(v)
+                .map(Json::Number)
+                .ok_or_else(|| E::custom("the number is not finite"))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Json, E> {
+            Ok(Json::String(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Json, E> {
+            Ok(Json::String(v))
+        }
+        fn visit_unit<E>(self) -> Result<Json, E> {
+            Ok(Json::Null)
+        }
+        fn visit_none<E>(self) -> Result<Json, E> {
+            Ok(Json::Null)
+        }
+        fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<Json, D::Error> {
+            Strict.deserialize(deserializer)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+            let mut items = Vec::new();
+            while let Some(item) = seq.next_element_seed(Strict)? {
+                items.push(item);
+            }
+            Ok(Json::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+            let mut fields = Map::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if fields.contains_key(&key) {
+                    return Err(de::Error::custom(format!(
+                        "the field `{key}` is given twice"
+                    )));
+                }
+                let value = map.next_value_seed(Strict)?;
+                fields.insert(key, value);
+            }
+            Ok(Json::Object(fields))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::parse_json;
+
+    #[test]
+    fn parse_json_reads_records_like_serde_json() {
+        let text =
+            r#"{"age": 45, "fever": true, "suspected": ["infection"], "x": null, "y": -2.5}"#;
+        let expected: serde_json::Value = serde_json::from_str(text).unwrap();
+        assert_eq!(parse_json(text).unwrap(), expected);
+    }
+
+    #[test]
+    fn parse_json_refuses_a_field_given_twice() {
+        let error = parse_json(r#"{"fever": true, "age": 3, "fever": false}"#).unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("the field `fever` is given twice"),
+            "{error}"
+        );
+        // Also inside nested objects.
+        assert!(parse_json(r#"{"a": {"b": 1, "b": 2}}"#).is_err());
+    }
+
+    #[test]
+    fn parse_json_refuses_deep_nesting_and_trailing_text() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(parse_json(&deep).is_err());
+        assert!(parse_json(r#"{"a": 1} x"#).is_err());
     }
 }

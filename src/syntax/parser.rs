@@ -1412,3 +1412,75 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_routine
     )
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )]
+
+    use super::*;
+
+    fn parses_as_name(word: &str) -> bool {
+        LeidraadParser::parse(Rule::ident, word)
+            .is_ok_and(|mut pairs| pairs.next().is_some_and(|pair| pair.as_str() == word))
+    }
+
+    #[test]
+    fn reserved_words_are_no_names_but_longer_words_are() {
+        for word in RESERVED_WORDS {
+            assert!(!parses_as_name(word), "`{word}` is reserved");
+            assert!(parses_as_name(&format!("{word}x")), "`{word}x` is a name");
+            assert!(parses_as_name(&format!("{word}_2")), "`{word}_2` is a name");
+        }
+        for word in [
+            "notable",
+            "nothingness",
+            "nox",
+            "order_x",
+            "in_range",
+            "oral",
+        ] {
+            assert!(parses_as_name(word), "`{word}` is a name");
+        }
+    }
+
+    #[test]
+    fn the_grammar_reserves_exactly_the_reserved_words() {
+        // `RESERVED_WORDS` (used for messages) and the grammar agree.
+        let grammar = include_str!("../../grammar/leidraad.pest");
+        for word in RESERVED_WORDS {
+            assert!(
+                grammar.contains(&format!("kw_{word} "))
+                    || grammar.contains(&format!("kw_{word}=")),
+                "no `kw_{word}` rule"
+            );
+            assert!(
+                grammar.contains(&format!("\"{word}\" |"))
+                    || grammar.contains(&format!("\"{word}\"\n")),
+                "`{word}` missing from `keyword`"
+            );
+        }
+    }
+
+    #[test]
+    fn a_statement_that_does_not_parse_is_recorded() {
+        let (syntax, diagnostics) =
+            parse(FileId(0), "guideline g \"G\"\ninput fever yes/no \"K\"\n");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(syntax.broken.len(), 1);
+        assert_eq!(syntax.broken[0].keyword, "input");
+        assert_eq!(syntax.broken[0].name.as_deref(), Some("fever"));
+    }
+
+    #[test]
+    fn spans_leave_out_trailing_blanks_and_comments() {
+        assert_eq!(significant_len("500   "), 3);
+        assert_eq!(significant_len("500 # meant 50\n  "), 3);
+        assert_eq!(significant_len("\"a # b\"  "), 7);
+        assert_eq!(significant_len("fever"), 5);
+    }
+}
