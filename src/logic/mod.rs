@@ -2,6 +2,7 @@
 //! everything that reasons about it without knowing the language.
 
 pub mod analyse;
+pub mod brute;
 pub mod diagram;
 pub mod generate;
 pub mod mdd;
