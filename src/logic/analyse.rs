@@ -1,7 +1,12 @@
 //! The exact analyser: conflicts, unreachable, shadowed and redundant rules,
 //! and requirement verdicts over a [`Problem`], each finding with a witness
 //! patient that is re-evaluated with [`Problem::outcome_complete`] before it
-//! is reported.
+//! is reported (for a finding about rules, on the part of the guideline that
+//! decides those rules' final actions: the rules, the rules overriding them
+//! and, for redundancy, the rules they override).
+//!
+//! "Exact" is checked against a brute-force enumeration of every patient
+//! ([`super::brute`]) by the property test `tests/logic_exact.rs`.
 //!
 //! # Definitions
 //! A *patient* is a complete assignment that satisfies every assumption.
@@ -11,13 +16,17 @@
 //!   `target`, that clash. One finding per rule pair and target.
 //! - `Unreachable { rule }`: no patient fires the rule.
 //! - `Shadowed { rule, by }`: the rule is reachable, has actions, and for
-//!   every patient that fires it every one of its actions is dropped. `by`
-//!   are the rules that drop them in the witness.
+//!   every patient that fires it every one of its actions is dropped (so
+//!   every such patient also fires a rule that overrides it, and none of its
+//!   actions ever survives). `by` are the rules that drop them in the
+//!   witness.
 //! - `Redundant { rule, by }`: the rule `r` is reachable and not shadowed,
-//!   and for each `s` in `by`: `s != r`, every patient firing `r` fires `s`,
-//!   `r`'s actions are among `s`'s (syntactic equality), `r.overrides ⊆
-//!   s.overrides` and every rule that overrides `r` also overrides `s`. When
-//!   `r` and `s` are redundant to each other only the higher index is
+//!   and each `s` in `by` (`s != r`) does everything `r` does, for every
+//!   patient that fires `r` ([`super::brute::covers`]): `s` fires too, every
+//!   final action of `r` comes with a final action of `s` with the same
+//!   content (kind, target, urgency, `instead`), and every action that `r`
+//!   drops `s` drops as well. Deleting `r` then changes no patient's advice.
+//!   When `r` and `s` are redundant to each other only the higher index is
 //!   reported (so `s` is left out of `r`'s `by` when `r < s`).
 //! - `RequirementFailed` / `RequirementProved`: whether every patient
 //!   satisfying the requirement's `when` has final actions satisfying its
@@ -36,7 +45,9 @@
 //! Everything else goes through the decision diagram ([`Mdd`]), with a
 //! bounding box of every diagram as a cheap pre-filter. Conflicts only
 //! compare resolved actions on the same target (an index by target), and
-//! redundancy only compares rules that share an action.
+//! redundancy only compares a rule with the rules that have every action
+//! content the rule can give (an index by content); when their written
+//! actions and overrides make it obvious, no diagram is built.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
@@ -45,7 +56,8 @@ use serde::Serialize;
 
 use super::mdd::{FALSE, Mdd, MddError, NodeId, TRUE};
 use super::problem::{
-    Action, ActionKind, Class, Demand, Formula, Problem, ResolvedAction, RuleId, Target, Urgency,
+    Action, ActionKind, Class, Demand, Formula, Problem, ResolvedAction, Rule, RuleId, Target,
+    Urgency,
 };
 
 /// Which analysis a finding or an incomplete result belongs to.
@@ -476,6 +488,7 @@ struct Instance {
     target: Target,
     kind: ActionKind,
     urgency: Option<Urgency>,
+    instead: Option<Target>,
     /// The action has alternatives, so resolving to `target` is a condition.
     conditional: bool,
     /// Instances of overriding rules that drop this one when present
@@ -489,10 +502,18 @@ struct Instance {
     bbox: Option<Bits>,
 }
 
+/// What a final action tells the patient: kind, target, urgency and
+/// `instead`, without the rule it came from.
+type Content = (ActionKind, Target, Option<Urgency>, Option<Target>);
+
 impl Instance {
     /// Present exactly when the rule fires.
     fn simple(&self) -> bool {
         !self.conditional && self.droppers.is_empty()
+    }
+
+    fn content(&self) -> Content {
+        (self.kind, self.target, self.urgency, self.instead)
     }
 }
 
@@ -513,6 +534,24 @@ struct Engine<'p> {
     overriders: Vec<Vec<RuleId>>,
     findings: Vec<Finding>,
     stats: AnalysisStats,
+}
+
+/// Part of a guideline, for confirming witnesses ([`Engine::part`]).
+struct Part {
+    problem: Problem,
+    /// `ids[i]` is the rule of the whole guideline that is rule `i` here.
+    ids: Vec<RuleId>,
+}
+
+impl Part {
+    /// The number of `rule` in the part.
+    fn local(&self, rule: RuleId) -> Option<RuleId> {
+        self.ids.binary_search(&rule).ok()
+    }
+
+    fn global(&self, local: RuleId) -> Option<RuleId> {
+        self.ids.get(local).copied()
+    }
 }
 
 /// Status of a rule for the redundancy analysis.
@@ -617,7 +656,7 @@ impl<'p> Engine<'p> {
         match built {
             Some(node) => {
                 self.assume_node = Lazy::Built(node);
-                self.assume_box = self.layout.bits_of_projection(&self.mdd.projection(node));
+                self.assume_box = self.node_box(node);
             }
             None => self.assume_node = Lazy::Failed,
         }
@@ -639,6 +678,25 @@ impl<'p> Engine<'p> {
                 None
             }
         }
+    }
+
+    /// The diagram of a box. An empty box is `FALSE` even when its
+    /// emptiness shows only in the phantom variable (no variables at all).
+    fn cube(&mut self, bits: &[u64]) -> Option<NodeId> {
+        if self.layout.is_empty(bits) {
+            return Some(FALSE);
+        }
+        let layout = self.layout.clone();
+        self.attempt(|m| m.cube_with(|v, c| layout.contains(bits, v as usize, c)))
+    }
+
+    /// The smallest box containing a diagram (empty for `FALSE`, which the
+    /// projection alone cannot say when there are no variables).
+    fn node_box(&self, node: NodeId) -> Bits {
+        if node == FALSE {
+            return self.layout.empty();
+        }
+        self.layout.bits_of_projection(&self.mdd.projection(node))
     }
 
     fn forget_after(&mut self, first_gone: NodeId) {
@@ -665,9 +723,7 @@ impl<'p> Engine<'p> {
             Lazy::Failed => None,
             Lazy::Todo => {
                 let bits = self.assume_box.clone();
-                let layout = self.layout.clone();
-                let node =
-                    self.attempt(|m| m.cube_with(|v, c| layout.contains(&bits, v as usize, c)));
+                let node = self.cube(&bits);
                 self.assume_node = node.map_or(Lazy::Failed, Lazy::Built);
                 node
             }
@@ -709,7 +765,7 @@ impl<'p> Engine<'p> {
                     match node {
                         Some(node) => Fires {
                             exact: false,
-                            bbox: self.layout.bits_of_projection(&self.mdd.projection(node)),
+                            bbox: self.node_box(node),
                             node: Lazy::Built(node),
                         },
                         None => Fires {
@@ -731,9 +787,7 @@ impl<'p> Engine<'p> {
             Lazy::Failed => None,
             Lazy::Todo => {
                 let bits = fires.bbox.clone();
-                let layout = self.layout.clone();
-                let node =
-                    self.attempt(|m| m.cube_with(|v, c| layout.contains(&bits, v as usize, c)));
+                let node = self.cube(&bits);
                 if let Some(fires) = self.fires.get_mut(rule) {
                     fires.node = node.map_or(Lazy::Failed, Lazy::Built);
                 }
@@ -771,6 +825,7 @@ impl<'p> Engine<'p> {
                         target,
                         kind: action.kind,
                         urgency: action.urgency,
+                        instead: action.instead,
                         conditional: !action.alternatives.is_empty(),
                         droppers: Vec::new(),
                         resolved: Lazy::Todo,
@@ -817,7 +872,7 @@ impl<'p> Engine<'p> {
         for x in 0..self.instances.len() {
             if self.instances.get(x).is_some_and(|i| !i.simple()) {
                 if let Some(node) = self.present_node(x) {
-                    let bits = self.layout.bits_of_projection(&self.mdd.projection(node));
+                    let bits = self.node_box(node);
                     if let Some(instance) = self.instances.get_mut(x) {
                         instance.bbox = Some(bits);
                     }
@@ -911,6 +966,40 @@ impl<'p> Engine<'p> {
         }
         let node = self.fires_node(rule)?;
         self.mdd.witness(node)
+    }
+
+    /// The guideline cut down to `rules` plus every rule that overrides one
+    /// of them, for confirming a witness with the reference semantics.
+    ///
+    /// A rule's final actions for a patient depend only on whether it and
+    /// the rules overriding it fire and on how their actions resolve, so
+    /// for the rules of `rules` the outcome of the part equals that of the
+    /// whole guideline. Evaluating every rule of a large guideline for every
+    /// witness would otherwise dominate the analysis.
+    fn part(&self, rules: &[RuleId]) -> Part {
+        let mut ids: Vec<RuleId> = rules.to_vec();
+        for &rule in rules {
+            ids.extend(self.overriders.get(rule).into_iter().flatten().copied());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        let local = |rule: RuleId| ids.binary_search(&rule).ok();
+        let parts: Vec<Rule> = ids
+            .iter()
+            .filter_map(|&id| self.problem.rules.get(id))
+            .map(|rule| Rule {
+                when: rule.when.clone(),
+                actions: rule.actions.clone(),
+                overrides: rule.overrides.iter().filter_map(|&o| local(o)).collect(),
+            })
+            .collect();
+        let problem = Problem {
+            var_sizes: self.problem.var_sizes.clone(),
+            assumptions: self.problem.assumptions.clone(),
+            rules: parts,
+            requirements: Vec::new(),
+        };
+        Part { problem, ids }
     }
 
     fn incomplete(
@@ -1033,15 +1122,17 @@ impl<'p> Engine<'p> {
                 continue;
             }
             let witness = self.fires_witness(rule);
+            let part = self.part(&[rule]);
             let confirmed = witness.as_ref().and_then(|w| {
-                let outcome = self.problem.outcome_complete(w)?;
-                let fired = outcome.fired.contains(&rule);
-                let survives = outcome.actions.iter().any(|a| a.rule == rule);
+                let outcome = part.problem.outcome_complete(w)?;
+                let local = part.local(rule)?;
+                let fired = outcome.fired.contains(&local);
+                let survives = outcome.actions.iter().any(|a| a.rule == local);
                 let mut by: Vec<RuleId> = outcome
                     .dropped
                     .iter()
-                    .filter(|(a, _)| a.rule == rule)
-                    .map(|&(_, by)| by)
+                    .filter(|(a, _)| a.rule == local)
+                    .filter_map(|&(_, by)| part.global(by))
                     .collect();
                 by.sort_unstable();
                 by.dedup();
@@ -1087,10 +1178,12 @@ impl<'p> Engine<'p> {
             }
         }
         for ((a, b, target), witness) in found {
-            let confirmed = self
+            let part = self.part(&[a, b]);
+            let confirmed = part
                 .problem
                 .outcome_complete(&witness)
-                .is_some_and(|outcome| final_conflict(&outcome.actions, a, b, target));
+                .zip(part.local(a).zip(part.local(b)))
+                .is_some_and(|(outcome, (a, b))| final_conflict(&outcome.actions, a, b, target));
             if confirmed {
                 self.findings.push(Finding::Conflict {
                     rules: (a, b),
@@ -1156,23 +1249,17 @@ impl<'p> Engine<'p> {
     fn redundancy(&mut self, status: &[Status]) {
         let problem = self.problem;
         let rules = problem.rules.len();
-        let mut with_action: HashMap<&Action, Vec<RuleId>> = HashMap::new();
-        for (id, rule) in problem.rules.iter().enumerate() {
-            for action in &rule.actions {
-                let list = with_action.entry(action).or_default();
-                if list.last() != Some(&id) {
-                    list.push(id);
-                }
+        // Rules with an action of each content.
+        let mut with_content: HashMap<Content, Vec<RuleId>> = HashMap::new();
+        for instance in &self.instances {
+            let list = with_content.entry(instance.content()).or_default();
+            if list.last() != Some(&instance.rule) {
+                list.push(instance.rule);
             }
         }
-        let overrides: Vec<BTreeSet<RuleId>> = problem
-            .rules
-            .iter()
-            .map(|r| r.overrides.iter().copied().collect())
-            .collect();
         let all_rules: Vec<RuleId> = (0..rules).collect();
-        // relation[r]: the rules s that r is redundant to; unknown[r]: the
-        // pairs (r, s) that could not be decided.
+        // relation[r]: the rules s that cover r; undecided[r]: the pairs
+        // (r, s) that could not be decided.
         let mut relation: Vec<Vec<RuleId>> = vec![Vec::new(); rules];
         let mut undecided: Vec<Vec<RuleId>> = vec![Vec::new(); rules];
         for r in 0..rules {
@@ -1185,36 +1272,41 @@ impl<'p> Engine<'p> {
                 }
                 _ => continue,
             }
-            let Some(rule) = problem.rules.get(r) else {
-                continue;
-            };
-            let candidates: &[RuleId] = rule
-                .actions
+            // Contents of the actions of `r` that are final for some
+            // patient: a rule covering `r` must have each of them.
+            let mut required: Vec<Content> = Vec::new();
+            for x in self.rule_instances.get(r).cloned().unwrap_or(0..0) {
+                let Some(instance) = self.instances.get(x) else {
+                    continue;
+                };
+                let known_present = instance.simple()
+                    || matches!(instance.present, Lazy::Built(node) if node != FALSE);
+                if known_present && !required.contains(&instance.content()) {
+                    required.push(instance.content());
+                }
+            }
+            let candidates: Vec<RuleId> = required
                 .iter()
-                .filter_map(|a| with_action.get(a))
+                .filter_map(|c| with_content.get(c))
                 .min_by_key(|list| list.len())
-                .map_or(&all_rules[..], |list| list.as_slice());
-            for &s in candidates {
+                .map_or_else(|| all_rules.clone(), Clone::clone);
+            for s in candidates {
                 if s == r {
                     continue;
                 }
-                let Some(other) = problem.rules.get(s) else {
-                    continue;
-                };
-                let structural = rule.actions.iter().all(|a| other.actions.contains(a))
-                    && overrides
-                        .get(r)
-                        .zip(overrides.get(s))
-                        .is_some_and(|(a, b)| a.is_subset(b))
-                    && self
-                        .overriders
-                        .get(r)
-                        .zip(self.overriders.get(s))
-                        .is_some_and(|(a, b)| a.iter().all(|o| b.contains(o)));
-                if !structural {
+                let has_all = required.iter().all(|c| {
+                    with_content
+                        .get(c)
+                        .is_some_and(|list| list.binary_search(&s).is_ok())
+                });
+                if !has_all {
                     continue;
                 }
-                match self.fires_within(r, s) {
+                let decided = match self.fires_within(r, s) {
+                    Some(true) => self.covers(r, s),
+                    other => other,
+                };
+                match decided {
                     Some(true) => relation.get_mut(r).into_iter().for_each(|l| l.push(s)),
                     Some(false) => {}
                     None => undecided.get_mut(r).into_iter().for_each(|l| l.push(s)),
@@ -1235,12 +1327,14 @@ impl<'p> Engine<'p> {
                         open.push(s);
                         continue;
                     }
-                    if relation.get(s).is_some_and(|l| l.contains(&r)) {
-                        continue;
-                    }
-                    if undecided.get(s).is_some_and(|l| l.contains(&r)) {
-                        open.push(s);
-                        continue;
+                    if back_status == Some(Status::Live) {
+                        if relation.get(s).is_some_and(|l| l.contains(&r)) {
+                            continue;
+                        }
+                        if undecided.get(s).is_some_and(|l| l.contains(&r)) {
+                            open.push(s);
+                            continue;
+                        }
                     }
                 }
                 by.push(s);
@@ -1257,9 +1351,27 @@ impl<'p> Engine<'p> {
                 continue;
             }
             let witness = self.fires_witness(r);
+            // `covers` also looks at the actions of the rules that `r` and
+            // `s` override (what they drop).
+            let mut involved = Vec::new();
+            for &rule in std::iter::once(&r).chain(&by) {
+                involved.push(rule);
+                involved.extend(
+                    problem
+                        .rules
+                        .get(rule)
+                        .into_iter()
+                        .flat_map(|x| &x.overrides),
+                );
+            }
+            let part = self.part(&involved);
             let confirmed = witness.as_ref().is_some_and(|w| {
-                problem.outcome_complete(w).is_some_and(|outcome| {
-                    outcome.fired.contains(&r) && by.iter().all(|s| outcome.fired.contains(s))
+                part.problem.outcome_complete(w).is_some_and(|outcome| {
+                    by.iter().all(|&s| {
+                        part.local(r).zip(part.local(s)).is_some_and(|(r, s)| {
+                            super::brute::covers(&part.problem, &outcome, r, s)
+                        })
+                    })
                 })
             });
             match witness {
@@ -1276,8 +1388,13 @@ impl<'p> Engine<'p> {
     /// Whether every patient firing `r` fires `s` (`None`: unknown).
     fn fires_within(&mut self, r: RuleId, s: RuleId) -> Option<bool> {
         let (fr, fs) = (self.fires.get(r)?, self.fires.get(s)?);
-        // Projections are monotone, so a box outside the other's box
-        // already decides the question.
+        if !fr.exact && fr.node == Lazy::Failed {
+            // Its box is then only the assumptions' box: no shortcut.
+            return None;
+        }
+        // `fr.bbox` is the exact projection of the firing set and `fs.bbox`
+        // contains that of `s`; projections are monotone, so a box outside
+        // the other's box already decides the question.
         if !self.layout.subset(&fr.bbox, &fs.bbox) {
             return Some(false);
         }
@@ -1287,6 +1404,132 @@ impl<'p> Engine<'p> {
         let nr = self.fires_node(r)?;
         let ns = self.fires_node(s)?;
         Some(self.mdd.implies(nr, ns))
+    }
+
+    /// Given that `s` fires whenever `r` fires: whether `s` also does
+    /// everything `r` does for every such patient (`None`: unknown), that
+    /// is, every final action of `r` comes with a final action of `s` of the
+    /// same content, and every action `r` drops `s` drops too.
+    fn covers(&mut self, r: RuleId, s: RuleId) -> Option<bool> {
+        let problem = self.problem;
+        let r_range = self.rule_instances.get(r).cloned().unwrap_or(0..0);
+        let s_range = self.rule_instances.get(s).cloned().unwrap_or(0..0);
+        // Final actions.
+        for x in r_range.clone() {
+            let instance = self.instances.get(x)?;
+            let content = instance.content();
+            let x_simple = instance.simple();
+            let matches: Vec<usize> = s_range
+                .clone()
+                .filter(|&y| {
+                    self.instances
+                        .get(y)
+                        .is_some_and(|i| i.content() == content)
+                })
+                .collect();
+            // `present_y` is the whole firing set of `s` for a simple one.
+            if matches
+                .iter()
+                .any(|&y| self.instances.get(y).is_some_and(Instance::simple))
+            {
+                continue;
+            }
+            let present_x = if x_simple {
+                self.fires_node(r)?
+            } else {
+                self.present_node(x)?
+            };
+            if present_x == FALSE {
+                continue;
+            }
+            if matches.is_empty() {
+                return Some(false);
+            }
+            let mut union = FALSE;
+            for y in matches {
+                let present_y = self.present_node(y)?;
+                union = self.attempt(|m| m.or(union, present_y))?;
+            }
+            if !self.mdd.implies(present_x, union) {
+                return Some(false);
+            }
+        }
+        // Drops: for every action `v` of a rule that `r` overrides.
+        let r_rule = problem.rules.get(r)?;
+        let s_rule = problem.rules.get(s)?;
+        for &u in &r_rule.overrides {
+            if u == r {
+                continue;
+            }
+            let s_overrides = u != s && s_rule.overrides.contains(&u);
+            for v in self.rule_instances.get(u).cloned().unwrap_or(0..0) {
+                let victim = self.instances.get(v)?;
+                let clashing = |range: Range<usize>, instances: &[Instance]| -> Vec<usize> {
+                    range
+                        .filter(|&y| {
+                            instances.get(y).is_some_and(|i| {
+                                i.target == victim.target
+                                    && kinds_clash(
+                                        (i.kind, i.urgency),
+                                        (victim.kind, victim.urgency),
+                                    )
+                            })
+                        })
+                        .collect()
+                };
+                let by_r = clashing(r_range.clone(), &self.instances);
+                if by_r.is_empty() {
+                    continue;
+                }
+                let by_s = if s_overrides {
+                    clashing(s_range.clone(), &self.instances)
+                } else {
+                    Vec::new()
+                };
+                // The same written action resolves the same way, and `s`
+                // fires whenever `r` does.
+                let same_action = |x: usize, y: usize| -> bool {
+                    let written = |i: usize| {
+                        self.instances.get(i).and_then(|inst| {
+                            problem
+                                .rules
+                                .get(inst.rule)
+                                .and_then(|rule| rule.actions.get(inst.action))
+                                .map(|a| (a, inst.target))
+                        })
+                    };
+                    written(x).is_some_and(|a| written(y) == Some(a))
+                };
+                if by_r
+                    .iter()
+                    .all(|&x| by_s.iter().any(|&y| same_action(x, y)))
+                {
+                    continue;
+                }
+                let dropped_by_r = self.dropped_by(v, &by_r)?;
+                let dropped_by_s = self.dropped_by(v, &by_s)?;
+                if !self.mdd.implies(dropped_by_r, dropped_by_s) {
+                    return Some(false);
+                }
+            }
+        }
+        Some(true)
+    }
+
+    /// The patients for which instance `victim` resolves and one of
+    /// `droppers` resolves too (a clash that drops it, when their rule
+    /// overrides the victim's).
+    fn dropped_by(&mut self, victim: usize, droppers: &[usize]) -> Option<NodeId> {
+        let mut any = FALSE;
+        for &d in droppers {
+            let node = self.resolved_node(d)?;
+            any = self.attempt(|m| m.or(any, node))?;
+        }
+        if any == FALSE {
+            return Some(FALSE);
+        }
+        let resolved = self.resolved_node(victim)?;
+        self.attempt(|m| m.and(resolved, any))
     }
 
     fn requirements(&mut self) {
