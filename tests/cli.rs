@@ -538,7 +538,6 @@ fn eval_against_a_guideline_with_errors_evaluates_nothing() {
 }
 
 #[test]
-#[ignore = "reported: the help of this error prints `{path}` literally (src/cli/eval.rs)"]
 fn eval_against_a_guideline_with_errors_suggests_the_check_command() {
     let run = run(&["eval", "errors.leidraad", "--facts", "acute.json"]);
     assert!(

@@ -208,7 +208,7 @@ fn reason_text(sources: &Sources, reason: &leidraad::eval::Reason) -> String {
 
 fn parse_json(bytes: &[u8], what: &str) -> Result<Json, String> {
     let text = std::str::from_utf8(bytes).map_err(|_| format!("{what} is not UTF-8 text"))?;
-    serde_json::from_str(text).map_err(|e| format!("{what} is not valid JSON: {e}"))
+    leidraad::model::record::parse_json(text).map_err(|e| format!("{what} is not valid JSON: {e}"))
 }
 
 fn single(
