@@ -72,6 +72,10 @@ pub struct CheckOptions {
     /// on every file without errors, and compare files checked together.
     pub analyses: bool,
     pub analysis: AnalysisOptions,
+    /// Guidelines with more rules than this are not analysed; L306 says so.
+    /// The node budget bounds memory, not time, and the pairwise analyses
+    /// grow with the square of the rule count.
+    pub max_rules: usize,
 }
 
 impl Default for CheckOptions {
@@ -79,6 +83,7 @@ impl Default for CheckOptions {
         CheckOptions {
             analyses: true,
             analysis: AnalysisOptions::default(),
+            max_rules: 20_000,
         }
     }
 }
@@ -117,6 +122,25 @@ fn not_verified(guideline: &Guideline, reason: &str) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// L306 for a guideline too large to analyse: nothing is claimed about it.
+fn too_many_rules(checked: &CheckedFile, limit: usize) -> Diagnostic {
+    let guideline = &checked.guideline;
+    let span = guideline
+        .header
+        .as_ref()
+        .map_or(Span::new(checked.file, 0, 0), |h| h.span);
+    Diagnostic::new(
+        Code::AnalysisIncomplete,
+        format!(
+            "the analyses did not run: the guideline has {} rules, more than the limit of {limit}",
+            guideline.rules.len()
+        ),
+    )
+    .with_primary(span, "this guideline")
+    .with_note("nothing is claimed about conflicts, rules that never fire, overruled or redundant rules, or requirements")
+    .with_help("raise the limit with `--max-rules N` (the analyses may then take long), or split the guideline into smaller files")
+}
+
 /// Checks several files with the default options; each is its own guideline.
 pub fn check(sources: &Sources, files: &[FileId]) -> CheckResult {
     check_with(sources, files, &CheckOptions::default())
@@ -134,6 +158,10 @@ pub fn check_with(sources: &Sources, files: &[FileId], options: &CheckOptions) -
                 &checked.guideline,
                 "the file has errors; requirements are proved only for a file without errors",
             ));
+        } else if options.analyses && checked.guideline.rules.len() > options.max_rules {
+            result
+                .diagnostics
+                .push(too_many_rules(&checked, options.max_rules));
         } else if options.analyses {
             result
                 .diagnostics
@@ -147,15 +175,15 @@ pub fn check_with(sources: &Sources, files: &[FileId], options: &CheckOptions) -
         result.files.push(checked);
     }
     if options.analyses {
-        for (index, first) in result.files.iter().enumerate() {
-            for second in result.files.iter().skip(index + 1) {
-                result.diagnostics.extend(analysis::compare::compare(
-                    first,
-                    second,
-                    &options.analysis,
-                ));
+        let analysable = |f: &&CheckedFile| f.guideline.rules.len() <= options.max_rules;
+        let files: Vec<&CheckedFile> = result.files.iter().filter(analysable).collect();
+        let mut found = Vec::new();
+        for (index, first) in files.iter().enumerate() {
+            for second in files.iter().skip(index + 1) {
+                found.extend(analysis::compare::compare(first, second, &options.analysis));
             }
         }
+        result.diagnostics.extend(found);
     }
     diagnostics::sort(&mut result.diagnostics);
     result

@@ -93,6 +93,9 @@ enum Command {
         /// Check names, types and units only; skip the analyses.
         #[arg(long)]
         no_analyses: bool,
+        /// Guidelines with more rules than this are not analysed (L306 says so).
+        #[arg(long, value_name = "N", default_value_t = CheckOptions::default().max_rules)]
+        max_rules: usize,
     },
     /// Evaluate patient records against a guideline.
     Eval {
@@ -175,6 +178,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             deny,
             budget,
             no_analyses,
+            max_rules,
         } => {
             let options = CheckOptions {
                 analyses: !no_analyses,
@@ -182,6 +186,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
                     node_budget: budget,
                     ..AnalysisOptions::default()
                 },
+                max_rules,
             };
             check::run(&files, format, deny.is_some(), &options, color)
         }
