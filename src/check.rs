@@ -251,18 +251,7 @@ pub fn run_cases(checked: &CheckedFile) -> (Vec<CaseOutcome>, Vec<Diagnostic>) {
                     let actual: Vec<String> = evaluation
                         .recommendations
                         .iter()
-                        .map(|r| {
-                            let urgency = r
-                                .urgency
-                                .map_or(String::new(), |u| format!(" {}", urgency_word(u)));
-                            format!(
-                                "{} {}{} (rule `{}`)",
-                                kind_word(r.kind),
-                                r.target,
-                                urgency,
-                                r.rule
-                            )
-                        })
+                        .map(recommendation_line)
                         .collect();
                     let actual_text = if actual.is_empty() {
                         "nothing is recommended".to_owned()
@@ -286,6 +275,19 @@ pub fn run_cases(checked: &CheckedFile) -> (Vec<CaseOutcome>, Vec<Diagnostic>) {
         });
     }
     (outcomes, diagnostics)
+}
+
+/// A recommendation in one line, for notes: "order MRI_LWK urgent (rule `acute`)".
+pub fn recommendation_line(r: &eval::Recommendation) -> String {
+    let urgency = r
+        .urgency
+        .map_or(String::new(), |u| format!(" {}", urgency_word(u)));
+    format!(
+        "{} {}{urgency} (rule `{}`)",
+        kind_word(r.kind),
+        r.target,
+        r.rule
+    )
 }
 
 pub fn kind_word(kind: crate::logic::problem::ActionKind) -> &'static str {

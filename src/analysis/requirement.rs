@@ -1,7 +1,7 @@
 //! L305 and L308: a requirement fails for some patient, or holds for all.
 
 use super::{Context, unconfirmed};
-use crate::check::{kind_word, urgency_word};
+use crate::check::recommendation_line;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::logic::problem::Class;
 use crate::model::lower::lower_demand;
@@ -38,17 +38,7 @@ pub fn failed(context: &Context<'_>, index: usize, witness: &[Class]) -> Option<
         .evaluation
         .recommendations
         .iter()
-        .map(|r| {
-            let urgency = r
-                .urgency
-                .map_or(String::new(), |u| format!(" {}", urgency_word(u)));
-            format!(
-                "{} {}{urgency} (rule `{}`)",
-                kind_word(r.kind),
-                r.target,
-                r.rule
-            )
-        })
+        .map(recommendation_line)
         .collect();
     let got = if got.is_empty() {
         "nothing".to_owned()

@@ -1,7 +1,6 @@
 //! `leidraad compile FILE --emit json|dot|mermaid|rules`
 
-use super::{DiagnosticFormat, Status, load_rule_files, render_diagnostics};
-use leidraad::check::{CheckOptions, check_with};
+use super::{Status, load_error_free};
 use leidraad::emit::{self, Compiled};
 use leidraad::logic::diagram::{CompileOptions, DecisionDiagram, VarOrder};
 use miette::miette;
@@ -35,27 +34,11 @@ pub fn run(
     target: Option<&str>,
     color: bool,
 ) -> miette::Result<Status> {
-    let (sources, files, mut problems) = load_rule_files(&[path.to_owned()])?;
-    let front_end = CheckOptions {
-        analyses: false,
-        ..CheckOptions::default()
-    };
-    let mut result = check_with(&sources, &files, &front_end);
-    problems.append(&mut result.diagnostics);
-    let checked = result.files.first();
-    let lowering = checked.and_then(|c| c.lowering.as_ref());
-    let (Some(checked), Some(lowering), false) =
-        (checked, lowering, problems.iter().any(|d| d.is_error()))
-    else {
-        let errors: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
-        eprint!(
-            "{}",
-            render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
-        );
-        return Err(miette!(
-            help = format!("run `leidraad check {path}` and fix the errors first"),
-            "`{path}` has errors, so it is not compiled"
-        ));
+    let (_sources, checked) = load_error_free(path, "so it is not compiled", color)?;
+    let checked = &checked;
+    let Some(lowering) = checked.lowering.as_ref() else {
+        // INVARIANT: `load_error_free` returns only files with a lowering.
+        return Ok(Status::Usage);
     };
     let target = match target {
         None => None,

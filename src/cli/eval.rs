@@ -1,9 +1,7 @@
 //! `leidraad eval FILE --facts RECORD.json | --batch RECORDS.jsonl`
 
-use super::{
-    DiagnosticFormat, ResultFormat, Status, load_rule_files, read_bytes, render_diagnostics,
-};
-use leidraad::check::{CheckOptions, CheckedFile, check_with, kind_word, urgency_word};
+use super::{ResultFormat, Status, load_error_free, read_bytes};
+use leidraad::check::{CheckedFile, kind_word, urgency_word};
 use leidraad::eval::{EvalError, Evaluation, evaluate, evaluate_compiled};
 use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
 use leidraad::model::Guideline;
@@ -20,30 +18,8 @@ pub fn run(
     reference: bool,
     color: bool,
 ) -> miette::Result<Status> {
-    let (sources, files, mut problems) = load_rule_files(&[path.to_owned()])?;
-    // Evaluation needs a guideline without errors; the analyses are the
-    // business of `check`.
-    let front_end = CheckOptions {
-        analyses: false,
-        ..CheckOptions::default()
-    };
-    let mut result = check_with(&sources, &files, &front_end);
-    problems.append(&mut result.diagnostics);
-    let Some(checked) = result
-        .files
-        .first()
-        .filter(|f| f.lowering.is_some() && !problems.iter().any(|d| d.is_error()))
-    else {
-        let errors: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
-        eprint!(
-            "{}",
-            render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
-        );
-        return Err(miette!(
-            help = format!("run `leidraad check {path}` and fix the errors first"),
-            "`{path}` has errors, so no patient is evaluated against it"
-        ));
-    };
+    let (sources, checked) = load_error_free(path, "so no patient is evaluated against it", color)?;
+    let checked = &checked;
     let diagram = if reference {
         None
     } else {

@@ -293,3 +293,36 @@ pub fn write_stdout(text: &str) {
         std::process::exit(2);
     }
 }
+
+/// Reads one rule file for a command that needs an error-free guideline
+/// (`eval`, `compile`): runs the front end only (proving is the business of
+/// `check`), and on errors prints them and ends with advice to run `check`.
+/// `doing` says what was not done, as in "so it is not compiled".
+pub fn load_error_free(
+    path: &str,
+    doing: &str,
+    color: bool,
+) -> miette::Result<(Sources, leidraad::check::CheckedFile)> {
+    let (sources, files, mut problems) = load_rule_files(&[path.to_owned()])?;
+    let front_end = CheckOptions {
+        analyses: false,
+        ..CheckOptions::default()
+    };
+    let mut result = leidraad::check::check_with(&sources, &files, &front_end);
+    problems.append(&mut result.diagnostics);
+    let has_errors = problems.iter().any(Diagnostic::is_error);
+    match result.files.into_iter().next() {
+        Some(checked) if checked.lowering.is_some() && !has_errors => Ok((sources, checked)),
+        _ => {
+            let errors: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
+            eprint!(
+                "{}",
+                render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
+            );
+            Err(miette!(
+                help = format!("run `leidraad check {path}` and fix the errors first"),
+                "`{path}` has errors, {doing}"
+            ))
+        }
+    }
+}
