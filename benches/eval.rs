@@ -19,7 +19,6 @@
 )]
 
 mod support {
-    pub mod flat;
     pub mod load;
     pub mod synth;
 }
@@ -32,7 +31,6 @@ use leidraad::check::CheckedFile;
 use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
 use leidraad::logic::generate::SplitMix64;
 use leidraad::logic::problem::Class;
-use support::flat::{Flat, LANES};
 use support::{load, synth};
 
 /// How many distinct records one iteration evaluates.
@@ -165,43 +163,29 @@ fn bench_eval(c: &mut Criterion) {
     }
     group.finish();
 
-    // The prototype layout of `support/flat.rs`: what a change to the
-    // diagram's evaluation layout would give. Same records, same leaves.
-    let mut group = c.benchmark_group("eval-prototype");
+    // The batch call walks several records in lockstep (same records,
+    // checked to give the same leaves first).
+    let mut group = c.benchmark_group("eval-batch");
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(5));
     group.throughput(Throughput::Elements(RECORDS as u64));
     for case in cases() {
-        let flat = Flat::new(&case.diagram);
-        let mut lanes = [0u32; LANES];
-        for (record, chunk) in case.flat.chunks_exact(case.width).zip(
-            case.flat.chunks_exact(case.width * LANES).flat_map(|c| {
-                flat.eval_lanes(c, case.width, &mut lanes);
-                lanes.to_vec()
-            }),
-        ) {
-            let expected = case.diagram.eval_complete(record).unwrap().index() as u32;
-            assert_eq!(flat.eval(record), expected);
-            assert_eq!(chunk, expected);
-        }
-        group.bench_function(format!("{}/dense", case.name), |b| {
+        let mut out = Vec::with_capacity(RECORDS);
+        case.diagram.eval_batch(&case.flat, case.width, &mut out);
+        let single: Vec<_> = case
+            .flat
+            .chunks_exact(case.width)
+            .map(|record| case.diagram.eval_complete(record))
+            .collect();
+        assert_eq!(out, single);
+        group.bench_function(&case.name, |b| {
             b.iter(|| {
-                let mut sum = 0u32;
-                for record in case.flat.chunks_exact(case.width) {
-                    sum = sum.wrapping_add(flat.eval(black_box(record)));
-                }
-                sum
-            });
-        });
-        group.bench_function(format!("{}/dense-{LANES}-lanes", case.name), |b| {
-            b.iter(|| {
-                let mut sum = 0u32;
-                let mut out = [0u32; LANES];
-                for chunk in case.flat.chunks_exact(case.width * LANES) {
-                    flat.eval_lanes(black_box(chunk), case.width, &mut out);
-                    sum = out.iter().fold(sum, |a, &b| a.wrapping_add(b));
-                }
-                sum
+                out.clear();
+                case.diagram
+                    .eval_batch(black_box(&case.flat), case.width, &mut out);
+                out.iter().fold(0usize, |sum, leaf| {
+                    sum.wrapping_add(leaf.as_ref().map_or(0, |l| l.index()))
+                })
             });
         });
     }

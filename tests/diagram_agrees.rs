@@ -317,6 +317,63 @@ fn diagram_agrees_with_reference_on_random_problems() {
     assert!(counts.partial_assumption > 0);
 }
 
+/// The batch evaluator gives, record by record, what `eval_complete` gives:
+/// for whole groups of lanes, the remainder, out-of-range classes (which
+/// must fail only their own record) and records too short for the diagram.
+#[test]
+fn batch_evaluation_agrees_with_single_records() {
+    let params = ProblemParams::default();
+    for seed in 0..300u64 {
+        let problem = random_problem(seed, &params);
+        let diagram = DecisionDiagram::compile(&problem, &CompileOptions::default()).unwrap();
+        let sizes = &problem.var_sizes;
+        let width = sizes.len();
+        let mut rng = SplitMix64::new(seed ^ 0xBA7C);
+        let count = (rng.below(40) + 1) as usize;
+        let mut records: Vec<Class> = Vec::with_capacity(count * width);
+        for _ in 0..count {
+            let mut point = random_assignment(&mut rng, sizes);
+            if rng.chance(10) && width > 0 {
+                let var = rng.below(width as u64) as usize;
+                point[var] = sizes[var] + rng.below(3) as Class;
+            }
+            records.extend(point);
+        }
+        let expected: Vec<_> = records
+            .chunks(width.max(1))
+            .map(|record| diagram.eval_complete(record))
+            .collect();
+        let mut got = Vec::new();
+        diagram.eval_batch(&records, width, &mut got);
+        assert_eq!(got, expected, "seed {seed}");
+
+        // Wider records (extra trailing classes) read the same classes.
+        let wide: Vec<Class> = records
+            .chunks(width.max(1))
+            .flat_map(|record| record.iter().copied().chain([7, 7]))
+            .collect();
+        got.clear();
+        diagram.eval_batch(&wide, width + 2, &mut got);
+        assert_eq!(got, expected, "seed {seed}, wide");
+
+        // Records one class short: the diagram says what is missing, as the
+        // single-record path does.
+        if width > 1 {
+            let short: Vec<Class> = records
+                .chunks(width)
+                .flat_map(|record| record[..width - 1].iter().copied())
+                .collect();
+            let expected_short: Vec<_> = short
+                .chunks(width - 1)
+                .map(|record| diagram.eval_complete(record))
+                .collect();
+            got.clear();
+            diagram.eval_batch(&short, width - 1, &mut got);
+            assert_eq!(got, expected_short, "seed {seed}, short");
+        }
+    }
+}
+
 #[test]
 fn serialized_diagram_round_trips() {
     let params = ProblemParams::default();

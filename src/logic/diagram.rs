@@ -34,6 +34,13 @@ pub const SCHEMA_VERSION: u32 = 1;
 const LEAF_BIT: u32 = 1 << 31;
 /// The `impossible` field of a leaf that holds actions.
 const POSSIBLE: u32 = u32::MAX;
+/// The `dense_first` of a node whose children are found through its runs.
+const NO_DENSE: u32 = u32::MAX;
+/// The dense child table holds at most this many entries beyond the runs,
+/// so that a diagram of many wide nodes does not multiply its memory.
+const DENSE_EXTRA_ENTRIES: usize = 1 << 22;
+/// How many records [`DecisionDiagram::eval_batch`] walks in lockstep.
+const LANES: usize = 8;
 
 /// The order in which the diagram tests variables.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +173,17 @@ struct NodeRec {
     len: u32,
 }
 
+/// What evaluation needs of an inner node, in a compact record of its own
+/// (12 bytes, so that the nodes on the hot paths share cache lines).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct StepRec {
+    var: Var,
+    size: u32,
+    /// The node's children, one per class, are `dense[dense_first..][..size]`,
+    /// or [`NO_DENSE`] when the dense table had no room for this node.
+    dense_first: u32,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct LeafRec {
     /// The leaf's actions are `leaf_actions[first..first + len]`.
@@ -190,6 +208,12 @@ pub struct DecisionDiagram {
     run_start: Vec<Class>,
     /// The packed child reference of each run.
     run_child: Vec<u32>,
+    /// Packed child references per class, for evaluation: a step is then
+    /// one load with no search over runs. Derived from the runs by
+    /// [`DecisionDiagram::with_dense_children`].
+    dense: Vec<u32>,
+    /// One per node, in the same order: the node as evaluation reads it.
+    steps: Vec<StepRec>,
     leaves: Vec<LeafRec>,
     leaf_actions: Vec<ResolvedAction>,
 }
@@ -235,13 +259,95 @@ impl DecisionDiagram {
     /// Evaluates a complete assignment without allocating.
     pub fn eval_complete(&self, assignment: &[Class]) -> Result<LeafId, EvalError> {
         let mut current = self.root;
-        while let Some(node) = self.node(current) {
+        while let Some(node) = self.step_rec(current) {
             let Some(&class) = assignment.get(node.var as usize) else {
                 return Err(EvalError::Missing(node.var));
             };
-            current = self.step(node, class)?;
+            current = self.fast_step(current, node, class)?;
         }
         self.leaf_result(current)
+    }
+
+    /// Evaluates many complete assignments, `width` classes each, laid end
+    /// to end in `records`, and appends one result per record to `out`, in
+    /// order. Gives the same results as [`DecisionDiagram::eval_complete`]
+    /// on each record; a trailing partial record is evaluated as it is.
+    ///
+    /// It is faster than one call per record: it walks several records in
+    /// lockstep, so that their memory loads overlap instead of each waiting
+    /// for the one before.
+    pub fn eval_batch(
+        &self,
+        records: &[Class],
+        width: usize,
+        out: &mut Vec<Result<LeafId, EvalError>>,
+    ) {
+        if width == 0 || width < self.var_sizes.len() {
+            // A record too short for some variable: the single-record path
+            // reports which one is missing.
+            for record in records.chunks(width.max(1)) {
+                out.push(self.eval_complete(record));
+            }
+            return;
+        }
+        let mut chunks = records.chunks_exact(width * LANES);
+        for chunk in chunks.by_ref() {
+            self.eval_lanes(chunk, width, out);
+        }
+        for record in chunks.remainder().chunks(width) {
+            out.push(self.eval_complete(record));
+        }
+    }
+
+    /// [`DecisionDiagram::eval_batch`] for exactly `LANES` records of
+    /// `width >= var_sizes.len()` classes each.
+    #[inline]
+    fn eval_lanes(
+        &self,
+        records: &[Class],
+        width: usize,
+        out: &mut Vec<Result<LeafId, EvalError>>,
+    ) {
+        let mut current = [self.root; LANES];
+        // Lanes that met an out-of-range class; rare, so they are
+        // evaluated again one by one to say which class it was.
+        let mut failed = [false; LANES];
+        loop {
+            let mut moved = false;
+            for (lane, (reference, failure)) in current.iter_mut().zip(&mut failed).enumerate() {
+                let Some(node) = self.step_rec(*reference) else {
+                    continue;
+                };
+                // INVARIANT: every node's variable is below
+                // `var_sizes.len() <= width`, so this is the lane's own class.
+                let class = records
+                    .get(lane * width + node.var as usize)
+                    .copied()
+                    .unwrap_or(Class::MAX);
+                match self.fast_step(*reference, node, class) {
+                    Ok(child) => {
+                        *reference = child;
+                        moved = true;
+                    }
+                    Err(_) => {
+                        *failure = true;
+                        // A leaf reference ends the lane.
+                        *reference = LEAF_BIT;
+                    }
+                }
+            }
+            if !moved {
+                break;
+            }
+        }
+        for (lane, (reference, failure)) in current.into_iter().zip(failed).enumerate() {
+            out.push(if failure {
+                let record = records.get(lane * width..(lane + 1) * width).unwrap_or(&[]);
+                self.eval_complete(record)
+            } else {
+                self.leaf_result(reference)
+            });
+        }
     }
 
     /// The actions of a leaf (empty for an unknown leaf).
@@ -354,10 +460,6 @@ impl DecisionDiagram {
 
     /// The child of `node` for `class`.
     #[inline]
-    #[expect(
-        clippy::indexing_slicing,
-        reason = "hot path; the ranges are checked when the diagram is built or read"
-    )]
     fn step(&self, node: &NodeRec, class: Class) -> Result<u32, EvalError> {
         if class >= node.size {
             return Err(EvalError::InvalidClass {
@@ -365,6 +467,51 @@ impl DecisionDiagram {
                 class,
             });
         }
+        Ok(self.step_by_runs(node, class))
+    }
+
+    /// The evaluation record of a packed reference, or `None` for a leaf.
+    #[inline]
+    fn step_rec(&self, reference: u32) -> Option<&StepRec> {
+        if reference & LEAF_BIT == 0 {
+            self.steps.get(reference as usize)
+        } else {
+            None
+        }
+    }
+
+    /// The child of node `reference` (whose evaluation record is `node`) for
+    /// `class`: from the dense table when the node has one, else its runs.
+    #[inline]
+    fn fast_step(&self, reference: u32, node: &StepRec, class: Class) -> Result<u32, EvalError> {
+        if class >= node.size {
+            return Err(EvalError::InvalidClass {
+                var: node.var,
+                class,
+            });
+        }
+        if node.dense_first != NO_DENSE {
+            // INVARIANT: `dense_first + size <= dense.len()` (set by
+            // `with_dense_budget`) and `class < size`, so this is in range.
+            let slot = node.dense_first as usize + class as usize;
+            if let Some(&child) = self.dense.get(slot) {
+                return Ok(child);
+            }
+        }
+        // INVARIANT: `steps` and `nodes` are parallel, so the node exists.
+        Ok(self
+            .nodes
+            .get(reference as usize)
+            .map_or(LEAF_BIT, |rec| self.step_by_runs(rec, class)))
+    }
+
+    /// The child of `node` for `class < node.size`, searched in its runs.
+    #[inline]
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "hot path; the ranges are checked when the diagram is built or read"
+    )]
+    fn step_by_runs(&self, node: &NodeRec, class: Class) -> u32 {
         let first = node.first as usize;
         // INVARIANT: `first + len <= run_start.len() == run_child.len()`,
         // `len >= 1` and the first run starts at class 0 (checked by
@@ -376,7 +523,40 @@ impl DecisionDiagram {
         } else {
             starts.partition_point(|&start| start <= class)
         };
-        Ok(self.run_child[first + runs_before - 1])
+        self.run_child[first + runs_before - 1]
+    }
+
+    /// Fills the dense child table from the runs, node by node, until it
+    /// would hold [`DENSE_EXTRA_ENTRIES`] more entries than there are runs;
+    /// nodes past that keep stepping through their runs.
+    fn with_dense_children(self) -> Self {
+        let budget = self.run_start.len().saturating_add(DENSE_EXTRA_ENTRIES);
+        self.with_dense_budget(budget)
+    }
+
+    /// [`DecisionDiagram::with_dense_children`] with an explicit number of
+    /// entries (whole nodes only; the nodes past it keep their runs).
+    fn with_dense_budget(mut self, budget: usize) -> Self {
+        let mut dense = Vec::new();
+        let mut steps = Vec::with_capacity(self.nodes.len());
+        for node in &self.nodes {
+            let size = node.size as usize;
+            let dense_first = match u32::try_from(dense.len()) {
+                Ok(first) if first != NO_DENSE && dense.len() + size <= budget => {
+                    dense.extend((0..node.size).map(|class| self.step_by_runs(node, class)));
+                    first
+                }
+                _ => NO_DENSE,
+            };
+            steps.push(StepRec {
+                var: node.var,
+                size: node.size,
+                dense_first,
+            });
+        }
+        self.dense = dense;
+        self.steps = steps;
+        self
     }
 
     fn leaf_result(&self, reference: u32) -> Result<LeafId, EvalError> {
@@ -1040,9 +1220,12 @@ impl<'p> Builder<'p> {
             nodes: self.nodes,
             run_start: self.run_start,
             run_child: self.run_child,
+            dense: Vec::new(),
+            steps: Vec::new(),
             leaves: self.leaves,
             leaf_actions: self.leaf_actions,
-        })
+        }
+        .with_dense_children())
     }
 
     /// Looks a state up, turns a decided state into a leaf, or prepares the
@@ -1558,8 +1741,51 @@ impl TryFrom<DiagramFile> for DecisionDiagram {
             nodes,
             run_start,
             run_child,
+            dense: Vec::new(),
+            steps: Vec::new(),
             leaves,
             leaf_actions,
-        })
+        }
+        .with_dense_children())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logic::generate::{ProblemParams, SplitMix64, random_assignment, random_problem};
+
+    /// Nodes past the dense table's budget step through their runs and give
+    /// the same children, whatever the budget.
+    #[test]
+    fn dense_table_and_runs_give_the_same_answers() {
+        let params = ProblemParams::default();
+        for seed in 0..200 {
+            let problem = random_problem(seed, &params);
+            let Ok(full) = DecisionDiagram::compile(&problem, &CompileOptions::default()) else {
+                continue;
+            };
+            let dense_entries = full.dense.len();
+            let nodes = full.nodes.len();
+            assert_eq!(
+                full.steps
+                    .iter()
+                    .filter(|n| n.dense_first != NO_DENSE)
+                    .count(),
+                nodes,
+                "small diagrams are dense throughout"
+            );
+            let partly = full.clone().with_dense_budget(dense_entries / 2);
+            let none = full.clone().with_dense_budget(0);
+            assert!(none.dense.is_empty());
+            assert!(partly.steps.iter().any(|n| n.dense_first == NO_DENSE) || nodes == 0);
+            let mut rng = SplitMix64::new(seed);
+            for _ in 0..64 {
+                let point = random_assignment(&mut rng, &problem.var_sizes);
+                let expected = full.eval_complete(&point);
+                assert_eq!(partly.eval_complete(&point), expected);
+                assert_eq!(none.eval_complete(&point), expected);
+            }
+        }
     }
 }
