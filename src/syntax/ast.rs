@@ -124,7 +124,18 @@ pub struct Header {
     pub version: Option<Text>,
     pub language: Option<Ident>,
     pub source: Option<Text>,
+    /// Fields given more than once: the later value is ignored and the
+    /// parser reports it.
+    pub repeated: Vec<RepeatedField>,
     pub span: Span,
+}
+
+/// A header field (`version`, `language`, `source`) given a second time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RepeatedField {
+    pub keyword: &'static str,
+    pub first: Span,
+    pub again: Span,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

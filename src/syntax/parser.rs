@@ -188,7 +188,12 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
         };
         match LeidraadParser::parse(rule, chunk_text) {
             Ok(pairs) => match converter.statement(pairs) {
-                Some(item) => items.push(item),
+                Some(item) => {
+                    if let Item::Header(header) = &item {
+                        diagnostics.extend(header.repeated.iter().map(repeated_header_field));
+                    }
+                    items.push(item);
+                }
                 None => {
                     diagnostics.push(
                         Diagnostic::new(Code::SyntaxError, "this statement could not be read")
@@ -216,6 +221,21 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
         }
     }
     (SyntaxFile { items, broken }, diagnostics)
+}
+
+/// The error for a header field given twice.
+fn repeated_header_field(field: &RepeatedField) -> Diagnostic {
+    let keyword = field.keyword;
+    Diagnostic::new(
+        Code::RepeatedHeaderField,
+        format!("the header gives `{keyword}` twice"),
+    )
+    .with_primary(field.again, "given again here")
+    .with_secondary(field.first, "first given here")
+    .with_note(format!(
+        "a guideline has one `{keyword}`; the first one is used"
+    ))
+    .with_help(format!("keep one `{keyword}` line and delete the other"))
 }
 
 /// The name a statement declares (`input fever ...` gives `fever`), if its
@@ -822,17 +842,36 @@ impl Converter {
             version: None,
             language: None,
             source: None,
+            repeated: Vec::new(),
             span,
         };
+        // The first span of each field, to point back at it when repeated.
+        let mut seen: Vec<(&'static str, Span)> = Vec::new();
         for field in inner {
+            let field_span = self.span(&field);
             let mut parts = field.into_inner();
             let keyword = parts.next()?;
             let value = parts.next()?;
+            let name = match keyword.as_rule() {
+                Rule::kw_version => "version",
+                Rule::kw_language => "language",
+                Rule::kw_source => "source",
+                _ => return None,
+            };
+            if let Some(&(_, first)) = seen.iter().find(|(seen_name, _)| *seen_name == name) {
+                // The first value stays; the repetition is reported.
+                header.repeated.push(RepeatedField {
+                    keyword: name,
+                    first,
+                    again: field_span,
+                });
+                continue;
+            }
+            seen.push((name, field_span));
             match keyword.as_rule() {
                 Rule::kw_version => header.version = Some(self.text(value)),
                 Rule::kw_language => header.language = Some(self.ident(value)),
-                Rule::kw_source => header.source = Some(self.text(value)),
-                _ => return None,
+                _ => header.source = Some(self.text(value)),
             }
         }
         Some(header)
