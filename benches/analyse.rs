@@ -80,6 +80,7 @@ fn summary(name: &str, problem: &Problem, options: &AnalysisOptions) {
             rules,
             requirement,
             reason,
+            ..
         } = finding
         {
             eprintln!(

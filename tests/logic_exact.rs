@@ -218,7 +218,13 @@ enum Key {
     Redundant(RuleId, Vec<RuleId>),
     RequirementFailed(usize),
     RequirementProved(usize),
-    Incomplete(AnalysisKind, Vec<RuleId>, Option<usize>, String),
+    Incomplete(
+        AnalysisKind,
+        Vec<RuleId>,
+        Option<usize>,
+        Option<u32>,
+        String,
+    ),
 }
 
 fn key(finding: &Finding) -> Key {
@@ -233,8 +239,15 @@ fn key(finding: &Finding) -> Key {
             analysis,
             rules,
             requirement,
+            target,
             reason,
-        } => Key::Incomplete(*analysis, rules.clone(), *requirement, reason.clone()),
+        } => Key::Incomplete(
+            *analysis,
+            rules.clone(),
+            *requirement,
+            *target,
+            reason.clone(),
+        ),
     }
 }
 
@@ -470,6 +483,7 @@ fn compare_budgeted(
                 rules,
                 requirement,
                 reason,
+                ..
             } => {
                 // An analysis that gives up must say it was the budget.
                 assert!(!reason.contains("internal error"), "{f:?}");

@@ -3,13 +3,14 @@
 use super::Context;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::logic::analyse::AnalysisKind;
-use crate::logic::problem::RuleId;
+use crate::logic::problem::{RuleId, Target};
 
 pub fn diagnostic(
     context: &Context<'_>,
     analysis: AnalysisKind,
     rules: &[RuleId],
     requirement: Option<usize>,
+    target: Option<Target>,
     reason: &str,
 ) -> Option<Diagnostic> {
     let what = match analysis {
@@ -20,9 +21,13 @@ pub fn diagnostic(
         AnalysisKind::Redundancy => "the search for redundant rules",
         AnalysisKind::Requirements => "the proof of a requirement",
     };
+    let on = target
+        .and_then(|t| context.guideline.entries.get(t as usize))
+        .map(|entry| format!(" on `{}`", entry.id))
+        .unwrap_or_default();
     let mut diagnostic = Diagnostic::new(
         Code::AnalysisIncomplete,
-        format!("{what} did not finish: {reason}"),
+        format!("{what}{on} did not finish: {reason}"),
     );
     let mut labelled = false;
     if let Some(r) = requirement.and_then(|i| context.guideline.requirements.get(i)) {

@@ -191,8 +191,9 @@ pub fn analyse_file(
                 analysis,
                 rules,
                 requirement,
+                target,
                 reason,
-            } => incomplete::diagnostic(&context, *analysis, rules, *requirement, reason),
+            } => incomplete::diagnostic(&context, *analysis, rules, *requirement, *target, reason),
         };
         diagnostics.extend(diagnostic);
     }

@@ -110,6 +110,8 @@ pub enum Finding {
         analysis: AnalysisKind,
         rules: Vec<RuleId>,
         requirement: Option<usize>,
+        /// For conflicts: the exam, measure or specialist not decided.
+        target: Option<Target>,
         reason: String,
     },
 }
@@ -564,7 +566,8 @@ enum Status {
 }
 
 fn budget_reason(budget: usize) -> String {
-    format!("the decision diagram reached its budget of {budget} nodes")
+    let nodes = if budget == 1 { "node" } else { "nodes" };
+    format!("the decision diagram reached its budget of {budget} {nodes}")
 }
 
 /// Analyses the problem exactly; see the module documentation for what
@@ -576,6 +579,7 @@ pub fn analyse(problem: &Problem, options: &AnalysisOptions) -> Analysis {
                 analysis: AnalysisKind::Input,
                 rules: Vec::new(),
                 requirement: None,
+                target: None,
                 reason,
             }],
             stats: AnalysisStats::default(),
@@ -1013,6 +1017,7 @@ impl<'p> Engine<'p> {
             analysis,
             rules,
             requirement,
+            target: None,
             reason,
         });
     }
@@ -1063,7 +1068,7 @@ impl<'p> Engine<'p> {
                 None => {
                     status.push(Status::Unknown);
                     if self.options.reachability {
-                        let reason = budget_reason(self.mdd.budget());
+                        let reason = budget_reason(self.options.node_budget);
                         self.incomplete(AnalysisKind::Reachability, vec![rule], None, reason);
                     }
                 }
@@ -1110,7 +1115,7 @@ impl<'p> Engine<'p> {
                     *s = Status::Unknown;
                 }
                 if self.options.shadowing {
-                    let reason = budget_reason(self.mdd.budget());
+                    let reason = budget_reason(self.options.node_budget);
                     self.incomplete(AnalysisKind::Shadowing, vec![rule], None, reason);
                 }
                 continue;
@@ -1196,9 +1201,14 @@ impl<'p> Engine<'p> {
             unknown.remove(&(a, b, target));
         }
         for (a, b, target) in unknown {
-            let reason = format!("{} (target {target})", budget_reason(self.mdd.budget()));
             let rules = if a == b { vec![a] } else { vec![a, b] };
-            self.incomplete(AnalysisKind::Conflicts, rules, None, reason);
+            self.findings.push(Finding::Incomplete {
+                analysis: AnalysisKind::Conflicts,
+                rules,
+                requirement: None,
+                target: Some(target),
+                reason: budget_reason(self.options.node_budget),
+            });
         }
     }
 
@@ -1344,7 +1354,7 @@ impl<'p> Engine<'p> {
                 open.sort_unstable();
                 open.dedup();
                 rules.extend(open);
-                let reason = budget_reason(self.mdd.budget());
+                let reason = budget_reason(self.options.node_budget);
                 self.incomplete(AnalysisKind::Redundancy, rules, None, reason);
             }
             if by.is_empty() {
@@ -1544,7 +1554,7 @@ impl<'p> Engine<'p> {
                 })
             });
             let Some(violation) = violation else {
-                let reason = budget_reason(self.mdd.budget());
+                let reason = budget_reason(self.options.node_budget);
                 self.incomplete(AnalysisKind::Requirements, Vec::new(), Some(index), reason);
                 continue;
             };
