@@ -55,7 +55,10 @@ pub fn load(sources: &mut Sources, name: &str, bytes: Vec<u8>) -> (FileId, Optio
         }
     };
     let end = text.len();
-    let id = sources.add(name, text);
+    let id = match bad_at {
+        Some(at) => sources.add_cut(name, text, at),
+        None => sources.add(name, text),
+    };
     let diagnostic = bad_at.map(|at| {
         Diagnostic::new(Code::NotText, format!("`{name}` is not a text file"))
             .with_primary(Span::new(id, end, end), format!("byte {at} is not UTF-8 text"))
@@ -90,10 +93,19 @@ impl Default for CheckOptions {
 
 /// Parses and resolves one file; no analyses.
 pub fn check_file(sources: &Sources, file: FileId) -> (CheckedFile, Vec<Diagnostic>) {
-    let text = sources.get(file).map_or("", |f| f.text.as_str());
+    let source = sources.get(file);
+    let text = source.map_or("", |f| f.text.as_str());
     let (syntax, mut diagnostics) = syntax::parse(file, text);
     let (guideline, resolve_diagnostics) = model::resolve(file, &syntax);
     diagnostics.extend(resolve_diagnostics);
+    // A binary file whose readable start is blank holds nothing to check:
+    // the not-text error from `load` says all there is to say, and "the
+    // file holds no guideline" would only repeat it less clearly.
+    let nothing_readable =
+        source.is_some_and(|f| f.not_text_from.is_some() && f.text.trim().is_empty());
+    if nothing_readable {
+        diagnostics.retain(|d| d.code != Code::MissingHeader);
+    }
     let has_errors = diagnostics.iter().any(Diagnostic::is_error);
     let lowering = (!has_errors).then(|| lower(&guideline));
     (

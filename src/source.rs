@@ -42,6 +42,8 @@ impl Span {
 pub struct SourceFile {
     pub name: String,
     pub text: String,
+    /// The file was not text from this byte on; `text` is what came before.
+    pub not_text_from: Option<usize>,
     line_starts: Vec<usize>,
 }
 
@@ -61,6 +63,7 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             text,
+            not_text_from: None,
             line_starts,
         }
     }
@@ -112,6 +115,20 @@ impl Sources {
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
         let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
         self.files.push(SourceFile::new(name, text));
+        id
+    }
+
+    /// Adds the readable start of a file that is not text from byte `at` on.
+    pub fn add_cut(
+        &mut self,
+        name: impl Into<String>,
+        text: impl Into<String>,
+        at: usize,
+    ) -> FileId {
+        let id = self.add(name, text);
+        if let Some(file) = self.files.last_mut() {
+            file.not_text_from = Some(at);
+        }
         id
     }
 
