@@ -574,10 +574,12 @@ fn eval_batch_reports_bad_lines_and_evaluates_the_others() {
     assert_eq!(errors.len(), 1, "{}", results[1]);
     assert_eq!(errors[0]["field"], "fever");
     assert!(results[1].get("recommendations").is_none());
-    // Line 3: not JSON.
+    // Line 3: not JSON. The position is a column of line 3, not "line 1"
+    // of a one-line document.
     let errors = results[2]["errors"].as_array().expect("errors for line 3");
+    let message = errors[0]["message"].as_str().unwrap();
     assert!(
-        errors[0]["message"].as_str().unwrap().contains("line 3"),
+        message.starts_with("line 3 is not valid JSON") && message.ends_with("at column 36"),
         "{}",
         results[2]
     );

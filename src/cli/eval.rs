@@ -187,6 +187,20 @@ fn parse_json(bytes: &[u8], what: &str) -> Result<Json, String> {
     leidraad::model::record::parse_json(text).map_err(|e| format!("{what} is not valid JSON: {e}"))
 }
 
+/// [`parse_json`] for one line of a batch file: the position is given as a
+/// column of that line, not as "line 1" of a one-line document.
+fn parse_json_line(line: &str, line_number: usize) -> Result<Json, String> {
+    leidraad::model::record::parse_json(line).map_err(|e| {
+        let full = e.to_string();
+        let position = format!(" at line {} column {}", e.line(), e.column());
+        let message = full.strip_suffix(&position).unwrap_or(&full);
+        format!(
+            "line {line_number} is not valid JSON: {message} at column {}",
+            e.column()
+        )
+    })
+}
+
 fn single(
     evaluator: &Evaluator<'_>,
     sources: &Sources,
@@ -315,7 +329,7 @@ fn many(evaluator: &Evaluator<'_>, sources: &Sources, batch: &str) -> miette::Re
             continue;
         }
         total += 1;
-        let out = match parse_json(line.as_bytes(), &format!("line {line_number}")) {
+        let out = match parse_json_line(line, line_number) {
             Err(message) => {
                 failed += 1;
                 json!({ "line": line_number, "errors": [{ "field": "", "message": message }] })
