@@ -287,6 +287,17 @@ impl Layout {
             .unwrap_or(&mut [])
     }
 
+    /// The natural logarithm of the number of class combinations in a box
+    /// (minus infinity for an empty box), for ordering boxes by size.
+    fn log_volume(&self, bits: &[u64]) -> f64 {
+        (0..self.sizes.len())
+            .map(|var| {
+                let count: u32 = self.segment(bits, var).iter().map(|w| w.count_ones()).sum();
+                f64::from(count).ln()
+            })
+            .sum()
+    }
+
     fn is_empty(&self, bits: &[u64]) -> bool {
         bits.chunks(self.wpv)
             .any(|segment| segment.iter().all(|&w| w == 0))
@@ -1546,12 +1557,11 @@ impl<'p> Engine<'p> {
         let problem = self.problem;
         for (index, requirement) in problem.requirements.iter().enumerate() {
             let violation = self.assume_node().and_then(|assume| {
-                let demand = self.demand_node(&requirement.then)?;
-                self.attempt(|m| {
+                let scope = self.attempt(|m| {
                     let when = m.from_formula(&requirement.when)?;
-                    let scope = m.and(assume, when)?;
-                    m.and_not(scope, demand)
-                })
+                    m.and(assume, when)
+                })?;
+                self.violation_node(scope, &requirement.then)
             });
             let Some(violation) = violation else {
                 let reason = budget_reason(self.options.node_budget);
@@ -1577,6 +1587,109 @@ impl<'p> Engine<'p> {
         }
     }
 
+    /// The patients in `scope` whose final actions do not satisfy the
+    /// demand. Equal to `scope ∧ ¬demand_node(demand)`, but built by
+    /// narrowing `scope` one rule at a time where the demand allows it, so
+    /// that the union of every qualifying rule (which can be far larger
+    /// than what is left uncovered) is never built, and the work stops as
+    /// soon as nothing is left.
+    fn violation_node(&mut self, scope: NodeId, demand: &Demand) -> Option<NodeId> {
+        if scope == FALSE {
+            return Some(FALSE);
+        }
+        match demand {
+            Demand::Has {
+                kind,
+                targets,
+                urgency,
+            } => {
+                // Not satisfied: no qualifying final action is present.
+                let mut uncovered = scope;
+                // Rules that cover much first, so that the uncovered part
+                // shrinks early (ties in instance order, for determinism).
+                let mut matching: Vec<(f64, usize)> = self
+                    .matching_instances(*kind, targets.as_deref(), *urgency)
+                    .into_iter()
+                    .map(|x| {
+                        let volume = self
+                            .instance_bbox(x)
+                            .map_or(f64::INFINITY, |bits| self.layout.log_volume(bits));
+                        (volume, x)
+                    })
+                    .collect();
+                matching.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                for (_, x) in matching {
+                    if uncovered == FALSE {
+                        break;
+                    }
+                    let uncovered_box = self.node_box(uncovered);
+                    let touches = self
+                        .instance_bbox(x)
+                        .is_none_or(|bits| self.layout.intersects(bits, &uncovered_box));
+                    if !touches {
+                        continue;
+                    }
+                    let present = self.present_node(x)?;
+                    uncovered = self.attempt(|m| m.and_not(uncovered, present))?;
+                }
+                Some(uncovered)
+            }
+            // Not all parts hold: some part fails.
+            Demand::And(parts) => {
+                let mut acc = FALSE;
+                for part in parts {
+                    let failing = self.violation_node(scope, part)?;
+                    acc = self.attempt(|m| m.or(acc, failing))?;
+                }
+                Some(acc)
+            }
+            // No part holds: every part fails, one after the other.
+            Demand::Or(parts) => {
+                let mut uncovered = scope;
+                for part in parts {
+                    uncovered = self.violation_node(uncovered, part)?;
+                }
+                Some(uncovered)
+            }
+            Demand::Not(inner) => {
+                let inner = self.demand_node(inner)?;
+                self.attempt(|m| m.and(scope, inner))
+            }
+        }
+    }
+
+    /// The instances a `Has` demand counts, in instance order.
+    fn matching_instances(
+        &self,
+        kind: Option<ActionKind>,
+        targets: Option<&[Target]>,
+        urgency: Option<Urgency>,
+    ) -> Vec<usize> {
+        let candidates: Vec<usize> = match targets {
+            Some(list) => {
+                let mut ids: Vec<usize> = list
+                    .iter()
+                    .filter_map(|t| self.by_target.get(t))
+                    .flatten()
+                    .copied()
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            }
+            None => (0..self.instances.len()).collect(),
+        };
+        candidates
+            .into_iter()
+            .filter(|&x| {
+                self.instances.get(x).is_some_and(|instance| {
+                    kind.is_none_or(|k| k == instance.kind)
+                        && urgency.is_none_or(|u| Some(u) == instance.urgency)
+                })
+            })
+            .collect()
+    }
+
     /// The patients whose final actions satisfy the demand.
     fn demand_node(&mut self, demand: &Demand) -> Option<NodeId> {
         match demand {
@@ -1585,30 +1698,8 @@ impl<'p> Engine<'p> {
                 targets,
                 urgency,
             } => {
-                let matching: Vec<usize> = match targets {
-                    Some(list) => {
-                        let mut ids: Vec<usize> = list
-                            .iter()
-                            .filter_map(|t| self.by_target.get(t))
-                            .flatten()
-                            .copied()
-                            .collect();
-                        ids.sort_unstable();
-                        ids.dedup();
-                        ids
-                    }
-                    None => (0..self.instances.len()).collect(),
-                };
                 let mut acc = FALSE;
-                for x in matching {
-                    let Some(instance) = self.instances.get(x) else {
-                        continue;
-                    };
-                    let fits = kind.is_none_or(|k| k == instance.kind)
-                        && urgency.is_none_or(|u| Some(u) == instance.urgency);
-                    if !fits {
-                        continue;
-                    }
+                for x in self.matching_instances(*kind, targets.as_deref(), *urgency) {
                     let node = self.present_node(x)?;
                     acc = self.attempt(|m| m.or(acc, node))?;
                 }
