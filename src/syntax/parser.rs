@@ -666,6 +666,13 @@ fn syntax_error(
             "join the conditions with `and` (both must hold) or `or` (either may hold) in one `when`"
                 .to_owned(),
         );
+    } else if matches!(word, "urgent" | "same_day" | "routine") && has("`instead`") {
+        // Only `avoid` offers `instead`, so this urgency follows an `avoid`.
+        message = format!("an `avoid` has no urgency, found `{word}`");
+        label = "remove this".to_owned();
+        help = Some(format!(
+            "urgency belongs to `order` and `refer`; delete `{word}` after the `avoid`"
+        ));
     } else if matches!(word, "order" | "refer" | "avoid") && has("`then`") {
         message = format!("expected `then` before the actions, found `{word}`");
         label = "`then` is missing before this".to_owned();
