@@ -126,7 +126,7 @@ fn check_with_errors_exits_1_and_names_the_line() {
         run.stdout
     );
     assert!(run.stdout.contains("did you mean `fever`?"));
-    assert!(run.stderr.contains("1 error(s)"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 error,"), "{}", run.stderr);
 }
 
 #[test]

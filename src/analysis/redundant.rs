@@ -29,9 +29,19 @@ pub fn diagnostic(
         ));
     }
     let names: Vec<String> = by.iter().map(|r| context.rule_name(*r)).collect();
+    let (covering, marked) = match names.as_slice() {
+        [one] => (format!("rule {one} fires"), "the rule marked"),
+        _ => (
+            format!("rules {} fire", names.join(", ")),
+            "the rules marked",
+        ),
+    };
     let mut diagnostic = Diagnostic::new(
         Code::RedundantRule,
-        format!("rule `{}` adds nothing: {} fire(s) for every patient it fires for, with the same actions", redundant.id, names.join(", ")),
+        format!(
+            "rule `{}` adds nothing: {covering} for every patient it fires for, with the same actions",
+            redundant.id
+        ),
     )
     .with_primary(redundant.id_span, "this rule is redundant");
     for other in by {
@@ -41,7 +51,7 @@ pub fn diagnostic(
     }
     Some(
         diagnostic
-            .with_note("every patient this rule fires for also gets the same advice from the rule(s) marked; the example patient below is one")
+            .with_note(format!("every patient this rule fires for also gets the same advice from {marked}; the example patient below is one"))
             .with_help(
                 "remove the redundant rule, or make it say something the other rule does not",
             )

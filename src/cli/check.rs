@@ -1,6 +1,6 @@
 //! `leidraad check FILE...`
 
-use super::{DiagnosticFormat, Status, load_rule_files, render_diagnostics};
+use super::{DiagnosticFormat, Status, count, load_rule_files, render_diagnostics};
 use leidraad::check::{CheckOptions, check_with};
 use leidraad::diagnostics::{self, Severity};
 
@@ -35,15 +35,15 @@ pub fn run(
         render_diagnostics(&diagnostics, &sources, format, color)
     );
     if format == DiagnosticFormat::Human {
-        let files_text = if files.len() == 1 {
-            "1 file".to_owned()
-        } else {
-            format!("{} files", files.len())
-        };
+        let files_text = count(files.len(), "file", "files");
         if errors == 0 && warnings == 0 {
             eprintln!("checked {files_text}: no problems found");
         } else {
-            eprintln!("checked {files_text}: {errors} error(s), {warnings} warning(s)");
+            eprintln!(
+                "checked {files_text}: {}, {}",
+                count(errors, "error", "errors"),
+                count(warnings, "warning", "warnings")
+            );
         }
     }
     Ok(if errors > 0 {

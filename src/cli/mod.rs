@@ -326,3 +326,12 @@ pub fn load_error_free(
         }
     }
 }
+
+/// A count with its noun: `1 error`, `2 errors`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}

@@ -1,6 +1,6 @@
 //! `leidraad test FILE...`: runs the `case` vignettes.
 
-use super::{DiagnosticFormat, Status, load_rule_files, render_diagnostics};
+use super::{DiagnosticFormat, Status, count, load_rule_files, render_diagnostics};
 use leidraad::check::{CheckOptions, check_with, run_cases};
 use leidraad::diagnostics::{self, Diagnostic};
 
@@ -25,9 +25,10 @@ pub fn run(paths: &[String], color: bool) -> miette::Result<Status> {
             .collect();
         if checked.lowering.is_none() || !errors.is_empty() {
             report.extend(errors.into_iter().cloned());
-            let count = checked.guideline.cases.len();
-            failed += count;
-            eprintln!("{name}: has errors; its {count} case(s) were not run");
+            let count_cases = checked.guideline.cases.len();
+            failed += count_cases;
+            let cases = count(count_cases, "case was", "cases were");
+            eprintln!("{name}: has errors; {cases} not run");
             continue;
         }
         let (outcomes, found) = run_cases(checked);
