@@ -64,7 +64,9 @@ pub enum DiagnosticFormat {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ResultFormat {
+    /// Each recommendation with its rule, source line and reasons.
     Human,
+    /// One JSON object (see docs/language.md for its fields).
     Json,
 }
 
@@ -107,6 +109,7 @@ enum Command {
         /// A file with one JSON record per line; prints one JSON result per line.
         #[arg(long)]
         batch: Option<String>,
+        /// How to write the result (`--batch` always writes JSON lines).
         #[arg(long, value_enum, default_value_t = ResultFormat::Human)]
         format: ResultFormat,
         /// Evaluate rule by rule with the reference interpreter instead of
@@ -117,6 +120,7 @@ enum Command {
     },
     /// Run the `case` vignettes in rule files.
     Test {
+        /// The rule files whose cases to run.
         #[arg(required = true)]
         files: Vec<String>,
     },
