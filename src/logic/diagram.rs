@@ -173,6 +173,15 @@ struct NodeRec {
     len: u32,
 }
 
+/// One entry of the dense child table: the child and, when it is an inner
+/// node, its variable, so that the next step can read the patient's class
+/// while the child's own record is still being loaded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct DenseChild {
+    child: u32,
+    var: Var,
+}
+
 /// What evaluation needs of an inner node, in a compact record of its own
 /// (12 bytes, so that the nodes on the hot paths share cache lines).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -211,7 +220,7 @@ pub struct DecisionDiagram {
     /// Packed child references per class, for evaluation: a step is then
     /// one load with no search over runs. Derived from the runs by
     /// [`DecisionDiagram::with_dense_children`].
-    dense: Vec<u32>,
+    dense: Vec<DenseChild>,
     /// One per node, in the same order: the node as evaluation reads it.
     steps: Vec<StepRec>,
     leaves: Vec<LeafRec>,
@@ -258,12 +267,20 @@ impl DecisionDiagram {
 
     /// Evaluates a complete assignment without allocating.
     pub fn eval_complete(&self, assignment: &[Class]) -> Result<LeafId, EvalError> {
-        let mut current = self.root;
+        let DenseChild {
+            child: mut current,
+            mut var,
+        } = self.dense_child(self.root);
+        // `var` comes with the reference, so the patient's class is read
+        // while the node's record is still being loaded.
         while let Some(node) = self.step_rec(current) {
-            let Some(&class) = assignment.get(node.var as usize) else {
+            let Some(&class) = assignment.get(var as usize) else {
                 return Err(EvalError::Missing(node.var));
             };
-            current = self.fast_step(current, node, class)?;
+            DenseChild {
+                child: current,
+                var,
+            } = self.fast_step(current, node, class)?;
         }
         self.leaf_result(current)
     }
@@ -308,31 +325,31 @@ impl DecisionDiagram {
         width: usize,
         out: &mut Vec<Result<LeafId, EvalError>>,
     ) {
-        let mut current = [self.root; LANES];
+        let mut current = [self.dense_child(self.root); LANES];
         // Lanes that met an out-of-range class; rare, so they are
         // evaluated again one by one to say which class it was.
         let mut failed = [false; LANES];
         loop {
             let mut moved = false;
-            for (lane, (reference, failure)) in current.iter_mut().zip(&mut failed).enumerate() {
-                let Some(node) = self.step_rec(*reference) else {
+            for (lane, (at, failure)) in current.iter_mut().zip(&mut failed).enumerate() {
+                let Some(node) = self.step_rec(at.child) else {
                     continue;
                 };
                 // INVARIANT: every node's variable is below
                 // `var_sizes.len() <= width`, so this is the lane's own class.
                 let class = records
-                    .get(lane * width + node.var as usize)
+                    .get(lane * width + at.var as usize)
                     .copied()
                     .unwrap_or(Class::MAX);
-                match self.fast_step(*reference, node, class) {
-                    Ok(child) => {
-                        *reference = child;
+                match self.fast_step(at.child, node, class) {
+                    Ok(next) => {
+                        *at = next;
                         moved = true;
                     }
                     Err(_) => {
                         *failure = true;
                         // A leaf reference ends the lane.
-                        *reference = LEAF_BIT;
+                        at.child = LEAF_BIT;
                     }
                 }
             }
@@ -340,12 +357,12 @@ impl DecisionDiagram {
                 break;
             }
         }
-        for (lane, (reference, failure)) in current.into_iter().zip(failed).enumerate() {
+        for (lane, (at, failure)) in current.into_iter().zip(failed).enumerate() {
             out.push(if failure {
                 let record = records.get(lane * width..(lane + 1) * width).unwrap_or(&[]);
                 self.eval_complete(record)
             } else {
-                self.leaf_result(reference)
+                self.leaf_result(at.child)
             });
         }
     }
@@ -481,9 +498,15 @@ impl DecisionDiagram {
     }
 
     /// The child of node `reference` (whose evaluation record is `node`) for
-    /// `class`: from the dense table when the node has one, else its runs.
+    /// `class`, with the child's variable (0 for a leaf): from the dense
+    /// table when the node has one, else its runs.
     #[inline]
-    fn fast_step(&self, reference: u32, node: &StepRec, class: Class) -> Result<u32, EvalError> {
+    fn fast_step(
+        &self,
+        reference: u32,
+        node: &StepRec,
+        class: Class,
+    ) -> Result<DenseChild, EvalError> {
         if class >= node.size {
             return Err(EvalError::InvalidClass {
                 var: node.var,
@@ -494,15 +517,24 @@ impl DecisionDiagram {
             // INVARIANT: `dense_first + size <= dense.len()` (set by
             // `with_dense_budget`) and `class < size`, so this is in range.
             let slot = node.dense_first as usize + class as usize;
-            if let Some(&child) = self.dense.get(slot) {
-                return Ok(child);
+            if let Some(&entry) = self.dense.get(slot) {
+                return Ok(entry);
             }
         }
         // INVARIANT: `steps` and `nodes` are parallel, so the node exists.
-        Ok(self
+        let child = self
             .nodes
             .get(reference as usize)
-            .map_or(LEAF_BIT, |rec| self.step_by_runs(rec, class)))
+            .map_or(LEAF_BIT, |rec| self.step_by_runs(rec, class));
+        Ok(self.dense_child(child))
+    }
+
+    /// A child reference with its variable (0 for a leaf).
+    fn dense_child(&self, child: u32) -> DenseChild {
+        DenseChild {
+            child,
+            var: self.step_rec(child).map_or(0, |node| node.var),
+        }
     }
 
     /// The child of `node` for `class < node.size`, searched in its runs.
@@ -537,25 +569,37 @@ impl DecisionDiagram {
     /// [`DecisionDiagram::with_dense_children`] with an explicit number of
     /// entries (whole nodes only; the nodes past it keep their runs).
     fn with_dense_budget(mut self, budget: usize) -> Self {
+        // Every node's record first: the dense entries name their child's
+        // variable, read from these.
+        self.steps = self
+            .nodes
+            .iter()
+            .map(|node| StepRec {
+                var: node.var,
+                size: node.size,
+                dense_first: NO_DENSE,
+            })
+            .collect();
         let mut dense = Vec::new();
-        let mut steps = Vec::with_capacity(self.nodes.len());
+        let mut firsts = Vec::with_capacity(self.nodes.len());
         for node in &self.nodes {
             let size = node.size as usize;
             let dense_first = match u32::try_from(dense.len()) {
                 Ok(first) if first != NO_DENSE && dense.len() + size <= budget => {
-                    dense.extend((0..node.size).map(|class| self.step_by_runs(node, class)));
+                    dense.extend(
+                        (0..node.size)
+                            .map(|class| self.dense_child(self.step_by_runs(node, class))),
+                    );
                     first
                 }
                 _ => NO_DENSE,
             };
-            steps.push(StepRec {
-                var: node.var,
-                size: node.size,
-                dense_first,
-            });
+            firsts.push(dense_first);
+        }
+        for (step, first) in self.steps.iter_mut().zip(firsts) {
+            step.dense_first = first;
         }
         self.dense = dense;
-        self.steps = steps;
         self
     }
 
