@@ -1618,11 +1618,11 @@ impl<'p> Engine<'p> {
                     })
                     .collect();
                 matching.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+                let mut uncovered_box = self.node_box(uncovered);
                 for (_, x) in matching {
                     if uncovered == FALSE {
                         break;
                     }
-                    let uncovered_box = self.node_box(uncovered);
                     let touches = self
                         .instance_bbox(x)
                         .is_none_or(|bits| self.layout.intersects(bits, &uncovered_box));
@@ -1630,7 +1630,11 @@ impl<'p> Engine<'p> {
                         continue;
                     }
                     let present = self.present_node(x)?;
-                    uncovered = self.attempt(|m| m.and_not(uncovered, present))?;
+                    let next = self.attempt(|m| m.and_not(uncovered, present))?;
+                    if next != uncovered {
+                        uncovered = next;
+                        uncovered_box = self.node_box(uncovered);
+                    }
                 }
                 Some(uncovered)
             }
