@@ -223,6 +223,8 @@ pub struct DecisionDiagram {
     dense: Vec<DenseChild>,
     /// One per node, in the same order: the node as evaluation reads it.
     steps: Vec<StepRec>,
+    /// Every node has a dense child table.
+    all_dense: bool,
     leaves: Vec<LeafRec>,
     leaf_actions: Vec<ResolvedAction>,
 }
@@ -267,6 +269,64 @@ impl DecisionDiagram {
 
     /// Evaluates a complete assignment without allocating.
     pub fn eval_complete(&self, assignment: &[Class]) -> Result<LeafId, EvalError> {
+        if self.all_dense && self.in_range(assignment) {
+            if let Some(leaf) = self.walk_in_range(assignment) {
+                return self.leaf_result(leaf);
+            }
+        }
+        self.eval_checked(assignment)
+    }
+
+    /// Whether `assignment` has a class in range for every variable. One
+    /// pass over the record (which the compiler vectorises) is cheaper than
+    /// a check at every step.
+    #[inline]
+    fn in_range(&self, assignment: &[Class]) -> bool {
+        assignment.len() >= self.var_sizes.len()
+            && assignment
+                .iter()
+                .zip(&self.var_sizes)
+                .fold(true, |ok, (&class, &size)| ok & (class < size))
+    }
+
+    /// The leaf reference for an assignment that [`Self::in_range`]
+    /// accepted, on a diagram whose nodes all have dense tables; `None`
+    /// only if an invariant is broken (the caller then takes the checked
+    /// path).
+    #[inline]
+    fn walk_in_range(&self, assignment: &[Class]) -> Option<u32> {
+        let mut at = self.dense_child(self.root);
+        while at.child & LEAF_BIT == 0 {
+            let node = self.steps.get(at.child as usize)?;
+            let class = *assignment.get(at.var as usize)?;
+            at = *self.dense.get(node.dense_first as usize + class as usize)?;
+        }
+        Some(at.child)
+    }
+
+    /// [`Self::walk_in_range`] for `LANES` records at once, in lockstep.
+    #[inline]
+    fn walk_lanes_in_range(&self, records: &[Class], width: usize) -> Option<[u32; LANES]> {
+        let mut current = [self.dense_child(self.root); LANES];
+        loop {
+            let mut moved = false;
+            for (lane, at) in current.iter_mut().enumerate() {
+                if at.child & LEAF_BIT != 0 {
+                    continue;
+                }
+                let node = self.steps.get(at.child as usize)?;
+                let class = *records.get(lane * width + at.var as usize)?;
+                *at = *self.dense.get(node.dense_first as usize + class as usize)?;
+                moved = true;
+            }
+            if !moved {
+                return Some(current.map(|at| at.child));
+            }
+        }
+    }
+
+    /// [`DecisionDiagram::eval_complete`] with every step checked.
+    fn eval_checked(&self, assignment: &[Class]) -> Result<LeafId, EvalError> {
         let DenseChild {
             child: mut current,
             mut var,
@@ -325,6 +385,15 @@ impl DecisionDiagram {
         width: usize,
         out: &mut Vec<Result<LeafId, EvalError>>,
     ) {
+        if self.all_dense {
+            let lane_records = records.chunks_exact(width).take(LANES);
+            if lane_records.len() == LANES && lane_records.clone().all(|r| self.in_range(r)) {
+                if let Some(leaves) = self.walk_lanes_in_range(records, width) {
+                    out.extend(leaves.into_iter().map(|leaf| self.leaf_result(leaf)));
+                    return;
+                }
+            }
+        }
         let mut current = [self.dense_child(self.root); LANES];
         // Lanes that met an out-of-range class; rare, so they are
         // evaluated again one by one to say which class it was.
@@ -596,6 +665,7 @@ impl DecisionDiagram {
             };
             firsts.push(dense_first);
         }
+        self.all_dense = firsts.iter().all(|&first| first != NO_DENSE);
         for (step, first) in self.steps.iter_mut().zip(firsts) {
             step.dense_first = first;
         }
@@ -1266,6 +1336,7 @@ impl<'p> Builder<'p> {
             run_child: self.run_child,
             dense: Vec::new(),
             steps: Vec::new(),
+            all_dense: false,
             leaves: self.leaves,
             leaf_actions: self.leaf_actions,
         }
@@ -1787,6 +1858,7 @@ impl TryFrom<DiagramFile> for DecisionDiagram {
             run_child,
             dense: Vec::new(),
             steps: Vec::new(),
+            all_dense: false,
             leaves,
             leaf_actions,
         }
