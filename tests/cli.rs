@@ -597,6 +597,32 @@ fn eval_batch_reports_bad_lines_and_evaluates_the_others() {
 }
 
 #[test]
+fn eval_batch_refuses_human_format() {
+    // Batch output is JSON lines; asking for human output is a usage error
+    // rather than silently ignored. `--format json` is accepted.
+    let run_human = run(&[
+        "eval",
+        "clean.leidraad",
+        "--batch",
+        "records.jsonl",
+        "--format",
+        "human",
+    ]);
+    assert_status(&run_human, 2, "eval --batch --format human");
+    assert!(run_human.stdout.is_empty(), "{}", run_human.stdout);
+    assert!(run_human.stderr.contains("--batch"), "{}", run_human.stderr);
+    let run_json = run(&[
+        "eval",
+        "clean.leidraad",
+        "--batch",
+        "records.jsonl",
+        "--format",
+        "json",
+    ]);
+    assert_status(&run_json, 1, "eval --batch --format json with bad lines");
+}
+
+#[test]
 fn eval_batch_of_good_records_exits_0() {
     let dir = std::env::temp_dir().join(format!("leidraad-cli-batch-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -14,10 +14,16 @@ pub fn run(
     path: &str,
     facts: Option<&str>,
     batch: Option<&str>,
-    format: ResultFormat,
+    format: Option<ResultFormat>,
     reference: bool,
     color: bool,
 ) -> miette::Result<Status> {
+    if batch.is_some() && format == Some(ResultFormat::Human) {
+        return Err(miette!(
+            "`--batch` writes one JSON result per line; leave out `--format human`, or evaluate one record with `--facts`"
+        ));
+    }
+    let format = format.unwrap_or(ResultFormat::Human);
     let (sources, checked) = load_error_free(path, "so no patient is evaluated against it", color)?;
     let checked = &checked;
     let diagram = if reference {

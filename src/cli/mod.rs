@@ -109,9 +109,10 @@ enum Command {
         /// A file with one JSON record per line; prints one JSON result per line.
         #[arg(long)]
         batch: Option<String>,
-        /// How to write the result (`--batch` always writes JSON lines).
-        #[arg(long, value_enum, default_value_t = ResultFormat::Human)]
-        format: ResultFormat,
+        /// How to write the result [default: human]; `--batch` writes JSON
+        /// lines only.
+        #[arg(long, value_enum)]
+        format: Option<ResultFormat>,
         /// Evaluate rule by rule with the reference interpreter instead of
         /// the compiled decision diagram (the answers are the same; the
         /// interpreter needs every input a rule mentions).
