@@ -1,5 +1,12 @@
 //! The compiled decision diagram and the rule-by-rule reference interpreter
-//! give every patient of the bundled guidelines the same recommendations.
+//! give every patient of the bundled guidelines, and of generated
+//! guidelines, the same recommendations.
+//!
+//! Generated guidelines come from the benchmarks' generator
+//! (`benches/support/synth.rs`): rules over mixed input types that overlap
+//! like the rows of a decision table, and, in the guideline-like variant,
+//! overrides, an `assume` and an `asked when`. They go through the same
+//! front end as a file.
 //!
 //! Records are generated from random value classes, written as the JSON a
 //! user gives `eval`, read back and evaluated both ways. Records with fields
@@ -22,6 +29,9 @@ use leidraad::logic::generate::SplitMix64;
 use leidraad::model::record::read_record;
 use leidraad::source::Sources;
 use serde_json::Value as Json;
+
+#[path = "../benches/support/synth.rs"]
+mod synth;
 
 fn records_per_guideline() -> usize {
     std::env::var("LEIDRAAD_EVAL_RECORDS")
@@ -49,6 +59,10 @@ fn advice(evaluation: &Evaluation) -> Vec<(String, String, String, Option<String
 
 fn agree_on(path: &str) {
     let text = std::fs::read_to_string(path).unwrap();
+    agree_on_text(path, text);
+}
+
+fn agree_on_text(path: &str, text: String) {
     let mut sources = Sources::new();
     let file = sources.add(path, text);
     let options = CheckOptions {
@@ -183,4 +197,16 @@ fn lage_rugpijn_diagram_agrees_with_reference() {
 #[test]
 fn nhg_beeldvorming_diagram_agrees_with_reference() {
     agree_on("guidelines/nhg-beeldvorming.leidraad");
+}
+
+#[test]
+fn generated_table_diagram_agrees_with_reference() {
+    let text = synth::generate(&synth::Params::plain(7, 60, 6)).leidraad();
+    agree_on_text("generated plain 60 x 6", text);
+}
+
+#[test]
+fn generated_guideline_diagram_agrees_with_reference() {
+    let text = synth::generate(&synth::Params::guideline(11, 60, 6)).leidraad();
+    agree_on_text("generated guideline 60 x 6", text);
 }
