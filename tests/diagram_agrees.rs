@@ -356,6 +356,17 @@ fn batch_evaluation_agrees_with_single_records() {
         diagram.eval_batch(&wide, width + 2, &mut got);
         assert_eq!(got, expected, "seed {seed}, wide");
 
+        // A width so large that a group of records would overflow: the
+        // slice is one (short) record, and nothing panics.
+        got.clear();
+        diagram.eval_batch(&records, usize::MAX / 4, &mut got);
+        let expected_huge: Vec<_> = records
+            .chunks(usize::MAX / 4)
+            .map(|record| diagram.eval_complete(record))
+            .collect();
+        assert!(expected_huge.len() <= 1);
+        assert_eq!(got, expected_huge, "seed {seed}, huge width");
+
         // Records one class short: the diagram says what is missing, as the
         // single-record path does.
         if width > 1 {

@@ -359,15 +359,17 @@ impl DecisionDiagram {
         width: usize,
         out: &mut Vec<Result<LeafId, EvalError>>,
     ) {
-        if width == 0 || width < self.var_sizes.len() {
+        let group = width.checked_mul(LANES);
+        let Some(group) = group.filter(|_| width > 0 && width >= self.var_sizes.len()) else {
             // A record too short for some variable: the single-record path
-            // reports which one is missing.
+            // reports which one is missing. (A width so large that a group
+            // of records overflows holds at most one record.)
             for record in records.chunks(width.max(1)) {
                 out.push(self.eval_complete(record));
             }
             return;
-        }
-        let mut chunks = records.chunks_exact(width * LANES);
+        };
+        let mut chunks = records.chunks_exact(group);
         for chunk in chunks.by_ref() {
             self.eval_lanes(chunk, width, out);
         }
