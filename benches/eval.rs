@@ -28,7 +28,7 @@ use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use leidraad::check::CheckedFile;
-use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
+use leidraad::logic::diagram::{CompileOptions, DecisionDiagram, VarOrder};
 use leidraad::logic::generate::SplitMix64;
 use leidraad::logic::problem::Class;
 use support::{load, synth};
@@ -52,11 +52,31 @@ fn case(name: &str, checked: &CheckedFile) -> Option<Case> {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(20_000);
-    let options = CompileOptions {
-        max_states,
-        ..CompileOptions::default()
+    // The diagram `eval` uses: the smaller of the two orders.
+    // `LEIDRAAD_BENCH_ORDER=declaration` or `most-used` measures one order.
+    let order = match std::env::var("LEIDRAAD_BENCH_ORDER").as_deref() {
+        Ok("declaration") => Some(VarOrder::Declaration),
+        Ok("most-used") => Some(VarOrder::MostUsedFirst),
+        _ => None,
     };
-    let diagram = match DecisionDiagram::compile(problem, &options) {
+    let compiled = match order {
+        Some(order) => DecisionDiagram::compile(
+            problem,
+            &CompileOptions {
+                max_states,
+                order,
+                ..CompileOptions::default()
+            },
+        ),
+        None => DecisionDiagram::compile_smaller(
+            problem,
+            &CompileOptions {
+                max_states,
+                ..CompileOptions::default()
+            },
+        ),
+    };
+    let diagram = match compiled {
         Ok(diagram) => diagram,
         Err(error) => {
             eprintln!("eval {name}: not compiled: {error}");

@@ -74,7 +74,9 @@ fn agree_on_text(path: &str, text: String) {
     let checked = &result.files[0];
     let guideline = &checked.guideline;
     let lowering = checked.lowering.as_ref().unwrap();
-    let diagram = DecisionDiagram::compile(&lowering.problem, &CompileOptions::default()).unwrap();
+    // The order `eval` and `compile` use.
+    let diagram =
+        DecisionDiagram::compile_smaller(&lowering.problem, &CompileOptions::default()).unwrap();
     let sizes = lowering.problem.var_sizes.clone();
     let mut rng = SplitMix64::new(0x1e1d_4aad);
     let (mut patients, mut impossible, mut partial_answered, mut partial_asked) = (0, 0, 0, 0);

@@ -70,12 +70,9 @@ pub fn run(
     let built = match order {
         Order::Declaration => build(VarOrder::Declaration),
         Order::MostUsed => build(VarOrder::MostUsedFirst),
-        Order::Auto => match (build(VarOrder::Declaration), build(VarOrder::MostUsedFirst)) {
-            (Ok(a), Ok(b)) if b.node_count() < a.node_count() => Ok(b),
-            (Ok(a), _) => Ok(a),
-            (Err(_), Ok(b)) => Ok(b),
-            (Err(error), Err(_)) => Err(error),
-        },
+        Order::Auto => {
+            DecisionDiagram::compile_smaller(&lowering.problem, &CompileOptions::default())
+        }
     };
     let diagram = built.map_err(|error| {
         miette!(

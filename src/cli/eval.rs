@@ -51,11 +51,12 @@ struct Evaluator<'a> {
     diagram: Option<&'a DecisionDiagram>,
 }
 
-/// Compiles the decision diagram; when a budget stops it, says so and
-/// evaluates with the reference interpreter instead.
+/// Compiles the decision diagram, in the variable order `compile` uses by
+/// default, so that the diagram evaluated is the one drawn; when a budget
+/// stops it, says so and evaluates with the reference interpreter instead.
 fn compile_or_warn(checked: &CheckedFile) -> Option<DecisionDiagram> {
     let lowering = checked.lowering.as_ref()?;
-    match DecisionDiagram::compile(&lowering.problem, &CompileOptions::default()) {
+    match DecisionDiagram::compile_smaller(&lowering.problem, &CompileOptions::default()) {
         Ok(diagram) => Some(diagram),
         Err(error) => {
             eprintln!(
