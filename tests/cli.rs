@@ -597,6 +597,47 @@ fn eval_batch_reports_bad_lines_and_evaluates_the_others() {
 }
 
 #[test]
+fn eval_names_each_reason_once() {
+    // In the bundled guideline `acute_uitval` is part of two definitions
+    // that both make `alarm_referral` fire; the reader sees it once.
+    let guideline = Path::new(env!("CARGO_MANIFEST_DIR")).join("guidelines/lage-rugpijn.leidraad");
+    let record = br#"{"age": 45, "complaint_duration": 2, "neuro_deficit": "acute",
+        "trauma": "none", "suspected": [], "mri_possible": false}"#;
+    let run = run_with_stdin(
+        &[
+            "eval",
+            guideline.to_str().unwrap(),
+            "--facts",
+            "-",
+            "--format",
+            "json",
+        ],
+        record,
+    );
+    assert_status(&run, 0, "eval of the README's example record");
+    let result: Json = serde_json::from_str(&run.stdout).unwrap();
+    let referral = result["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "alarm_referral")
+        .expect("the alarm referral fires");
+    let because: Vec<&str> = referral["because"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_str().unwrap())
+        .collect();
+    assert!(because.contains(&"acute_uitval"), "{because:?}");
+    for (index, reason) in because.iter().enumerate() {
+        assert!(
+            !because[..index].contains(reason),
+            "{reason} twice in {because:?}"
+        );
+    }
+}
+
+#[test]
 fn eval_batch_refuses_human_format() {
     // Batch output is JSON lines; asking for human output is a usage error
     // rather than silently ignored. `--format json` is accepted.

@@ -150,7 +150,7 @@ fn to_json(
                 "rule": r.rule,
                 "rule_label": r.rule_label,
                 "line": sources.line_column(checked.file, r.rule_span.start as usize).line,
-                "because": r.because.iter().map(|reason| reason_text(sources, reason)).collect::<Vec<_>>(),
+                "because": because_texts(sources, &r.because),
             });
             if let Some(map) = item.as_object_mut() {
                 if let Some(u) = r.urgency {
@@ -174,6 +174,18 @@ fn to_json(
         "fired": evaluation.fired,
         "warnings": warnings,
     })
+}
+
+/// The reasons as written, each once: the same test written in two
+/// definitions (`acute_uitval` in both `alarmsymptoom` and
+/// `alarmvermoeden`) reads as one reason.
+fn because_texts(sources: &Sources, because: &[leidraad::eval::Reason]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    because
+        .iter()
+        .map(|reason| reason_text(sources, reason))
+        .filter(|text| seen.insert(text.clone()))
+        .collect()
 }
 
 fn reason_text(sources: &Sources, reason: &leidraad::eval::Reason) -> String {
@@ -305,7 +317,7 @@ fn human(
         if r.because.is_empty() {
             out.push_str("      because: the rule always applies\n");
         } else {
-            let reasons: Vec<String> = r.because.iter().map(|x| reason_text(sources, x)).collect();
+            let reasons = because_texts(sources, &r.because);
             out.push_str(&format!("      because: {}\n", reasons.join(", ")));
         }
     }
