@@ -629,6 +629,22 @@ fn eval_names_each_reason_once() {
         .map(|b| b.as_str().unwrap())
         .collect();
     assert!(because.contains(&"acute_uitval"), "{because:?}");
+    // A false `trauma != none` reads as `trauma == none`, not as a double
+    // negation.
+    let segments = result["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["rule"] == "no_rx_segments")
+        .expect("no_rx_segments fires");
+    assert!(
+        segments["because"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|b| b == "trauma == none"),
+        "{segments}"
+    );
     for (index, reason) in because.iter().enumerate() {
         assert!(
             !because[..index].contains(reason),

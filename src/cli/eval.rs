@@ -194,10 +194,38 @@ fn reason_text(sources: &Sources, reason: &leidraad::eval::Reason) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    if reason.negated {
-        format!("not {text}")
-    } else {
-        text
+    if !reason.negated {
+        return text;
+    }
+    negated_comparison(&text).unwrap_or_else(|| format!("not {text}"))
+}
+
+/// A single comparison turned around (`trauma != none` false reads as
+/// `trauma == none`), so that a reason never says "not ... !=". `None` for
+/// anything else, which keeps its `not`.
+fn negated_comparison(text: &str) -> Option<String> {
+    const OPPOSITES: [(&str, &str); 6] = [
+        (" == ", " != "),
+        (" != ", " == "),
+        (" <= ", " > "),
+        (" >= ", " < "),
+        (" < ", " >= "),
+        (" > ", " <= "),
+    ];
+    let compound = text.contains('(')
+        || text
+            .split(' ')
+            .any(|word| matches!(word, "and" | "or" | "not" | "implies" | "has" | "in"));
+    let found: Vec<(&str, &str)> = OPPOSITES
+        .iter()
+        .copied()
+        .filter(|(operator, _)| text.contains(operator))
+        .collect();
+    match found.as_slice() {
+        [(operator, opposite)] if !compound && text.matches(operator).count() == 1 => {
+            Some(text.replacen(operator, opposite, 1))
+        }
+        _ => None,
     }
 }
 
@@ -374,5 +402,37 @@ fn many(evaluator: &Evaluator<'_>, sources: &Sources, batch: &str) -> miette::Re
         Ok(Status::Problems)
     } else {
         Ok(Status::Clean)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::negated_comparison;
+
+    #[test]
+    fn a_false_comparison_reads_as_its_opposite() {
+        assert_eq!(
+            negated_comparison("trauma != none").as_deref(),
+            Some("trauma == none")
+        );
+        assert_eq!(
+            negated_comparison("complaint_duration < 6 weeks").as_deref(),
+            Some("complaint_duration >= 6 weeks")
+        );
+        assert_eq!(
+            negated_comparison("age >= 50 years").as_deref(),
+            Some("age < 50 years")
+        );
+        // Anything but one plain comparison keeps its `not`.
+        assert_eq!(negated_comparison("bechterew_na_trauma"), None);
+        assert_eq!(negated_comparison("suspected has malignancy"), None);
+        assert_eq!(
+            negated_comparison("age > 18 years and age < 50 years"),
+            None
+        );
+        assert_eq!(
+            negated_comparison("neuro_deficit in {acute, progressive}"),
+            None
+        );
     }
 }
