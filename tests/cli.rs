@@ -654,6 +654,29 @@ fn eval_names_each_reason_once() {
 }
 
 #[test]
+fn eval_keeps_not_for_an_input_that_may_be_not_asked() {
+    // `deficit_pattern != central` would be false for a patient without a
+    // deficit (the input is not asked), so the reason must keep its `not`.
+    let run = run_with_stdin(
+        &[
+            "eval",
+            "not-asked.leidraad",
+            "--facts",
+            "-",
+            "--format",
+            "json",
+        ],
+        br#"{"neuro_deficit": "none"}"#,
+    );
+    assert_status(&run, 0, "eval with an input that is not asked");
+    let result: Json = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        result["recommendations"][0]["because"],
+        serde_json::json!(["not deficit_pattern == central"])
+    );
+}
+
+#[test]
 fn eval_batch_refuses_human_format() {
     // Batch output is JSON lines; asking for human output is a usage error
     // rather than silently ignored. `--format json` is accepted.

@@ -150,7 +150,7 @@ fn to_json(
                 "rule": r.rule,
                 "rule_label": r.rule_label,
                 "line": sources.line_column(checked.file, r.rule_span.start as usize).line,
-                "because": because_texts(sources, &r.because),
+                "because": because_texts(&checked.guideline, sources, &r.because),
             });
             if let Some(map) = item.as_object_mut() {
                 if let Some(u) = r.urgency {
@@ -179,16 +179,24 @@ fn to_json(
 /// The reasons as written, each once: the same test written in two
 /// definitions (`acute_uitval` in both `alarmsymptoom` and
 /// `alarmvermoeden`) reads as one reason.
-fn because_texts(sources: &Sources, because: &[leidraad::eval::Reason]) -> Vec<String> {
+fn because_texts(
+    guideline: &Guideline,
+    sources: &Sources,
+    because: &[leidraad::eval::Reason],
+) -> Vec<String> {
     let mut seen = std::collections::HashSet::new();
     because
         .iter()
-        .map(|reason| reason_text(sources, reason))
+        .map(|reason| reason_text(guideline, sources, reason))
         .filter(|text| seen.insert(text.clone()))
         .collect()
 }
 
-fn reason_text(sources: &Sources, reason: &leidraad::eval::Reason) -> String {
+fn reason_text(
+    guideline: &Guideline,
+    sources: &Sources,
+    reason: &leidraad::eval::Reason,
+) -> String {
     let text = sources
         .slice(reason.span)
         .split_whitespace()
@@ -197,12 +205,26 @@ fn reason_text(sources: &Sources, reason: &leidraad::eval::Reason) -> String {
     if !reason.negated {
         return text;
     }
-    negated_comparison(&text).unwrap_or_else(|| format!("not {text}"))
+    // INVARIANT: only an input that is always asked has a value whenever a
+    // test on it is false; for one with `asked when`, both `x == v` and
+    // `x != v` are false when it is not asked, so `not` must stay.
+    let always_asked = |name: &str| {
+        guideline
+            .inputs
+            .iter()
+            .any(|input| input.id == name && input.asked_when.is_none())
+    };
+    let subject = text.split(' ').next().unwrap_or("");
+    let turned = always_asked(subject)
+        .then(|| negated_comparison(&text))
+        .flatten();
+    turned.unwrap_or_else(|| format!("not {text}"))
 }
 
 /// A single comparison turned around (`trauma != none` false reads as
-/// `trauma == none`), so that a reason never says "not ... !=". `None` for
-/// anything else, which keeps its `not`.
+/// `trauma == none`), so that a reason does not say "not ... !=". `None`
+/// for anything else, which keeps its `not`. Only right for an input that
+/// has a value; see [`reason_text`].
 fn negated_comparison(text: &str) -> Option<String> {
     const OPPOSITES: [(&str, &str); 6] = [
         (" == ", " != "),
@@ -345,7 +367,7 @@ fn human(
         if r.because.is_empty() {
             out.push_str("      because: the rule always applies\n");
         } else {
-            let reasons = because_texts(sources, &r.because);
+            let reasons = because_texts(&checked.guideline, sources, &r.because);
             out.push_str(&format!("      because: {}\n", reasons.join(", ")));
         }
     }
