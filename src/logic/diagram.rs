@@ -407,7 +407,10 @@ impl DecisionDiagram {
     }
 
     /// [`DecisionDiagram::eval_batch`] for exactly `LANES` records of
-    /// `width >= var_sizes.len()` classes each.
+    /// `width >= var_sizes.len()` classes each. The lockstep walk needs a
+    /// fully dense diagram and records whose classes are all in range; any
+    /// other group (rare) is evaluated one record at a time, which also
+    /// says which class is out of range.
     #[inline]
     fn eval_lanes(
         &self,
@@ -415,55 +418,17 @@ impl DecisionDiagram {
         width: usize,
         out: &mut Vec<Result<LeafId, EvalError>>,
     ) {
-        if self.all_dense {
-            let lane_records = records.chunks_exact(width).take(LANES);
-            if lane_records.len() == LANES && lane_records.clone().all(|r| self.in_range(r)) {
-                if let Some(leaves) = self.walk_lanes_in_range(records, width) {
-                    out.extend(leaves.into_iter().map(|leaf| self.leaf_result(leaf)));
-                    return;
-                }
+        let lane_records = records.chunks_exact(width).take(LANES);
+        let walkable = self.all_dense
+            && lane_records.len() == LANES
+            && lane_records.clone().all(|record| self.in_range(record));
+        if walkable {
+            if let Some(leaves) = self.walk_lanes_in_range(records, width) {
+                out.extend(leaves.into_iter().map(|leaf| self.leaf_result(leaf)));
+                return;
             }
         }
-        let mut current = [self.dense_child(self.root); LANES];
-        // Lanes that met an out-of-range class; rare, so they are
-        // evaluated again one by one to say which class it was.
-        let mut failed = [false; LANES];
-        loop {
-            let mut moved = false;
-            for (lane, (at, failure)) in current.iter_mut().zip(&mut failed).enumerate() {
-                let Some(node) = self.step_rec(at.child) else {
-                    continue;
-                };
-                // INVARIANT: every node's variable is below
-                // `var_sizes.len() <= width`, so this is the lane's own class.
-                let class = records
-                    .get(lane * width + at.var as usize)
-                    .copied()
-                    .unwrap_or(Class::MAX);
-                match self.fast_step(at.child, node, class) {
-                    Ok(next) => {
-                        *at = next;
-                        moved = true;
-                    }
-                    Err(_) => {
-                        *failure = true;
-                        // A leaf reference ends the lane.
-                        at.child = LEAF_BIT;
-                    }
-                }
-            }
-            if !moved {
-                break;
-            }
-        }
-        for (lane, (at, failure)) in current.into_iter().zip(failed).enumerate() {
-            out.push(if failure {
-                let record = records.get(lane * width..(lane + 1) * width).unwrap_or(&[]);
-                self.eval_complete(record)
-            } else {
-                self.leaf_result(at.child)
-            });
-        }
+        out.extend(lane_records.map(|record| self.eval_complete(record)));
     }
 
     /// The actions of a leaf (empty for an unknown leaf).
@@ -1926,11 +1891,25 @@ mod tests {
             assert!(none.dense.is_empty());
             assert!(partly.steps.iter().any(|n| n.dense_first == NO_DENSE) || nodes == 0);
             let mut rng = SplitMix64::new(seed);
+            let mut records = Vec::new();
+            let mut expected_all = Vec::new();
             for _ in 0..64 {
                 let point = random_assignment(&mut rng, &problem.var_sizes);
                 let expected = full.eval_complete(&point);
                 assert_eq!(partly.eval_complete(&point), expected);
                 assert_eq!(none.eval_complete(&point), expected);
+                records.extend_from_slice(&point);
+                expected_all.push(expected);
+            }
+            // Batches over diagrams that are not fully dense take the
+            // one-record path and give the same results.
+            let width = problem.var_sizes.len();
+            if width > 0 {
+                for diagram in [&full, &partly, &none] {
+                    let mut got = Vec::new();
+                    diagram.eval_batch(&records, width, &mut got);
+                    assert_eq!(got, expected_all);
+                }
             }
         }
     }
