@@ -1,0 +1,242 @@
+//! Pass 1: declarations. Every input, definition, catalogue entry and rule
+//! is named before any body is resolved, so that bodies may refer forward.
+
+use super::*;
+
+impl Resolver {
+    pub(super) fn declare(&mut self, syntax: &ast::SyntaxFile) {
+        let mut header_seen: Option<Span> = None;
+        for (position, item) in syntax.items.iter().enumerate() {
+            match item {
+                ast::Item::Header(header) => {
+                    if let Some(first) = header_seen {
+                        self.error(
+                            Diagnostic::new(Code::MisplacedHeader, "the file has a second `guideline` header")
+                                .with_primary(header.id.span, "second header")
+                                .with_secondary(first, "first header")
+                                .with_help("a file holds one guideline; remove this header or move it to its own file"),
+                        );
+                        continue;
+                    }
+                    header_seen = Some(header.span);
+                    if position != 0 {
+                        self.error(
+                            Diagnostic::new(
+                                Code::MisplacedHeader,
+                                "the `guideline` header is not the first statement",
+                            )
+                            .with_primary(header.id.span, "header here")
+                            .with_help("move the `guideline` header to the top of the file"),
+                        );
+                    }
+                    self.guideline.header = Some(Header {
+                        id: header.id.name.clone(),
+                        label: header.label.text.clone(),
+                        version: header.version.as_ref().map(|t| t.text.clone()),
+                        language: header.language.as_ref().map(|t| t.name.clone()),
+                        source: header.source.as_ref().map(|t| t.text.clone()),
+                        span: header.span,
+                    });
+                }
+                ast::Item::Input(input) => self.declare_input(input),
+                ast::Item::Define(define) => {
+                    let id = self.guideline.definitions.len();
+                    let duplicate = self.names.get(&define.id.name).map(|(_, first)| *first);
+                    if let Some(first) = duplicate {
+                        self.duplicate("the name", &define.id, first);
+                    } else {
+                        self.names.insert(
+                            define.id.name.clone(),
+                            (Named::Definition(id), define.id.span),
+                        );
+                    }
+                    self.guideline.definitions.push(Definition {
+                        id: define.id.name.clone(),
+                        label: define.label.as_ref().map(|t| t.text.clone()),
+                        span: define.id.span,
+                        condition: Cond::Invalid,
+                    });
+                    // A duplicate is reported once, not also as unused.
+                    self.used_definitions.push(duplicate.is_some());
+                }
+                ast::Item::Entry(entry) => {
+                    let id = self.guideline.entries.len();
+                    let duplicate = self.entries.contains_key(&entry.id.name);
+                    if let Some(first) = self.entries.get(&entry.id.name) {
+                        let first = self
+                            .guideline
+                            .entries
+                            .get(*first)
+                            .map_or(entry.id.span, |e| e.span);
+                        self.duplicate("the catalogue entry", &entry.id, first);
+                    } else {
+                        self.entries.insert(entry.id.name.clone(), id);
+                    }
+                    for group in &entry.groups {
+                        self.groups.insert(group.name.clone());
+                    }
+                    self.guideline.entries.push(Entry {
+                        id: entry.id.name.clone(),
+                        label: entry.label.text.clone(),
+                        kind: entry.kind,
+                        groups: entry.groups.iter().map(|g| g.name.clone()).collect(),
+                        span: entry.id.span,
+                    });
+                    self.used_entries.push(duplicate);
+                }
+                ast::Item::Rule(rule) => {
+                    let index = self.guideline.rules.len();
+                    if let Some(first) = self.rules.get(&rule.id.name) {
+                        let first = self
+                            .guideline
+                            .rules
+                            .get(*first)
+                            .map_or(rule.id.span, |r| r.id_span);
+                        self.duplicate("the rule", &rule.id, first);
+                    } else {
+                        self.rules.insert(rule.id.name.clone(), index);
+                    }
+                    self.guideline.rules.push(Rule {
+                        id: rule.id.name.clone(),
+                        label: rule.label.text.clone(),
+                        span: rule.span,
+                        id_span: rule.id.span,
+                        when: None,
+                        actions: Vec::new(),
+                        overrides: Vec::new(),
+                    });
+                }
+                ast::Item::Assume(_) | ast::Item::Require(_) | ast::Item::Case(_) => {}
+            }
+        }
+        if header_seen.is_none() {
+            let span = syntax
+                .items
+                .first()
+                .map_or(Span::new(self.file, 0, 0), item_span);
+            let message = if syntax.items.is_empty() {
+                "the file holds no guideline"
+            } else {
+                "the file has no `guideline` header"
+            };
+            self.error(
+                Diagnostic::new(Code::MissingHeader, message)
+                    .with_primary(Span { end: span.start, ..span }, "expected `guideline NAME \"Label\"` here")
+                    .with_help("start the file with a header, for example:\n    guideline lage_rugpijn \"Diagnostiek lage rugpijn\""),
+            );
+        }
+    }
+
+    fn declare_input(&mut self, input: &ast::InputDecl) {
+        let id = self.guideline.inputs.len();
+        let duplicate = self.names.get(&input.id.name).map(|(_, first)| *first);
+        if let Some(first) = duplicate {
+            self.duplicate("the name", &input.id, first);
+        } else {
+            self.names
+                .insert(input.id.name.clone(), (Named::Input(id), input.id.span));
+        }
+        let ty = self.input_type(input);
+        let mut default = None;
+        for (position, literal) in input.defaults.iter().enumerate() {
+            if position > 0 {
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidInput,
+                        format!("`{}` has two defaults", input.id.name),
+                    )
+                    .with_primary(literal.span(), "second default")
+                    .with_help("keep one `default`"),
+                );
+                continue;
+            }
+            if let Some(ty) = &ty {
+                default = self.value_of(&input.id.name, ty, literal, Code::InvalidInput);
+            }
+        }
+        self.broken_inputs.push(ty.is_none());
+        self.guideline.inputs.push(Input {
+            id: input.id.name.clone(),
+            label: input.label.text.clone(),
+            span: input.id.span,
+            ty: ty.unwrap_or(Type::YesNo),
+            default,
+            asked_when: None,
+        });
+        self.used_inputs.push(duplicate.is_some());
+    }
+
+    fn input_type(&mut self, input: &ast::InputDecl) -> Option<Type> {
+        match &input.ty {
+            ast::InputType::YesNo => Some(Type::YesNo),
+            ast::InputType::OneOf(values) | ast::InputType::AnyOf(values) => {
+                let mut seen: HashMap<&str, Span> = HashMap::new();
+                for value in values {
+                    if let Some(first) = seen.get(value.name.as_str()) {
+                        let first = *first;
+                        self.error(
+                            Diagnostic::new(
+                                Code::InvalidInput,
+                                format!("the value `{}` is listed twice", value.name),
+                            )
+                            .with_primary(value.span, "listed again here")
+                            .with_secondary(first, "first listed here")
+                            .with_help("remove the second one"),
+                        );
+                    } else {
+                        seen.insert(&value.name, value.span);
+                    }
+                }
+                let names = values.iter().map(|v| v.name.clone()).collect();
+                Some(if matches!(input.ty, ast::InputType::OneOf(_)) {
+                    Type::OneOf(names)
+                } else {
+                    Type::AnyOf(names)
+                })
+            }
+            ast::InputType::Number { lo, hi, unit } => {
+                let lo_value = self.number(lo)?;
+                let hi_value = self.number(hi)?;
+                let unit = match unit {
+                    Some(word) => Some(self.unit(word)?),
+                    None => None,
+                };
+                if lo_value > hi_value {
+                    self.error(
+                        Diagnostic::new(
+                            Code::InvalidInput,
+                            format!(
+                                "the range of `{}` is empty: {} is more than {}",
+                                input.id.name, lo.text, hi.text
+                            ),
+                        )
+                        .with_primary(lo.span.to(hi.span), "empty range")
+                        .with_help(format!(
+                            "write the lowest value first: `{}..{}`",
+                            hi.text, lo.text
+                        )),
+                    );
+                    return None;
+                }
+                Some(Type::Number {
+                    lo: lo_value,
+                    hi: hi_value,
+                    unit,
+                })
+            }
+        }
+    }
+}
+
+fn item_span(item: &ast::Item) -> Span {
+    match item {
+        ast::Item::Header(x) => x.span,
+        ast::Item::Input(x) => x.span,
+        ast::Item::Assume(x) => x.span,
+        ast::Item::Define(x) => x.span,
+        ast::Item::Entry(x) => x.span,
+        ast::Item::Rule(x) => x.span,
+        ast::Item::Require(x) => x.span,
+        ast::Item::Case(x) => x.span,
+    }
+}

@@ -1,0 +1,121 @@
+//! Syntax tree to model: binds names, checks types, units and ranges, and
+//! reports everything it finds. It never fails: what cannot be resolved
+//! becomes [`Cond::Invalid`] or is left out, with a diagnostic.
+//!
+//! Three passes over one [`Resolver`], a file each: [`declare`] names every
+//! statement (so bodies may refer forward), [`bodies`] resolves rules,
+//! requirements and cases (conditions in [`cond`], literals and units in
+//! [`values`]), and [`whole`] checks the guideline as a whole (definition
+//! cycles, `asked when` on its own input, names never used).
+
+use super::number::Rational;
+use super::suggest::did_you_mean;
+use super::units::Unit;
+use super::*;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::syntax::MAX_NESTING;
+use crate::syntax::ast;
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// What a name in a condition refers to.
+#[derive(Clone, Copy)]
+enum Named {
+    Input(InputId),
+    Definition(DefinitionId),
+}
+
+struct Resolver {
+    file: FileId,
+    diagnostics: Vec<Diagnostic>,
+    guideline: Guideline,
+    names: HashMap<String, (Named, Span)>,
+    entries: HashMap<String, EntryId>,
+    rules: HashMap<String, RuleIndex>,
+    groups: BTreeSet<String>,
+    used_inputs: Vec<bool>,
+    used_definitions: Vec<bool>,
+    used_entries: Vec<bool>,
+    /// Inputs whose declared type could not be read: uses of them are not
+    /// reported again.
+    broken_inputs: Vec<bool>,
+    /// Names declared by statements that did not parse (inputs and
+    /// definitions, catalogue entries, rules): not reported as unknown.
+    broken_names: HashSet<String>,
+    broken_entries: HashSet<String>,
+    broken_rules: HashSet<String>,
+    /// Some statement did not parse, so "never used" cannot be told.
+    incomplete: bool,
+}
+
+/// Resolves one parsed file.
+pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagnostic>) {
+    let mut resolver = Resolver {
+        file,
+        diagnostics: Vec::new(),
+        guideline: Guideline {
+            file,
+            header: None,
+            inputs: Vec::new(),
+            definitions: Vec::new(),
+            entries: Vec::new(),
+            assumptions: Vec::new(),
+            rules: Vec::new(),
+            requirements: Vec::new(),
+            cases: Vec::new(),
+        },
+        names: HashMap::new(),
+        entries: HashMap::new(),
+        rules: HashMap::new(),
+        groups: BTreeSet::new(),
+        used_inputs: Vec::new(),
+        used_definitions: Vec::new(),
+        used_entries: Vec::new(),
+        broken_inputs: Vec::new(),
+        broken_names: HashSet::new(),
+        broken_entries: HashSet::new(),
+        broken_rules: HashSet::new(),
+        incomplete: !syntax.broken.is_empty(),
+    };
+    for broken in &syntax.broken {
+        let Some(name) = &broken.name else {
+            continue;
+        };
+        let set = match broken.keyword.as_str() {
+            "input" | "define" => &mut resolver.broken_names,
+            "exam" | "measure" | "specialist" => &mut resolver.broken_entries,
+            "rule" => &mut resolver.broken_rules,
+            _ => continue,
+        };
+        set.insert(name.clone());
+    }
+    resolver.declare(syntax);
+    resolver.resolve_bodies(syntax);
+    resolver.check_definition_cycles();
+    resolver.check_asked_when();
+    resolver.report_unused();
+    (resolver.guideline, resolver.diagnostics)
+}
+
+impl Resolver {
+    fn error(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn duplicate(&mut self, what: &str, ident: &ast::Ident, first: Span) {
+        self.error(
+            Diagnostic::new(
+                Code::DuplicateName,
+                format!("{what} `{}` is declared twice", ident.name),
+            )
+            .with_primary(ident.span, "declared again here")
+            .with_secondary(first, "first declared here")
+            .with_help("give one of them another name, or remove the second"),
+        );
+    }
+}
+
+mod bodies;
+mod cond;
+mod declare;
+mod values;
+mod whole;

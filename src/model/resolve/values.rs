@@ -1,0 +1,283 @@
+//! Numbers, units, quantities and literal values, checked against an
+//! input's declared type and range.
+
+use super::*;
+
+impl Resolver {
+    pub(super) fn number(&mut self, literal: &ast::NumberLit) -> Option<Rational> {
+        match Rational::parse_decimal(&literal.text) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::SyntaxError,
+                        format!("`{}` is not a number this tool can use", literal.text),
+                    )
+                    .with_primary(literal.span, format!("{error}"))
+                    .with_help("write at most 15 digits before the decimal point and 6 after it"),
+                );
+                None
+            }
+        }
+    }
+
+    pub(super) fn unit(&mut self, word: &ast::Ident) -> Option<Unit> {
+        match Unit::lookup(&word.name) {
+            Some(unit) => Some(unit),
+            None => {
+                let mut diagnostic =
+                    Diagnostic::new(Code::UnknownUnit, format!("unknown unit `{}`", word.name))
+                        .with_primary(word.span, "not a unit this tool knows");
+                let dutch = dutch_unit(&word.name);
+                diagnostic = match dutch
+                    .or_else(|| did_you_mean(&word.name, Unit::all_words().iter().copied()))
+                {
+                    Some(suggestion) if dutch.is_some() => diagnostic.with_help(format!(
+                        "units are written in English: write `{suggestion}`"
+                    )),
+                    Some(suggestion) => {
+                        diagnostic.with_help(format!("did you mean `{suggestion}`?"))
+                    }
+                    None => diagnostic
+                        .with_help(format!("known units: {}", Unit::all_words().join(", "))),
+                };
+                self.error(diagnostic);
+                None
+            }
+        }
+    }
+
+    /// Converts a quantity to a number in the input's unit, checking the
+    /// unit and the range. `code` is used for range errors.
+    pub(super) fn quantity(
+        &mut self,
+        name: &str,
+        ty: &Type,
+        quantity: &ast::Quantity,
+        code: Code,
+    ) -> Option<Rational> {
+        let Type::Number { lo, hi, unit } = ty else {
+            return None;
+        };
+        let value = self.number(&quantity.number)?;
+        let value = match (&quantity.unit, unit) {
+            (None, _) => value,
+            (Some(word), None) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::UnitMismatch,
+                        format!("`{name}` has no unit, but the number has `{}`", word.name),
+                    )
+                    .with_primary(word.span, "unit not expected")
+                    .with_help(format!(
+                        "remove `{}`, or give `{name}` a unit in its declaration",
+                        word.name
+                    )),
+                );
+                return None;
+            }
+            (Some(word), Some(input_unit)) => {
+                let given = self.unit(word)?;
+                if given.dimension != input_unit.dimension {
+                    self.error(
+                        Diagnostic::new(
+                            Code::UnitMismatch,
+                            format!(
+                                "`{name}` is {} in {}, but `{}` is {}",
+                                input_unit.dimension.describe(),
+                                input_unit.canonical,
+                                word.name,
+                                given.dimension.describe()
+                            ),
+                        )
+                        .with_primary(
+                            word.span,
+                            format!("expected a unit of {}", input_unit.dimension.describe()),
+                        )
+                        .with_help(format!(
+                            "write the number in {} or a unit that converts to it",
+                            input_unit.canonical
+                        )),
+                    );
+                    return None;
+                }
+                match Unit::convert(value, &given, input_unit) {
+                    Some(converted) => converted,
+                    None => {
+                        self.error(
+                            Diagnostic::new(
+                                Code::OutOfRange,
+                                format!("`{}` is too large to convert", quantity.number.text),
+                            )
+                            .with_primary(quantity.span, "too large"),
+                        );
+                        return None;
+                    }
+                }
+            }
+        };
+        if value < *lo || value > *hi {
+            let unit_text = unit
+                .as_ref()
+                .map_or(String::new(), |u| format!(" {}", u.canonical));
+            self.error(
+                Diagnostic::new(
+                    code,
+                    format!("{} lies outside the range of `{name}`", quantity_text(quantity)),
+                )
+                .with_primary(quantity.span, format!("`{name}` goes from {lo} to {hi}{unit_text}"))
+                .with_help(format!("use a value from {lo} to {hi}{unit_text}, or widen the range in the declaration of `{name}`")),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    /// Converts a literal to a value of `ty` (defaults and case facts).
+    pub(super) fn value_of(
+        &mut self,
+        name: &str,
+        ty: &Type,
+        literal: &ast::Literal,
+        code: Code,
+    ) -> Option<Value> {
+        let mismatch = |this: &mut Self, expected: &str| {
+            let example = match ty {
+                Type::YesNo => "yes".to_owned(),
+                Type::OneOf(values) => values.first().cloned().unwrap_or_default(),
+                Type::AnyOf(members) => {
+                    format!("[{}]", members.first().map_or("", String::as_str))
+                }
+                Type::Number { lo, unit, .. } => match unit {
+                    Some(unit) => format!("{lo} {}", unit.canonical),
+                    None => lo.to_string(),
+                },
+            };
+            let help = if code == Code::CaseFactMismatch {
+                format!("write for example `{name} {example}`")
+            } else {
+                format!("write for example `default {example}`")
+            };
+            this.error(
+                Diagnostic::new(
+                    code,
+                    format!("`{name}` is {}, so this value does not fit", ty.describe()),
+                )
+                .with_primary(literal.span(), format!("expected {expected}"))
+                .with_help(help),
+            );
+            None
+        };
+        match (ty, literal) {
+            (Type::YesNo, ast::Literal::Yes(_)) => Some(Value::Bool(true)),
+            (Type::YesNo, ast::Literal::No(_)) => Some(Value::Bool(false)),
+            (Type::YesNo, _) => mismatch(self, "`yes` or `no`"),
+            (Type::OneOf(values), ast::Literal::Name(value)) => {
+                self.choice(name, values, value, code).map(Value::Choice)
+            }
+            (Type::OneOf(values), _) => mismatch(self, &format!("one of {}", list(values))),
+            (Type::AnyOf(members), ast::Literal::Set(items, _)) => {
+                let mut set = Vec::new();
+                for item in items {
+                    let index = self.choice(name, members, item, code)?;
+                    if set.contains(&index) {
+                        self.error(
+                            Diagnostic::new(code, format!("`{}` is listed twice", item.name))
+                                .with_primary(item.span, "listed again")
+                                .with_help("list each member once"),
+                        );
+                        return None;
+                    }
+                    set.push(index);
+                }
+                set.sort_unstable();
+                Some(Value::Set(set))
+            }
+            (Type::AnyOf(members), ast::Literal::Name(item)) => self
+                .choice(name, members, item, code)
+                .map(|i| Value::Set(vec![i])),
+            (Type::AnyOf(members), _) => mismatch(
+                self,
+                &format!(
+                    "a list of members of {} in square brackets, such as `[{}]`",
+                    list(members),
+                    members.first().map_or("", String::as_str)
+                ),
+            ),
+            (Type::Number { .. }, ast::Literal::Quantity(quantity)) => self
+                .quantity(
+                    name,
+                    ty,
+                    quantity,
+                    if code == Code::CaseFactMismatch {
+                        code
+                    } else {
+                        Code::OutOfRange
+                    },
+                )
+                .map(Value::Number),
+            (Type::Number { .. }, _) => mismatch(self, "a number"),
+        }
+    }
+
+    pub(super) fn choice(
+        &mut self,
+        name: &str,
+        values: &[String],
+        value: &ast::Ident,
+        code: Code,
+    ) -> Option<u32> {
+        if let Some(index) = values.iter().position(|v| *v == value.name) {
+            return u32::try_from(index).ok();
+        }
+        let code = if code == Code::CaseFactMismatch {
+            code
+        } else {
+            Code::UnknownValue
+        };
+        let mut diagnostic =
+            Diagnostic::new(code, format!("`{}` is not a value of `{name}`", value.name))
+                .with_primary(value.span, format!("`{name}` is one of {}", list(values)));
+        if let Some(suggestion) = did_you_mean(&value.name, values.iter().map(String::as_str)) {
+            diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+        } else {
+            diagnostic = diagnostic.with_help(format!("use one of {}", list(values)));
+        }
+        self.error(diagnostic);
+        None
+    }
+}
+
+/// The English unit for a Dutch one, which editors of Dutch guidelines
+/// write by habit.
+fn dutch_unit(word: &str) -> Option<&'static str> {
+    Some(match word.to_lowercase().as_str() {
+        "jaar" | "jaren" | "jr" | "j" => "years",
+        "maand" | "maanden" | "mnd" => "months",
+        "week" | "weken" | "wk" => "weeks",
+        "dag" | "dagen" | "d" => "days",
+        "uur" | "uren" | "u" => "hours",
+        "gram" => "g",
+        "kilo" | "kilogram" => "kg",
+        "meter" => "m",
+        "centimeter" => "cm",
+        "millimeter" => "mm",
+        "graden" | "graad" => "celsius",
+        _ => return None,
+    })
+}
+
+fn quantity_text(quantity: &ast::Quantity) -> String {
+    match &quantity.unit {
+        Some(unit) => format!("`{} {}`", quantity.number.text, unit.name),
+        None => format!("`{}`", quantity.number.text),
+    }
+}
+
+fn list(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("`{v}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
