@@ -3,5 +3,7 @@
 
 pub mod ast;
 mod parser;
+pub mod vocabulary;
 
-pub use parser::{MAX_NESTING, STATEMENT_KEYWORDS, parse};
+pub use parser::{MAX_NESTING, parse};
+pub use vocabulary::STATEMENT_KEYWORDS;

@@ -1,0 +1,708 @@
+//! Pest pairs to syntax tree nodes.
+
+use super::*;
+
+/// Turns pest pairs into syntax tree nodes, shifting spans by the
+/// statement's offset in the file. Every method returns `None` only if the
+/// tree does not have the shape the grammar promises.
+pub(super) struct Converter {
+    pub(super) file: FileId,
+    pub(super) offset: usize,
+}
+
+impl Converter {
+    pub(super) fn span_of(&self, start: usize, end: usize) -> Span {
+        Span::new(self.file, self.offset + start, self.offset + end)
+    }
+
+    /// The span of a pair without the whitespace and comments that pest
+    /// includes after its last token.
+    fn span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let s = pair.as_span();
+        self.span_of(s.start(), s.start() + significant_len(s.as_str()))
+    }
+
+    pub(super) fn statement(&self, mut pairs: Pairs<'_, Rule>) -> Option<Item> {
+        let statement = pairs.next()?;
+        let decl = statement.into_inner().next()?;
+        Some(match decl.as_rule() {
+            Rule::header => Item::Header(self.header(decl)?),
+            Rule::input_decl => Item::Input(self.input(decl)?),
+            Rule::assume_decl => {
+                let span = self.span(&decl);
+                let condition =
+                    self.condition(decl.into_inner().find(|p| p.as_rule() == Rule::condition)?)?;
+                Item::Assume(AssumeDecl { condition, span })
+            }
+            Rule::define_decl => Item::Define(self.define(decl)?),
+            Rule::entry_decl => Item::Entry(self.entry(decl)?),
+            Rule::rule_decl => Item::Rule(self.rule(decl)?),
+            Rule::require_decl => Item::Require(self.require(decl)?),
+            Rule::case_decl => Item::Case(self.case(decl)?),
+            _ => return None,
+        })
+    }
+
+    fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Ident {
+            name: pair.as_str().to_owned(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn text(&self, pair: Pair<'_, Rule>) -> Text {
+        let span = self.span(&pair);
+        let raw = pair.into_inner().next().map_or("", |p| p.as_str());
+        Text {
+            text: raw.replace("\\\"", "\"").replace("\\\\", "\\"),
+            span,
+        }
+    }
+
+    fn number(&self, pair: Pair<'_, Rule>) -> NumberLit {
+        NumberLit {
+            text: pair.as_str().to_owned(),
+            span: self.span(&pair),
+        }
+    }
+
+    fn idents(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::ident)
+            .map(|p| self.ident(p))
+            .collect()
+    }
+
+    fn header(&self, pair: Pair<'_, Rule>) -> Option<Header> {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
+        let id = self.ident(inner.next()?);
+        let label = self.text(inner.next()?);
+        let mut header = Header {
+            id,
+            label,
+            version: None,
+            language: None,
+            source: None,
+            repeated: Vec::new(),
+            span,
+        };
+        // The first span of each field, to point back at it when repeated.
+        let mut seen: Vec<(&'static str, Span)> = Vec::new();
+        for field in inner {
+            let field_span = self.span(&field);
+            let mut parts = field.into_inner();
+            let keyword = parts.next()?;
+            let value = parts.next()?;
+            let name = match keyword.as_rule() {
+                Rule::kw_version => "version",
+                Rule::kw_language => "language",
+                Rule::kw_source => "source",
+                _ => return None,
+            };
+            if let Some(&(_, first)) = seen.iter().find(|(seen_name, _)| *seen_name == name) {
+                // The first value stays; the repetition is reported.
+                header.repeated.push(RepeatedField {
+                    keyword: name,
+                    first,
+                    again: field_span,
+                });
+                continue;
+            }
+            seen.push((name, field_span));
+            match keyword.as_rule() {
+                Rule::kw_version => header.version = Some(self.text(value)),
+                Rule::kw_language => header.language = Some(self.ident(value)),
+                _ => header.source = Some(self.text(value)),
+            }
+        }
+        Some(header)
+    }
+
+    fn input(&self, pair: Pair<'_, Rule>) -> Option<InputDecl> {
+        let span = self.span(&pair);
+        let mut id = None;
+        let mut ty = None;
+        let mut ty_span = span;
+        let mut defaults = Vec::new();
+        let mut label = None;
+        let mut asked_when = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => id = Some(self.ident(part)),
+                Rule::input_type => {
+                    ty_span = self.span(&part);
+                    ty = Some(self.input_type(part.into_inner().next()?)?);
+                }
+                Rule::default_clause => {
+                    defaults.push(
+                        self.literal(part.into_inner().find(|p| p.as_rule() == Rule::literal)?)?,
+                    );
+                }
+                Rule::string => label = Some(self.text(part)),
+                Rule::asked_clause => {
+                    asked_when =
+                        Some(self.condition(
+                            part.into_inner().find(|p| p.as_rule() == Rule::condition)?,
+                        )?);
+                }
+                _ => {}
+            }
+        }
+        Some(InputDecl {
+            id: id?,
+            ty: ty?,
+            ty_span,
+            defaults,
+            label: label?,
+            asked_when,
+            span,
+        })
+    }
+
+    fn input_type(&self, pair: Pair<'_, Rule>) -> Option<InputType> {
+        Some(match pair.as_rule() {
+            Rule::yes_no_type => InputType::YesNo,
+            Rule::one_of_type => InputType::OneOf(
+                self.idents(
+                    pair.into_inner()
+                        .find(|p| p.as_rule() == Rule::ident_list)?,
+                ),
+            ),
+            Rule::any_of_type => InputType::AnyOf(
+                self.idents(
+                    pair.into_inner()
+                        .find(|p| p.as_rule() == Rule::ident_list)?,
+                ),
+            ),
+            Rule::number_type => {
+                let mut numbers = pair
+                    .clone()
+                    .into_inner()
+                    .filter(|p| p.as_rule() == Rule::number);
+                let lo = self.number(numbers.next()?);
+                let hi = self.number(numbers.next()?);
+                let unit = pair
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::unit)
+                    .and_then(|u| u.into_inner().next())
+                    .map(|u| self.ident(u));
+                InputType::Number { lo, hi, unit }
+            }
+            _ => return None,
+        })
+    }
+
+    fn literal(&self, pair: Pair<'_, Rule>) -> Option<Literal> {
+        let inner = pair.into_inner().next()?;
+        let span = self.span(&inner);
+        Some(match inner.as_rule() {
+            Rule::kw_yes => Literal::Yes(span),
+            Rule::kw_no => Literal::No(span),
+            Rule::quantity => Literal::Quantity(self.quantity(inner)?),
+            Rule::ident_set => Literal::Set(self.idents(inner), span),
+            Rule::ident => Literal::Name(self.ident(inner)),
+            _ => return None,
+        })
+    }
+
+    fn quantity(&self, pair: Pair<'_, Rule>) -> Option<Quantity> {
+        let span = self.span(&pair);
+        let mut parts = pair.into_inner();
+        let number = self.number(parts.next()?);
+        let unit = parts
+            .next()
+            .and_then(|u| u.into_inner().next())
+            .map(|u| self.ident(u));
+        Some(Quantity { number, unit, span })
+    }
+
+    /// Converts a condition. Recursion depth is bounded by [`MAX_NESTING`]
+    /// (checked before parsing) times a small constant.
+    fn condition(&self, pair: Pair<'_, Rule>) -> Option<Condition> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::condition | Rule::primary => {
+                let inner = pair.into_inner().next()?;
+                self.condition(inner)
+            }
+            Rule::implies_expr => {
+                let mut parts = pair
+                    .into_inner()
+                    .filter(|p| p.as_rule() != Rule::kw_implies);
+                let left = self.condition(parts.next()?)?;
+                match parts.next() {
+                    Some(right) => Some(Condition::Implies(
+                        Box::new(left),
+                        Box::new(self.condition(right)?),
+                        span,
+                    )),
+                    None => Some(left),
+                }
+            }
+            Rule::or_expr | Rule::and_expr => {
+                let is_or = pair.as_rule() == Rule::or_expr;
+                let mut parts = Vec::new();
+                for part in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
+                    parts.push(self.condition(part)?);
+                }
+                if parts.len() == 1 {
+                    return parts.pop();
+                }
+                Some(if is_or {
+                    Condition::Or(parts, span)
+                } else {
+                    Condition::And(parts, span)
+                })
+            }
+            Rule::not_expr => {
+                let mut parts = pair.into_inner();
+                let first = parts.next()?;
+                if first.as_rule() == Rule::kw_not {
+                    Some(Condition::Not(
+                        Box::new(self.condition(parts.next()?)?),
+                        span,
+                    ))
+                } else {
+                    self.condition(first)
+                }
+            }
+            Rule::comparison => {
+                let mut parts = pair.into_inner();
+                let name = self.ident(parts.next()?);
+                let op = match parts.next()?.as_str() {
+                    "==" => CompareOp::Eq,
+                    "!=" => CompareOp::Ne,
+                    "<" => CompareOp::Lt,
+                    "<=" => CompareOp::Le,
+                    ">" => CompareOp::Gt,
+                    ">=" => CompareOp::Ge,
+                    _ => return None,
+                };
+                let value = self.literal(parts.next()?)?;
+                Some(Condition::Compare {
+                    name,
+                    op,
+                    value,
+                    span,
+                })
+            }
+            Rule::membership => {
+                let mut parts = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_in);
+                let name = self.ident(parts.next()?);
+                let values = self.idents(parts.next()?);
+                Some(Condition::In { name, values, span })
+            }
+            Rule::has_test => {
+                let mut parts = pair.into_inner().filter(|p| p.as_rule() != Rule::kw_has);
+                let name = self.ident(parts.next()?);
+                let member = self.ident(parts.next()?);
+                Some(Condition::Has { name, member, span })
+            }
+            Rule::name_ref => Some(Condition::Name(self.ident(pair.into_inner().next()?))),
+            _ => None,
+        }
+    }
+
+    fn define(&self, pair: Pair<'_, Rule>) -> Option<DefineDecl> {
+        let span = self.span(&pair);
+        let mut id = None;
+        let mut label = None;
+        let mut condition = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => id = Some(self.ident(part)),
+                Rule::string => label = Some(self.text(part)),
+                Rule::condition => condition = Some(self.condition(part)?),
+                _ => {}
+            }
+        }
+        Some(DefineDecl {
+            id: id?,
+            label,
+            condition: condition?,
+            span,
+        })
+    }
+
+    fn entry(&self, pair: Pair<'_, Rule>) -> Option<EntryDecl> {
+        let span = self.span(&pair);
+        let mut kind = None;
+        let mut id = None;
+        let mut label = None;
+        let mut groups = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::entry_kind => {
+                    kind = Some(match part.into_inner().next()?.as_rule() {
+                        Rule::kw_exam => EntryKind::Exam,
+                        Rule::kw_measure => EntryKind::Measure,
+                        Rule::kw_specialist => EntryKind::Specialist,
+                        _ => return None,
+                    });
+                }
+                Rule::ident => id = Some(self.ident(part)),
+                Rule::string => label = Some(self.text(part)),
+                Rule::ident_list => groups = self.idents(part),
+                _ => {}
+            }
+        }
+        Some(EntryDecl {
+            kind: kind?,
+            id: id?,
+            label: label?,
+            groups,
+            span,
+        })
+    }
+
+    fn urgency(&self, pair: Pair<'_, Rule>) -> Option<(Urgency, Span)> {
+        let span = self.span(&pair);
+        let urgency = match pair.into_inner().next()?.as_rule() {
+            Rule::kw_same_day => Urgency::SameDay,
+            Rule::kw_urgent => Urgency::Urgent,
+            Rule::kw_routine => Urgency::Routine,
+            _ => return None,
+        };
+        Some((urgency, span))
+    }
+
+    fn action_kind(rule: Rule) -> Option<ActionKind> {
+        Some(match rule {
+            Rule::kw_order => ActionKind::Order,
+            Rule::kw_refer => ActionKind::Refer,
+            Rule::kw_avoid => ActionKind::Avoid,
+            _ => return None,
+        })
+    }
+
+    fn action(&self, pair: Pair<'_, Rule>) -> Option<ActionDecl> {
+        let action = pair.into_inner().next()?;
+        let span = self.span(&action);
+        let mut parts = action.into_inner();
+        let kind = Self::action_kind(parts.next()?.as_rule())?;
+        let target = self.ident(parts.next()?);
+        let mut decl = ActionDecl {
+            kind,
+            target,
+            urgency: None,
+            alternatives: Vec::new(),
+            instead: None,
+            span,
+        };
+        for part in parts {
+            match part.as_rule() {
+                Rule::urgency => decl.urgency = Some(self.urgency(part)?),
+                Rule::ident => decl.instead = Some(self.ident(part)),
+                Rule::alternative => {
+                    let alt_span = self.span(&part);
+                    let mut alt = part.into_inner().filter(|p| !is_keyword(p.as_rule()));
+                    let target = self.ident(alt.next()?);
+                    let condition = self.condition(alt.next()?)?;
+                    decl.alternatives.push(Alternative {
+                        target,
+                        condition,
+                        span: alt_span,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Some(decl)
+    }
+
+    fn rule(&self, pair: Pair<'_, Rule>) -> Option<RuleDecl> {
+        let span = self.span(&pair);
+        let mut id = None;
+        let mut label = None;
+        let mut overrides = Vec::new();
+        let mut when = None;
+        let mut actions = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => id = Some(self.ident(part)),
+                Rule::string => label = Some(self.text(part)),
+                Rule::overrides_clause => {
+                    let list = part
+                        .into_inner()
+                        .find(|p| p.as_rule() == Rule::ident_list)?;
+                    overrides.extend(self.idents(list));
+                }
+                Rule::when_clause => {
+                    when =
+                        Some(self.condition(
+                            part.into_inner().find(|p| p.as_rule() == Rule::condition)?,
+                        )?);
+                }
+                Rule::then_clause => {
+                    for action in part.into_inner().filter(|p| p.as_rule() == Rule::action) {
+                        actions.push(self.action(action)?);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(RuleDecl {
+            id: id?,
+            label: label?,
+            overrides,
+            when,
+            actions,
+            span,
+        })
+    }
+
+    fn demand(&self, pair: Pair<'_, Rule>) -> Option<Demand> {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::demand | Rule::demand_and => {
+                let is_or = pair.as_rule() == Rule::demand;
+                let mut parts = Vec::new();
+                for part in pair.into_inner().filter(|p| !is_keyword(p.as_rule())) {
+                    parts.push(self.demand(part)?);
+                }
+                if parts.len() == 1 {
+                    return parts.pop();
+                }
+                Some(if is_or {
+                    Demand::Or(parts, span)
+                } else {
+                    Demand::And(parts, span)
+                })
+            }
+            Rule::demand_not => {
+                let mut parts = pair.into_inner();
+                let first = parts.next()?;
+                if first.as_rule() == Rule::kw_not {
+                    Some(Demand::Not(Box::new(self.demand(parts.next()?)?), span))
+                } else {
+                    self.demand(first)
+                }
+            }
+            Rule::demand_atom => self.demand(pair.into_inner().next()?),
+            Rule::some_demand => {
+                let mut kind = None;
+                let mut group = None;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::action_kind => {
+                            kind = Self::action_kind(part.into_inner().next()?.as_rule())
+                        }
+                        Rule::ident => group = Some(self.ident(part)),
+                        _ => {}
+                    }
+                }
+                Some(Demand::Some {
+                    kind: kind?,
+                    group,
+                    span,
+                })
+            }
+            Rule::no_demand => {
+                let mut kind = None;
+                let mut group = None;
+                let mut target = None;
+                let mut saw_in = false;
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::action_kind => {
+                            kind = Self::action_kind(part.into_inner().next()?.as_rule())
+                        }
+                        Rule::kw_in => saw_in = true,
+                        Rule::ident if saw_in => group = Some(self.ident(part)),
+                        Rule::ident => target = Some(self.ident(part)),
+                        _ => {}
+                    }
+                }
+                Some(Demand::No {
+                    kind: kind?,
+                    target,
+                    group,
+                    span,
+                })
+            }
+            Rule::nothing_demand => Some(Demand::Nothing(span)),
+            Rule::has_demand => {
+                let mut parts = pair.into_inner();
+                let kind = Self::action_kind(parts.next()?.into_inner().next()?.as_rule())?;
+                let target = self.ident(parts.next()?);
+                let urgency = match parts.next() {
+                    Some(u) => Some(self.urgency(u)?),
+                    None => None,
+                };
+                Some(Demand::Has {
+                    kind,
+                    target,
+                    urgency,
+                    span,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn require(&self, pair: Pair<'_, Rule>) -> Option<RequireDecl> {
+        let span = self.span(&pair);
+        let mut label = None;
+        let mut when = None;
+        let mut then = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::string => label = Some(self.text(part)),
+                Rule::when_clause => {
+                    when =
+                        Some(self.condition(
+                            part.into_inner().find(|p| p.as_rule() == Rule::condition)?,
+                        )?);
+                }
+                Rule::demand => then = Some(self.demand(part)?),
+                _ => {}
+            }
+        }
+        Some(RequireDecl {
+            label: label?,
+            when,
+            then: then?,
+            span,
+        })
+    }
+
+    fn case(&self, pair: Pair<'_, Rule>) -> Option<CaseDecl> {
+        let span = self.span(&pair);
+        let mut label = None;
+        let mut facts = Vec::new();
+        let mut expects = Vec::new();
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::string => label = Some(self.text(part)),
+                Rule::given_clause => {
+                    for fact in part.into_inner().filter(|p| p.as_rule() == Rule::fact) {
+                        let fact_span = self.span(&fact);
+                        let mut parts = fact.into_inner();
+                        let name = self.ident(parts.next()?);
+                        let value = self.literal(parts.next()?)?;
+                        facts.push(Fact {
+                            name,
+                            value,
+                            span: fact_span,
+                        });
+                    }
+                }
+                Rule::expect_clause => {
+                    let demand = part.into_inner().find(|p| p.as_rule() == Rule::demand)?;
+                    expects.push(self.demand(demand)?);
+                }
+                _ => {}
+            }
+        }
+        Some(CaseDecl {
+            label: label?,
+            facts,
+            expects,
+            span,
+        })
+    }
+}
+
+/// The length of `text` without trailing whitespace and comments.
+pub(super) fn significant_len(text: &str) -> usize {
+    let ends_blank = text
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_whitespace() || c == '\u{FEFF}');
+    if !ends_blank && !text.contains('#') {
+        return text.len();
+    }
+    let mut end = 0;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    for (i, c) in text.char_indices() {
+        if in_comment {
+            in_comment = c != '\n';
+            continue;
+        }
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' || c == '\n' {
+                in_string = false;
+            }
+            end = i + c.len_utf8();
+            continue;
+        }
+        match c {
+            '#' => in_comment = true,
+            '"' => {
+                in_string = true;
+                end = i + 1;
+            }
+            c if c.is_whitespace() || c == '\u{FEFF}' => {}
+            c => end = i + c.len_utf8(),
+        }
+    }
+    end
+}
+
+pub(super) fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_guideline
+            | Rule::kw_version
+            | Rule::kw_language
+            | Rule::kw_source
+            | Rule::kw_input
+            | Rule::kw_yes
+            | Rule::kw_no
+            | Rule::kw_one
+            | Rule::kw_any
+            | Rule::kw_of
+            | Rule::kw_number
+            | Rule::kw_default
+            | Rule::kw_asked
+            | Rule::kw_when
+            | Rule::kw_assume
+            | Rule::kw_define
+            | Rule::kw_exam
+            | Rule::kw_measure
+            | Rule::kw_specialist
+            | Rule::kw_in
+            | Rule::kw_rule
+            | Rule::kw_overrides
+            | Rule::kw_then
+            | Rule::kw_order
+            | Rule::kw_refer
+            | Rule::kw_avoid
+            | Rule::kw_instead
+            | Rule::kw_alternative
+            | Rule::kw_require
+            | Rule::kw_some
+            | Rule::kw_nothing
+            | Rule::kw_case
+            | Rule::kw_given
+            | Rule::kw_expect
+            | Rule::kw_and
+            | Rule::kw_or
+            | Rule::kw_not
+            | Rule::kw_has
+            | Rule::kw_implies
+            | Rule::kw_same_day
+            | Rule::kw_urgent
+            | Rule::kw_routine
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_leave_out_trailing_blanks_and_comments() {
+        assert_eq!(significant_len("500   "), 3);
+        assert_eq!(significant_len("500 # meant 50\n  "), 3);
+        assert_eq!(significant_len("\"a # b\"  "), 7);
+        assert_eq!(significant_len("fever"), 5);
+    }
+}

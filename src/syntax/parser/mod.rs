@@ -1,0 +1,206 @@
+//! The pest parser: [`parse`] cuts a file into statements ([`split`]), runs
+//! pest on each, turns the pairs into syntax tree nodes ([`convert`]) and
+//! pest's errors into an editor's words ([`errors`]). Pest types never leave
+//! this folder.
+
+use super::ast::*;
+use super::vocabulary::{RESERVED_WORDS, STATEMENT_KEYWORDS};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::logic::problem::{ActionKind, Urgency};
+use crate::model::suggest::did_you_mean;
+use crate::source::{FileId, Span};
+use pest::Parser;
+use pest::iterators::{Pair, Pairs};
+
+mod convert;
+mod errors;
+mod split;
+
+use convert::Converter;
+use errors::*;
+use split::*;
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/leidraad.pest"]
+struct LeidraadParser;
+
+/// How deeply conditions may nest (parentheses and `not`). Deeper input is
+/// rejected before parsing, so that no recursion can exhaust the stack.
+pub const MAX_NESTING: usize = 64;
+
+/// Parses one file. Returns every statement that parsed and a diagnostic for
+/// every statement that did not.
+pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
+    let mut items = Vec::new();
+    let mut broken = Vec::new();
+    let mut diagnostics = Vec::new();
+    for chunk in split_statements(text) {
+        let Some(chunk_text) = text.get(chunk.start..chunk.end) else {
+            continue;
+        };
+        let broken_statement = || BrokenStatement {
+            keyword: chunk.keyword.to_owned(),
+            name: statement_name(chunk_text, chunk.keyword),
+            span: Span::new(file, chunk.start, chunk.end),
+        };
+        let (depth, at) = nesting_depth(chunk_text);
+        if depth > MAX_NESTING {
+            let span = Span::new(file, chunk.start + at, chunk.start + at + 1);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TooDeeplyNested,
+                    format!("this condition is nested more than {MAX_NESTING} levels deep"),
+                )
+                .with_primary(span, "too deep here")
+                .with_help("split the condition into named `define` statements"),
+            );
+            broken.push(broken_statement());
+            continue;
+        }
+        let converter = Converter {
+            file,
+            offset: chunk.start,
+        };
+        let rule = match chunk.keyword {
+            "guideline" => Rule::header_statement,
+            "input" => Rule::input_statement,
+            "assume" => Rule::assume_statement,
+            "define" => Rule::define_statement,
+            "exam" | "measure" | "specialist" => Rule::entry_statement,
+            "rule" => Rule::rule_statement,
+            "require" => Rule::require_statement,
+            "case" => Rule::case_statement,
+            _ => {
+                diagnostics.push(unknown_statement(file, &chunk, chunk_text));
+                broken.push(broken_statement());
+                continue;
+            }
+        };
+        match LeidraadParser::parse(rule, chunk_text) {
+            Ok(pairs) => match converter.statement(pairs) {
+                Some(item) => {
+                    if let Item::Header(header) = &item {
+                        diagnostics.extend(header.repeated.iter().map(repeated_header_field));
+                    }
+                    items.push(item);
+                }
+                None => {
+                    diagnostics.push(
+                        Diagnostic::new(Code::SyntaxError, "this statement could not be read")
+                            .with_primary(converter.span_of(0, chunk_text.len()), "here"),
+                    );
+                    broken.push(broken_statement());
+                }
+            },
+            Err(error) => {
+                // Pest lists literal tokens such as `)` or `:` only when it
+                // tracks its parse attempts; that costs time, so it is
+                // switched on at the first error (and stays on, so that
+                // the output does not depend on what ran before).
+                let error = if error.parse_attempts().is_some() {
+                    error
+                } else {
+                    pest::set_error_detail(true);
+                    LeidraadParser::parse(rule, chunk_text)
+                        .err()
+                        .unwrap_or(error)
+                };
+                diagnostics.push(syntax_error(&converter, chunk_text, chunk.keyword, &error));
+                broken.push(broken_statement());
+            }
+        }
+    }
+    (SyntaxFile { items, broken }, diagnostics)
+}
+
+/// The error for a header field given twice.
+fn repeated_header_field(field: &RepeatedField) -> Diagnostic {
+    let keyword = field.keyword;
+    Diagnostic::new(
+        Code::RepeatedHeaderField,
+        format!("the header gives `{keyword}` twice"),
+    )
+    .with_primary(field.again, "given again here")
+    .with_secondary(field.first, "first given here")
+    .with_note(format!(
+        "a guideline has one `{keyword}`; the first one is used"
+    ))
+    .with_help(format!("keep one `{keyword}` line and delete the other"))
+}
+
+/// The name a statement declares (`input fever ...` gives `fever`), if its
+/// second word is a plain name.
+fn statement_name(chunk_text: &str, keyword: &str) -> Option<String> {
+    let rest = chunk_text.strip_prefix(keyword)?;
+    let rest = rest.trim_start_matches([' ', '\t']);
+    let name = leading_word(rest);
+    let starts_well = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    (starts_well && !RESERVED_WORDS.contains(&name)).then(|| name.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::indexing_slicing,
+        clippy::panic
+    )]
+
+    use super::*;
+
+    fn parses_as_name(word: &str) -> bool {
+        LeidraadParser::parse(Rule::ident, word)
+            .is_ok_and(|mut pairs| pairs.next().is_some_and(|pair| pair.as_str() == word))
+    }
+
+    #[test]
+    fn reserved_words_are_no_names_but_longer_words_are() {
+        for word in RESERVED_WORDS {
+            assert!(!parses_as_name(word), "`{word}` is reserved");
+            assert!(parses_as_name(&format!("{word}x")), "`{word}x` is a name");
+            assert!(parses_as_name(&format!("{word}_2")), "`{word}_2` is a name");
+        }
+        for word in [
+            "notable",
+            "nothingness",
+            "nox",
+            "order_x",
+            "in_range",
+            "oral",
+        ] {
+            assert!(parses_as_name(word), "`{word}` is a name");
+        }
+    }
+
+    #[test]
+    fn the_grammar_reserves_exactly_the_reserved_words() {
+        // `RESERVED_WORDS` (used for messages) and the grammar agree.
+        let grammar = include_str!("../../../grammar/leidraad.pest");
+        for word in RESERVED_WORDS {
+            assert!(
+                grammar.contains(&format!("kw_{word} "))
+                    || grammar.contains(&format!("kw_{word}=")),
+                "no `kw_{word}` rule"
+            );
+            assert!(
+                grammar.contains(&format!("\"{word}\" |"))
+                    || grammar.contains(&format!("\"{word}\"\n")),
+                "`{word}` missing from `keyword`"
+            );
+        }
+    }
+
+    #[test]
+    fn a_statement_that_does_not_parse_is_recorded() {
+        let (syntax, diagnostics) =
+            parse(FileId(0), "guideline g \"G\"\ninput fever yes/no \"K\"\n");
+        assert_eq!(diagnostics.len(), 1);
+        assert_eq!(syntax.broken.len(), 1);
+        assert_eq!(syntax.broken[0].keyword, "input");
+        assert_eq!(syntax.broken[0].name.as_deref(), Some("fever"));
+    }
+}

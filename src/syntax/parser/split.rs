@@ -1,0 +1,110 @@
+//! Cutting a file into statements, before pest sees any of it.
+
+use super::*;
+
+/// One statement's text range and its first word.
+pub(super) struct Chunk<'a> {
+    pub(super) start: usize,
+    pub(super) end: usize,
+    pub(super) keyword: &'a str,
+}
+
+pub(super) fn leading_word(line: &str) -> &str {
+    let end = line
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .map_or(line.len(), |(i, _)| i);
+    line.get(..end).unwrap_or("")
+}
+
+/// Cuts the text into statements. A statement starts at a line whose first
+/// word is a statement keyword, or at any non-blank line at the left margin
+/// that is not a comment.
+pub(super) fn split_statements(text: &str) -> Vec<Chunk<'_>> {
+    let mut chunks: Vec<Chunk<'_>> = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let line_start = offset;
+        offset += line.len();
+        let trimmed = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
+        let content = trimmed.trim_end();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        // The statement so far ends after this line's last character, so
+        // that spans leave out trailing blank lines and comments.
+        let content_end = line_start + (line.len() - trimmed.len()) + content.len();
+        let indent = line.len() - trimmed.len();
+        let word = leading_word(trimmed);
+        let starts_statement =
+            STATEMENT_KEYWORDS.contains(&word) || indent == 0 || chunks.is_empty();
+        if starts_statement {
+            let start = line_start + indent;
+            chunks.push(Chunk {
+                start,
+                end: content_end,
+                keyword: word,
+            });
+        } else if let Some(last) = chunks.last_mut() {
+            last.end = content_end;
+        }
+    }
+    chunks
+}
+
+/// The deepest nesting of parentheses and `not` in a statement, counted
+/// without parsing. Strings and comments are skipped.
+pub(super) fn nesting_depth(text: &str) -> (usize, usize) {
+    let mut depth: usize = 0;
+    let mut not_run: usize = 0;
+    let mut worst = (0, 0);
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        match c {
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == '"' || c == '\n' {
+                        break;
+                    }
+                }
+                not_run = 0;
+            }
+            '#' => {
+                for (_, c) in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+            }
+            '(' => depth += 1,
+            ')' => {
+                depth = depth.saturating_sub(1);
+                not_run = 0;
+            }
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let mut end = index + c.len_utf8();
+                while let Some(&(i, c)) = chars.peek() {
+                    if c.is_ascii_alphanumeric() || c == '_' {
+                        end = i + c.len_utf8();
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                if text.get(index..end) == Some("not") {
+                    not_run += 1;
+                } else {
+                    not_run = 0;
+                }
+            }
+            c if c.is_whitespace() => {}
+            _ => not_run = 0,
+        }
+        if depth + not_run > worst.0 {
+            worst = (depth + not_run, index);
+        }
+    }
+    worst
+}
