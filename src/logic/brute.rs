@@ -39,7 +39,7 @@
 
 use std::collections::BTreeMap;
 
-use super::analyse::Finding;
+use super::finding::Finding;
 use super::problem::{Class, Outcome, Problem, ResolvedAction, RuleId, Target};
 
 /// The number of complete assignments of the problem (`None` on overflow).

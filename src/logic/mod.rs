@@ -4,6 +4,7 @@
 pub mod analyse;
 pub mod brute;
 pub mod diagram;
+pub mod finding;
 pub mod generate;
 pub mod mdd;
 pub mod problem;
