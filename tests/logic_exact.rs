@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 use std::time::Instant;
 
 use leidraad::logic::analyse::{AnalysisKind, AnalysisOptions, Finding, analyse};
-use leidraad::logic::brute::{assignment_count, brute_force, covers};
+use leidraad::logic::brute::{assignment_count, brute_force};
 use leidraad::logic::generate::{ProblemParams, SplitMix64, random_formula, random_problem};
 use leidraad::logic::problem::{
     Action, ActionKind, Class, Formula, Problem, ResolvedAction, Rule, RuleId, Target,
@@ -322,7 +322,7 @@ fn check_witness(problem: &Problem, finding: &Finding) -> Result<(), String> {
         Finding::Redundant { rule, by, .. } => {
             outcome.fired.contains(rule)
                 && !by.is_empty()
-                && by.iter().all(|s| covers(problem, &outcome, *rule, *s))
+                && by.iter().all(|s| problem.covers(&outcome, *rule, *s))
         }
         Finding::RequirementFailed { requirement, .. } => {
             let requirement = &problem.requirements[*requirement];

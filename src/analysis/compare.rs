@@ -9,7 +9,7 @@ use crate::check::{CheckedFile, kind_word, urgency_word};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::evaluate;
 use crate::logic::analyse::{AnalysisOptions, Finding, analyse};
-use crate::logic::problem::ActionKind;
+use crate::logic::problem::{ActionKind, kinds_clash};
 use crate::model::lower::lower;
 use crate::model::record::read_record;
 use crate::model::*;
@@ -228,11 +228,7 @@ pub fn compare(
         ) else {
             continue;
         };
-        let clash = (from_a.kind == ActionKind::Avoid) != (from_b.kind == ActionKind::Avoid)
-            || (from_a.urgency.is_some()
-                && from_b.urgency.is_some()
-                && from_a.urgency != from_b.urgency);
-        if !clash {
+        if !kinds_clash((from_a.kind, from_a.urgency), (from_b.kind, from_b.urgency)) {
             continue;
         }
         let span_a = rule_a.id_span;

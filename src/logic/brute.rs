@@ -22,7 +22,7 @@
 //!   and no patient that fires it keeps any of its actions (so every such
 //!   patient also fires a rule that overrides it and drops them all).
 //! - `Redundant { rule: r, by }`: `r` is reachable and not shadowed, and for
-//!   each `s` in `by` and every patient that fires `r` ([`covers`]): `s`
+//!   each `s` in `by` and every patient that fires `r` ([`Problem::covers`]): `s`
 //!   fires too, every final action of `r` has a final action of `s` with the
 //!   same content, and every action `r` drops is dropped by `s` as well. So
 //!   `s` does everything `r` does and deleting `r` changes no patient's
@@ -40,7 +40,7 @@
 use std::collections::BTreeMap;
 
 use super::finding::Finding;
-use super::problem::{Class, Outcome, Problem, ResolvedAction, RuleId, Target};
+use super::problem::{Class, Problem, RuleId, Target};
 
 /// The number of complete assignments of the problem (`None` on overflow).
 pub fn assignment_count(problem: &Problem) -> Option<u64> {
@@ -95,63 +95,6 @@ impl Iterator for Assignments {
     }
 }
 
-/// Content of an action: what a patient is told, without where it came from.
-fn same_content(a: &ResolvedAction, b: &ResolvedAction) -> bool {
-    a.kind == b.kind && a.target == b.target && a.urgency == b.urgency && a.instead == b.instead
-}
-
-/// Every resolved action of the patient: the final ones and the dropped ones.
-fn resolved(outcome: &Outcome) -> Vec<ResolvedAction> {
-    let mut all: Vec<ResolvedAction> = outcome.actions.clone();
-    all.extend(outcome.dropped.iter().map(|(action, _)| *action));
-    all
-}
-
-/// Whether rule `rule` fired and drops `victim` for this patient: it
-/// overrides the victim's rule and has a resolved action that clashes.
-fn drops(
-    problem: &Problem,
-    outcome: &Outcome,
-    resolved: &[ResolvedAction],
-    rule: RuleId,
-    victim: &ResolvedAction,
-) -> bool {
-    let overrides = problem
-        .rules
-        .get(rule)
-        .is_some_and(|r| r.overrides.contains(&victim.rule));
-    overrides
-        && rule != victim.rule
-        && outcome.fired.contains(&rule)
-        && resolved
-            .iter()
-            .any(|a| a.rule == rule && a.clashes_with(victim))
-}
-
-/// Whether, for the patient with this outcome, rule `s` does everything
-/// rule `r` does: `r` fired, `s` fired, every final action of `r` has a final
-/// action of `s` with the same content, and every resolved action that `r`
-/// drops `s` drops too. Redundancy is this for every patient that fires `r`.
-pub fn covers(problem: &Problem, outcome: &Outcome, r: RuleId, s: RuleId) -> bool {
-    if r == s || !outcome.fired.contains(&r) || !outcome.fired.contains(&s) {
-        return false;
-    }
-    let finals_covered = outcome.actions.iter().filter(|a| a.rule == r).all(|a| {
-        outcome
-            .actions
-            .iter()
-            .any(|b| b.rule == s && same_content(a, b))
-    });
-    if !finals_covered {
-        return false;
-    }
-    let resolved = resolved(outcome);
-    resolved.iter().all(|victim| {
-        !drops(problem, outcome, &resolved, r, victim)
-            || drops(problem, outcome, &resolved, s, victim)
-    })
-}
-
 /// Every finding of the problem by enumeration, sorted like the analyser's
 /// findings, or `None` when the problem has more than `max_assignments`
 /// class combinations.
@@ -199,7 +142,7 @@ pub fn brute_force(problem: &Problem, max_assignments: u64) -> Option<Vec<Findin
             let row = row.get_or_insert_with(|| vec![true; rules]);
             for (s, still) in row.iter_mut().enumerate() {
                 if *still {
-                    *still = covers(problem, &outcome, r, s);
+                    *still = problem.covers(&outcome, r, s);
                 }
             }
         }

@@ -52,28 +52,8 @@ impl Formula {
                 Some(classes.binary_search(&value).is_ok())
             }
             Formula::Not(inner) => inner.eval(assignment).map(|b| !b),
-            Formula::And(parts) => {
-                let mut unknown = false;
-                for part in parts {
-                    match part.eval(assignment) {
-                        Some(false) => return Some(false),
-                        Some(true) => {}
-                        None => unknown = true,
-                    }
-                }
-                if unknown { None } else { Some(true) }
-            }
-            Formula::Or(parts) => {
-                let mut unknown = false;
-                for part in parts {
-                    match part.eval(assignment) {
-                        Some(true) => return Some(true),
-                        Some(false) => {}
-                        None => unknown = true,
-                    }
-                }
-                if unknown { None } else { Some(false) }
-            }
+            Formula::And(parts) => all3(parts.iter().map(|p| p.eval(assignment))),
+            Formula::Or(parts) => any3(parts.iter().map(|p| p.eval(assignment))),
         }
     }
 
@@ -188,26 +168,90 @@ pub struct ResolvedAction {
     pub instead: Option<Target>,
 }
 
-impl ResolvedAction {
-    /// Two actions clash when they name the same target and one avoids what
-    /// the other orders or refers, or both order/refer it with different
-    /// explicit urgencies.
-    pub fn clashes_with(&self, other: &ResolvedAction) -> bool {
-        if self.target != other.target {
-            return false;
-        }
-        let self_avoids = self.kind == ActionKind::Avoid;
-        let other_avoids = other.kind == ActionKind::Avoid;
-        if self_avoids != other_avoids {
-            return true;
-        }
-        if !self_avoids {
-            if let (Some(a), Some(b)) = (self.urgency, other.urgency) {
-                return a != b;
-            }
-        }
-        false
+/// The one clash rule: two actions on the same target clash when one
+/// avoids what the other orders or refers, or both order or refer it with
+/// different explicit urgencies. Every path that asks "do these clash" (the
+/// reference semantics, the diagram, the analyser, the comparison of two
+/// guidelines) calls this.
+pub fn kinds_clash(a: (ActionKind, Option<Urgency>), b: (ActionKind, Option<Urgency>)) -> bool {
+    let a_avoids = a.0 == ActionKind::Avoid;
+    let b_avoids = b.0 == ActionKind::Avoid;
+    if a_avoids != b_avoids {
+        return true;
     }
+    !a_avoids && matches!((a.1, b.1), (Some(x), Some(y)) if x != y)
+}
+
+/// What a final action tells the patient, without the rule it came from:
+/// kind, target, urgency and `instead`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Content {
+    pub kind: ActionKind,
+    pub target: Target,
+    pub urgency: Option<Urgency>,
+    pub instead: Option<Target>,
+}
+
+impl ResolvedAction {
+    /// Whether the two actions clash ([`kinds_clash`] on the same target).
+    pub fn clashes_with(&self, other: &ResolvedAction) -> bool {
+        self.target == other.target
+            && kinds_clash((self.kind, self.urgency), (other.kind, other.urgency))
+    }
+
+    /// What the action tells the patient.
+    pub fn content(&self) -> Content {
+        Content {
+            kind: self.kind,
+            target: self.target,
+            urgency: self.urgency,
+            instead: self.instead,
+        }
+    }
+}
+
+impl Action {
+    /// The action of rule `rule` (its `index`-th) with alternative
+    /// `alternative` chosen, or the primary target when `None`.
+    pub fn resolve(
+        &self,
+        rule: RuleId,
+        index: usize,
+        alternative: Option<usize>,
+    ) -> ResolvedAction {
+        let target = alternative
+            .and_then(|alt| self.alternatives.get(alt))
+            .map_or(self.target, |(_, target)| *target);
+        ResolvedAction {
+            rule,
+            action: index,
+            kind: self.kind,
+            target,
+            urgency: self.urgency,
+            alternative,
+            instead: self.instead,
+        }
+    }
+}
+
+/// Kleene's three-valued `and` (`None` = unknown): false as soon as one part
+/// is false, unknown when none is false but one is unknown. Stops at the
+/// first false part. The one definition for formulas and conditions.
+pub fn all3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+    let mut unknown = false;
+    for part in parts {
+        match part {
+            Some(false) => return Some(false),
+            Some(true) => {}
+            None => unknown = true,
+        }
+    }
+    if unknown { None } else { Some(true) }
+}
+
+/// Kleene's three-valued `or`: the dual of [`all3`].
+pub fn any3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+    all3(parts.into_iter().map(|p| p.map(|b| !b))).map(|b| !b)
 }
 
 /// The meaning of a guideline for one patient.
@@ -245,12 +289,10 @@ impl Problem {
         };
         let mut out = Vec::with_capacity(rule.actions.len());
         for (index, action) in rule.actions.iter().enumerate() {
-            let mut target = action.target;
             let mut alternative = None;
-            for (alt_index, (condition, alt_target)) in action.alternatives.iter().enumerate() {
+            for (alt_index, (condition, _)) in action.alternatives.iter().enumerate() {
                 match condition.eval(assignment) {
                     Some(true) => {
-                        target = *alt_target;
                         alternative = Some(alt_index);
                         break;
                     }
@@ -261,15 +303,7 @@ impl Problem {
                     }
                 }
             }
-            out.push(ResolvedAction {
-                rule: rule_id,
-                action: index,
-                kind: action.kind,
-                target,
-                urgency: action.urgency,
-                alternative,
-                instead: action.instead,
-            });
+            out.push(action.resolve(rule_id, index, alternative));
         }
         out
     }
@@ -316,33 +350,67 @@ impl Problem {
                 return Err(OutcomeError::Unknown(unknown));
             }
         }
-        let mut outcome = Outcome {
-            fired: fired.clone(),
-            ..Outcome::default()
-        };
-        for (position, &rule_id) in fired.iter().enumerate() {
-            let Some(actions) = resolved.get(position) else {
+        let (actions, dropped) = self.final_actions(&fired, &resolved);
+        Ok(Outcome {
+            fired,
+            actions,
+            dropped,
+        })
+    }
+
+    /// Steps 4 and 5 of [`Problem::outcome`], the one definition of what
+    /// `overrides` drop: given the fired rules in rule order and each one's
+    /// resolved actions, the final actions (rule order, then action order)
+    /// and the dropped ones with the first fired rule, in rule order, that
+    /// drops each.
+    pub fn final_actions(
+        &self,
+        fired: &[RuleId],
+        resolved: &[Vec<ResolvedAction>],
+    ) -> (Vec<ResolvedAction>, Vec<(ResolvedAction, RuleId)>) {
+        // dropped_by[position][action] = the first overriding rule that
+        // drops it. Walking each fired rule's `overrides` (instead of asking
+        // every other fired rule whether it overrides this one) keeps this
+        // linear in the fired rules and their overrides.
+        let mut dropped_by: Vec<Vec<Option<RuleId>>> = resolved
+            .iter()
+            .map(|actions| vec![None; actions.len()])
+            .collect();
+        for (&by, by_actions) in fired.iter().zip(resolved) {
+            let Some(rule) = self.rules.get(by) else {
                 continue;
             };
-            for action in actions {
-                let dropped_by = fired
-                    .iter()
-                    .zip(&resolved)
-                    .find_map(|(&other, other_actions)| {
-                        let overrides = self
-                            .rules
-                            .get(other)
-                            .is_some_and(|r| other != rule_id && r.overrides.contains(&rule_id));
-                        (overrides && other_actions.iter().any(|o| o.clashes_with(action)))
-                            .then_some(other)
-                    });
-                match dropped_by {
-                    Some(by) => outcome.dropped.push((*action, by)),
-                    None => outcome.actions.push(*action),
+            for &victim in &rule.overrides {
+                if victim == by {
+                    continue;
+                }
+                let Ok(position) = fired.binary_search(&victim) else {
+                    continue;
+                };
+                let (Some(victims), Some(marks)) =
+                    (resolved.get(position), dropped_by.get_mut(position))
+                else {
+                    continue;
+                };
+                for (action, mark) in victims.iter().zip(marks.iter_mut()) {
+                    let first = mark.is_none_or(|earlier| by < earlier);
+                    if first && by_actions.iter().any(|o| o.clashes_with(action)) {
+                        *mark = Some(by);
+                    }
                 }
             }
         }
-        Ok(outcome)
+        let mut actions = Vec::new();
+        let mut dropped = Vec::new();
+        for (victims, marks) in resolved.iter().zip(&dropped_by) {
+            for (action, mark) in victims.iter().zip(marks) {
+                match mark {
+                    Some(by) => dropped.push((*action, *by)),
+                    None => actions.push(*action),
+                }
+            }
+        }
+        (actions, dropped)
     }
 
     /// The outcome for a complete assignment that satisfies the assumptions,
@@ -370,5 +438,58 @@ impl Demand {
                     && urgency.is_none_or(|u| Some(u) == a.urgency)
             }),
         }
+    }
+}
+
+/// Every resolved action of the patient: the final ones and the dropped ones.
+fn resolved_of(outcome: &Outcome) -> Vec<ResolvedAction> {
+    let mut all: Vec<ResolvedAction> = outcome.actions.clone();
+    all.extend(outcome.dropped.iter().map(|(action, _)| *action));
+    all
+}
+
+impl Problem {
+    /// Whether rule `rule` fired and drops `victim` for this patient: it
+    /// overrides the victim's rule and has a resolved action that clashes.
+    fn drops(
+        &self,
+        outcome: &Outcome,
+        resolved: &[ResolvedAction],
+        rule: RuleId,
+        victim: &ResolvedAction,
+    ) -> bool {
+        let overrides = self
+            .rules
+            .get(rule)
+            .is_some_and(|r| r.overrides.contains(&victim.rule));
+        overrides
+            && rule != victim.rule
+            && outcome.fired.contains(&rule)
+            && resolved
+                .iter()
+                .any(|a| a.rule == rule && a.clashes_with(victim))
+    }
+
+    /// Whether, for the patient with this outcome, rule `s` does everything
+    /// rule `r` does: `r` fired, `s` fired, every final action of `r` has a final
+    /// action of `s` with the same content, and every resolved action that `r`
+    /// drops `s` drops too. Redundancy is this for every patient that fires `r`.
+    pub fn covers(&self, outcome: &Outcome, r: RuleId, s: RuleId) -> bool {
+        if r == s || !outcome.fired.contains(&r) || !outcome.fired.contains(&s) {
+            return false;
+        }
+        let finals_covered = outcome.actions.iter().filter(|a| a.rule == r).all(|a| {
+            outcome
+                .actions
+                .iter()
+                .any(|b| b.rule == s && a.content() == b.content())
+        });
+        if !finals_covered {
+            return false;
+        }
+        let resolved = resolved_of(outcome);
+        resolved.iter().all(|victim| {
+            !self.drops(outcome, &resolved, r, victim) || self.drops(outcome, &resolved, s, victim)
+        })
     }
 }

@@ -12,7 +12,7 @@ pub mod units;
 
 pub use resolve::resolve;
 
-use crate::logic::problem::{ActionKind, Urgency};
+use crate::logic::problem::{ActionKind, Urgency, all3, any3};
 use crate::source::{FileId, Span};
 use crate::syntax::ast::{CompareOp, EntryKind};
 use number::Rational;
@@ -265,28 +265,8 @@ impl Cond {
                 .get(*id)
                 .and_then(|d| d.condition.eval(guideline, slots)),
             Cond::Not(inner) => inner.eval(guideline, slots).map(|b| !b),
-            Cond::And(parts) => {
-                let mut unknown = false;
-                for part in parts {
-                    match part.eval(guideline, slots) {
-                        Some(false) => return Some(false),
-                        Some(true) => {}
-                        None => unknown = true,
-                    }
-                }
-                if unknown { None } else { Some(true) }
-            }
-            Cond::Or(parts) => {
-                let mut unknown = false;
-                for part in parts {
-                    match part.eval(guideline, slots) {
-                        Some(true) => return Some(true),
-                        Some(false) => {}
-                        None => unknown = true,
-                    }
-                }
-                if unknown { None } else { Some(false) }
-            }
+            Cond::And(parts) => all3(parts.iter().map(|p| p.eval(guideline, slots))),
+            Cond::Or(parts) => any3(parts.iter().map(|p| p.eval(guideline, slots))),
         }
     }
 

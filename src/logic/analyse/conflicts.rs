@@ -107,31 +107,9 @@ impl Engine<'_> {
     }
 }
 
-/// Whether two written actions clash when they resolve to the same target;
-/// the same test as [`ResolvedAction::clashes_with`] without the target.
-pub(crate) fn kinds_clash(
-    a: (ActionKind, Option<Urgency>),
-    b: (ActionKind, Option<Urgency>),
-) -> bool {
-    let a_avoids = a.0 == ActionKind::Avoid;
-    let b_avoids = b.0 == ActionKind::Avoid;
-    if a_avoids != b_avoids {
-        return true;
-    }
-    if a_avoids {
-        return false;
-    }
-    matches!((a.1, b.1), (Some(x), Some(y)) if x != y)
-}
-
 /// Whether the final actions contain two different actions of rules `a`
 /// and `b` on `target` that clash.
-pub(crate) fn final_conflict(
-    actions: &[ResolvedAction],
-    a: RuleId,
-    b: RuleId,
-    target: Target,
-) -> bool {
+fn final_conflict(actions: &[ResolvedAction], a: RuleId, b: RuleId, target: Target) -> bool {
     actions.iter().enumerate().any(|(i, x)| {
         actions.iter().enumerate().any(|(j, y)| {
             i != j && x.rule == a && y.rule == b && x.target == target && x.clashes_with(y)

@@ -44,10 +44,6 @@ pub(super) struct Instance {
     pub(super) bbox: Option<Bits>,
 }
 
-/// What a final action tells the patient: kind, target, urgency and
-/// `instead`, without the rule it came from.
-pub(super) type Content = (ActionKind, Target, Option<Urgency>, Option<Target>);
-
 impl Instance {
     /// Present exactly when the rule fires.
     pub(super) fn simple(&self) -> bool {
@@ -55,7 +51,12 @@ impl Instance {
     }
 
     pub(super) fn content(&self) -> Content {
-        (self.kind, self.target, self.urgency, self.instead)
+        Content {
+            kind: self.kind,
+            target: self.target,
+            urgency: self.urgency,
+            instead: self.instead,
+        }
     }
 }
 

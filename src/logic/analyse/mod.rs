@@ -22,7 +22,7 @@
 //!   witness.
 //! - `Redundant { rule, by }`: the rule `r` is reachable and not shadowed,
 //!   and each `s` in `by` (`s != r`) does everything `r` does, for every
-//!   patient that fires `r` ([`super::brute::covers`]): `s` fires too, every
+//!   patient that fires `r` ([`Problem::covers`]): `s` fires too, every
 //!   final action of `r` comes with a final action of `s` with the same
 //!   content (kind, target, urgency, `instead`), and every action that `r`
 //!   drops `s` drops as well. Deleting `r` then changes no patient's advice.
@@ -64,8 +64,8 @@ use serde::Serialize;
 pub use super::finding::{AnalysisKind, Finding};
 use super::mdd::{FALSE, Mdd, MddError, NodeId, TRUE};
 use super::problem::{
-    Action, ActionKind, Class, Demand, Formula, Problem, ResolvedAction, Rule, RuleId, Target,
-    Urgency,
+    Action, ActionKind, Class, Content, Demand, Formula, Problem, ResolvedAction, Rule, RuleId,
+    Target, Urgency, kinds_clash,
 };
 
 mod boxes;
@@ -76,7 +76,6 @@ mod redundancy;
 mod requirements;
 
 use boxes::*;
-use conflicts::*;
 use engine::*;
 
 /// What to analyse and with how many decision-diagram nodes at most.

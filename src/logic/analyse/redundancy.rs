@@ -125,9 +125,9 @@ impl Engine<'_> {
             let confirmed = witness.as_ref().is_some_and(|w| {
                 part.problem.outcome_complete(w).is_some_and(|outcome| {
                     by.iter().all(|&s| {
-                        part.local(r).zip(part.local(s)).is_some_and(|(r, s)| {
-                            crate::logic::brute::covers(&part.problem, &outcome, r, s)
-                        })
+                        part.local(r)
+                            .zip(part.local(s))
+                            .is_some_and(|(r, s)| part.problem.covers(&outcome, r, s))
                     })
                 })
             });

@@ -302,39 +302,12 @@ impl<'p> Builder<'p> {
                     .enumerate()
                     .map(|(index, action)| {
                         let alternative = chosen.get(&(rule_id, index)).copied();
-                        let target = alternative
-                            .and_then(|alt| action.alternatives.get(alt))
-                            .map_or(action.target, |(_, target)| *target);
-                        ResolvedAction {
-                            rule: rule_id,
-                            action: index,
-                            kind: action.kind,
-                            target,
-                            urgency: action.urgency,
-                            alternative,
-                            instead: action.instead,
-                        }
+                        action.resolve(rule_id, index, alternative)
                     })
                     .collect()
             })
             .collect();
-        let mut actions = Vec::new();
-        for (&rule_id, rule_actions) in fired.iter().zip(&resolved) {
-            for action in rule_actions {
-                let dropped = fired.iter().zip(&resolved).any(|(&other, other_actions)| {
-                    other != rule_id
-                        && self
-                            .problem
-                            .rules
-                            .get(other)
-                            .is_some_and(|r| r.overrides.contains(&rule_id))
-                        && other_actions.iter().any(|o| o.clashes_with(action))
-                });
-                if !dropped {
-                    actions.push(*action);
-                }
-            }
-        }
+        let (actions, _) = self.problem.final_actions(&fired, &resolved);
         self.intern_leaf(LeafKey::Actions(actions))
     }
 
