@@ -6,7 +6,7 @@ use crate::diagnostics::{self, Code, Diagnostic};
 use crate::eval::{self, EvalError};
 use crate::logic::analyse::AnalysisOptions;
 use crate::logic::problem::Demand as LogicDemand;
-use crate::model::lower::{Lowering, lower, lower_demand};
+use crate::model::lower::{Lowering, Valid, lower, lower_demand};
 use crate::model::{self, Guideline};
 use crate::source::{FileId, Sources, Span};
 use crate::syntax;
@@ -26,6 +26,16 @@ pub struct CheckResult {
     pub files: Vec<CheckedFile>,
     /// Sorted in their stable output order.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CheckedFile {
+    /// The guideline with its lowering, when the file has no errors.
+    pub fn valid(&self) -> Option<Valid<'_>> {
+        self.lowering.as_ref().map(|lowering| Valid {
+            guideline: &self.guideline,
+            lowering,
+        })
+    }
 }
 
 impl CheckResult {
@@ -165,7 +175,8 @@ pub fn check_with(sources: &Sources, files: &[FileId], options: &CheckOptions) -
     for &file in files {
         let (checked, found) = check_file(sources, file);
         result.diagnostics.extend(found);
-        if checked.lowering.is_none() {
+        let valid = checked.valid();
+        if valid.is_none() {
             result.diagnostics.extend(not_verified(
                 &checked.guideline,
                 "the file has errors; requirements are proved only for a file without errors",
@@ -174,10 +185,10 @@ pub fn check_with(sources: &Sources, files: &[FileId], options: &CheckOptions) -
             result
                 .diagnostics
                 .push(too_many_rules(&checked, options.max_rules));
-        } else if options.analyses {
+        } else if let Some(valid) = valid.filter(|_| options.analyses) {
             result
                 .diagnostics
-                .extend(analysis::analyse_file(sources, &checked, &options.analysis));
+                .extend(analysis::analyse_file(sources, valid, &options.analysis));
         } else {
             result.diagnostics.extend(not_verified(
                 &checked.guideline,
@@ -187,12 +198,20 @@ pub fn check_with(sources: &Sources, files: &[FileId], options: &CheckOptions) -
         result.files.push(checked);
     }
     if options.analyses {
-        let analysable = |f: &&CheckedFile| f.guideline.rules.len() <= options.max_rules;
-        let files: Vec<&CheckedFile> = result.files.iter().filter(analysable).collect();
+        let files: Vec<Valid<'_>> = result
+            .files
+            .iter()
+            .filter_map(CheckedFile::valid)
+            .filter(|valid| valid.guideline.rules.len() <= options.max_rules)
+            .collect();
         let mut found = Vec::new();
         for (index, first) in files.iter().enumerate() {
             for second in files.iter().skip(index + 1) {
-                found.extend(analysis::compare::compare(first, second, &options.analysis));
+                found.extend(analysis::compare::compare(
+                    *first,
+                    *second,
+                    &options.analysis,
+                ));
             }
         }
         result.diagnostics.extend(found);
@@ -263,7 +282,7 @@ pub fn run_cases(checked: &CheckedFile) -> (Vec<CaseOutcome>, Vec<Diagnostic>) {
                     let actual: Vec<String> = evaluation
                         .recommendations
                         .iter()
-                        .map(recommendation_line)
+                        .map(eval::text::recommendation_line)
                         .collect();
                     let actual_text = if actual.is_empty() {
                         "nothing is recommended".to_owned()
@@ -287,35 +306,4 @@ pub fn run_cases(checked: &CheckedFile) -> (Vec<CaseOutcome>, Vec<Diagnostic>) {
         });
     }
     (outcomes, diagnostics)
-}
-
-/// A recommendation in one line, for notes: "order MRI_LWK urgent (rule `acute`)".
-pub fn recommendation_line(r: &eval::Recommendation) -> String {
-    let urgency = r
-        .urgency
-        .map_or(String::new(), |u| format!(" {}", urgency_word(u)));
-    format!(
-        "{} {}{urgency} (rule `{}`)",
-        kind_word(r.kind),
-        r.target,
-        r.rule
-    )
-}
-
-pub fn kind_word(kind: crate::logic::problem::ActionKind) -> &'static str {
-    use crate::logic::problem::ActionKind;
-    match kind {
-        ActionKind::Order => "order",
-        ActionKind::Refer => "refer",
-        ActionKind::Avoid => "avoid",
-    }
-}
-
-pub fn urgency_word(urgency: crate::logic::problem::Urgency) -> &'static str {
-    use crate::logic::problem::Urgency;
-    match urgency {
-        Urgency::SameDay => "same_day",
-        Urgency::Urgent => "urgent",
-        Urgency::Routine => "routine",
-    }
 }

@@ -5,14 +5,14 @@
 //! rule of one guideline overrides a rule of the other. A conflict between a
 //! rule of the first and a rule of the second is a disagreement.
 
-use crate::check::{CheckedFile, kind_word, urgency_word};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::evaluate;
 use crate::logic::analyse::{AnalysisOptions, Finding, analyse};
 use crate::logic::problem::{ActionKind, kinds_clash};
-use crate::model::lower::lower;
+use crate::model::lower::{Valid, lower};
 use crate::model::record::read_record;
 use crate::model::*;
+use crate::syntax::vocabulary::{kind_word, urgency_word};
 use std::collections::HashMap;
 
 /// Maps the second guideline's names into the merged one.
@@ -138,15 +138,9 @@ fn advice_words(advice: &crate::eval::Recommendation) -> String {
 }
 
 /// Reports where two error-free guidelines give one patient clashing advice.
-pub fn compare(
-    first: &CheckedFile,
-    second: &CheckedFile,
-    options: &AnalysisOptions,
-) -> Vec<Diagnostic> {
-    let (a, b) = (&first.guideline, &second.guideline);
-    let (Some(lower_a), Some(lower_b)) = (&first.lowering, &second.lowering) else {
-        return Vec::new();
-    };
+pub fn compare(first: Valid<'_>, second: Valid<'_>, options: &AnalysisOptions) -> Vec<Diagnostic> {
+    let (a, b) = (first.guideline, second.guideline);
+    let (lower_a, lower_b) = (first.lowering, second.lowering);
     let merged = match merge(a, b) {
         Ok(merged) => merged,
         Err(reason) => {

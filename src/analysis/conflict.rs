@@ -2,9 +2,9 @@
 //! override each other.
 
 use super::{Context, unconfirmed};
-use crate::check::{kind_word, urgency_word};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::logic::problem::{ActionKind, Class, ResolvedAction, RuleId, Target};
+use crate::syntax::vocabulary::{kind_word, urgency_word};
 
 fn describe(context: &Context<'_>, action: &ResolvedAction) -> String {
     let target = context

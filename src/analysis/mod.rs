@@ -15,13 +15,12 @@ mod requirement;
 mod shadowed;
 mod unreachable;
 
-use crate::check::CheckedFile;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::{Evaluation, evaluate};
 use crate::logic::analyse::{AnalysisOptions, Finding, analyse};
 use crate::logic::problem::{Class, Outcome};
 use crate::model::Guideline;
-use crate::model::lower::Lowering;
+use crate::model::lower::{Lowering, Valid};
 use crate::model::record::read_record;
 use crate::source::{Sources, Span};
 use serde_json::Value as Json;
@@ -153,14 +152,15 @@ fn unconfirmed(what: &str, span: crate::source::Span) -> Diagnostic {
 /// Runs every analysis on a file that checked without errors.
 pub fn analyse_file(
     sources: &Sources,
-    checked: &CheckedFile,
+    valid: Valid<'_>,
     options: &AnalysisOptions,
 ) -> Vec<Diagnostic> {
-    let Some(lowering) = &checked.lowering else {
-        return Vec::new();
-    };
+    let Valid {
+        guideline,
+        lowering,
+    } = valid;
     let context = Context {
-        guideline: &checked.guideline,
+        guideline,
         lowering,
         sources,
     };

@@ -1,8 +1,8 @@
 //! L305 and L308: a requirement fails for some patient, or holds for all.
 
 use super::{Context, unconfirmed};
-use crate::check::recommendation_line;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::eval::text::recommendation_line;
 use crate::logic::problem::Class;
 use crate::model::lower::lower_demand;
 

@@ -1,12 +1,13 @@
 //! `leidraad eval FILE --facts RECORD.json | --batch RECORDS.jsonl`
 
 use super::{ResultFormat, Status, load_error_free, read_bytes};
-use leidraad::check::{CheckedFile, kind_word, urgency_word};
+use leidraad::check::CheckedFile;
 use leidraad::eval::{EvalError, Evaluation, evaluate, evaluate_compiled};
 use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
 use leidraad::model::Guideline;
 use leidraad::model::record::{FieldError, read_record};
 use leidraad::source::Sources;
+use leidraad::syntax::vocabulary::{kind_word, urgency_word};
 use miette::miette;
 use serde_json::{Value as Json, json};
 

@@ -2,7 +2,7 @@
 
 use super::Status;
 use leidraad::diagnostics::Code;
-use leidraad::model::suggest::did_you_mean;
+use leidraad::diagnostics::suggest::did_you_mean;
 use miette::miette;
 
 pub fn run(code: &str) -> miette::Result<Status> {

@@ -6,9 +6,9 @@
 //! the patient's class for the node's variable; at a leaf, read the actions.
 
 use super::Compiled;
-use crate::check::{kind_word, urgency_word};
 use crate::logic::diagram::{DiagramRef, LeafId};
 use crate::logic::problem::Var;
+use crate::syntax::vocabulary::{kind_word, urgency_word};
 use serde_json::{Map, Value as Json, json};
 
 /// Bumped whenever the document's shape changes incompatibly.

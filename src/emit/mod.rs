@@ -13,11 +13,11 @@ pub use json::{DIAGRAM_SCHEMA_VERSION, json};
 pub use mermaid::mermaid;
 pub use rules::rules;
 
-use crate::check::{kind_word, urgency_word};
 use crate::logic::diagram::{DecisionDiagram, DiagramRef};
 use crate::logic::problem::{Class, ResolvedAction, Var};
 use crate::model::lower::Lowering;
 use crate::model::{Guideline, Type};
+use crate::syntax::vocabulary::{kind_word, urgency_word};
 use std::collections::BTreeMap;
 
 /// Everything a renderer needs: the guideline for names and labels, its

@@ -6,9 +6,8 @@
 //! `x != a` (which is also false for a patient who is not asked `x`).
 
 use super::Compiled;
-use crate::check::{kind_word, urgency_word};
 use crate::model::{Cond, Guideline, Type};
-use crate::syntax::ast::CompareOp;
+use crate::syntax::vocabulary::{kind_word, operator_word, urgency_word};
 
 /// A condition in negation normal form, with definitions expanded.
 enum Normal {
@@ -54,14 +53,7 @@ fn test_text(guideline: &Guideline, cond: &Cond) -> Option<String> {
             format!("{} has {word}", name(*i))
         }
         Cond::Compare(i, op, threshold, _) => {
-            let op = match op {
-                CompareOp::Eq => "==",
-                CompareOp::Ne => "!=",
-                CompareOp::Lt => "<",
-                CompareOp::Le => "<=",
-                CompareOp::Gt => ">",
-                CompareOp::Ge => ">=",
-            };
+            let op = operator_word(*op);
             let unit = match ty(*i) {
                 Some(Type::Number {
                     unit: Some(unit), ..

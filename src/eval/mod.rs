@@ -8,6 +8,8 @@ use crate::model::{Cond, Guideline, InputId, Slot, Value};
 use crate::source::Span;
 use serde::Serialize;
 
+pub mod text;
+
 /// One part of the reason a rule fired: a test as written in the source,
 /// possibly negated (`not fever`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

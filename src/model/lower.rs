@@ -29,6 +29,16 @@ pub struct Lowering {
     pub var_origin: Vec<(InputId, Option<u32>)>,
 }
 
+/// A guideline without errors together with its lowering: what analyses,
+/// evaluation and compilation take. A `Lowering` can only be built inside
+/// the crate, and only for a guideline without errors, so holding a `Valid`
+/// means the guideline's meaning is defined.
+#[derive(Clone, Copy, Debug)]
+pub struct Valid<'a> {
+    pub guideline: &'a Guideline,
+    pub lowering: &'a Lowering,
+}
+
 fn comparison(op: CompareOp) -> Comparison {
     match op {
         CompareOp::Eq => Comparison::Eq,
@@ -76,7 +86,11 @@ impl Guideline {
 }
 
 /// Lowers a guideline that checked without errors.
-pub fn lower(guideline: &Guideline) -> Lowering {
+/// Lowers a guideline. Only for one without errors: the crate calls it from
+/// `check::check_file` when no error was found, and from the comparison of
+/// two such guidelines; outside the crate a `Lowering` comes only from
+/// there (see [`Valid`]).
+pub(crate) fn lower(guideline: &Guideline) -> Lowering {
     let mut thresholds: Vec<Vec<Rational>> = vec![Vec::new(); guideline.inputs.len()];
     for condition in guideline.conditions() {
         collect_thresholds(condition, &mut thresholds);

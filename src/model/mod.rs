@@ -7,7 +7,6 @@ pub mod lower;
 pub mod number;
 pub mod record;
 mod resolve;
-pub mod suggest;
 pub mod units;
 
 pub use resolve::resolve;

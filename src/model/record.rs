@@ -2,9 +2,9 @@
 //! completely is rejected: nothing is recommended from half-read data.
 
 use super::number::Rational;
-use super::suggest::did_you_mean;
 use super::units::Unit;
 use super::*;
+use crate::diagnostics::suggest::did_you_mean;
 use serde::Serialize;
 use serde_json::Value as Json;
 

@@ -64,15 +64,9 @@ pub enum CompareOp {
 }
 
 impl CompareOp {
+    /// The operator as written; see [`super::vocabulary::operator_word`].
     pub fn as_str(self) -> &'static str {
-        match self {
-            CompareOp::Eq => "==",
-            CompareOp::Ne => "!=",
-            CompareOp::Lt => "<",
-            CompareOp::Le => "<=",
-            CompareOp::Gt => ">",
-            CompareOp::Ge => ">=",
-        }
+        super::vocabulary::operator_word(self)
     }
 }
 

@@ -1,4 +1,10 @@
-//! The words of the language, kept in one place.
+//! The words of the language, kept in one place: the keywords, and the
+//! words in which actions, urgencies and comparisons are written. Every
+//! renderer (diagnostics, flowcharts, evaluation results) takes its words
+//! from here, so that the language reads the same everywhere.
+
+use crate::logic::problem::{ActionKind, Urgency};
+use crate::syntax::ast::CompareOp;
 
 /// Words that start a statement.
 pub const STATEMENT_KEYWORDS: &[&str] = &[
@@ -59,3 +65,178 @@ pub const RESERVED_WORDS: &[&str] = &[
     "urgent",
     "routine",
 ];
+
+/// The word that writes an action kind: `order`, `refer`, `avoid`.
+pub fn kind_word(kind: ActionKind) -> &'static str {
+    match kind {
+        ActionKind::Order => "order",
+        ActionKind::Refer => "refer",
+        ActionKind::Avoid => "avoid",
+    }
+}
+
+/// The word that writes an urgency: `same_day`, `urgent`, `routine`.
+pub fn urgency_word(urgency: Urgency) -> &'static str {
+    match urgency {
+        Urgency::SameDay => "same_day",
+        Urgency::Urgent => "urgent",
+        Urgency::Routine => "routine",
+    }
+}
+
+/// The operator that writes a comparison: `==`, `!=`, `<`, `<=`, `>`, `>=`.
+pub fn operator_word(op: CompareOp) -> &'static str {
+    match op {
+        CompareOp::Eq => "==",
+        CompareOp::Ne => "!=",
+        CompareOp::Lt => "<",
+        CompareOp::Le => "<=",
+        CompareOp::Gt => ">",
+        CompareOp::Ge => ">=",
+    }
+}
+
+/// The comparison that holds exactly when `op` does not, for a value that is
+/// present: `==` and `!=`, `<` and `>=`, `>` and `<=`.
+pub fn opposite(op: CompareOp) -> CompareOp {
+    match op {
+        CompareOp::Eq => CompareOp::Ne,
+        CompareOp::Ne => CompareOp::Eq,
+        CompareOp::Lt => CompareOp::Ge,
+        CompareOp::Le => CompareOp::Gt,
+        CompareOp::Gt => CompareOp::Le,
+        CompareOp::Ge => CompareOp::Lt,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    const GRAMMAR: &str = include_str!("../../grammar/leidraad.pest");
+
+    /// The words between the parentheses of the grammar's `keyword` rule.
+    fn keyword_rule_words() -> BTreeSet<String> {
+        let start = GRAMMAR.find("\nkeyword = @{").unwrap_or(0);
+        let body = GRAMMAR.get(start..).unwrap_or("");
+        let end = body.find("~ !ident_char").unwrap_or(body.len());
+        body.get(..end)
+            .unwrap_or("")
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The `X` of every `kw_X` rule the grammar defines.
+    fn kw_rules() -> BTreeSet<String> {
+        GRAMMAR
+            .lines()
+            .filter_map(|line| line.strip_prefix("kw_"))
+            .filter_map(|rest| rest.split([' ', '=']).next())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn the_reserved_words_are_exactly_the_grammars_keywords() {
+        let reserved: BTreeSet<String> = RESERVED_WORDS.iter().map(|w| (*w).to_owned()).collect();
+        assert_eq!(
+            reserved.len(),
+            RESERVED_WORDS.len(),
+            "a reserved word is listed twice"
+        );
+        assert_eq!(
+            keyword_rule_words(),
+            reserved,
+            "the grammar's `keyword` rule"
+        );
+        assert_eq!(kw_rules(), reserved, "the grammar's `kw_*` rules");
+    }
+
+    /// The body of the grammar rule `name`, between its braces.
+    fn rule_body(name: &str) -> &'static str {
+        let line = GRAMMAR
+            .lines()
+            .find(|line| line.split_whitespace().next() == Some(name))
+            .unwrap_or("");
+        let start = line.find('{').map_or(0, |at| at + 1);
+        let end = line.rfind('}').unwrap_or(line.len());
+        line.get(start..end).unwrap_or("")
+    }
+
+    /// The keywords a rule can start with, following a leading rule name.
+    fn first_words(name: &str) -> BTreeSet<String> {
+        let body = rule_body(name);
+        let head = body.split('~').next().unwrap_or("");
+        head.split('|')
+            .map(str::trim)
+            .flat_map(|part| match part.strip_prefix("kw_") {
+                Some(word) => BTreeSet::from([word.to_owned()]),
+                None => first_words(part),
+            })
+            .collect()
+    }
+
+    fn alternatives(name: &str) -> BTreeSet<String> {
+        rule_body(name)
+            .split('|')
+            .map(|part| {
+                part.trim()
+                    .trim_start_matches("kw_")
+                    .trim_matches('"')
+                    .to_owned()
+            })
+            .collect()
+    }
+
+    fn set(words: impl IntoIterator<Item = &'static str>) -> BTreeSet<String> {
+        words.into_iter().map(str::to_owned).collect()
+    }
+
+    #[test]
+    fn statement_keywords_are_exactly_the_first_words_of_statements() {
+        let statements = [
+            "header",
+            "input_decl",
+            "assume_decl",
+            "define_decl",
+            "entry_decl",
+            "rule_decl",
+            "require_decl",
+            "case_decl",
+        ];
+        let first: BTreeSet<String> = statements.iter().flat_map(|s| first_words(s)).collect();
+        assert_eq!(set(STATEMENT_KEYWORDS.iter().copied()), first);
+    }
+
+    #[test]
+    fn the_written_words_are_the_grammars() {
+        use ActionKind::*;
+        use CompareOp::*;
+        use Urgency::*;
+        assert_eq!(
+            set([Order, Refer, Avoid].map(kind_word)),
+            alternatives("action_kind")
+        );
+        assert_eq!(
+            set([SameDay, Urgent, Routine].map(urgency_word)),
+            alternatives("urgency")
+        );
+        assert_eq!(
+            set([Eq, Ne, Lt, Le, Gt, Ge].map(operator_word)),
+            alternatives("compare_op")
+        );
+    }
+
+    #[test]
+    fn opposites_pair_up() {
+        use CompareOp::*;
+        for op in [Eq, Ne, Lt, Le, Gt, Ge] {
+            assert_eq!(opposite(opposite(op)), op);
+            assert_ne!(opposite(op), op);
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! names declared in pass 1.
 
 use super::*;
+use crate::syntax::vocabulary::kind_word;
 
 impl Resolver {
     pub(super) fn resolve_bodies(&mut self, syntax: &ast::SyntaxFile) {
@@ -94,7 +95,7 @@ impl Resolver {
         let when = rule.when.as_ref().map(|c| self.condition(c));
         let mut actions = Vec::new();
         for action in &rule.actions {
-            let kind_word = action_word(action.kind);
+            let written = kind_word(action.kind);
             let Some(target) = self.target(&action.target, action.kind) else {
                 continue;
             };
@@ -114,7 +115,7 @@ impl Resolver {
                     Diagnostic::new(Code::WrongActionKind, "`avoid` takes no `alternative`")
                         .with_primary(
                             action.alternatives.first().map_or(action.span, |a| a.span),
-                            format!("an alternative after `{kind_word}`"),
+                            format!("an alternative after `{written}`"),
                         )
                         .with_help("to say what to do instead, write `avoid X instead Y`; `alternative` belongs to `order` and `refer`"),
                 );
@@ -178,7 +179,7 @@ impl Resolver {
                 (
                     format!(
                         "`{}` is for exams and measures, but `{}` is a specialist",
-                        action_word(kind),
+                        kind_word(kind),
                         word.name
                     ),
                     if kind == ActionKind::Order {
@@ -354,14 +355,6 @@ impl Resolver {
             facts,
             expects,
         });
-    }
-}
-
-fn action_word(kind: ActionKind) -> &'static str {
-    match kind {
-        ActionKind::Order => "order",
-        ActionKind::Refer => "refer",
-        ActionKind::Avoid => "avoid",
     }
 }
 

@@ -9,9 +9,9 @@
 //! cycles, `asked when` on its own input, names never used).
 
 use super::number::Rational;
-use super::suggest::did_you_mean;
 use super::units::Unit;
 use super::*;
+use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::syntax::MAX_NESTING;
 use crate::syntax::ast;
