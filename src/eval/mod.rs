@@ -139,22 +139,14 @@ pub fn evaluate_compiled(
         // Classes come from the same lowering the diagram was built from.
         DiagramError::InvalidClass { var, .. } => missing_inputs(lowering, &[var]),
     })?;
-    // The explanation: the rules whose condition certainly holds, and what
-    // the overrides among them dropped. Rules the answer does not depend on
-    // may be undecided for a record that lacks their inputs; they are not
-    // listed as fired.
-    let mut outcome = Outcome {
+    // The answer is the diagram's; the explanation is what is certain:
+    // the rules whose condition certainly holds, and what the overrides
+    // among them drop. Rules the answer does not depend on may be undecided
+    // for a record that lacks their inputs; they are not listed.
+    let outcome = Outcome {
         actions: actions.to_vec(),
-        ..Outcome::default()
+        ..lowering.problem.certain_outcome(&assignment)
     };
-    for (rule_id, rule) in lowering.problem.rules.iter().enumerate() {
-        if rule.when.eval(&assignment) == Some(true) {
-            outcome.fired.push(rule_id);
-        }
-    }
-    if let Ok(reference) = lowering.problem.outcome(&assignment) {
-        outcome.dropped = reference.dropped;
-    }
     Ok(explain(guideline, &slots, &outcome))
 }
 

@@ -276,8 +276,9 @@ pub enum OutcomeError {
 }
 
 impl Problem {
-    /// Resolves the actions of one rule for a patient, or reports that an
-    /// alternative's condition is unknown.
+    /// Resolves the actions of one rule for a patient. An action whose
+    /// alternatives the assignment does not decide is left out, and the
+    /// variables of the undecided condition are added to `unknown`.
     fn resolve_actions(
         &self,
         rule_id: RuleId,
@@ -288,7 +289,7 @@ impl Problem {
             return Vec::new();
         };
         let mut out = Vec::with_capacity(rule.actions.len());
-        for (index, action) in rule.actions.iter().enumerate() {
+        'actions: for (index, action) in rule.actions.iter().enumerate() {
             let mut alternative = None;
             for (alt_index, (condition, _)) in action.alternatives.iter().enumerate() {
                 match condition.eval(assignment) {
@@ -299,7 +300,7 @@ impl Problem {
                     Some(false) => {}
                     None => {
                         condition.collect_vars(unknown);
-                        break;
+                        continue 'actions;
                     }
                 }
             }
@@ -356,6 +357,35 @@ impl Problem {
             actions,
             dropped,
         })
+    }
+
+    /// What is certain on a partial assignment: the rules whose condition
+    /// certainly holds, their actions whose alternatives are decided, and
+    /// what the overrides among them drop (steps 2 to 5 of
+    /// [`Problem::outcome`], leaving out what the assignment does not
+    /// decide). For a complete assignment it is `outcome`. The explanation
+    /// of an answer from another engine (the decision diagram) reads it, so
+    /// that a record lacking an input the answer does not depend on is
+    /// explained as far as it is known. Assumptions are not checked.
+    pub fn certain_outcome(&self, assignment: &[Option<Class>]) -> Outcome {
+        let fired: Vec<RuleId> = (0..self.rules.len())
+            .filter(|&r| {
+                self.rules
+                    .get(r)
+                    .is_some_and(|rule| rule.when.eval(assignment) == Some(true))
+            })
+            .collect();
+        let mut undecided = Vec::new();
+        let resolved: Vec<Vec<ResolvedAction>> = fired
+            .iter()
+            .map(|&rule_id| self.resolve_actions(rule_id, assignment, &mut undecided))
+            .collect();
+        let (actions, dropped) = self.final_actions(&fired, &resolved);
+        Outcome {
+            fired,
+            actions,
+            dropped,
+        }
     }
 
     /// Steps 4 and 5 of [`Problem::outcome`], the one definition of what
