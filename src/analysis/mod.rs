@@ -24,13 +24,25 @@ use crate::model::lower::{Lowering, Valid};
 use crate::model::record::read_record;
 use crate::source::{Sources, Span};
 use serde_json::Value as Json;
+use std::cell::Cell;
 
 /// What the analyses need of one checked file.
 pub struct Context<'a> {
     pub guideline: &'a Guideline,
     pub lowering: &'a Lowering,
     pub sources: &'a Sources,
+    /// What is left of [`TYPICAL_BUDGET`], in rule evaluations.
+    typical_left: Cell<u64>,
 }
+
+/// How many rule evaluations [`Context::typical`] may spend on one file
+/// together. Moving example patients to ordinary values costs a pass over
+/// the rules per number input and finding; with thousands of findings on
+/// thousands of rules that is most of the checker's time. Past the budget,
+/// findings keep the example the analyser found (still a real patient,
+/// still confirmed by the evaluator), so the budget bounds the time without
+/// changing what is claimed. Deterministic: it counts work, not seconds.
+pub const TYPICAL_BUDGET: u64 = 4_000_000;
 
 /// A witness after the evaluator confirmed it: the record as JSON, what the
 /// evaluator made of it, and the reference outcome on its classes.
@@ -40,7 +52,29 @@ pub struct Witness {
     pub outcome: Outcome,
 }
 
-impl Context<'_> {
+impl<'a> Context<'a> {
+    pub fn new(guideline: &'a Guideline, lowering: &'a Lowering, sources: &'a Sources) -> Self {
+        Context {
+            guideline,
+            lowering,
+            sources,
+            typical_left: Cell::new(TYPICAL_BUDGET),
+        }
+    }
+
+    /// Takes `cost` rule evaluations from the budget of `typical`; false
+    /// (and nothing taken) when not that much is left.
+    fn spend(&self, cost: usize) -> bool {
+        let cost = u64::try_from(cost).unwrap_or(u64::MAX);
+        match self.typical_left.get().checked_sub(cost) {
+            Some(left) => {
+                self.typical_left.set(left);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Turns a class assignment into a complete patient record, reads it back
     /// like `leidraad eval` does and evaluates it. `None` when any step
     /// disagrees, which would be a bug: the caller then reports the finding
@@ -84,7 +118,8 @@ impl Context<'_> {
             problem.outcome(&partial).is_ok_and(|o| shows(classes, &o))
         };
         let mut current = witness.to_vec();
-        if !holds(&current) {
+        let rules = problem.rules.len().max(1);
+        if !self.spend(rules) || !holds(&current) {
             return current;
         }
         for vars in &self.lowering.inputs {
@@ -103,15 +138,24 @@ impl Context<'_> {
             let middle = count / 2;
             let mut preferred: Vec<Class> = (0..count).filter(|c| c % 2 == 1).collect();
             preferred.sort_by_key(|c| c.abs_diff(middle));
+            // All classes of this input at once: trying each candidate then
+            // costs the rules that can fire, not every rule.
+            if !self.spend(rules) {
+                break;
+            }
+            let along = problem.outcome_along(&current, var);
             for candidate in preferred {
                 if candidate == now {
                     break;
                 }
+                let Some(outcome) = along.at(candidate) else {
+                    continue;
+                };
                 let mut moved = current.clone();
                 if let Some(cell) = moved.get_mut(var as usize) {
                     *cell = candidate;
                 }
-                if holds(&moved) {
+                if shows(&moved, &outcome) {
                     current = moved;
                     break;
                 }
@@ -159,11 +203,7 @@ pub fn analyse_file(
         guideline,
         lowering,
     } = valid;
-    let context = Context {
-        guideline,
-        lowering,
-        sources,
-    };
+    let context = Context::new(guideline, lowering, sources);
     let analysis = analyse(&lowering.problem, options);
     let mut diagnostics = Vec::new();
     for finding in &analysis.findings {
