@@ -619,7 +619,7 @@ pub(super) fn significant_len(text: &str) -> usize {
     let mut in_comment = false;
     for (i, c) in text.char_indices() {
         if in_comment {
-            in_comment = c != '\n';
+            in_comment = c != '\n' && c != '\r';
             continue;
         }
         if in_string {
@@ -627,7 +627,7 @@ pub(super) fn significant_len(text: &str) -> usize {
                 escaped = false;
             } else if c == '\\' {
                 escaped = true;
-            } else if c == '"' || c == '\n' {
+            } else if c == '"' || c == '\n' || c == '\r' {
                 in_string = false;
             }
             end = i + c.len_utf8();

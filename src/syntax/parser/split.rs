@@ -23,7 +23,7 @@ pub(super) fn leading_word(line: &str) -> &str {
 pub(super) fn split_statements(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks: Vec<Chunk<'_>> = Vec::new();
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in crate::source::lines_inclusive(text) {
         let line_start = offset;
         offset += line.len();
         let trimmed = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
@@ -65,7 +65,7 @@ pub(super) fn nesting_depth(text: &str) -> (usize, usize) {
                 while let Some((_, c)) = chars.next() {
                     if c == '\\' {
                         chars.next();
-                    } else if c == '"' || c == '\n' {
+                    } else if c == '"' || c == '\n' || c == '\r' {
                         break;
                     }
                 }
@@ -73,7 +73,7 @@ pub(super) fn nesting_depth(text: &str) -> (usize, usize) {
             }
             '#' => {
                 for (_, c) in chars.by_ref() {
-                    if c == '\n' {
+                    if c == '\n' || c == '\r' {
                         break;
                     }
                 }
