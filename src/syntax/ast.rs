@@ -305,6 +305,25 @@ pub enum Item {
     Case(CaseDecl),
 }
 
+impl Item {
+    /// Every quoted label of the statement, in source order.
+    pub fn labels(&self) -> Vec<&Text> {
+        match self {
+            Item::Header(h) => std::iter::once(&h.label)
+                .chain(h.version.as_ref())
+                .chain(h.source.as_ref())
+                .collect(),
+            Item::Input(x) => vec![&x.label],
+            Item::Assume(_) => Vec::new(),
+            Item::Define(x) => x.label.iter().collect(),
+            Item::Entry(x) => vec![&x.label],
+            Item::Rule(x) => vec![&x.label],
+            Item::Require(x) => vec![&x.label],
+            Item::Case(x) => vec![&x.label],
+        }
+    }
+}
+
 /// A statement that could not be read, as far as its first words tell.
 /// Later stages use it to avoid follow-on errors: a name declared by a
 /// broken statement is not reported as unknown, and nothing is reported as

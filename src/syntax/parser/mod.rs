@@ -82,6 +82,11 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                     if let Item::Header(header) = &item {
                         diagnostics.extend(header.repeated.iter().map(repeated_header_field));
                     }
+                    diagnostics.extend(
+                        item.labels()
+                            .into_iter()
+                            .filter_map(|label| control_character(text, label.span)),
+                    );
                     items.push(item);
                 }
                 None => {
@@ -126,6 +131,39 @@ fn repeated_header_field(field: &RepeatedField) -> Diagnostic {
         "a guideline has one `{keyword}`; the first one is used"
     ))
     .with_help(format!("keep one `{keyword}` line and delete the other"))
+}
+
+/// The error for a label that holds a control character (other than tab):
+/// shown raw, it could make a terminal or a viewer change what it shows.
+/// The message names the character escaped, never raw.
+fn control_character(text: &str, label: Span) -> Option<Diagnostic> {
+    let raw = text.get(label.range())?;
+    let mut found = raw
+        .char_indices()
+        .filter(|(_, c)| c.is_control() && *c != '\t');
+    let (at, first) = found.next()?;
+    let others = found.count();
+    let start = label.range().start + at;
+    let mut diagnostic = Diagnostic::new(
+        Code::ControlCharacter,
+        format!(
+            "this label contains the control character `{}`",
+            first.escape_unicode()
+        ),
+    )
+    .with_primary(
+        Span::new(label.file, start, start + first.len_utf8()),
+        "control character here",
+    )
+    .with_help("remove it; a label holds text that people read");
+    if others > 0 {
+        diagnostic = diagnostic.with_note(format!(
+            "the label holds {} more control character{}",
+            others,
+            if others == 1 { "" } else { "s" }
+        ));
+    }
+    Some(diagnostic)
 }
 
 /// The name a statement declares (`input fever ...` gives `fever`), if its
@@ -192,6 +230,32 @@ mod tests {
                 "`{word}` missing from `keyword`"
             );
         }
+    }
+
+    #[test]
+    fn control_characters_in_labels_are_refused_escaped() {
+        let text =
+            "guideline g \"G\x1b]0;x\x07\"\n  version \"1\u{9b}\"\ninput a : yes/no \"tab\tok\"\n";
+        let (syntax, diagnostics) = parse(FileId(0), text);
+        let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::ControlCharacter, Code::ControlCharacter]);
+        assert_eq!(
+            diagnostics[0].message,
+            "this label contains the control character `\\u{1b}`"
+        );
+        assert_eq!(
+            diagnostics[0].notes,
+            ["the label holds 1 more control character"]
+        );
+        assert!(diagnostics[1].message.contains("`\\u{9b}`"));
+        assert!(
+            diagnostics
+                .iter()
+                .all(|d| !d.message.chars().any(char::is_control))
+        );
+        assert_eq!(diagnostics[0].labels[0].span.range(), 14..15);
+        // The statements are kept: the label is wrong, not the grammar.
+        assert_eq!(syntax.items.len(), 2);
     }
 
     #[test]
