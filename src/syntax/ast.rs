@@ -97,6 +97,9 @@ pub enum Condition {
         span: Span,
     },
     Not(Box<Condition>, Span),
+    /// A condition in parentheses; the span covers both parentheses.
+    /// Resolving looks through it.
+    Paren(Box<Condition>, Span),
     And(Vec<Condition>, Span),
     Or(Vec<Condition>, Span),
     Implies(Box<Condition>, Box<Condition>, Span),
@@ -110,6 +113,7 @@ impl Condition {
             | Condition::In { span, .. }
             | Condition::Has { span, .. }
             | Condition::Not(_, span)
+            | Condition::Paren(_, span)
             | Condition::And(_, span)
             | Condition::Or(_, span)
             | Condition::Implies(_, _, span) => *span,
@@ -233,6 +237,8 @@ pub enum Demand {
     And(Vec<Demand>, Span),
     Or(Vec<Demand>, Span),
     Not(Box<Demand>, Span),
+    /// A demand in parentheses; the span covers both parentheses.
+    Paren(Box<Demand>, Span),
     /// `some order [in GROUP]`
     Some {
         kind: ActionKind,
@@ -262,10 +268,21 @@ impl Demand {
             Demand::And(_, span)
             | Demand::Or(_, span)
             | Demand::Not(_, span)
+            | Demand::Paren(_, span)
             | Demand::Some { span, .. }
             | Demand::No { span, .. }
             | Demand::Has { span, .. }
             | Demand::Nothing(span) => *span,
+        }
+    }
+}
+
+impl Demand {
+    /// The demand inside any parentheses around it.
+    pub fn without_parens(&self) -> &Demand {
+        match self {
+            Demand::Paren(inner, _) => inner.without_parens(),
+            other => other,
         }
     }
 }

@@ -204,6 +204,7 @@ impl Resolver {
             }
             ast::Demand::Or(parts, _) => Demand::Or(parts.iter().map(|p| self.demand(p)).collect()),
             ast::Demand::Not(inner, _) => Demand::Not(Box::new(self.demand(inner))),
+            ast::Demand::Paren(inner, _) => self.demand(inner),
             ast::Demand::Some { kind, group, .. } => Demand::Has {
                 kind: Some(*kind),
                 targets: group.as_ref().map(|g| self.group(g)),
@@ -345,7 +346,7 @@ impl Resolver {
             .iter()
             .map(|d| Expectation {
                 demand: self.demand(d),
-                span: d.span(),
+                span: d.without_parens().span(),
             })
             .collect();
         self.guideline.cases.push(Case {

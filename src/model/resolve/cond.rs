@@ -180,6 +180,7 @@ impl Resolver {
                 Cond::Has(input, index, *span)
             }
             ast::Condition::Not(inner, _) => Cond::Not(Box::new(self.condition_inner(inner)?)),
+            ast::Condition::Paren(inner, _) => self.condition_inner(inner)?,
             ast::Condition::And(parts, _) => {
                 let resolved: Vec<Option<Cond>> =
                     parts.iter().map(|p| self.condition_inner(p)).collect();

@@ -259,6 +259,40 @@ mod tests {
     }
 
     #[test]
+    fn parentheses_are_nodes_with_their_span() {
+        let text = "assume (a and (b)) or not (c)\ncase \"k\" expect (order x)\n";
+        let (syntax, diagnostics) = parse(FileId(0), text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let Item::Assume(assume) = &syntax.items[0] else {
+            panic!("an assumption");
+        };
+        let Condition::Or(parts, _) = &assume.condition else {
+            panic!("an `or`: {:?}", assume.condition);
+        };
+        let Condition::Paren(inner, span) = &parts[0] else {
+            panic!("parentheses: {:?}", parts[0]);
+        };
+        assert_eq!(&text[span.range()], "(a and (b))");
+        let Condition::And(and, and_span) = inner.as_ref() else {
+            panic!("an `and` inside");
+        };
+        assert_eq!(&text[and_span.range()], "a and (b)");
+        assert!(matches!(&and[1], Condition::Paren(b, s)
+            if matches!(b.as_ref(), Condition::Name(i) if i.name == "b") && &text[s.range()] == "(b)"));
+        assert!(
+            matches!(&parts[1], Condition::Not(c, _) if matches!(c.as_ref(), Condition::Paren(..)))
+        );
+        let Item::Case(case) = &syntax.items[1] else {
+            panic!("a case");
+        };
+        assert_eq!(&text[case.expects[0].span().range()], "(order x)");
+        assert_eq!(
+            &text[case.expects[0].without_parens().span().range()],
+            "order x"
+        );
+    }
+
+    #[test]
     fn a_statement_that_does_not_parse_is_recorded() {
         let (syntax, diagnostics) =
             parse(FileId(0), "guideline g \"G\"\ninput fever yes/no \"K\"\n");
