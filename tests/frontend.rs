@@ -95,3 +95,232 @@ fn replacing_a_file_rechecks_it_and_leaves_the_others() {
     assert_eq!(sources.get(other).unwrap().text, read(BUNDLED[1]));
     assert_eq!(sources.name(good), "a.leidraad");
 }
+
+mod references {
+    use super::*;
+    use leidraad::model::Guideline;
+    use leidraad::model::index::{Symbol, UseKind};
+
+    fn guideline(sources: &Sources, file: FileId) -> Guideline {
+        check_file(sources, file).0.guideline
+    }
+
+    /// Every declared symbol with its name.
+    fn symbols(g: &Guideline) -> Vec<(Symbol, String)> {
+        let mut all: Vec<(Symbol, String)> = Vec::new();
+        all.extend(
+            g.inputs
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Symbol::Input(i), x.id.clone())),
+        );
+        all.extend(
+            g.definitions
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Symbol::Definition(i), x.id.clone())),
+        );
+        all.extend(
+            g.entries
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Symbol::Entry(i), x.id.clone())),
+        );
+        all.extend(
+            g.rules
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Symbol::Rule(i), x.id.clone())),
+        );
+        all.extend(
+            g.index
+                .groups()
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (Symbol::Group(i), x.clone())),
+        );
+        all
+    }
+
+    #[test]
+    fn every_use_in_the_bundled_guidelines_is_the_name_and_leads_back() {
+        for path in BUNDLED {
+            let mut sources = Sources::new();
+            let file = sources.add(*path, read(path));
+            let g = guideline(&sources, file);
+            let mut uses = 0;
+            for (symbol, name) in symbols(&g) {
+                let declaration = g.index.declaration(symbol).unwrap();
+                assert_eq!(sources.slice(declaration), name, "{path}");
+                for found in g.index.uses_of(symbol) {
+                    uses += 1;
+                    // The span is the name itself, not the test around it.
+                    assert_eq!(sources.slice(found.span), name, "{path}");
+                    for offset in [found.span.start, found.span.end] {
+                        assert_eq!(
+                            g.index.definition_at(file, offset as usize),
+                            Some(declaration),
+                            "{path}: `{name}`"
+                        );
+                    }
+                    assert_eq!(g.index.declaration_of_use(found.span), Some(declaration));
+                }
+                let from_declaration = g.index.references_at(file, declaration.start as usize);
+                assert_eq!(
+                    from_declaration.len(),
+                    g.index.uses_of(symbol).count(),
+                    "{path}: `{name}`"
+                );
+                assert_eq!(
+                    g.index.uses_of_declaration(declaration).len(),
+                    from_declaration.len()
+                );
+                // The bundled guidelines check without "never used".
+                if !matches!(symbol, Symbol::Rule(_) | Symbol::Group(_)) {
+                    assert!(g.index.is_used(symbol), "{path}: `{name}` is used");
+                }
+            }
+            assert!(uses > 50, "{path}: only {uses} uses");
+            // Every rule's `overrides` is indexed, one use per rule named.
+            let overrides: usize = g.rules.iter().map(|r| r.overrides.len()).sum();
+            let indexed = g
+                .index
+                .uses()
+                .iter()
+                .filter(|u| u.kind == UseKind::Override);
+            assert_eq!(indexed.count(), overrides, "{path}");
+        }
+    }
+
+    const SMALL: &str = "guideline g \"G\"
+input fever : yes/no \"Fever\"
+input pain : one of mild, severe \"Pain\"
+input age : number 0..120 years \"Age\"
+define sick = fever and (pain == severe)
+exam MRI \"MRI\" in imaging
+exam CT \"CT\" in imaging
+rule r1 \"R1\" when sick then order MRI
+rule r2 \"R2\" overrides r1 when fever then order CT alternative MRI when age > 60
+require \"R\" when fever then some order in imaging
+case \"c\" given fever yes, pain mild, age 70 expect order CT
+";
+
+    /// The byte offset of the `nth` (0-based) whole-word `word` in `SMALL`.
+    fn at(word: &str, nth: usize) -> usize {
+        let is_name = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        SMALL
+            .match_indices(word)
+            .filter(|(i, _)| {
+                let before = SMALL[..*i].chars().next_back();
+                let after = SMALL[i + word.len()..].chars().next();
+                !before.is_some_and(is_name) && !after.is_some_and(is_name)
+            })
+            .nth(nth)
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn go_to_definition_and_find_references_on_a_small_file() {
+        let mut sources = Sources::new();
+        let file = sources.add("small.leidraad", SMALL);
+        let (checked, diagnostics) = check_file(&sources, file);
+        assert!(
+            diagnostics.iter().all(|d| d.severity == Severity::Note),
+            "{diagnostics:?}"
+        );
+        let index = &checked.guideline.index;
+        let span_at = |offset: usize, len: usize| (offset, offset + len);
+        let spans = |found: Vec<leidraad::source::Span>| -> Vec<(usize, usize)> {
+            found
+                .iter()
+                .map(|s| (s.start as usize, s.end as usize))
+                .collect()
+        };
+        // `fever`: declared once, used in `define`, r2, the requirement and
+        // as a case fact.
+        let fever = index.definition_at(file, at("fever", 3) + 2).unwrap();
+        assert_eq!(fever.range(), at("fever", 0)..at("fever", 0) + 5);
+        assert_eq!(
+            spans(index.references_at(file, at("fever", 0))),
+            (1..=4)
+                .map(|n| span_at(at("fever", n), 5))
+                .collect::<Vec<_>>()
+        );
+        let kinds: Vec<UseKind> = index.uses_of(Symbol::Input(0)).map(|u| u.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                UseKind::Condition,
+                UseKind::Condition,
+                UseKind::Condition,
+                UseKind::CaseFact
+            ]
+        );
+        // Inside a comparison the use is `pain`, not `pain == severe`, and
+        // inside parentheses too.
+        assert_eq!(
+            spans(index.references_at(file, at("pain", 0))),
+            [span_at(at("pain", 1), 4), span_at(at("pain", 2), 4)]
+        );
+        // A definition, an override, targets and a group.
+        assert_eq!(
+            index
+                .definition_at(file, at("sick", 1))
+                .unwrap()
+                .range()
+                .start,
+            at("sick", 0)
+        );
+        assert_eq!(
+            index
+                .definition_at(file, at("r1", 1))
+                .unwrap()
+                .range()
+                .start,
+            at("r1", 0)
+        );
+        assert_eq!(
+            spans(index.references_at(file, at("MRI", 0))),
+            [span_at(at("MRI", 2), 3), span_at(at("MRI", 3), 3)]
+        );
+        assert_eq!(
+            spans(index.references_at(file, at("imaging", 1))),
+            [span_at(at("imaging", 2), 7)]
+        );
+        assert_eq!(
+            index
+                .definition_at(file, at("imaging", 2))
+                .unwrap()
+                .range()
+                .start,
+            at("imaging", 0)
+        );
+        // Not on a name: nothing.
+        assert_eq!(index.symbol_at(file, at("guideline", 0)), None);
+        assert_eq!(index.symbol_at(file, SMALL.find("==").unwrap() + 1), None);
+    }
+
+    #[test]
+    fn never_used_reads_the_index() {
+        // An input named only by a case is never used (cases test the
+        // guideline), and the warning agrees with the index.
+        let text = SMALL.replace(
+            "define sick = fever and (pain == severe)",
+            "define sick = fever",
+        );
+        let mut sources = Sources::new();
+        let file = sources.add("small.leidraad", text);
+        let (checked, diagnostics) = check_file(&sources, file);
+        let unused: Vec<&Diagnostic> = diagnostics
+            .iter()
+            .filter(|d| d.code == Code::UnusedInput)
+            .collect();
+        assert_eq!(unused.len(), 1, "{diagnostics:?}");
+        assert!(unused[0].message.contains("`pain`"));
+        let index = &checked.guideline.index;
+        assert!(!index.is_used(Symbol::Input(1)));
+        assert_eq!(index.uses_of(Symbol::Input(1)).count(), 1);
+        assert!(index.is_used(Symbol::Input(0)));
+    }
+}

@@ -70,7 +70,14 @@ impl Resolver {
                 continue;
             }
             match self.rules.get(&target.name) {
-                Some(&other) => overrides.push(other),
+                Some(&other) => {
+                    self.guideline.index.record(
+                        Symbol::Rule(other),
+                        target.span,
+                        UseKind::Override,
+                    );
+                    overrides.push(other);
+                }
                 None if self.broken_rules.contains(&target.name) => {}
                 None => {
                     let mut diagnostic = Diagnostic::new(
@@ -159,9 +166,9 @@ impl Resolver {
             self.error(diagnostic);
             return None;
         };
-        if let Some(used) = self.used_entries.get_mut(entry) {
-            *used = true;
-        }
+        self.guideline
+            .index
+            .record(Symbol::Entry(entry), word.span, UseKind::Target);
         let entry_kind = self.guideline.entries.get(entry).map(|e| e.kind)?;
         let fits = match kind {
             ActionKind::Order | ActionKind::Avoid => entry_kind != EntryKind::Specialist,
@@ -246,7 +253,11 @@ impl Resolver {
     }
 
     fn group(&mut self, group: &ast::Ident) -> Vec<EntryId> {
-        if !self.groups.contains(&group.name) {
+        if let Some(known) = self.guideline.index.group(&group.name) {
+            self.guideline
+                .index
+                .record(Symbol::Group(known), group.span, UseKind::Group);
+        } else {
             let mut diagnostic = Diagnostic::new(
                 Code::UnknownGroup,
                 format!("no catalogue entry is in the group `{}`", group.name),
@@ -289,6 +300,9 @@ impl Resolver {
                 self.error(diagnostic);
                 continue;
             };
+            self.guideline
+                .index
+                .record(Symbol::Input(input), fact.name.span, UseKind::CaseFact);
             if let Some(Some(first)) = fact_spans.get(input) {
                 let first = *first;
                 self.error(
