@@ -324,3 +324,137 @@ case \"c\" given fever yes, pain mild, age 70 expect order CT
         assert!(index.is_used(Symbol::Input(0)));
     }
 }
+
+mod trivia {
+    use super::*;
+    use leidraad::source::Span;
+    use leidraad::syntax::parse;
+
+    /// Every `.leidraad` file of the repository that is text: the bundled
+    /// guidelines and every fixture.
+    fn every_file() -> Vec<(String, String)> {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("guidelines"), root.join("tests/fixtures")];
+        let mut files = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "leidraad") {
+                    if let Ok(text) = String::from_utf8(std::fs::read(&path).unwrap()) {
+                        files.push((path.display().to_string(), text));
+                    }
+                }
+            }
+        }
+        files.sort();
+        assert!(files.len() > 100, "found only {} files", files.len());
+        files
+    }
+
+    fn significant(c: char) -> bool {
+        !c.is_whitespace() && c != '\u{FEFF}'
+    }
+
+    // Architecture invariant: the statements' spans and the comments cover
+    // every byte that is not whitespace, so the token stream (comments
+    // included) can be rebuilt from the tree and the trivia.
+    #[test]
+    fn tree_spans_and_trivia_rebuild_every_file_but_its_whitespace() {
+        let mut comments_seen = 0;
+        for (path, text) in every_file() {
+            let (syntax, _) = parse(FileId(0), &text);
+            let mut pieces: Vec<Span> = syntax
+                .items
+                .iter()
+                .map(|i| i.span())
+                .chain(syntax.broken.iter().map(|b| b.span))
+                .chain(syntax.trivia.comments.iter().copied())
+                .collect();
+            pieces.sort();
+            let mut covered = vec![false; text.len()];
+            for piece in &pieces {
+                covered[piece.range()].iter_mut().for_each(|c| *c = true);
+            }
+            for (i, c) in text.char_indices() {
+                assert!(
+                    !significant(c) || covered[i],
+                    "{path}: `{c}` at byte {i} is in no statement and no comment"
+                );
+            }
+            // Comments are what the grammar skips: blank them out and the
+            // tree is the same, spans and all.
+            let mut blanked = text.clone().into_bytes();
+            for comment in &syntax.trivia.comments {
+                assert!(text[comment.range()].starts_with('#'), "{path}");
+                assert!(!text[comment.range()].contains(['\n', '\r']), "{path}");
+                blanked[comment.range()].iter_mut().for_each(|b| *b = b' ');
+            }
+            let blanked = String::from_utf8(blanked).unwrap();
+            let (again, _) = parse(FileId(0), &blanked);
+            assert_eq!(again.items, syntax.items, "{path}");
+            assert_eq!(again.broken.len(), syntax.broken.len(), "{path}");
+            assert!(again.trivia.comments.is_empty(), "{path}");
+            // No label holds a comment.
+            for item in &syntax.items {
+                for label in item.labels() {
+                    assert_eq!(syntax.trivia.comments_in(label.span).count(), 0, "{path}");
+                }
+            }
+            comments_seen += syntax.trivia.comments.len();
+        }
+        assert!(comments_seen > 100, "only {comments_seen} comments");
+    }
+
+    #[test]
+    fn blank_line_groups_are_the_runs_of_blank_lines() {
+        for (path, text) in every_file() {
+            let (syntax, _) = parse(FileId(0), &text);
+            let normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+            let mut lines: Vec<&str> = normalised.split('\n').collect();
+            if lines.last() == Some(&"") {
+                lines.pop();
+            }
+            let blank = |l: &&str| l.trim_matches([' ', '\t']).is_empty();
+            let expected_runs = lines
+                .iter()
+                .enumerate()
+                .filter(|(i, l)| blank(l) && (*i == 0 || !blank(&lines[i - 1])))
+                .count();
+            assert_eq!(syntax.trivia.blank_lines.len(), expected_runs, "{path}");
+            let blank_count: usize = syntax
+                .trivia
+                .blank_lines
+                .iter()
+                .map(|s| {
+                    let run = &text[s.range()];
+                    assert!(run.chars().all(char::is_whitespace), "{path}");
+                    leidraad::source::lines_inclusive(run).count()
+                })
+                .sum();
+            assert_eq!(
+                blank_count,
+                lines.iter().filter(|l| blank(l)).count(),
+                "{path}"
+            );
+        }
+        let (syntax, _) = parse(FileId(0), "a\n\n \n# c\n\t\r\nb\n\n");
+        let runs: Vec<_> = syntax
+            .trivia
+            .blank_lines
+            .iter()
+            .map(|s| s.range())
+            .collect();
+        assert_eq!(runs, [2..5, 9..12, 14..15]);
+        assert_eq!(
+            syntax
+                .trivia
+                .comments
+                .iter()
+                .map(|s| s.range())
+                .collect::<Vec<_>>(),
+            [5..8]
+        );
+    }
+}

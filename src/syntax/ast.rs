@@ -323,6 +323,20 @@ pub enum Item {
 }
 
 impl Item {
+    /// The statement's span, without trailing blanks and comments.
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Header(x) => x.span,
+            Item::Input(x) => x.span,
+            Item::Assume(x) => x.span,
+            Item::Define(x) => x.span,
+            Item::Entry(x) => x.span,
+            Item::Rule(x) => x.span,
+            Item::Require(x) => x.span,
+            Item::Case(x) => x.span,
+        }
+    }
+
     /// Every quoted label of the statement, in source order.
     pub fn labels(&self) -> Vec<&Text> {
         match self {
@@ -355,10 +369,36 @@ pub struct BrokenStatement {
     pub span: Span,
 }
 
-/// One parsed file: every statement that parsed, in source order, and every
-/// statement that did not.
+/// What the tree leaves out, kept beside it by position (as Gleam's
+/// `ModuleExtra`): what a formatter needs to change only whitespace.
+/// Together with the statements' spans it covers every byte that is not
+/// whitespace.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trivia {
+    /// Every comment, from its `#` to the end of its line (the line end
+    /// left out), in source order.
+    pub comments: Vec<Span>,
+    /// Every group of consecutive blank lines (nothing but spaces and
+    /// tabs), from the start of the first to the end of the last, line
+    /// ends included, in source order.
+    pub blank_lines: Vec<Span>,
+}
+
+impl Trivia {
+    /// The comments that lie inside a span, say a statement's.
+    pub fn comments_in(&self, span: Span) -> impl Iterator<Item = Span> + '_ {
+        self.comments
+            .iter()
+            .copied()
+            .filter(move |c| c.file == span.file && span.start <= c.start && c.end <= span.end)
+    }
+}
+
+/// One parsed file: every statement that parsed, in source order, every
+/// statement that did not, and the comments and blank lines around them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyntaxFile {
     pub items: Vec<Item>,
     pub broken: Vec<BrokenStatement>,
+    pub trivia: Trivia,
 }

@@ -127,7 +127,7 @@ impl Resolver {
             let span = syntax
                 .items
                 .first()
-                .map_or(Span::new(self.file, 0, 0), item_span);
+                .map_or(Span::new(self.file, 0, 0), ast::Item::span);
             let message = if syntax.items.is_empty() {
                 "the file holds no guideline"
             } else {
@@ -244,18 +244,5 @@ impl Resolver {
                 })
             }
         }
-    }
-}
-
-fn item_span(item: &ast::Item) -> Span {
-    match item {
-        ast::Item::Header(x) => x.span,
-        ast::Item::Input(x) => x.span,
-        ast::Item::Assume(x) => x.span,
-        ast::Item::Define(x) => x.span,
-        ast::Item::Entry(x) => x.span,
-        ast::Item::Rule(x) => x.span,
-        ast::Item::Require(x) => x.span,
-        ast::Item::Case(x) => x.span,
     }
 }

@@ -115,7 +115,15 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             }
         }
     }
-    (SyntaxFile { items, broken }, diagnostics)
+    let trivia = trivia(file, text);
+    (
+        SyntaxFile {
+            items,
+            broken,
+            trivia,
+        },
+        diagnostics,
+    )
 }
 
 /// The error for a header field given twice.
