@@ -447,14 +447,12 @@ mod trivia {
             .map(|s| s.range())
             .collect();
         assert_eq!(runs, [2..5, 9..12, 14..15]);
-        assert_eq!(
-            syntax
-                .trivia
-                .comments
-                .iter()
-                .map(|s| s.range())
-                .collect::<Vec<_>>(),
-            [5..8]
-        );
+        let comments: Vec<(usize, usize)> = syntax
+            .trivia
+            .comments
+            .iter()
+            .map(|s| (s.start as usize, s.end as usize))
+            .collect();
+        assert_eq!(comments, [(5, 8)]);
     }
 }
