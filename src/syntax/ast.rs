@@ -355,7 +355,8 @@ impl Item {
     }
 }
 
-/// A statement that could not be read, as far as its first words tell.
+/// A statement that could not be read, kept as far as its words tell:
+/// enough for an outline, hover and completion while the editor types.
 /// Later stages use it to avoid follow-on errors: a name declared by a
 /// broken statement is not reported as unknown, and nothing is reported as
 /// unused when a broken statement might have used it.
@@ -365,7 +366,16 @@ pub struct BrokenStatement {
     /// began no statement.
     pub keyword: String,
     /// The name after the keyword, if it is a plain name.
-    pub name: Option<String>,
+    pub name: Option<Ident>,
+    /// The statement's first complete label, without its quotes.
+    pub label: Option<Text>,
+    /// Every other plain name in the statement (outside labels and
+    /// comments, reserved words left out), in order, up to where reading
+    /// stopped: the names it uses, as far as it parsed.
+    pub names: Vec<Ident>,
+    /// Where the parser stopped reading (an empty span), for a statement
+    /// that does not follow the grammar.
+    pub stopped_at: Option<Span>,
     pub span: Span,
 }
 

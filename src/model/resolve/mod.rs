@@ -86,7 +86,7 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
             "rule" => &mut resolver.broken_rules,
             _ => continue,
         };
-        set.insert(name.clone());
+        set.insert(name.name.clone());
     }
     resolver.declare(syntax);
     resolver.resolve_bodies(syntax);

@@ -12,10 +12,12 @@ use crate::source::{FileId, Span};
 use pest::Parser;
 use pest::iterators::{Pair, Pairs};
 
+mod broken;
 mod convert;
 mod errors;
 mod split;
 
+use broken::salvage;
 use convert::Converter;
 use errors::*;
 use split::*;
@@ -38,11 +40,8 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
         let Some(chunk_text) = text.get(chunk.start..chunk.end) else {
             continue;
         };
-        let broken_statement = || BrokenStatement {
-            keyword: chunk.keyword.to_owned(),
-            name: statement_name(chunk_text, chunk.keyword),
-            span: Span::new(file, chunk.start, chunk.end),
-        };
+        let broken_statement =
+            |stopped: Option<usize>| salvage(file, chunk.start, chunk_text, chunk.keyword, stopped);
         let (depth, at) = nesting_depth(chunk_text);
         if depth > MAX_NESTING {
             let span = Span::new(file, chunk.start + at, chunk.start + at + 1);
@@ -54,7 +53,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                 .with_primary(span, "too deep here")
                 .with_help("split the condition into named `define` statements"),
             );
-            broken.push(broken_statement());
+            broken.push(broken_statement(None));
             continue;
         }
         let converter = Converter {
@@ -72,7 +71,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             "case" => Rule::case_statement,
             _ => {
                 diagnostics.push(unknown_statement(file, &chunk, chunk_text));
-                broken.push(broken_statement());
+                broken.push(broken_statement(None));
                 continue;
             }
         };
@@ -94,7 +93,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                         Diagnostic::new(Code::SyntaxError, "this statement could not be read")
                             .with_primary(converter.span_of(0, chunk_text.len()), "here"),
                     );
-                    broken.push(broken_statement());
+                    broken.push(broken_statement(None));
                 }
             },
             Err(error) => {
@@ -111,7 +110,11 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                         .unwrap_or(error)
                 };
                 diagnostics.push(syntax_error(&converter, chunk_text, chunk.keyword, &error));
-                broken.push(broken_statement());
+                let stopped = match error.location {
+                    pest::error::InputLocation::Pos(at)
+                    | pest::error::InputLocation::Span((at, _)) => at,
+                };
+                broken.push(broken_statement(Some(stopped)));
             }
         }
     }
@@ -172,19 +175,6 @@ fn control_character(text: &str, label: Span) -> Option<Diagnostic> {
         ));
     }
     Some(diagnostic)
-}
-
-/// The name a statement declares (`input fever ...` gives `fever`), if its
-/// second word is a plain name.
-fn statement_name(chunk_text: &str, keyword: &str) -> Option<String> {
-    let rest = chunk_text.strip_prefix(keyword)?;
-    let rest = rest.trim_start_matches([' ', '\t']);
-    let name = leading_word(rest);
-    let starts_well = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    (starts_well && !RESERVED_WORDS.contains(&name)).then(|| name.to_owned())
 }
 
 #[cfg(test)]
@@ -307,6 +297,8 @@ mod tests {
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(syntax.broken.len(), 1);
         assert_eq!(syntax.broken[0].keyword, "input");
-        assert_eq!(syntax.broken[0].name.as_deref(), Some("fever"));
+        let name = syntax.broken[0].name.as_ref().unwrap();
+        assert_eq!(name.name, "fever");
+        assert_eq!(name.span.range(), 22..27);
     }
 }
