@@ -98,8 +98,8 @@ fn replacing_a_file_rechecks_it_and_leaves_the_others() {
 
 mod references {
     use super::*;
-    use leidraad::model::Guideline;
     use leidraad::model::index::{Symbol, UseKind};
+    use leidraad::model::{Guideline, Type};
 
     fn guideline(sources: &Sources, file: FileId) -> Guideline {
         check_file(sources, file).0.guideline
@@ -132,6 +132,15 @@ mod references {
                 .enumerate()
                 .map(|(i, x)| (Symbol::Rule(i), x.id.clone())),
         );
+        for (i, input) in g.inputs.iter().enumerate() {
+            if let Type::OneOf(values) | Type::AnyOf(values) = &input.ty {
+                all.extend(
+                    (0u32..)
+                        .zip(values)
+                        .map(|(v, name)| (Symbol::Value(i, v), name.clone())),
+                );
+            }
+        }
         all.extend(
             g.index
                 .groups()
@@ -176,7 +185,10 @@ mod references {
                     from_declaration.len()
                 );
                 // The bundled guidelines check without "never used".
-                if !matches!(symbol, Symbol::Rule(_) | Symbol::Group(_)) {
+                if matches!(
+                    symbol,
+                    Symbol::Input(_) | Symbol::Definition(_) | Symbol::Entry(_)
+                ) {
                     assert!(g.index.is_used(symbol), "{path}: `{name}` is used");
                 }
             }
@@ -295,6 +307,19 @@ case \"c\" given fever yes, pain mild, age 70 expect order CT
                 .range()
                 .start,
             at("imaging", 0)
+        );
+        // Values: declared in the input's type, used in tests and facts.
+        assert_eq!(
+            index
+                .definition_at(file, at("severe", 1))
+                .unwrap()
+                .range()
+                .start,
+            at("severe", 0)
+        );
+        assert_eq!(
+            spans(index.references_at(file, at("mild", 0))),
+            [span_at(at("mild", 1), 4)]
         );
         // Not on a name: nothing.
         assert_eq!(index.symbol_at(file, at("guideline", 0)), None);

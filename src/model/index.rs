@@ -13,6 +13,9 @@ pub enum Symbol {
     Definition(DefinitionId),
     Entry(EntryId),
     Rule(RuleIndex),
+    /// A value of a `one of` input or a member of an `any of` input, by its
+    /// position in the declaration.
+    Value(InputId, u32),
     /// A group, by its position in [`Index::groups`]. A group has no
     /// declaration of its own: every `in GROUP` of a catalogue entry
     /// declares it.
@@ -34,6 +37,8 @@ pub enum UseKind {
     /// As a fact of a case. A case tests the guideline; it does not make an
     /// input used.
     CaseFact,
+    /// A value or member written in a test, a default or a case fact.
+    Value,
 }
 
 /// One use of a name: the span of the name itself, not of the test or

@@ -180,6 +180,15 @@ impl Resolver {
         self.guideline
             .index
             .declare(Symbol::Input(id), input.id.span);
+        if let ast::InputType::OneOf(values) | ast::InputType::AnyOf(values) = &input.ty {
+            if duplicate.is_none() {
+                for (position, value) in (0u32..).zip(values) {
+                    self.guideline
+                        .index
+                        .declare(Symbol::Value(id, position), value.span);
+                }
+            }
+        }
         if duplicate.is_some() {
             self.duplicates.insert(Symbol::Input(id));
         }
