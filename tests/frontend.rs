@@ -308,6 +308,22 @@ case \"c\" given fever yes, pain mild, age 70 expect order CT
                 .start,
             at("imaging", 0)
         );
+        // Rename sees both `in imaging` of the catalogue and its use.
+        let imaging = index.symbol_at(file, at("imaging", 1)).unwrap();
+        assert_eq!(
+            spans(index.occurrences(imaging)),
+            (0..3)
+                .map(|n| span_at(at("imaging", n), 7))
+                .collect::<Vec<_>>()
+        );
+        assert_eq!(index.declarations_of(imaging).len(), 2);
+        let fever = index.symbol_at(file, at("fever", 0)).unwrap();
+        assert_eq!(
+            spans(index.occurrences(fever)),
+            (0..5)
+                .map(|n| span_at(at("fever", n), 5))
+                .collect::<Vec<_>>()
+        );
         // Values: declared in the input's type, used in tests and facts.
         assert_eq!(
             index

@@ -103,6 +103,30 @@ impl Index {
         self.declarations.get(&symbol).copied()
     }
 
+    /// Every place that declares a symbol: one, except for a group, which
+    /// every `in GROUP` of a catalogue entry declares.
+    pub fn declarations_of(&self, symbol: Symbol) -> Vec<Span> {
+        self.declaration(symbol)
+            .into_iter()
+            .chain(
+                self.group_mentions
+                    .iter()
+                    .filter(|(_, s)| *s == symbol)
+                    .map(|(span, _)| *span),
+            )
+            .collect()
+    }
+
+    /// Rename: every place the symbol's name is written, declarations and
+    /// uses, sorted by position.
+    pub fn occurrences(&self, symbol: Symbol) -> Vec<Span> {
+        let mut spans = self.declarations_of(symbol);
+        spans.extend(self.uses_of(symbol).map(|u| u.span));
+        spans.sort();
+        spans.dedup();
+        spans
+    }
+
     /// Every use of a symbol, in source order of resolving.
     pub fn uses_of(&self, symbol: Symbol) -> impl Iterator<Item = &Use> {
         self.uses.iter().filter(move |u| u.symbol == symbol)
