@@ -47,19 +47,70 @@ pub struct SourceFile {
     line_starts: Vec<usize>,
 }
 
-/// A 1-based line and column (columns count characters, not bytes).
+/// A 1-based line and column (columns count characters, not bytes, unless
+/// made with a [`ColumnUnit`] that says otherwise).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct LineColumn {
     pub line: usize,
     pub column: usize,
 }
 
+/// What a column counts. People (and terminals) count characters; the
+/// language server protocol and SARIF count UTF-16 code units, in which a
+/// character outside the Basic Multilingual Plane (an emoji) is two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnUnit {
+    Chars,
+    Utf16,
+}
+
+impl ColumnUnit {
+    fn width(self, c: char) -> usize {
+        match self {
+            ColumnUnit::Chars => 1,
+            ColumnUnit::Utf16 => c.len_utf16(),
+        }
+    }
+}
+
+/// The lines of a text, each with its line end. A line ends at LF, at CRLF
+/// or at a lone CR, everywhere in Leidraad (splitter, grammar, positions).
+pub fn lines_inclusive(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let bytes = rest.as_bytes();
+        let end = match bytes.iter().position(|b| *b == b'\n' || *b == b'\r') {
+            Some(i) if bytes.get(i) == Some(&b'\r') && bytes.get(i + 1) == Some(&b'\n') => i + 2,
+            Some(i) => i + 1,
+            None => rest.len(),
+        };
+        let (line, tail) = rest.split_at(end);
+        rest = tail;
+        Some(line)
+    })
+}
+
+/// The byte offset where each line starts (the first is 0).
+fn line_starts_of(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    let mut offset = 0;
+    for line in lines_inclusive(text) {
+        offset += line.len();
+        let ends_line = line.ends_with(['\n', '\r']);
+        if ends_line {
+            starts.push(offset);
+        }
+    }
+    starts
+}
+
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = line_starts_of(&text);
         SourceFile {
             name: name.into(),
             text,
@@ -93,6 +144,50 @@ impl SourceFile {
             line: line + 1,
             column: column + 1,
         }
+    }
+
+    /// 1-based line and column of a byte offset, the column counted in
+    /// `unit`. An offset inside a character counts as that character's start.
+    pub fn line_column_in(&self, offset: usize, unit: ColumnUnit) -> LineColumn {
+        let offset = offset.min(self.text.len());
+        let line = self.line_index(offset);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let column = self
+            .text
+            .get(start..)
+            .unwrap_or("")
+            .char_indices()
+            .take_while(|(i, _)| start + i < offset)
+            .map(|(_, c)| unit.width(c))
+            .sum::<usize>();
+        LineColumn {
+            line: line + 1,
+            column: column + 1,
+        }
+    }
+
+    /// The byte offset of a 1-based line and column counted in `unit`: the
+    /// inverse of [`SourceFile::line_column_in`]. A column past the end of
+    /// its line gives the line's end (before its line break), a column in
+    /// the middle of a character (half of a UTF-16 surrogate pair) that
+    /// character's start, and a line past the last the end of the text.
+    pub fn offset_of(&self, position: LineColumn, unit: ColumnUnit) -> usize {
+        let Some(&start) = self.line_starts.get(position.line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let line = self.text.get(start..).unwrap_or("");
+        let line = line
+            .find(['\n', '\r'])
+            .map_or(line, |end| line.get(..end).unwrap_or(line));
+        let wanted = position.column.saturating_sub(1);
+        let mut counted = 0;
+        for (i, c) in line.char_indices() {
+            counted += unit.width(c);
+            if counted > wanted {
+                return start + i;
+            }
+        }
+        start + line.len()
     }
 
     /// The text of a span, or "" if it does not fit.
@@ -132,6 +227,18 @@ impl Sources {
         id
     }
 
+    /// Replaces the text of one file (an editor changed it), keeping its
+    /// name and id; the other files are not touched. Returns `false` if
+    /// there is no such file. Check it again with `check::check_file`.
+    pub fn replace(&mut self, id: FileId, text: impl Into<String>) -> bool {
+        let Some(file) = self.files.get_mut(id.0 as usize) else {
+            return false;
+        };
+        let name = std::mem::take(&mut file.name);
+        *file = SourceFile::new(name, text);
+        true
+    }
+
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
     }
@@ -167,5 +274,82 @@ mod tests {
         assert_eq!(file.line_column(6), LineColumn { line: 2, column: 2 });
         assert_eq!(file.line_column(8), LineColumn { line: 3, column: 1 });
         assert_eq!(file.line_column(99), LineColumn { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn a_lone_cr_ends_a_line_and_crlf_ends_one_line() {
+        let file = SourceFile::new("a", "a\rb\r\nc\n\rd");
+        assert_eq!(file.line_starts(), &[0, 2, 5, 7, 8]);
+        assert_eq!(file.line_column(2), LineColumn { line: 2, column: 1 });
+        assert_eq!(file.line_column(8), LineColumn { line: 5, column: 1 });
+        let lines: Vec<&str> = lines_inclusive("a\rb\r\nc\n\rd").collect();
+        assert_eq!(lines, ["a\r", "b\r\n", "c\n", "\r", "d"]);
+    }
+
+    #[test]
+    fn utf16_columns_count_an_emoji_twice_and_invert() {
+        // `é` (2 bytes), `→` (3 bytes) and `🩺` (4 bytes, 2 UTF-16 units).
+        let text = "x\né→🩺 a\r\nb";
+        let file = SourceFile::new("a", text);
+        let a = text.find(" a").map(|i| i + 1).unwrap_or(0);
+        assert_eq!(
+            file.line_column_in(a, ColumnUnit::Chars),
+            LineColumn { line: 2, column: 5 }
+        );
+        assert_eq!(
+            file.line_column_in(a, ColumnUnit::Utf16),
+            LineColumn { line: 2, column: 6 }
+        );
+        assert_eq!(
+            file.line_column_in(a, ColumnUnit::Chars),
+            file.line_column(a)
+        );
+        // Every character boundary survives the round trip in both units
+        // (but the middle of a CRLF, which is the end of its line).
+        for (offset, _) in text.char_indices().chain([(text.len(), ' ')]) {
+            if text.get(offset.saturating_sub(1)..=offset) == Some("\r\n") {
+                continue;
+            }
+            for unit in [ColumnUnit::Chars, ColumnUnit::Utf16] {
+                let position = file.line_column_in(offset, unit);
+                assert_eq!(file.offset_of(position, unit), offset, "{offset} {unit:?}");
+            }
+        }
+        // The second half of the emoji's surrogate pair maps to its start.
+        let emoji = text.find('🩺').unwrap_or(0);
+        assert_eq!(
+            file.offset_of(LineColumn { line: 2, column: 4 }, ColumnUnit::Utf16),
+            emoji
+        );
+        // Past the end of a line: the line's end, before CRLF.
+        assert_eq!(
+            file.offset_of(
+                LineColumn {
+                    line: 2,
+                    column: 99
+                },
+                ColumnUnit::Utf16
+            ),
+            text.find('\r').unwrap_or(0)
+        );
+        assert_eq!(
+            file.offset_of(LineColumn { line: 9, column: 1 }, ColumnUnit::Chars),
+            text.len()
+        );
+    }
+
+    #[test]
+    fn replace_changes_one_file_and_keeps_the_others() {
+        let mut sources = Sources::new();
+        let a = sources.add("a", "one\ntwo");
+        let b = sources.add_cut("b", "three", 5);
+        assert!(sources.replace(b, "four\rfive"));
+        assert!(!sources.replace(FileId(7), "x"));
+        assert_eq!(sources.get(a).map(|f| f.text.as_str()), Some("one\ntwo"));
+        let file = sources.get(b);
+        assert_eq!(file.map(|f| f.name.as_str()), Some("b"));
+        assert_eq!(file.map(|f| f.text.as_str()), Some("four\rfive"));
+        assert_eq!(file.and_then(|f| f.not_text_from), None);
+        assert_eq!(sources.line_column(b, 5), LineColumn { line: 2, column: 1 });
     }
 }

@@ -52,6 +52,7 @@ codes! {
     TooDeeplyNested = "L005", "too-deeply-nested", Error, "a condition is nested too deeply";
     NotText = "L006", "not-text", Error, "the file is not UTF-8 text";
     RepeatedHeaderField = "L007", "repeated-header-field", Error, "a header field is given twice";
+    ControlCharacter = "L008", "control-character", Error, "a label contains a control character";
     UnknownName = "L101", "unknown-name", Error, "a name is not declared";
     DuplicateName = "L102", "duplicate-name", Error, "a name is declared twice";
     UnknownValue = "L103", "unknown-value", Error, "a value is not one of the input's values";

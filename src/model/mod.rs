@@ -3,6 +3,7 @@
 //! point works on the model, never on text.
 
 pub mod classes;
+pub mod index;
 pub mod lower;
 pub mod number;
 pub mod record;
@@ -196,6 +197,8 @@ pub struct Guideline {
     pub rules: Vec<Rule>,
     pub requirements: Vec<Requirement>,
     pub cases: Vec<Case>,
+    /// Where each declared name is used, with the span of every use.
+    pub index: index::Index,
 }
 
 impl Guideline {

@@ -91,6 +91,9 @@ pub enum Condition {
         span: Span,
     },
     Not(Box<Condition>, Span),
+    /// A condition in parentheses; the span covers both parentheses.
+    /// Resolving looks through it.
+    Paren(Box<Condition>, Span),
     And(Vec<Condition>, Span),
     Or(Vec<Condition>, Span),
     Implies(Box<Condition>, Box<Condition>, Span),
@@ -104,6 +107,7 @@ impl Condition {
             | Condition::In { span, .. }
             | Condition::Has { span, .. }
             | Condition::Not(_, span)
+            | Condition::Paren(_, span)
             | Condition::And(_, span)
             | Condition::Or(_, span)
             | Condition::Implies(_, _, span) => *span,
@@ -227,6 +231,8 @@ pub enum Demand {
     And(Vec<Demand>, Span),
     Or(Vec<Demand>, Span),
     Not(Box<Demand>, Span),
+    /// A demand in parentheses; the span covers both parentheses.
+    Paren(Box<Demand>, Span),
     /// `some order [in GROUP]`
     Some {
         kind: ActionKind,
@@ -256,10 +262,21 @@ impl Demand {
             Demand::And(_, span)
             | Demand::Or(_, span)
             | Demand::Not(_, span)
+            | Demand::Paren(_, span)
             | Demand::Some { span, .. }
             | Demand::No { span, .. }
             | Demand::Has { span, .. }
             | Demand::Nothing(span) => *span,
+        }
+    }
+}
+
+impl Demand {
+    /// The demand inside any parentheses around it.
+    pub fn without_parens(&self) -> &Demand {
+        match self {
+            Demand::Paren(inner, _) => inner.without_parens(),
+            other => other,
         }
     }
 }
@@ -299,7 +316,41 @@ pub enum Item {
     Case(CaseDecl),
 }
 
-/// A statement that could not be read, as far as its first words tell.
+impl Item {
+    /// The statement's span, without trailing blanks and comments.
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Header(x) => x.span,
+            Item::Input(x) => x.span,
+            Item::Assume(x) => x.span,
+            Item::Define(x) => x.span,
+            Item::Entry(x) => x.span,
+            Item::Rule(x) => x.span,
+            Item::Require(x) => x.span,
+            Item::Case(x) => x.span,
+        }
+    }
+
+    /// Every quoted label of the statement, in source order.
+    pub fn labels(&self) -> Vec<&Text> {
+        match self {
+            Item::Header(h) => std::iter::once(&h.label)
+                .chain(h.version.as_ref())
+                .chain(h.source.as_ref())
+                .collect(),
+            Item::Input(x) => vec![&x.label],
+            Item::Assume(_) => Vec::new(),
+            Item::Define(x) => x.label.iter().collect(),
+            Item::Entry(x) => vec![&x.label],
+            Item::Rule(x) => vec![&x.label],
+            Item::Require(x) => vec![&x.label],
+            Item::Case(x) => vec![&x.label],
+        }
+    }
+}
+
+/// A statement that could not be read, kept as far as its words tell:
+/// enough for an outline, hover and completion while the editor types.
 /// Later stages use it to avoid follow-on errors: a name declared by a
 /// broken statement is not reported as unknown, and nothing is reported as
 /// unused when a broken statement might have used it.
@@ -309,14 +360,49 @@ pub struct BrokenStatement {
     /// began no statement.
     pub keyword: String,
     /// The name after the keyword, if it is a plain name.
-    pub name: Option<String>,
+    pub name: Option<Ident>,
+    /// The statement's first complete label, without its quotes.
+    pub label: Option<Text>,
+    /// Every other plain name in the statement (outside labels and
+    /// comments, reserved words left out), in order, up to where reading
+    /// stopped: the names it uses, as far as it parsed.
+    pub names: Vec<Ident>,
+    /// Where the parser stopped reading (an empty span), for a statement
+    /// that does not follow the grammar.
+    pub stopped_at: Option<Span>,
     pub span: Span,
 }
 
-/// One parsed file: every statement that parsed, in source order, and every
-/// statement that did not.
+/// What the tree leaves out, kept beside it by position (as Gleam's
+/// `ModuleExtra`): what a formatter needs to change only whitespace.
+/// Together with the statements' spans it covers every byte that is not
+/// whitespace.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Trivia {
+    /// Every comment, from its `#` to the end of its line (the line end
+    /// left out), in source order.
+    pub comments: Vec<Span>,
+    /// Every group of consecutive blank lines (nothing but spaces and
+    /// tabs), from the start of the first to the end of the last, line
+    /// ends included, in source order.
+    pub blank_lines: Vec<Span>,
+}
+
+impl Trivia {
+    /// The comments that lie inside a span, say a statement's.
+    pub fn comments_in(&self, span: Span) -> impl Iterator<Item = Span> + '_ {
+        self.comments
+            .iter()
+            .copied()
+            .filter(move |c| c.file == span.file && span.start <= c.start && c.end <= span.end)
+    }
+}
+
+/// One parsed file: every statement that parsed, in source order, every
+/// statement that did not, and the comments and blank lines around them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyntaxFile {
     pub items: Vec<Item>,
     pub broken: Vec<BrokenStatement>,
+    pub trivia: Trivia,
 }

@@ -71,7 +71,14 @@ impl Resolver {
                 continue;
             }
             match self.rules.get(&target.name) {
-                Some(&other) => overrides.push(other),
+                Some(&other) => {
+                    self.guideline.index.record(
+                        Symbol::Rule(other),
+                        target.span,
+                        UseKind::Override,
+                    );
+                    overrides.push(other);
+                }
                 None if self.broken_rules.contains(&target.name) => {}
                 None => {
                     let mut diagnostic = Diagnostic::new(
@@ -160,9 +167,9 @@ impl Resolver {
             self.error(diagnostic);
             return None;
         };
-        if let Some(used) = self.used_entries.get_mut(entry) {
-            *used = true;
-        }
+        self.guideline
+            .index
+            .record(Symbol::Entry(entry), word.span, UseKind::Target);
         let entry_kind = self.guideline.entries.get(entry).map(|e| e.kind)?;
         let fits = match kind {
             ActionKind::Order | ActionKind::Avoid => entry_kind != EntryKind::Specialist,
@@ -205,6 +212,7 @@ impl Resolver {
             }
             ast::Demand::Or(parts, _) => Demand::Or(parts.iter().map(|p| self.demand(p)).collect()),
             ast::Demand::Not(inner, _) => Demand::Not(Box::new(self.demand(inner))),
+            ast::Demand::Paren(inner, _) => self.demand(inner),
             ast::Demand::Some { kind, group, .. } => Demand::Has {
                 kind: Some(*kind),
                 targets: group.as_ref().map(|g| self.group(g)),
@@ -246,7 +254,11 @@ impl Resolver {
     }
 
     fn group(&mut self, group: &ast::Ident) -> Vec<EntryId> {
-        if !self.groups.contains(&group.name) {
+        if let Some(known) = self.guideline.index.group(&group.name) {
+            self.guideline
+                .index
+                .record(Symbol::Group(known), group.span, UseKind::Group);
+        } else {
             let mut diagnostic = Diagnostic::new(
                 Code::UnknownGroup,
                 format!("no catalogue entry is in the group `{}`", group.name),
@@ -289,6 +301,9 @@ impl Resolver {
                 self.error(diagnostic);
                 continue;
             };
+            self.guideline
+                .index
+                .record(Symbol::Input(input), fact.name.span, UseKind::CaseFact);
             if let Some(Some(first)) = fact_spans.get(input) {
                 let first = *first;
                 self.error(
@@ -346,7 +361,7 @@ impl Resolver {
             .iter()
             .map(|d| Expectation {
                 demand: self.demand(d),
-                span: d.span(),
+                span: d.without_parens().span(),
             })
             .collect();
         self.guideline.cases.push(Case {

@@ -8,18 +8,20 @@ impl Resolver {
             let named = *named;
             match named {
                 Named::Input(i) => {
-                    if let Some(used) = self.used_inputs.get_mut(i) {
-                        *used = true;
-                    }
+                    self.guideline
+                        .index
+                        .record(Symbol::Input(i), ident.span, UseKind::Condition);
                     if self.broken_inputs.get(i).copied().unwrap_or(false) {
                         // Its declaration was reported; its uses are not.
                         return None;
                     }
                 }
                 Named::Definition(d) => {
-                    if let Some(used) = self.used_definitions.get_mut(d) {
-                        *used = true;
-                    }
+                    self.guideline.index.record(
+                        Symbol::Definition(d),
+                        ident.span,
+                        UseKind::Condition,
+                    );
                 }
             }
             return Some(named);
@@ -180,6 +182,7 @@ impl Resolver {
                 Cond::Has(input, index, *span)
             }
             ast::Condition::Not(inner, _) => Cond::Not(Box::new(self.condition_inner(inner)?)),
+            ast::Condition::Paren(inner, _) => self.condition_inner(inner)?,
             ast::Condition::And(parts, _) => {
                 let resolved: Vec<Option<Cond>> =
                     parts.iter().map(|p| self.condition_inner(p)).collect();

@@ -56,8 +56,13 @@ impl Resolver {
                         span: define.id.span,
                         condition: Cond::Invalid,
                     });
+                    self.guideline
+                        .index
+                        .declare(Symbol::Definition(id), define.id.span);
                     // A duplicate is reported once, not also as unused.
-                    self.used_definitions.push(duplicate.is_some());
+                    if duplicate.is_some() {
+                        self.duplicates.insert(Symbol::Definition(id));
+                    }
                 }
                 ast::Item::Entry(entry) => {
                     let id = self.guideline.entries.len();
@@ -74,7 +79,11 @@ impl Resolver {
                     }
                     for group in &entry.groups {
                         self.groups.insert(group.name.clone());
+                        self.guideline.index.declare_group(&group.name, group.span);
                     }
+                    self.guideline
+                        .index
+                        .declare(Symbol::Entry(id), entry.id.span);
                     self.guideline.entries.push(Entry {
                         id: entry.id.name.clone(),
                         label: entry.label.text.clone(),
@@ -82,7 +91,9 @@ impl Resolver {
                         groups: entry.groups.iter().map(|g| g.name.clone()).collect(),
                         span: entry.id.span,
                     });
-                    self.used_entries.push(duplicate);
+                    if duplicate {
+                        self.duplicates.insert(Symbol::Entry(id));
+                    }
                 }
                 ast::Item::Rule(rule) => {
                     let index = self.guideline.rules.len();
@@ -96,6 +107,9 @@ impl Resolver {
                     } else {
                         self.rules.insert(rule.id.name.clone(), index);
                     }
+                    self.guideline
+                        .index
+                        .declare(Symbol::Rule(index), rule.id.span);
                     self.guideline.rules.push(Rule {
                         id: rule.id.name.clone(),
                         label: rule.label.text.clone(),
@@ -113,7 +127,7 @@ impl Resolver {
             let span = syntax
                 .items
                 .first()
-                .map_or(Span::new(self.file, 0, 0), item_span);
+                .map_or(Span::new(self.file, 0, 0), ast::Item::span);
             let message = if syntax.items.is_empty() {
                 "the file holds no guideline"
             } else {
@@ -163,7 +177,21 @@ impl Resolver {
             default,
             asked_when: None,
         });
-        self.used_inputs.push(duplicate.is_some());
+        self.guideline
+            .index
+            .declare(Symbol::Input(id), input.id.span);
+        if let ast::InputType::OneOf(values) | ast::InputType::AnyOf(values) = &input.ty {
+            if duplicate.is_none() {
+                for (position, value) in (0u32..).zip(values) {
+                    self.guideline
+                        .index
+                        .declare(Symbol::Value(id, position), value.span);
+                }
+            }
+        }
+        if duplicate.is_some() {
+            self.duplicates.insert(Symbol::Input(id));
+        }
     }
 
     fn input_type(&mut self, input: &ast::InputDecl) -> Option<Type> {
@@ -225,18 +253,5 @@ impl Resolver {
                 })
             }
         }
-    }
-}
-
-fn item_span(item: &ast::Item) -> Span {
-    match item {
-        ast::Item::Header(x) => x.span,
-        ast::Item::Input(x) => x.span,
-        ast::Item::Assume(x) => x.span,
-        ast::Item::Define(x) => x.span,
-        ast::Item::Entry(x) => x.span,
-        ast::Item::Rule(x) => x.span,
-        ast::Item::Require(x) => x.span,
-        ast::Item::Case(x) => x.span,
     }
 }

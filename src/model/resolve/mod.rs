@@ -8,6 +8,7 @@
 //! [`values`]), and [`whole`] checks the guideline as a whole (definition
 //! cycles, `asked when` on its own input, names never used).
 
+use super::index::{Symbol, UseKind};
 use super::number::Rational;
 use super::units::Unit;
 use super::*;
@@ -32,9 +33,9 @@ struct Resolver {
     entries: HashMap<String, EntryId>,
     rules: HashMap<String, RuleIndex>,
     groups: BTreeSet<String>,
-    used_inputs: Vec<bool>,
-    used_definitions: Vec<bool>,
-    used_entries: Vec<bool>,
+    /// Second declarations of a name: reported once as duplicates, never
+    /// also as unused.
+    duplicates: HashSet<Symbol>,
     /// Inputs whose declared type could not be read: uses of them are not
     /// reported again.
     broken_inputs: Vec<bool>,
@@ -62,14 +63,13 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
             rules: Vec::new(),
             requirements: Vec::new(),
             cases: Vec::new(),
+            index: Default::default(),
         },
         names: HashMap::new(),
         entries: HashMap::new(),
         rules: HashMap::new(),
         groups: BTreeSet::new(),
-        used_inputs: Vec::new(),
-        used_definitions: Vec::new(),
-        used_entries: Vec::new(),
+        duplicates: HashSet::new(),
         broken_inputs: Vec::new(),
         broken_names: HashSet::new(),
         broken_entries: HashSet::new(),
@@ -86,7 +86,7 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
             "rule" => &mut resolver.broken_rules,
             _ => continue,
         };
-        set.insert(name.clone());
+        set.insert(name.name.clone());
     }
     resolver.declare(syntax);
     resolver.resolve_bodies(syntax);

@@ -228,7 +228,14 @@ impl Resolver {
         code: Code,
     ) -> Option<u32> {
         if let Some(index) = values.iter().position(|v| *v == value.name) {
-            return u32::try_from(index).ok();
+            let index = u32::try_from(index).ok()?;
+            if let Some((Named::Input(input), _)) = self.names.get(name) {
+                let symbol = Symbol::Value(*input, index);
+                self.guideline
+                    .index
+                    .record(symbol, value.span, UseKind::Value);
+            }
+            return Some(index);
         }
         let code = if code == Code::CaseFactMismatch {
             code

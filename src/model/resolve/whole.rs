@@ -217,8 +217,11 @@ impl Resolver {
         }
         // Names used only by unused definitions still count as used; that is
         // what an editor expects ("is this name mentioned anywhere?").
+        let unused = |symbol: Symbol| {
+            !self.guideline.index.is_used(symbol) && !self.duplicates.contains(&symbol)
+        };
         for (index, input) in self.guideline.inputs.iter().enumerate() {
-            if !self.used_inputs.get(index).copied().unwrap_or(true) {
+            if unused(Symbol::Input(index)) {
                 self.diagnostics.push(
                     Diagnostic::new(Code::UnusedInput, format!("the input `{}` is never used", input.id))
                         .with_primary(input.span, "declared here")
@@ -227,7 +230,7 @@ impl Resolver {
             }
         }
         for (index, definition) in self.guideline.definitions.iter().enumerate() {
-            if !self.used_definitions.get(index).copied().unwrap_or(true) {
+            if unused(Symbol::Definition(index)) {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::UnusedDefinition,
@@ -239,7 +242,7 @@ impl Resolver {
             }
         }
         for (index, entry) in self.guideline.entries.iter().enumerate() {
-            if !self.used_entries.get(index).copied().unwrap_or(true) {
+            if unused(Symbol::Entry(index)) {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::UnusedEntry,

@@ -222,9 +222,16 @@ impl Converter {
     fn condition(&self, pair: Pair<'_, Rule>) -> Option<Condition> {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::condition | Rule::primary => {
+            Rule::condition => self.condition(pair.into_inner().next()?),
+            Rule::primary => {
                 let inner = pair.into_inner().next()?;
-                self.condition(inner)
+                if inner.as_rule() == Rule::condition {
+                    // `( condition )`: kept as a node, so that a formatter
+                    // can keep the parentheses the editor wrote.
+                    Some(Condition::Paren(Box::new(self.condition(inner)?), span))
+                } else {
+                    self.condition(inner)
+                }
             }
             Rule::implies_expr => {
                 let mut parts = pair
@@ -479,7 +486,14 @@ impl Converter {
                     self.demand(first)
                 }
             }
-            Rule::demand_atom => self.demand(pair.into_inner().next()?),
+            Rule::demand_atom => {
+                let inner = pair.into_inner().next()?;
+                if inner.as_rule() == Rule::demand {
+                    Some(Demand::Paren(Box::new(self.demand(inner)?), span))
+                } else {
+                    self.demand(inner)
+                }
+            }
             Rule::some_demand => {
                 let mut kind = None;
                 let mut group = None;
@@ -619,7 +633,7 @@ pub(super) fn significant_len(text: &str) -> usize {
     let mut in_comment = false;
     for (i, c) in text.char_indices() {
         if in_comment {
-            in_comment = c != '\n';
+            in_comment = c != '\n' && c != '\r';
             continue;
         }
         if in_string {
@@ -627,7 +641,7 @@ pub(super) fn significant_len(text: &str) -> usize {
                 escaped = false;
             } else if c == '\\' {
                 escaped = true;
-            } else if c == '"' || c == '\n' {
+            } else if c == '"' || c == '\n' || c == '\r' {
                 in_string = false;
             }
             end = i + c.len_utf8();

@@ -169,8 +169,11 @@ pub(super) fn found_at(text: &str, position: usize) -> (String, usize) {
     } else if first == '"' {
         (
             "a label".to_owned(),
-            rest.find('\n').unwrap_or(rest.len()).min(80),
+            rest.find(['\n', '\r']).unwrap_or(rest.len()).min(80),
         )
+    } else if first.is_control() {
+        // Never echo a control character to a terminal.
+        (format!("`{}`", first.escape_unicode()), first.len_utf8())
     } else {
         (format!("`{first}`"), first.len_utf8())
     }
@@ -248,10 +251,13 @@ pub(super) fn previous_word(text: &str, position: usize) -> &str {
 /// closing before the line ends.
 pub(super) fn unterminated_label(text: &str, position: usize) -> Option<(usize, usize)> {
     let position = position.min(text.len());
-    let line_start = text.get(..position)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_start = text
+        .get(..position)?
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
     let line_end = text
         .get(line_start..)?
-        .find('\n')
+        .find(['\n', '\r'])
         .map_or(text.len(), |i| line_start + i);
     let line = text.get(line_start..line_end)?;
     let mut open: Option<usize> = None;
@@ -277,7 +283,7 @@ pub(super) fn unclosed_parenthesis(text: &str, position: usize) -> Option<usize>
     let mut in_comment = false;
     for (i, c) in text.get(..position)?.char_indices() {
         match c {
-            '\n' => in_comment = false,
+            '\n' | '\r' => in_comment = false,
             _ if in_comment => {}
             '"' => in_string = !in_string,
             _ if in_string => {}

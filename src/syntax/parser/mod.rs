@@ -12,10 +12,12 @@ use crate::source::{FileId, Span};
 use pest::Parser;
 use pest::iterators::{Pair, Pairs};
 
+mod broken;
 mod convert;
 mod errors;
 mod split;
 
+use broken::salvage;
 use convert::Converter;
 use errors::*;
 use split::*;
@@ -38,11 +40,8 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
         let Some(chunk_text) = text.get(chunk.start..chunk.end) else {
             continue;
         };
-        let broken_statement = || BrokenStatement {
-            keyword: chunk.keyword.to_owned(),
-            name: statement_name(chunk_text, chunk.keyword),
-            span: Span::new(file, chunk.start, chunk.end),
-        };
+        let broken_statement =
+            |stopped: Option<usize>| salvage(file, chunk.start, chunk_text, chunk.keyword, stopped);
         let (depth, at) = nesting_depth(chunk_text);
         if depth > MAX_NESTING {
             let span = Span::new(file, chunk.start + at, chunk.start + at + 1);
@@ -54,7 +53,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                 .with_primary(span, "too deep here")
                 .with_help("split the condition into named `define` statements"),
             );
-            broken.push(broken_statement());
+            broken.push(broken_statement(None));
             continue;
         }
         let converter = Converter {
@@ -72,7 +71,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             "case" => Rule::case_statement,
             _ => {
                 diagnostics.push(unknown_statement(file, &chunk, chunk_text));
-                broken.push(broken_statement());
+                broken.push(broken_statement(None));
                 continue;
             }
         };
@@ -82,6 +81,11 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                     if let Item::Header(header) = &item {
                         diagnostics.extend(header.repeated.iter().map(repeated_header_field));
                     }
+                    diagnostics.extend(
+                        item.labels()
+                            .into_iter()
+                            .filter_map(|label| control_character(text, label.span)),
+                    );
                     items.push(item);
                 }
                 None => {
@@ -89,7 +93,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                         Diagnostic::new(Code::SyntaxError, "this statement could not be read")
                             .with_primary(converter.span_of(0, chunk_text.len()), "here"),
                     );
-                    broken.push(broken_statement());
+                    broken.push(broken_statement(None));
                 }
             },
             Err(error) => {
@@ -106,11 +110,23 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                         .unwrap_or(error)
                 };
                 diagnostics.push(syntax_error(&converter, chunk_text, chunk.keyword, &error));
-                broken.push(broken_statement());
+                let stopped = match error.location {
+                    pest::error::InputLocation::Pos(at)
+                    | pest::error::InputLocation::Span((at, _)) => at,
+                };
+                broken.push(broken_statement(Some(stopped)));
             }
         }
     }
-    (SyntaxFile { items, broken }, diagnostics)
+    let trivia = trivia(file, text);
+    (
+        SyntaxFile {
+            items,
+            broken,
+            trivia,
+        },
+        diagnostics,
+    )
 }
 
 /// The error for a header field given twice.
@@ -128,17 +144,37 @@ fn repeated_header_field(field: &RepeatedField) -> Diagnostic {
     .with_help(format!("keep one `{keyword}` line and delete the other"))
 }
 
-/// The name a statement declares (`input fever ...` gives `fever`), if its
-/// second word is a plain name.
-fn statement_name(chunk_text: &str, keyword: &str) -> Option<String> {
-    let rest = chunk_text.strip_prefix(keyword)?;
-    let rest = rest.trim_start_matches([' ', '\t']);
-    let name = leading_word(rest);
-    let starts_well = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    (starts_well && !RESERVED_WORDS.contains(&name)).then(|| name.to_owned())
+/// The error for a label that holds a control character (other than tab):
+/// shown raw, it could make a terminal or a viewer change what it shows.
+/// The message names the character escaped, never raw.
+fn control_character(text: &str, label: Span) -> Option<Diagnostic> {
+    let raw = text.get(label.range())?;
+    let mut found = raw
+        .char_indices()
+        .filter(|(_, c)| c.is_control() && *c != '\t');
+    let (at, first) = found.next()?;
+    let others = found.count();
+    let start = label.range().start + at;
+    let mut diagnostic = Diagnostic::new(
+        Code::ControlCharacter,
+        format!(
+            "this label contains the control character `{}`",
+            first.escape_unicode()
+        ),
+    )
+    .with_primary(
+        Span::new(label.file, start, start + first.len_utf8()),
+        "control character here",
+    )
+    .with_help("remove it; a label holds text that people read");
+    if others > 0 {
+        diagnostic = diagnostic.with_note(format!(
+            "the label holds {} more control character{}",
+            others,
+            if others == 1 { "" } else { "s" }
+        ));
+    }
+    Some(diagnostic)
 }
 
 #[cfg(test)]
@@ -194,12 +230,74 @@ mod tests {
     }
 
     #[test]
+    fn control_characters_in_labels_are_refused_escaped() {
+        let text =
+            "guideline g \"G\x1b]0;x\x07\"\n  version \"1\u{9b}\"\ninput a : yes/no \"tab\tok\"\n";
+        let (syntax, diagnostics) = parse(FileId(0), text);
+        let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [Code::ControlCharacter, Code::ControlCharacter]);
+        assert_eq!(
+            diagnostics[0].message,
+            "this label contains the control character `\\u{1b}`"
+        );
+        assert_eq!(
+            diagnostics[0].notes,
+            ["the label holds 1 more control character"]
+        );
+        assert!(diagnostics[1].message.contains("`\\u{9b}`"));
+        assert!(
+            diagnostics
+                .iter()
+                .all(|d| !d.message.chars().any(char::is_control))
+        );
+        assert_eq!(diagnostics[0].labels[0].span.range(), 14..15);
+        // The statements are kept: the label is wrong, not the grammar.
+        assert_eq!(syntax.items.len(), 2);
+    }
+
+    #[test]
+    fn parentheses_are_nodes_with_their_span() {
+        let text = "assume (a and (b)) or not (c)\ncase \"k\" expect (order x)\n";
+        let (syntax, diagnostics) = parse(FileId(0), text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let Item::Assume(assume) = &syntax.items[0] else {
+            panic!("an assumption");
+        };
+        let Condition::Or(parts, _) = &assume.condition else {
+            panic!("an `or`: {:?}", assume.condition);
+        };
+        let Condition::Paren(inner, span) = &parts[0] else {
+            panic!("parentheses: {:?}", parts[0]);
+        };
+        assert_eq!(&text[span.range()], "(a and (b))");
+        let Condition::And(and, and_span) = inner.as_ref() else {
+            panic!("an `and` inside");
+        };
+        assert_eq!(&text[and_span.range()], "a and (b)");
+        assert!(matches!(&and[1], Condition::Paren(b, s)
+            if matches!(b.as_ref(), Condition::Name(i) if i.name == "b") && &text[s.range()] == "(b)"));
+        assert!(
+            matches!(&parts[1], Condition::Not(c, _) if matches!(c.as_ref(), Condition::Paren(..)))
+        );
+        let Item::Case(case) = &syntax.items[1] else {
+            panic!("a case");
+        };
+        assert_eq!(&text[case.expects[0].span().range()], "(order x)");
+        assert_eq!(
+            &text[case.expects[0].without_parens().span().range()],
+            "order x"
+        );
+    }
+
+    #[test]
     fn a_statement_that_does_not_parse_is_recorded() {
         let (syntax, diagnostics) =
             parse(FileId(0), "guideline g \"G\"\ninput fever yes/no \"K\"\n");
         assert_eq!(diagnostics.len(), 1);
         assert_eq!(syntax.broken.len(), 1);
         assert_eq!(syntax.broken[0].keyword, "input");
-        assert_eq!(syntax.broken[0].name.as_deref(), Some("fever"));
+        let name = syntax.broken[0].name.as_ref().unwrap();
+        assert_eq!(name.name, "fever");
+        assert_eq!(name.span.range(), 22..27);
     }
 }

@@ -23,7 +23,7 @@ pub(super) fn leading_word(line: &str) -> &str {
 pub(super) fn split_statements(text: &str) -> Vec<Chunk<'_>> {
     let mut chunks: Vec<Chunk<'_>> = Vec::new();
     let mut offset = 0;
-    for line in text.split_inclusive('\n') {
+    for line in crate::source::lines_inclusive(text) {
         let line_start = offset;
         offset += line.len();
         let trimmed = line.trim_start_matches([' ', '\t', '\u{FEFF}']);
@@ -52,6 +52,52 @@ pub(super) fn split_statements(text: &str) -> Vec<Chunk<'_>> {
     chunks
 }
 
+/// The comments and blank-line groups of a file. Comments are found as the
+/// grammar finds them: a `#` outside a label starts one, and it ends at the
+/// line's end; a label ends at its closing quote or at the line's end.
+pub(super) fn trivia(file: FileId, text: &str) -> Trivia {
+    let mut trivia = Trivia::default();
+    let mut offset = 0;
+    let mut blank_run: Option<(usize, usize)> = None;
+    for line in crate::source::lines_inclusive(text) {
+        let line_start = offset;
+        offset += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        if body.trim_matches([' ', '\t']).is_empty() {
+            blank_run = Some((blank_run.map_or(line_start, |(start, _)| start), offset));
+            continue;
+        }
+        if let Some((start, end)) = blank_run.take() {
+            trivia.blank_lines.push(Span::new(file, start, end));
+        }
+        let mut in_label = false;
+        let mut escaped = false;
+        for (i, c) in body.char_indices() {
+            if in_label {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    in_label = false;
+                }
+            } else if c == '"' {
+                in_label = true;
+            } else if c == '#' {
+                let end = body.trim_end().len().max(i + 1);
+                trivia
+                    .comments
+                    .push(Span::new(file, line_start + i, line_start + end));
+                break;
+            }
+        }
+    }
+    if let Some((start, end)) = blank_run {
+        trivia.blank_lines.push(Span::new(file, start, end));
+    }
+    trivia
+}
+
 /// The deepest nesting of parentheses and `not` in a statement, counted
 /// without parsing. Strings and comments are skipped.
 pub(super) fn nesting_depth(text: &str) -> (usize, usize) {
@@ -65,7 +111,7 @@ pub(super) fn nesting_depth(text: &str) -> (usize, usize) {
                 while let Some((_, c)) = chars.next() {
                     if c == '\\' {
                         chars.next();
-                    } else if c == '"' || c == '\n' {
+                    } else if c == '"' || c == '\n' || c == '\r' {
                         break;
                     }
                 }
@@ -73,7 +119,7 @@ pub(super) fn nesting_depth(text: &str) -> (usize, usize) {
             }
             '#' => {
                 for (_, c) in chars.by_ref() {
-                    if c == '\n' {
+                    if c == '\n' || c == '\r' {
                         break;
                     }
                 }
