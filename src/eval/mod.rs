@@ -2,7 +2,8 @@
 //! fired. Pure: the caller reads the record and renders the result.
 
 use crate::logic::diagram::{DecisionDiagram, EvalError as DiagramError};
-use crate::logic::problem::{ActionKind, Outcome, OutcomeError, Urgency, Var};
+use crate::logic::index::RuleIndex;
+use crate::logic::problem::{ActionKind, Class, Outcome, OutcomeError, Urgency, Var};
 use crate::model::lower::Lowering;
 use crate::model::{Cond, Guideline, InputId, Slot, Value};
 use crate::source::Span;
@@ -117,6 +118,29 @@ pub fn evaluate(
             OutcomeError::Assumption(index) => assumption_error(guideline, lowering, index),
         })?;
     Ok(explain(guideline, &slots, &outcome))
+}
+
+/// Evaluates one patient whose record gives (or whose `asked when`s settle)
+/// every input, on the rule index: no diagram is needed. `None` when the
+/// record lacks an input; the caller then takes the diagram (which answers
+/// whenever the missing inputs do not matter) or the reference. Where it
+/// answers, the answer is [`evaluate`]'s and [`evaluate_compiled`]'s.
+pub fn evaluate_indexed(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    index: &RuleIndex<'_>,
+    given: &[Option<Value>],
+) -> Option<Result<Evaluation, EvalError>> {
+    let (slots, _) = guideline.complete(given);
+    let assignment: Vec<Class> = lowering
+        .assignment(&slots)
+        .into_iter()
+        .collect::<Option<_>>()?;
+    let outcome = index.outcome(&assignment).map_err(|error| match error {
+        OutcomeError::Unknown(vars) => missing_inputs(lowering, &vars),
+        OutcomeError::Assumption(index) => assumption_error(guideline, lowering, index),
+    });
+    Some(outcome.map(|outcome| explain(guideline, &slots, &outcome)))
 }
 
 /// Evaluates one patient on the compiled decision diagram. Reads only the
