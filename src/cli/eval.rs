@@ -116,9 +116,16 @@ fn evaluate_record(
         .and_then(|index| evaluate_indexed(guideline, lowering, index, &read.values));
     let evaluation = match (indexed, evaluator.index) {
         (Some(evaluation), _) => evaluation,
-        (None, Some(_)) => match evaluator.diagram() {
-            Some(diagram) => evaluate_compiled(guideline, lowering, diagram, &read.values),
-            None => evaluate(guideline, lowering, &read.values),
+        // A partial record that decides every rule gets the same answer
+        // from the reference as from the diagram (the same fired rules,
+        // actions and overruled lists): the diagram is only built when the
+        // reference cannot answer.
+        (None, Some(_)) => match evaluate(guideline, lowering, &read.values) {
+            Ok(evaluation) => Ok(evaluation),
+            Err(error) => match evaluator.diagram() {
+                Some(diagram) => evaluate_compiled(guideline, lowering, diagram, &read.values),
+                None => Err(error),
+            },
         },
         (None, None) => evaluate(guideline, lowering, &read.values),
     };
