@@ -2,7 +2,9 @@
 
 use super::{ResultFormat, Status, load_error_free, read_bytes};
 use leidraad::check::{CheckedFile, kind_word, urgency_word};
-use leidraad::eval::{EvalError, Evaluation, evaluate, evaluate_compiled, evaluate_indexed};
+use leidraad::eval::{
+    EvalError, Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_settled,
+};
 use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
 use leidraad::logic::index::RuleIndex;
 use leidraad::model::Guideline;
@@ -116,15 +118,15 @@ fn evaluate_record(
         .and_then(|index| evaluate_indexed(guideline, lowering, index, &read.values));
     let evaluation = match (indexed, evaluator.index) {
         (Some(evaluation), _) => evaluation,
-        // A partial record that decides every rule gets the same answer
-        // from the reference as from the diagram (the same fired rules,
-        // actions and overruled lists): the diagram is only built when the
-        // reference cannot answer.
-        (None, Some(_)) => match evaluate(guideline, lowering, &read.values) {
-            Ok(evaluation) => Ok(evaluation),
-            Err(error) => match evaluator.diagram() {
+        // A partial record that satisfies every assumption and decides
+        // every rule gets the same answer from the reference as from the
+        // diagram (the same fired rules, actions and overruled lists): the
+        // diagram is only built when the reference cannot give it.
+        (None, Some(_)) => match evaluate_settled(guideline, lowering, &read.values) {
+            Some(evaluation) => Ok(evaluation),
+            None => match evaluator.diagram() {
                 Some(diagram) => evaluate_compiled(guideline, lowering, diagram, &read.values),
-                None => Err(error),
+                None => evaluate(guideline, lowering, &read.values),
             },
         },
         (None, None) => evaluate(guideline, lowering, &read.values),

@@ -244,8 +244,9 @@ pub struct DiagramBudgets {
     /// The largest diagram built, in nodes and leaves.
     #[arg(long, value_name = "N", default_value_t = CompileOptions::default().max_nodes)]
     max_nodes: usize,
-    /// The most memory building the diagram may take, in MiB.
-    #[arg(long, value_name = "MIB", default_value_t = CompileOptions::default().max_memory >> 20)]
+    /// The most memory building the diagram may take, in MiB (lower than
+    /// the library's default, so that a command never takes the machine).
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
     max_memory: usize,
     /// The longest building the diagram may take, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
