@@ -32,6 +32,7 @@ pub fn run(
     emit: Emit,
     order: Order,
     target: Option<&str>,
+    budgets: &CompileOptions,
     color: bool,
 ) -> miette::Result<Status> {
     let (_sources, checked) = load_error_free(path, "so it is not compiled", color)?;
@@ -63,20 +64,18 @@ pub fn run(
             &lowering.problem,
             &CompileOptions {
                 order,
-                ..CompileOptions::default()
+                ..budgets.clone()
             },
         )
     };
     let built = match order {
         Order::Declaration => build(VarOrder::Declaration),
         Order::MostUsed => build(VarOrder::MostUsedFirst),
-        Order::Auto => {
-            DecisionDiagram::compile_smaller(&lowering.problem, &CompileOptions::default())
-        }
+        Order::Auto => DecisionDiagram::compile_smaller(&lowering.problem, budgets),
     };
     let diagram = built.map_err(|error| {
         miette!(
-            help = "the guideline is too large to compile within the limits; split it or simplify large conditions",
+            help = "the guideline is too large to compile within the budgets; raise them (`--max-nodes`, `--max-memory`, `--time-limit`), split the guideline or simplify large conditions; `leidraad eval` still answers complete records without the diagram",
             "`{path}` could not be compiled: {error}"
         )
     })?;

@@ -3,12 +3,14 @@
 use super::{ResultFormat, Status, load_error_free, read_bytes};
 use leidraad::check::CheckedFile;
 use leidraad::eval::text::{error_messages, human, to_json};
-use leidraad::eval::{Evaluation, evaluate, evaluate_compiled};
+use leidraad::eval::{Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_settled};
 use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
+use leidraad::logic::index::RuleIndex;
 use leidraad::model::record::{FieldError, read_record};
 use leidraad::source::Sources;
 use miette::miette;
 use serde_json::{Value as Json, json};
+use std::cell::OnceCell;
 
 pub fn run(
     path: &str,
@@ -16,6 +18,7 @@ pub fn run(
     batch: Option<&str>,
     format: Option<ResultFormat>,
     reference: bool,
+    budgets: &CompileOptions,
     color: bool,
 ) -> miette::Result<Status> {
     if batch.is_some() && format == Some(ResultFormat::Human) {
@@ -26,14 +29,15 @@ pub fn run(
     let format = format.unwrap_or(ResultFormat::Human);
     let (sources, checked) = load_error_free(path, "so no patient is evaluated against it", color)?;
     let checked = &checked;
-    let diagram = if reference {
-        None
-    } else {
-        compile_or_warn(checked)
+    let index = match (&checked.lowering, reference) {
+        (Some(lowering), false) => Some(RuleIndex::new(&lowering.problem)),
+        _ => None,
     };
     let evaluator = Evaluator {
         checked,
-        diagram: diagram.as_ref(),
+        index: index.as_ref(),
+        diagram: OnceCell::new(),
+        budgets,
     };
     match (facts, batch) {
         (Some(facts), _) => single(&evaluator, &sources, facts, format),
@@ -44,23 +48,38 @@ pub fn run(
     }
 }
 
-/// The guideline and, unless `--reference` was asked for or it could not
-/// be built, its compiled decision diagram.
+/// The guideline and its engines. Unless `--reference` was asked for, a
+/// record that settles every input is answered by the rule index at once;
+/// the decision diagram is built only for the first record that lacks an
+/// input (the diagram answers it when the missing inputs do not matter),
+/// and when it does not fit the budgets the reference interpreter answers.
 struct Evaluator<'a> {
     checked: &'a CheckedFile,
-    diagram: Option<&'a DecisionDiagram>,
+    /// `None` with `--reference`.
+    index: Option<&'a RuleIndex<'a>>,
+    /// Built on first need; `None` inside when it did not fit.
+    diagram: OnceCell<Option<DecisionDiagram>>,
+    budgets: &'a CompileOptions,
+}
+
+impl Evaluator<'_> {
+    fn diagram(&self) -> Option<&DecisionDiagram> {
+        self.diagram
+            .get_or_init(|| compile_or_warn(self.checked, self.budgets))
+            .as_ref()
+    }
 }
 
 /// Compiles the decision diagram, in the variable order `compile` uses by
 /// default, so that the diagram evaluated is the one drawn; when a budget
 /// stops it, says so and evaluates with the reference interpreter instead.
-fn compile_or_warn(checked: &CheckedFile) -> Option<DecisionDiagram> {
+fn compile_or_warn(checked: &CheckedFile, budgets: &CompileOptions) -> Option<DecisionDiagram> {
     let lowering = checked.lowering.as_ref()?;
-    match DecisionDiagram::compile_smaller(&lowering.problem, &CompileOptions::default()) {
+    match DecisionDiagram::compile_smaller(&lowering.problem, budgets) {
         Ok(diagram) => Some(diagram),
         Err(error) => {
             eprintln!(
-                "note: the decision diagram was not built ({error}); evaluating rule by rule instead"
+                "note: the decision diagram was not built ({error}); records that lack an input are evaluated rule by rule instead"
             );
             None
         }
@@ -92,9 +111,23 @@ fn evaluate_record(
             ));
         }
     }
-    let evaluation = match evaluator.diagram {
-        Some(diagram) => evaluate_compiled(guideline, lowering, diagram, &read.values),
-        None => evaluate(guideline, lowering, &read.values),
+    let indexed = evaluator
+        .index
+        .and_then(|index| evaluate_indexed(guideline, lowering, index, &read.values));
+    let evaluation = match (indexed, evaluator.index) {
+        (Some(evaluation), _) => evaluation,
+        // A partial record that satisfies every assumption and decides
+        // every rule gets the same answer from the reference as from the
+        // diagram (the same fired rules, actions and overruled lists): the
+        // diagram is only built when the reference cannot give it.
+        (None, Some(_)) => match evaluate_settled(guideline, lowering, &read.values) {
+            Some(evaluation) => Ok(evaluation),
+            None => match evaluator.diagram() {
+                Some(diagram) => evaluate_compiled(guideline, lowering, diagram, &read.values),
+                None => evaluate(guideline, lowering, &read.values),
+            },
+        },
+        (None, None) => evaluate(guideline, lowering, &read.values),
     };
     match evaluation {
         Ok(evaluation) => Ok((evaluation, read.warnings)),

@@ -28,10 +28,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 use leidraad::check::{CheckOptions, load};
 use leidraad::diagnostics::{Diagnostic, render};
 use leidraad::logic::analyse::AnalysisOptions;
+use leidraad::logic::diagram::CompileOptions;
 use leidraad::source::{FileId, Sources};
 use miette::{IntoDiagnostic, WrapErr, miette};
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Leidraad checks clinical guidelines written as rules, for every possible
 /// patient, and evaluates patient records against them.
@@ -118,6 +120,8 @@ enum Command {
         /// interpreter needs every input a rule mentions).
         #[arg(long)]
         reference: bool,
+        #[command(flatten)]
+        budgets: DiagramBudgets,
     },
     /// Run the `case` vignettes in rule files.
     Test {
@@ -138,6 +142,8 @@ enum Command {
         /// Draw only the advice about this catalogue entry (dot, mermaid).
         #[arg(long, value_name = "ENTRY")]
         target: Option<String>,
+        #[command(flatten)]
+        budgets: DiagramBudgets,
     },
     /// Print the explanation of a diagnostic code, such as `L101`.
     Explain {
@@ -201,12 +207,14 @@ pub fn run(args: Args) -> miette::Result<Status> {
             batch,
             format,
             reference,
+            budgets,
         } => eval::run(
             &file,
             facts.as_deref(),
             batch.as_deref(),
             format,
             reference,
+            &budgets.options(),
             color,
         ),
         Command::Test { files } => test::run(&files, color),
@@ -215,8 +223,46 @@ pub fn run(args: Args) -> miette::Result<Status> {
             emit,
             order,
             target,
-        } => compile::run(&file, emit, order, target.as_deref(), color),
+            budgets,
+        } => compile::run(
+            &file,
+            emit,
+            order,
+            target.as_deref(),
+            &budgets.options(),
+            color,
+        ),
         Command::Explain { code } => explain::run(&code),
+    }
+}
+
+/// The budgets of building a decision diagram (`compile`, and `eval` for a
+/// record that lacks inputs). A build that overruns one stops with a
+/// message that names it.
+#[derive(Clone, Copy, Debug, clap::Args)]
+pub struct DiagramBudgets {
+    /// The largest diagram built, in nodes and leaves.
+    #[arg(long, value_name = "N", default_value_t = CompileOptions::default().max_nodes)]
+    max_nodes: usize,
+    /// The most memory building the diagram may take, in MiB (lower than
+    /// the library's default, so that a command never takes the machine).
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    max_memory: usize,
+    /// The longest building the diagram may take, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    time_limit: f64,
+}
+
+impl DiagramBudgets {
+    pub fn options(&self) -> CompileOptions {
+        CompileOptions {
+            max_nodes: self.max_nodes,
+            max_memory: self.max_memory.saturating_mul(1 << 20),
+            time_limit: Some(
+                std::time::Duration::try_from_secs_f64(self.time_limit).unwrap_or(Duration::MAX),
+            ),
+            ..CompileOptions::default()
+        }
     }
 }
 

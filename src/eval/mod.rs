@@ -2,7 +2,8 @@
 //! fired. Pure: the caller reads the record and renders the result.
 
 use crate::logic::diagram::{DecisionDiagram, EvalError as DiagramError};
-use crate::logic::problem::{ActionKind, Outcome, OutcomeError, Urgency, Var};
+use crate::logic::index::RuleIndex;
+use crate::logic::problem::{ActionKind, Class, Outcome, OutcomeError, Urgency, Var};
 use crate::model::lower::Lowering;
 use crate::model::{Cond, Guideline, InputId, Slot, Value};
 use crate::source::Span;
@@ -119,6 +120,75 @@ pub fn evaluate(
             OutcomeError::Assumption(index) => assumption_error(guideline, lowering, index),
         })?;
     Ok(explain(guideline, &slots, &outcome))
+}
+
+/// Evaluates one patient whose record gives (or whose `asked when`s settle)
+/// every input, on the rule index: no diagram is needed. `None` when the
+/// record lacks an input; the caller then takes the diagram (which answers
+/// whenever the missing inputs do not matter) or the reference. Where it
+/// answers, the answer is [`evaluate`]'s and [`evaluate_compiled`]'s.
+pub fn evaluate_indexed(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    index: &RuleIndex<'_>,
+    given: &[Option<Value>],
+) -> Option<Result<Evaluation, EvalError>> {
+    let (slots, _) = guideline.complete(given);
+    let assignment: Vec<Class> = lowering
+        .assignment(&slots)
+        .into_iter()
+        .collect::<Option<_>>()?;
+    let outcome = index.outcome(&assignment).map_err(|error| match error {
+        OutcomeError::Unknown(vars) => missing_inputs(lowering, &vars),
+        OutcomeError::Assumption(index) => assumption_error(guideline, lowering, index),
+    });
+    Some(outcome.map(|outcome| explain(guideline, &slots, &outcome)))
+}
+
+/// Evaluates a partial record with the reference interpreter when that
+/// gives [`evaluate_compiled`]'s answer without the diagram: the record
+/// certainly satisfies every assumption and decides every rule and
+/// alternative. `None` otherwise (the diagram may still answer, or name
+/// the assumption every completion violates).
+pub fn evaluate_settled(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    given: &[Option<Value>],
+) -> Option<Evaluation> {
+    let (slots, _) = guideline.complete(given);
+    let assignment = lowering.assignment(&slots);
+    let problem = &lowering.problem;
+    // Lowered assumptions come first one per variable of an input with an
+    // `asked when` (see `assumption_error`). Such an assumption that the
+    // record leaves open while lacking its own variable is met by choosing
+    // that variable ("asked" or "not asked"), whatever the rest; chains of
+    // `asked when` are acyclic, so all of them are met together. Any other
+    // open assumption might be violated by every completion.
+    let asked_vars: Vec<Var> = guideline
+        .inputs
+        .iter()
+        .zip(&lowering.inputs)
+        .filter(|(input, _)| input.asked_when.is_some())
+        .flat_map(|(_, lowered)| lowered.vars.iter().copied())
+        .collect();
+    let open_is_harmless = |index: usize| {
+        asked_vars
+            .get(index)
+            .is_some_and(|&var| assignment.get(var as usize).copied().flatten().is_none())
+    };
+    let assumptions_hold = problem
+        .assumptions
+        .iter()
+        .enumerate()
+        .all(|(index, assumption)| match assumption.eval(&assignment) {
+            Some(holds) => holds,
+            None => open_is_harmless(index),
+        });
+    if !assumptions_hold {
+        return None;
+    }
+    let outcome = problem.outcome(&assignment).ok()?;
+    Some(explain(guideline, &slots, &outcome))
 }
 
 /// Evaluates one patient on the compiled decision diagram. Reads only the

@@ -6,5 +6,6 @@ pub mod brute;
 pub mod diagram;
 pub mod finding;
 pub mod generate;
+pub mod index;
 pub mod mdd;
 pub mod problem;

@@ -56,7 +56,20 @@ pub(super) struct Builder<'p> {
     pub(super) leaves: Vec<LeafRec>,
     pub(super) leaf_actions: Vec<ResolvedAction>,
     pub(super) leaf_table: HashMap<LeafKey, u32>,
+    /// Bytes held by the memo, the nodes and the leaves (an estimate that
+    /// counts each entry's payload and a fixed overhead); the arena counts
+    /// its own.
+    pub(super) bytes: usize,
+    /// When [`CompileOptions::time_limit`] runs out.
+    pub(super) deadline: Option<std::time::Instant>,
+    /// States visited, to read the clock only every so often.
+    pub(super) visits: u32,
 }
+
+/// The fixed cost of one hash-table entry or vector beyond its payload.
+const ENTRY_OVERHEAD: usize = 48;
+/// The clock is read once every this many visited states.
+const CLOCK_EVERY: u32 = 256;
 
 impl<'p> Builder<'p> {
     pub(super) fn new(
@@ -128,6 +141,11 @@ impl<'p> Builder<'p> {
             leaves: Vec::new(),
             leaf_actions: Vec::new(),
             leaf_table: HashMap::new(),
+            bytes: 0,
+            deadline: options
+                .time_limit
+                .map(|limit| std::time::Instant::now() + limit),
+            visits: 0,
         })
     }
 
@@ -149,6 +167,7 @@ impl<'p> Builder<'p> {
                     break;
                 };
                 let reference = self.make_node(frame.var, &frame.blocks, &frame.children)?;
+                self.bytes += state_bytes(&frame.state);
                 self.memo.insert(frame.state, reference);
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(reference),
@@ -204,6 +223,7 @@ impl<'p> Builder<'p> {
                 limit: self.options.max_states,
             });
         }
+        self.check_budgets(&state)?;
         let var = self.order.get(position as usize).copied().unwrap_or(0);
         let size = self.arena.size(var);
         let mut blocks = vec![0];
@@ -320,6 +340,8 @@ impl<'p> Builder<'p> {
         let first = u32::try_from(self.leaf_actions.len()).map_err(|_| self.too_many_nodes())?;
         let rec = match &key {
             LeafKey::Actions(actions) => {
+                // Stored, and again as the leaf table's key.
+                self.bytes += 2 * std::mem::size_of_val(actions.as_slice()) + ENTRY_OVERHEAD;
                 self.leaf_actions.extend_from_slice(actions);
                 LeafRec {
                     first,
@@ -369,6 +391,8 @@ impl<'p> Builder<'p> {
             .ok_or_else(|| self.too_many_nodes())?;
         let first = u32::try_from(self.run_start.len()).map_err(|_| self.too_many_nodes())?;
         let len = u32::try_from(runs.len()).map_err(|_| self.too_many_nodes())?;
+        // The node, its runs (stored, and again as the unique table's key).
+        self.bytes += std::mem::size_of::<NodeRec>() + 16 * runs.len() + ENTRY_OVERHEAD;
         self.run_start.extend(runs.iter().map(|&(start, _)| start));
         self.run_child.extend(runs.iter().map(|&(_, child)| child));
         self.nodes.push(NodeRec {
@@ -379,6 +403,30 @@ impl<'p> Builder<'p> {
         });
         self.unique.insert(key, reference);
         Ok(reference)
+    }
+
+    /// The memory and time budgets, checked before a state is expanded.
+    /// The state being expanded counts (it is held on the stack until its
+    /// node is built), so that one deep expansion cannot outgrow the bound.
+    pub(super) fn check_budgets(&mut self, state: &State) -> Result<(), CompileError> {
+        let held = self
+            .bytes
+            .saturating_add(self.arena.bytes)
+            .saturating_add(state_bytes(state));
+        if held > self.options.max_memory {
+            return Err(CompileError::TooMuchMemory {
+                limit: self.options.max_memory,
+            });
+        }
+        self.visits = self.visits.wrapping_add(1);
+        if let (0, Some(deadline)) = (self.visits % CLOCK_EVERY, self.deadline) {
+            if std::time::Instant::now() >= deadline {
+                return Err(CompileError::TooSlow {
+                    limit: self.options.time_limit.unwrap_or_default(),
+                });
+            }
+        }
+        Ok(())
     }
 
     pub(super) fn check_size(&self) -> Result<(), CompileError> {
@@ -393,6 +441,12 @@ impl<'p> Builder<'p> {
             limit: self.options.max_nodes,
         }
     }
+}
+
+/// What one memoised state holds: its pairs, its reference and the
+/// entry's overhead.
+fn state_bytes(state: &State) -> usize {
+    std::mem::size_of_val(state.as_slice()) + ENTRY_OVERHEAD
 }
 
 pub(super) enum Visit {

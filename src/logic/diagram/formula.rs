@@ -35,6 +35,9 @@ pub(super) struct Arena {
     pub(super) sizes: Vec<u32>,
     /// Cofactors by the formula and the class of its top variable.
     pub(super) cofactors: HashMap<(FId, Class), FId>,
+    /// Bytes held by the nodes, their table and the cofactor cache (an
+    /// estimate, for [`CompileOptions::max_memory`]).
+    pub(super) bytes: usize,
 }
 
 impl Arena {
@@ -46,6 +49,7 @@ impl Arena {
             position,
             sizes,
             cofactors: HashMap::new(),
+            bytes: 0,
         };
         arena.intern(FNode::Const(false), u32::MAX);
         arena.intern(FNode::Const(true), u32::MAX);
@@ -57,6 +61,13 @@ impl Arena {
             return id;
         }
         let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+        // Stored twice (the list and the table's key), with its payload.
+        let payload = match &node {
+            FNode::Const(_) => 0,
+            FNode::Atom { runs, .. } => std::mem::size_of_val(&**runs),
+            FNode::And(children) | FNode::Or(children) => std::mem::size_of_val(&**children),
+        };
+        self.bytes += 2 * (std::mem::size_of::<FNode>() + payload) + 56;
         self.nodes.push(node.clone());
         self.top.push(top);
         self.table.insert(node, id);
@@ -238,6 +249,7 @@ impl Arena {
             }
             Some(FNode::Const(_)) | None => f,
         };
+        self.bytes += 32;
         self.cofactors.insert((f, class), result);
         result
     }
