@@ -1,0 +1,166 @@
+//! Issue 7, defects 3, 4 (renderers), 6 and 8: what a user gives the CLI
+//! (numbers in records, control characters, huge batches, huge values)
+//! is read exactly, shown safely and streamed. Each test fails without its
+//! fix.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "a test fails loudly"
+)]
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn guideline() -> PathBuf {
+    root().join("guidelines/lage-rugpijn.leidraad")
+}
+
+struct Run {
+    status: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `leidraad` with `input` on standard input.
+fn run(args: &[&str], input: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leidraad"))
+        .args(args)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("leidraad starts");
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || {
+        // A closed pipe is the binary's business, not the test's.
+        let _ = stdin.write_all(&input);
+    });
+    let output = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    let run = Run {
+        status: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked"),
+        "panicked:\n{}",
+        run.stderr
+    );
+    run
+}
+
+/// The README's example patient with `complaint_duration` written as
+/// `duration` (raw JSON text).
+fn record_with_duration(duration: &str) -> String {
+    format!(
+        r#"{{"age": 45, "complaint_duration": {duration}, "neuro_deficit": "acute",
+        "trauma": "none", "suspected": [], "mri_possible": false}}"#
+    )
+}
+
+fn eval_json(record: &str) -> Run {
+    let g = guideline();
+    run(
+        &[
+            "eval",
+            g.to_str().unwrap(),
+            "--facts",
+            "-",
+            "--format",
+            "json",
+        ],
+        record.as_bytes(),
+    )
+}
+
+fn avoids_emg(run: &Run) -> bool {
+    let result: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    result["recommendations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["rule"] == "no_early_emg")
+}
+
+fn field_message(run: &Run) -> String {
+    let result: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    result["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+// ---- Defect 3: record numbers are read exactly ---------------------------
+
+#[test]
+fn a_number_just_below_a_threshold_stays_below_it() {
+    // Through f64, 2.99999999999999999 is exactly 3 and "avoid EMG"
+    // (`< 3 weeks`) disappeared with exit 0.
+    let below = eval_json(&record_with_duration("2.99999999999999999"));
+    assert_eq!(below.status, Some(0), "{}", below.stderr);
+    assert!(avoids_emg(&below), "{}", below.stdout);
+    let at = eval_json(&record_with_duration("3"));
+    assert_eq!(at.status, Some(0), "{}", at.stderr);
+    assert!(!avoids_emg(&at), "{}", at.stdout);
+}
+
+#[test]
+fn numbers_with_many_decimals_or_an_exponent_are_read() {
+    // 2.9999999 was refused for seven decimals, 0.000001 as "write it
+    // without an exponent"; exponents in either case are JSON numbers too.
+    for written in ["2.9999999", "0.000001", "1e-5", "1E-5", "2.5e0", "0.0025E3"] {
+        let run = eval_json(&record_with_duration(written));
+        assert_eq!(run.status, Some(0), "{written}: {}", run.stdout);
+        assert!(avoids_emg(&run), "{written}: {}", run.stdout);
+    }
+    let later = eval_json(&record_with_duration("2.5E1"));
+    assert_eq!(later.status, Some(0), "{}", later.stdout);
+    assert!(!avoids_emg(&later), "{}", later.stdout);
+}
+
+#[test]
+fn a_number_that_cannot_be_held_exactly_is_refused_with_the_reason() {
+    let digits = format!("1.{}1", "0".repeat(70));
+    let run = eval_json(&record_with_duration(&digits));
+    assert_eq!(run.status, Some(1), "{}", run.stdout);
+    let message = field_message(&run);
+    assert!(
+        message.contains("72 significant digits") && message.contains("at most 38"),
+        "{message}"
+    );
+    // Quoted as written, shortened to a line.
+    assert!(message.contains("1.00000000"), "{message}");
+    assert!(message.contains("… (73 characters)"), "{message}");
+
+    let tiny = eval_json(&record_with_duration("1e-400"));
+    assert_eq!(tiny.status, Some(1), "{}", tiny.stdout);
+    let message = field_message(&tiny);
+    assert!(
+        message.contains("cannot use the number 1e-400") && message.contains("400 decimals"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_huge_number_is_quoted_not_turned_into_the_largest_float() {
+    // Defect 8: 1e400 was reported as 1.7976931348623157e+308.
+    let run = eval_json(&record_with_duration("1e400"));
+    assert_eq!(run.status, Some(1), "{}", run.stdout);
+    let message = field_message(&run);
+    assert!(!message.contains("1.7976931348623157"), "{message}");
+    assert!(
+        message.contains("1e+400 lies outside the range 0 to 1040 weeks"),
+        "{message}"
+    );
+}
