@@ -164,3 +164,88 @@ fn a_huge_number_is_quoted_not_turned_into_the_largest_float() {
         "{message}"
     );
 }
+
+// ---- Defect 4: no control character of the user's reaches the terminal ---
+
+/// Whether `text` holds a control character other than tab and line feed,
+/// after taking away the colour codes (`ESC [ ... m`) the renderer writes.
+fn has_raw_controls(text: &str) -> bool {
+    let mut rest = text;
+    let mut plain = String::new();
+    while let Some(at) = rest.find('\u{1b}') {
+        plain.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        match after
+            .strip_prefix('[')
+            .and_then(|a| a.find('m').map(|m| (a, m)))
+            .filter(|(a, m)| a[..*m].bytes().all(|b| b.is_ascii_digit() || b == b';'))
+        {
+            Some((a, m)) => rest = &a[m + 1..],
+            None => return true,
+        }
+    }
+    plain.push_str(rest);
+    plain
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+#[test]
+fn a_comment_quoted_in_a_snippet_is_shown_escaped() {
+    let file = root().join("tests/fixtures/input/escape-comment.leidraad");
+    let file = file.to_str().unwrap();
+    for extra in [&[][..], &["--color", "always"], &["--format", "github"]] {
+        let mut args = vec!["check", file];
+        args.extend_from_slice(extra);
+        let run = run(&args, b"");
+        assert_eq!(run.status, Some(0), "{extra:?}: {}", run.stderr);
+        assert!(
+            !has_raw_controls(&run.stdout),
+            "{extra:?}: {:?}",
+            run.stdout
+        );
+        if extra.first() != Some(&"--format") {
+            assert!(
+                run.stdout
+                    .contains("# \\u{1b}]0;owned\\u{7} \\u{1b}]52;c;ZXZpbA==\\u{7}"),
+                "{extra:?}: {}",
+                run.stdout
+            );
+        }
+    }
+}
+
+#[test]
+fn record_keys_and_values_are_shown_escaped() {
+    let g = guideline();
+    let record = "{\"age\": 45, \"complaint_duration\": 2, \"neuro_deficit\": \"acute\", \
+        \"trauma\": \"none\", \"suspected\": [], \"mri_possible\": false, \
+        \"x\\u001b]0;owned\\u0007\": 1}";
+    let run_ok = run(
+        &["eval", g.to_str().unwrap(), "--facts", "-"],
+        record.as_bytes(),
+    );
+    assert_eq!(run_ok.status, Some(0), "{}", run_ok.stderr);
+    assert!(!has_raw_controls(&run_ok.stdout), "{:?}", run_ok.stdout);
+    assert!(
+        run_ok
+            .stdout
+            .contains("field `x\\u{1b}]0;owned\\u{7}` is not an input"),
+        "{}",
+        run_ok.stdout
+    );
+    let bad = "{\"age\": 45, \"trauma\": \"no\\u001b[2Jne\\u009b\"}";
+    let run_bad = run(
+        &["eval", g.to_str().unwrap(), "--facts", "-"],
+        bad.as_bytes(),
+    );
+    assert_eq!(run_bad.status, Some(1), "{}", run_bad.stderr);
+    assert!(!has_raw_controls(&run_bad.stderr), "{:?}", run_bad.stderr);
+    assert!(
+        run_bad
+            .stderr
+            .contains("\"no\\u{1b}[2Jne\\u{9b}\" is not one of"),
+        "{}",
+        run_bad.stderr
+    );
+}

@@ -2,6 +2,7 @@
 
 use super::{ResultFormat, Status, load_error_free, read_bytes};
 use leidraad::check::CheckedFile;
+use leidraad::diagnostics::escape::{controls, controls_keep_lines};
 use leidraad::eval::text::{error_messages, human, to_json};
 use leidraad::eval::{Evaluation, evaluate, evaluate_compiled};
 use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
@@ -134,7 +135,7 @@ fn single(
     } else {
         format!("`{facts}`")
     };
-    let record = parse_json(&bytes, &what).map_err(|message| miette!("{message}"))?;
+    let record = parse_json(&bytes, &what).map_err(|message| miette!("{}", controls(&message)))?;
     match evaluate_record(evaluator, sources, &record) {
         Ok((evaluation, warnings)) => {
             match format {
@@ -143,10 +144,10 @@ fn single(
                     outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
                 }
                 ResultFormat::Human => {
-                    out!(
-                        "{}",
-                        human(&checked.guideline, sources, &evaluation, &warnings)
-                    )
+                    // Labels, reasons and field names are the user's text:
+                    // no control character of theirs reaches the terminal.
+                    let text = human(&checked.guideline, sources, &evaluation, &warnings);
+                    out!("{}", controls_keep_lines(&text))
                 }
             }
             Ok(Status::Clean)
@@ -163,9 +164,13 @@ fn single(
                 ResultFormat::Human => {
                     for e in &errors {
                         if e.field.is_empty() {
-                            eprintln!("error: {}", e.message);
+                            eprintln!("error: {}", controls(&e.message));
                         } else {
-                            eprintln!("error: field `{}`: {}", e.field, e.message);
+                            eprintln!(
+                                "error: field `{}`: {}",
+                                controls(&e.field),
+                                controls(&e.message)
+                            );
                         }
                     }
                     eprintln!("no recommendation was made: the record must be fixed first");
