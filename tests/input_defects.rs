@@ -249,3 +249,110 @@ fn record_keys_and_values_are_shown_escaped() {
         run_bad.stderr
     );
 }
+
+// ---- Defect 6: a batch is streamed -----------------------------------------
+
+/// The complete example record that every `RECORD_EVERY`th line of the
+/// generated batch holds; the other lines are blank padding, which costs
+/// the reader bytes but no evaluation, so the test stays fast.
+const RECORD: &str = r#"{"age": 45, "complaint_duration": 2, "neuro_deficit": "acute", "trauma": "none", "suspected": [], "mri_possible": false}"#;
+const RECORD_EVERY: usize = 2_000;
+const PADDING_LINE: usize = 1_023;
+
+#[test]
+fn a_batch_larger_than_the_old_cap_is_streamed_with_flat_memory() {
+    // 80 MiB through standard input, more than the 64 MiB that was read
+    // whole and then refused.
+    const TOTAL: usize = 80 << 20;
+    let g = guideline();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_leidraad"))
+        .args(["eval", g.to_str().unwrap(), "--batch", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("leidraad starts");
+    let pid = child.id();
+    let mut stdin = child.stdin.take().unwrap();
+    let generator = std::thread::spawn(move || {
+        let padding = format!("{}\n", " ".repeat(PADDING_LINE));
+        let mut written = 0usize;
+        let mut lines = 0usize;
+        let mut chunk = String::new();
+        while written < TOTAL {
+            chunk.clear();
+            for _ in 0..64 {
+                lines += 1;
+                if lines % RECORD_EVERY == 1 {
+                    chunk.push_str(RECORD);
+                    chunk.push('\n');
+                } else {
+                    chunk.push_str(&padding);
+                }
+            }
+            if stdin.write_all(chunk.as_bytes()).is_err() {
+                break;
+            }
+            written += chunk.len();
+        }
+        // Everything but what the pipe holds has been read by now: the
+        // peak so far is the peak of reading the whole batch.
+        let peak = peak_memory_kib(pid);
+        drop(stdin);
+        (written, lines, peak)
+    });
+    let output = child.wait_with_output().unwrap();
+    let (written, lines, peak) = generator.join().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(written > 64 << 20, "only {written} bytes were written");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // No progress line: standard error is not a terminal.
+    assert_eq!(stderr, "", "{stderr}");
+    let results: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), lines.div_ceil(RECORD_EVERY));
+    for (i, result) in results.iter().enumerate() {
+        assert_eq!(result["line"], i * RECORD_EVERY + 1);
+        assert!(result["recommendations"].is_array(), "{result}");
+    }
+    if let Some(peak) = peak {
+        // Flat: far below the 64 MiB a whole-file read needs.
+        assert!(peak < 48 * 1024, "peak memory {peak} KiB");
+    }
+}
+
+/// The largest resident size the process has had so far (Linux only).
+fn peak_memory_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+#[test]
+fn a_batch_line_that_is_not_utf8_is_one_failed_record() {
+    let g = guideline();
+    let mut batch = Vec::new();
+    batch.extend_from_slice(RECORD.as_bytes());
+    batch.extend_from_slice(b"\n\xff\xfe{}\r\n\n");
+    batch.extend_from_slice(RECORD.as_bytes());
+    batch.extend_from_slice(b"\r\n");
+    let run = run(&["eval", g.to_str().unwrap(), "--batch", "-"], &batch);
+    assert_eq!(run.status, Some(1), "{}", run.stderr);
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{}", run.stdout);
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(lines[1]["line"], 2);
+    assert_eq!(lines[1]["errors"][0]["message"], "line 2 is not UTF-8 text");
+    assert_eq!(lines[2]["line"], 4);
+    assert!(lines[2]["recommendations"].is_array());
+    assert!(run.stderr.contains("1 of 3 records could not be evaluated"));
+}
