@@ -24,7 +24,10 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
         "analysis",
         &["source", "diagnostics", "logic", "syntax", "model", "eval"],
     ),
-    ("emit", &["source", "logic", "syntax", "model", "eval"]),
+    (
+        "emit",
+        &["source", "diagnostics", "logic", "syntax", "model", "eval"],
+    ),
     (
         "check",
         &[

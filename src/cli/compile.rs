@@ -88,7 +88,11 @@ pub fn run(
         Emit::Json => emit::json(&compiled),
         Emit::Dot => emit::dot(&compiled, target),
         Emit::Mermaid => emit::mermaid(&compiled, target),
-        Emit::Rules => emit::rules(&compiled),
+        // The rules are text for a terminal: the labels' control
+        // characters are escaped there (JSON, DOT and Mermaid escape their own).
+        Emit::Rules => {
+            leidraad::diagnostics::escape::controls_keep_lines(&emit::rules(&compiled)).into_owned()
+        }
     };
     out!("{text}");
     Ok(Status::Clean)

@@ -2,15 +2,19 @@
 
 use super::{ResultFormat, Status, load_error_free, read_bytes};
 use leidraad::check::CheckedFile;
+use leidraad::diagnostics::escape::group_thousands;
+use leidraad::diagnostics::escape::{controls, controls_keep_lines};
 use leidraad::eval::text::{error_messages, human, to_json};
 use leidraad::eval::{Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_settled};
 use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
 use leidraad::logic::index::RuleIndex;
 use leidraad::model::record::{FieldError, read_record};
 use leidraad::source::Sources;
-use miette::miette;
+use miette::{IntoDiagnostic as _, WrapErr as _, miette};
 use serde_json::{Value as Json, json};
 use std::cell::OnceCell;
+use std::io::{BufRead as _, BufReader, BufWriter, IsTerminal as _, Read, Write};
+use std::time::{Duration, Instant};
 
 pub fn run(
     path: &str,
@@ -167,7 +171,7 @@ fn single(
     } else {
         format!("`{facts}`")
     };
-    let record = parse_json(&bytes, &what).map_err(|message| miette!("{message}"))?;
+    let record = parse_json(&bytes, &what).map_err(|message| miette!("{}", controls(&message)))?;
     match evaluate_record(evaluator, sources, &record) {
         Ok((evaluation, warnings)) => {
             match format {
@@ -176,10 +180,10 @@ fn single(
                     outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
                 }
                 ResultFormat::Human => {
-                    out!(
-                        "{}",
-                        human(&checked.guideline, sources, &evaluation, &warnings)
-                    )
+                    // Labels, reasons and field names are the user's text:
+                    // no control character of theirs reaches the terminal.
+                    let text = human(&checked.guideline, sources, &evaluation, &warnings);
+                    out!("{}", controls_keep_lines(&text))
                 }
             }
             Ok(Status::Clean)
@@ -196,9 +200,13 @@ fn single(
                 ResultFormat::Human => {
                     for e in &errors {
                         if e.field.is_empty() {
-                            eprintln!("error: {}", e.message);
+                            eprintln!("error: {}", controls(&e.message));
                         } else {
-                            eprintln!("error: field `{}`: {}", e.field, e.message);
+                            eprintln!(
+                                "error: field `{}`: {}",
+                                controls(&e.field),
+                                controls(&e.message)
+                            );
                         }
                     }
                     eprintln!("no recommendation was made: the record must be fixed first");
@@ -209,43 +217,163 @@ fn single(
     }
 }
 
+/// Opens a batch file, or standard input for `-`, to be read line by line.
+fn open_batch(batch: &str) -> miette::Result<BufReader<Box<dyn Read>>> {
+    const BUFFER: usize = 1 << 20;
+    let input: Box<dyn Read> = if batch == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        let file = std::fs::File::open(batch)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("could not open `{batch}`"))?;
+        Box::new(file)
+    };
+    Ok(BufReader::with_capacity(BUFFER, input))
+}
+
+/// How often the progress line is redrawn, and after how long it appears.
+const PROGRESS_EVERY: Duration = Duration::from_millis(250);
+const PROGRESS_AFTER: Duration = Duration::from_secs(1);
+
+/// A progress line on standard error, only when that is a terminal and the
+/// run has lasted a while: never in a pipe, a log or a test.
+struct Progress {
+    started: Instant,
+    shown: Option<Instant>,
+    on_terminal: bool,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        Progress {
+            started: Instant::now(),
+            shown: None,
+            on_terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn tick(&mut self, lines: usize, failed: usize) {
+        if !self.on_terminal {
+            return;
+        }
+        let now = Instant::now();
+        let due = match self.shown {
+            None => now.duration_since(self.started) >= PROGRESS_AFTER,
+            Some(last) => now.duration_since(last) >= PROGRESS_EVERY,
+        };
+        if due {
+            self.shown = Some(now);
+            // A progress line is not worth failing the run for.
+            let _ = write!(
+                std::io::stderr(),
+                "\r{} lines read, {} records could not be evaluated",
+                group_thousands(lines),
+                group_thousands(failed)
+            );
+        }
+    }
+
+    fn finish(&self) {
+        if self.shown.is_some() {
+            // Erase the progress line, so that the summary starts clean.
+            let _ = write!(std::io::stderr(), "\r\x1b[2K");
+        }
+    }
+}
+
+/// Evaluates a batch as it is read, one line at a time: memory stays flat
+/// whatever the size of the file, and each result is written before the
+/// next line is read from a pipe.
 fn many(evaluator: &Evaluator<'_>, sources: &Sources, batch: &str) -> miette::Result<Status> {
     let checked = evaluator.checked;
-    let bytes = read_bytes(batch)?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| miette!("`{batch}` is not UTF-8 text"))?;
+    let mut reader = open_batch(batch)?;
+    let mut output = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut progress = Progress::new();
     let mut failed = 0usize;
     let mut total = 0usize;
-    for (index, line) in text.lines().enumerate() {
-        let line_number = index + 1;
-        if line.trim().is_empty() {
-            continue;
+    let mut line_number = 0usize;
+    let mut bytes = Vec::new();
+    loop {
+        bytes.clear();
+        let read = reader
+            .read_until(b'\n', &mut bytes)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("could not read `{batch}`"))?;
+        if read == 0 {
+            break;
         }
-        total += 1;
-        let out = match parse_json_line(line, line_number) {
-            Err(message) => {
+        line_number += 1;
+        progress.tick(line_number, failed);
+        let mut line = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+        line = line.strip_suffix(b"\r").unwrap_or(line);
+        let out = match std::str::from_utf8(line) {
+            Ok(line) if line.trim().is_empty() => continue,
+            Err(_) => {
+                total += 1;
                 failed += 1;
+                let message = format!("line {line_number} is not UTF-8 text");
                 json!({ "line": line_number, "errors": [{ "field": "", "message": message }] })
             }
-            Ok(record) => match evaluate_record(evaluator, sources, &record) {
-                Ok((evaluation, warnings)) => {
-                    let mut out = to_json(&checked.guideline, sources, &evaluation, &warnings);
-                    if let Some(map) = out.as_object_mut() {
-                        map.insert("line".to_owned(), json!(line_number));
+            Ok(line) => {
+                total += 1;
+                match parse_json_line(line, line_number) {
+                    Err(message) => {
+                        failed += 1;
+                        json!({ "line": line_number, "errors": [{ "field": "", "message": message }] })
                     }
-                    out
+                    Ok(record) => match evaluate_record(evaluator, sources, &record) {
+                        Ok((evaluation, warnings)) => {
+                            let mut out =
+                                to_json(&checked.guideline, sources, &evaluation, &warnings);
+                            if let Some(map) = out.as_object_mut() {
+                                map.insert("line".to_owned(), json!(line_number));
+                            }
+                            out
+                        }
+                        Err(errors) => {
+                            failed += 1;
+                            json!({ "line": line_number, "errors": errors })
+                        }
+                    },
                 }
-                Err(errors) => {
-                    failed += 1;
-                    json!({ "line": line_number, "errors": errors })
-                }
-            },
+            }
         };
-        outln!("{}", serde_json::to_string(&out).unwrap_or_default());
+        let mut text = serde_json::to_string(&out).unwrap_or_default();
+        text.push('\n');
+        write_or_exit(&mut output, text.as_bytes());
+        // Waiting for more input: let the reader see what is done so far.
+        if reader.buffer().is_empty() {
+            flush_or_exit(&mut output);
+        }
     }
+    flush_or_exit(&mut output);
+    progress.finish();
     if failed > 0 {
         eprintln!("{failed} of {total} records could not be evaluated");
         Ok(Status::Problems)
     } else {
         Ok(Status::Clean)
     }
+}
+
+/// Writes a batch result as [`super::write_stdout`] does: a closed pipe ends
+/// the program quietly, any other error with status 2.
+fn write_or_exit(output: &mut impl Write, bytes: &[u8]) {
+    if let Err(error) = output.write_all(bytes) {
+        output_failed(&error);
+    }
+}
+
+fn flush_or_exit(output: &mut impl Write) {
+    if let Err(error) = output.flush() {
+        output_failed(&error);
+    }
+}
+
+fn output_failed(error: &std::io::Error) -> ! {
+    if error.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: could not write the output: {error}");
+    std::process::exit(2);
 }

@@ -17,7 +17,7 @@ pub fn run(paths: &[String], color: bool) -> miette::Result<Status> {
     let mut failed = 0usize;
     let mut report: Vec<Diagnostic> = problems;
     for checked in &result.files {
-        let name = sources.name(checked.file);
+        let name = leidraad::diagnostics::escape::controls(sources.name(checked.file));
         let errors: Vec<&Diagnostic> = result
             .diagnostics
             .iter()

@@ -6,6 +6,7 @@
 //! `help`.
 
 mod codes;
+pub mod escape;
 pub mod render;
 pub mod suggest;
 

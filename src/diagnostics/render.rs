@@ -1,6 +1,7 @@
 //! One renderer per output format. This is the only place that knows about
 //! codespan-reporting; every renderer reads the same [`Diagnostic`]s.
 
+use super::escape::{controls, controls_keep_lines, is_unsafe};
 use super::{Diagnostic, Severity};
 use crate::source::{Sources, Span};
 use codespan_reporting::diagnostic as cs;
@@ -8,17 +9,72 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
 use serde::Serialize;
 
+/// A file's text with its control characters escaped (see
+/// [`super::escape`]), and where they were, to move spans along.
+struct ShownFile {
+    text: String,
+    /// For each escaped character: its byte offset in the original text
+    /// and how many bytes the escaped text has gained after it.
+    shifts: Vec<(usize, usize)>,
+}
+
+impl ShownFile {
+    /// Escapes what a terminal would act on. A carriage return before a
+    /// line feed ends a line and is kept; any other is escaped, since it
+    /// would let a line overwrite the one before.
+    fn new(text: &str) -> ShownFile {
+        let mut shown = String::with_capacity(text.len());
+        let mut shifts = Vec::new();
+        let mut chars = text.char_indices().peekable();
+        while let Some((at, c)) = chars.next() {
+            let line_end =
+                c == '\n' || (c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n'));
+            if is_unsafe(c) && !line_end {
+                let before = shown.len();
+                shown.push_str(&controls(c.encode_utf8(&mut [0; 4])));
+                let gained = shown.len() - before - c.len_utf8();
+                let total = shifts.last().map_or(0, |&(_, t)| t) + gained;
+                shifts.push((at, total));
+            } else {
+                shown.push(c);
+            }
+        }
+        ShownFile {
+            text: shown,
+            shifts,
+        }
+    }
+
+    /// Where byte `offset` of the original text is in the shown text. An
+    /// offset on an escaped character stays at the start of its escape.
+    fn offset(&self, offset: usize) -> usize {
+        let before = self.shifts.partition_point(|&(at, _)| at < offset);
+        let gained = before
+            .checked_sub(1)
+            .and_then(|i| self.shifts.get(i))
+            .map_or(0, |&(_, total)| total);
+        offset + gained
+    }
+}
+
 /// Renders diagnostics for people, like a compiler: the source line, an
 /// underline, labels, notes and help. `color` adds ANSI colours.
+///
+/// Control characters in the source, the file names and the messages are
+/// escaped (`\u{1b}`), so that a file under review cannot move the cursor,
+/// retitle the window or write the clipboard of whoever reads the findings.
 pub fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> String {
     let mut files = SimpleFiles::new();
+    let mut shown = Vec::new();
     for (_, file) in sources.iter() {
-        files.add(file.name.clone(), file.text.clone());
+        let shown_file = ShownFile::new(&file.text);
+        files.add(controls(&file.name).into_owned(), shown_file.text.clone());
+        shown.push(shown_file);
     }
     let config = term::Config::default();
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let converted = to_codespan(diagnostic);
+        let converted = to_codespan(diagnostic, &shown);
         if color {
             let mut writer = term::termcolor::Ansi::new(Vec::new());
             if term::emit_to_write_style(&mut writer, &config, &files, &converted).is_ok() {
@@ -34,13 +90,13 @@ pub fn human(diagnostics: &[Diagnostic], sources: &Sources, color: bool) -> Stri
             "{}[{}]: {}\n\n",
             diagnostic.severity.as_str(),
             diagnostic.code.as_str(),
-            diagnostic.message
+            controls(&diagnostic.message)
         ));
     }
     out
 }
 
-fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
+fn to_codespan(diagnostic: &Diagnostic, shown: &[ShownFile]) -> cs::Diagnostic<usize> {
     let severity = match diagnostic.severity {
         Severity::Error => cs::Severity::Error,
         Severity::Warning => cs::Severity::Warning,
@@ -55,24 +111,31 @@ fn to_codespan(diagnostic: &Diagnostic) -> cs::Diagnostic<usize> {
             } else {
                 cs::LabelStyle::Secondary
             };
-            cs::Label::new(style, label.span.file.0 as usize, label.span.range())
-                .with_message(label.message.clone())
+            let file = label.span.file.0 as usize;
+            let range = label.span.range();
+            let range = match shown.get(file) {
+                Some(shown) => shown.offset(range.start)..shown.offset(range.end),
+                None => range,
+            };
+            cs::Label::new(style, file, range)
+                .with_message(controls_keep_lines(&label.message).into_owned())
         })
         .collect();
     let mut notes: Vec<String> = diagnostic
         .notes
         .iter()
-        .map(|n| format!("note: {n}"))
+        .map(|n| format!("note: {}", controls_keep_lines(n)))
         .collect();
     if let Some(witness) = &diagnostic.witness {
+        // JSON text already escapes control characters in strings.
         notes.push(format!("example patient: {witness}"));
     }
     if let Some(help) = &diagnostic.help {
-        notes.push(format!("help: {help}"));
+        notes.push(format!("help: {}", controls_keep_lines(help)));
     }
     cs::Diagnostic::new(severity)
         .with_code(diagnostic.code.as_str())
-        .with_message(diagnostic.message.clone())
+        .with_message(controls_keep_lines(&diagnostic.message).into_owned())
         .with_labels(labels)
         .with_notes(notes)
 }
@@ -171,7 +234,7 @@ pub fn github(diagnostics: &[Diagnostic], sources: &Sources) -> String {
                 let p = position(sources, span);
                 out.push_str(&format!(
                     "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                    escape_property(p.file),
+                    escape_property(&controls(p.file)),
                     p.line,
                     p.column,
                     p.end_line,
@@ -190,12 +253,116 @@ pub fn github(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     out
 }
 
+/// Escapes a workflow command's message. Control characters other than line
+/// breaks are written `\u{1b}` first: the log shows them to whoever reads it.
 fn escape_data(text: &str) -> String {
-    text.replace('%', "%25")
+    controls_keep_lines(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
 fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, reason = "a test fails loudly")]
+
+    use super::*;
+    use crate::diagnostics::Code;
+
+    /// A label after control characters on its line, and a message and help
+    /// that carry them.
+    fn hostile() -> (Vec<Diagnostic>, Sources) {
+        let mut sources = Sources::new();
+        let text = "a \u{1b}]0;x\u{7} \u{9b}2J target here\nnext\r\nline\n";
+        let file = sources.add("in\u{1b}[2Jput.leidraad", text);
+        let start = text.find("target").unwrap();
+        let diagnostic = Diagnostic::new(Code::UnusedInput, "about `\u{1b}[8m`")
+            .with_primary(Span::new(file, start, start + "target".len()), "lab\u{7}el")
+            .with_help("help\u{1b}]52;c;eA==\u{7}");
+        (vec![diagnostic], sources)
+    }
+
+    /// `text` without SGR colour codes (`ESC [ digits and ; m`); any other
+    /// ESC stays.
+    fn without_colour_codes(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(at) = rest.find('\u{1b}') {
+            out.push_str(rest.get(..at).unwrap());
+            let after = rest.get(at + 1..).unwrap();
+            let code = after
+                .strip_prefix('[')
+                .and_then(|a| a.find('m').map(|m| (a, m)))
+                .filter(|(a, m)| {
+                    a.get(..*m)
+                        .unwrap()
+                        .bytes()
+                        .all(|b| b.is_ascii_digit() || b == b';')
+                });
+            match code {
+                Some((a, m)) => rest = a.get(m + 1..).unwrap(),
+                None => {
+                    out.push('\u{1b}');
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn human_output_escapes_control_characters_and_keeps_underlines_in_place() {
+        let (diagnostics, sources) = hostile();
+        for color in [false, true] {
+            let text = human(&diagnostics, &sources, color);
+            // The only ESC left starts a colour code that the renderer writes.
+            let stripped = without_colour_codes(&text);
+            assert!(
+                !stripped.chars().any(|c| c.is_control() && c != '\n'),
+                "{stripped:?}"
+            );
+            assert!(
+                stripped.contains("\\u{1b}]0;x\\u{7} \\u{9b}2J target"),
+                "{stripped}"
+            );
+            assert!(stripped.contains("in\\u{1b}[2Jput.leidraad"), "{stripped}");
+            assert!(
+                stripped.contains("help\\u{1b}]52;c;eA==\\u{7}"),
+                "{stripped}"
+            );
+            assert!(stripped.contains("lab\\u{7}el"), "{stripped}");
+        }
+        // The underline is still under `target` in the escaped line.
+        let plain = human(&diagnostics, &sources, false);
+        let lines: Vec<&str> = plain.lines().collect();
+        let source_line = lines.iter().find(|l| l.contains("target here")).unwrap();
+        let underline = lines.iter().find(|l| l.contains("^^^^^^")).unwrap();
+        let column = |line: &str, pat: &str| line.find(pat).unwrap();
+        assert_eq!(
+            source_line
+                .get(..column(source_line, "target"))
+                .unwrap()
+                .chars()
+                .count(),
+            underline
+                .get(..column(underline, "^"))
+                .unwrap()
+                .chars()
+                .count(),
+            "{plain}"
+        );
+    }
+
+    #[test]
+    fn github_output_escapes_control_characters() {
+        let (diagnostics, sources) = hostile();
+        let text = github(&diagnostics, &sources);
+        assert!(!text.trim_end().chars().any(char::is_control), "{text:?}");
+        assert!(text.contains("about `\\u{1b}[8m`"), "{text}");
+    }
 }

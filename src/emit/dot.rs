@@ -1,9 +1,13 @@
 //! The flowchart in Graphviz DOT: `leidraad compile FILE --emit dot | dot -Tsvg`.
 
 use super::Compiled;
+use crate::diagnostics::escape::controls_keep_lines;
 
-/// Escapes a label for a DOT double-quoted string.
+/// Escapes a label for a DOT double-quoted string. Control characters are
+/// written `\u{1b}` first (see [`crate::diagnostics::escape`]): Graphviz
+/// copies them into SVG, where XML does not allow them.
 fn quote(text: &str) -> String {
+    let text = controls_keep_lines(text);
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
@@ -51,4 +55,21 @@ pub fn dot(compiled: &Compiled<'_>, target: Option<u32>) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote;
+
+    #[test]
+    fn labels_keep_no_control_characters() {
+        assert_eq!(quote("a \"b\" \\ c"), r#""a \"b\" \\ c""#);
+        assert_eq!(quote("two\nlines"), r#""two\nlines""#);
+        // The escape's backslash is itself escaped, so Graphviz shows it.
+        assert_eq!(
+            quote("esc\u{1b}[2J bel\u{7}"),
+            r#""esc\\u{1b}[2J bel\\u{7}""#
+        );
+        assert!(!quote("cr\rform\u{c}").chars().any(char::is_control));
+    }
 }

@@ -205,7 +205,18 @@ pub fn evaluate_compiled(
     let assignment = lowering.assignment(&slots);
     let actions = diagram.eval(&assignment).map_err(|error| match error {
         DiagramError::Missing(var) => missing_inputs(lowering, &[var]),
-        DiagramError::Assumption(index) => assumption_error(guideline, lowering, index),
+        // The diagram's leaf names the first assumption its completions
+        // break, which for a partial record may be an internal `asked when`
+        // one; name the assumption the record itself contradicts, as
+        // `evaluate` does, whenever there is one.
+        DiagramError::Assumption(index) => {
+            let contradicted = lowering
+                .problem
+                .assumptions
+                .iter()
+                .position(|assumption| assumption.eval(&assignment) == Some(false));
+            assumption_error(guideline, lowering, contradicted.unwrap_or(index))
+        }
         // Classes come from the same lowering the diagram was built from.
         DiagramError::InvalidClass { var, .. } => missing_inputs(lowering, &[var]),
     })?;

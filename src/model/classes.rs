@@ -252,27 +252,29 @@ impl NumberClasses {
             ClassShape::Point(p) => (p, true),
             ClassShape::Open(_, b) => (b, false),
         };
-        let unit = if unit_name.is_empty() {
-            String::new()
-        } else {
-            format!(" {unit_name}")
+        // The unit agrees with the number written before it: `< 1 week`.
+        let unit_after = |value: Rational| match super::units::Unit::lookup(unit_name) {
+            _ if unit_name.is_empty() => String::new(),
+            Some(unit) => format!(" {}", unit.word_for(value)),
+            None => format!(" {unit_name}"),
         };
         let starts_at_bottom = first == 0;
         let ends_at_top = last.checked_add(1) == Some(self.class_count());
         let lower = if low_inclusive { "≥" } else { ">" };
         let upper = if high_inclusive { "≤" } else { "<" };
+        let (low_unit, high_unit) = (unit_after(low), unit_after(high));
         let low = low.to_human_string();
         let high = high.to_human_string();
         let text = if first == last && low_inclusive {
-            format!("= {low}{unit}")
+            format!("= {low}{low_unit}")
         } else if starts_at_bottom && ends_at_top {
             "any value".to_owned()
         } else if starts_at_bottom {
-            format!("{upper} {high}{unit}")
+            format!("{upper} {high}{high_unit}")
         } else if ends_at_top {
-            format!("{lower} {low}{unit}")
+            format!("{lower} {low}{low_unit}")
         } else {
-            format!("{lower} {low} and {upper} {high}{unit}")
+            format!("{lower} {low} and {upper} {high}{high_unit}")
         };
         Some(text)
     }
@@ -504,5 +506,23 @@ mod tests {
             "> ≈13.04 weeks"
         );
         assert_eq!(weeks.describe(2, "weeks").unwrap(), "= ≈13.04 weeks");
+    }
+
+    #[test]
+    fn the_unit_is_singular_after_exactly_one() {
+        // Issue 7, defect 8: the flowchart said "< 1 weeks".
+        let weeks = NumberClasses::new(n(0), n(1040), [n(1), n(3)]);
+        assert_eq!(weeks.describe_span(0, 1, "weeks").unwrap(), "< 1 week");
+        assert_eq!(weeks.describe(2, "weeks").unwrap(), "= 1 week");
+        assert_eq!(weeks.describe_span(2, 6, "weeks").unwrap(), "≥ 1 week");
+        assert_eq!(
+            weeks.describe_span(3, 3, "weeks").unwrap(),
+            "> 1 and < 3 weeks"
+        );
+        assert_eq!(weeks.describe_span(0, 3, "weeks").unwrap(), "< 3 weeks");
+        // Units without a singular, and no unit, are as before.
+        let kg = NumberClasses::new(n(0), n(10), [n(1)]);
+        assert_eq!(kg.describe_span(0, 1, "kg").unwrap(), "< 1 kg");
+        assert_eq!(kg.describe_span(0, 1, "").unwrap(), "< 1");
     }
 }

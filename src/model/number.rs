@@ -74,6 +74,50 @@ impl fmt::Display for NumberError {
 
 impl std::error::Error for NumberError {}
 
+/// Why a number written in a record cannot be held exactly; see
+/// [`Rational::parse_exact`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ExactError {
+    /// The text is not a JSON number (`-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?`).
+    NotANumber,
+    /// Larger in magnitude than any exact number here can be (about
+    /// `1.7 × 10^38`), and so larger than every range.
+    TooLarge,
+    /// More significant digits than an exact number here can hold.
+    TooManyDigits {
+        /// How many significant digits the number has.
+        found: usize,
+    },
+    /// More decimals than an exact number here can hold.
+    TooManyDecimals {
+        /// How many decimals the number has (saturated for absurd exponents).
+        found: u64,
+    },
+}
+
+/// Most significant digits, and most decimals, that [`Rational::parse_exact`]
+/// holds: `10^38` still fits in `i128`.
+pub const MAX_EXACT_DIGITS: usize = 38;
+
+impl fmt::Display for ExactError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExactError::NotANumber => f.write_str("not a number"),
+            ExactError::TooLarge => f.write_str("it is too large to be held exactly"),
+            ExactError::TooManyDigits { found } => write!(
+                f,
+                "it has {found} significant digits, and at most {MAX_EXACT_DIGITS} can be held exactly"
+            ),
+            ExactError::TooManyDecimals { found } => write!(
+                f,
+                "it has {found} decimals, and at most {MAX_EXACT_DIGITS} can be held exactly"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ExactError {}
+
 /// Greatest common divisor of the absolute values; `gcd(0, 0)` is 0.
 fn gcd(a: i128, b: i128) -> i128 {
     let (mut a, mut b) = (a.unsigned_abs(), b.unsigned_abs());
@@ -168,6 +212,100 @@ impl Rational {
         let exp = u32::try_from(frac_part.len()).map_err(|_| NumberError::NotANumber)?;
         let den = pow10(exp).ok_or(NumberError::NotANumber)?;
         Rational::new(num, den).ok_or(NumberError::NotANumber)
+    }
+
+    /// Reads a number as JSON writes it (`2.99999999999999999`, `1e-5`,
+    /// `2.5E3`), exactly, whatever its digits and notation; it is refused
+    /// only when no [`Rational`] can hold it, and the error says why.
+    ///
+    /// Unlike [`Rational::parse_decimal`] (the literals of the language),
+    /// this reads what a record gives, so it keeps every digit rather than
+    /// limiting them.
+    pub fn parse_exact(text: &str) -> Result<Rational, ExactError> {
+        let (negative, unsigned) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+            Some(at) => (
+                unsigned.get(..at).unwrap_or(""),
+                Some(unsigned.get(at + 1..).unwrap_or("")),
+            ),
+            None => (unsigned, None),
+        };
+        let (int_part, frac_part) = match mantissa.split_once('.') {
+            Some((int_part, frac_part)) => (int_part, Some(frac_part)),
+            None => (mantissa, None),
+        };
+        let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !all_digits(int_part) || frac_part.is_some_and(|f| !all_digits(f)) {
+            return Err(ExactError::NotANumber);
+        }
+        // The exponent as written, saturated: `1e99999999999999999999` is
+        // simply too large.
+        let exponent: i128 = match exponent {
+            None => 0,
+            Some(e) => {
+                let (minus, digits) = match e.strip_prefix('-') {
+                    Some(rest) => (true, rest),
+                    None => (false, e.strip_prefix('+').unwrap_or(e)),
+                };
+                if !all_digits(digits) {
+                    return Err(ExactError::NotANumber);
+                }
+                let magnitude = digits.bytes().fold(0i128, |n, b| {
+                    n.saturating_mul(10).saturating_add(i128::from(b - b'0'))
+                });
+                if minus { -magnitude } else { magnitude }
+            }
+        };
+        let frac_part = frac_part.unwrap_or("");
+        // value = digits × 10^scale, with the zeros that do not change the
+        // value taken away.
+        let digits = format!("{int_part}{frac_part}");
+        let digits = digits.trim_start_matches('0');
+        let significant = digits.trim_end_matches('0');
+        let dropped = digits.len() - significant.len();
+        let frac_len = i128::try_from(frac_part.len()).unwrap_or(i128::MAX);
+        let dropped = i128::try_from(dropped).unwrap_or(i128::MAX);
+        let scale = exponent.saturating_sub(frac_len).saturating_add(dropped);
+        if significant.is_empty() {
+            return Ok(Rational::ZERO);
+        }
+        let count = i128::try_from(significant.len()).unwrap_or(i128::MAX);
+        // 10^39 and above cannot fit, whatever the digits.
+        if count.saturating_add(scale) > 39 {
+            return Err(ExactError::TooLarge);
+        }
+        let Some(mut num) = significant.bytes().try_fold(0i128, |n, b| {
+            n.checked_mul(10)?.checked_add(i128::from(b - b'0'))
+        }) else {
+            return Err(if scale >= 0 {
+                ExactError::TooLarge
+            } else {
+                ExactError::TooManyDigits {
+                    found: significant.len(),
+                }
+            });
+        };
+        let mut den = 1i128;
+        if scale >= 0 {
+            let factor = u32::try_from(scale).ok().and_then(pow10);
+            num = factor
+                .and_then(|f| num.checked_mul(f))
+                .ok_or(ExactError::TooLarge)?;
+        } else {
+            let decimals = scale.unsigned_abs();
+            den = u32::try_from(decimals).ok().and_then(pow10).ok_or(
+                ExactError::TooManyDecimals {
+                    found: u64::try_from(decimals).unwrap_or(u64::MAX),
+                },
+            )?;
+        }
+        if negative {
+            num = -num;
+        }
+        Rational::new(num, den).ok_or(ExactError::TooLarge)
     }
 
     /// The reduced numerator (carries the sign).
@@ -529,6 +667,60 @@ mod tests {
                 .to_string()
                 .contains("at most 15")
         );
+    }
+
+    #[test]
+    fn parse_exact_keeps_every_digit_and_reads_exponents() {
+        let x = |text: &str| Rational::parse_exact(text).unwrap();
+        assert_eq!(
+            x("2.99999999999999999"),
+            r(299_999_999_999_999_999, 100_000_000_000_000_000)
+        );
+        assert!(x("2.99999999999999999") < Rational::from_integer(3));
+        assert_eq!(x("2.9999999"), r(29_999_999, 10_000_000));
+        assert_eq!(x("0.000001"), r(1, 1_000_000));
+        assert_eq!(x("1e-5"), r(1, 100_000));
+        assert_eq!(x("1e-05"), r(1, 100_000));
+        assert_eq!(x("2.5E3"), Rational::from_integer(2500));
+        assert_eq!(x("2.5e+3"), Rational::from_integer(2500));
+        assert_eq!(x("-12.50"), r(-25, 2));
+        assert_eq!(x("0"), Rational::ZERO);
+        assert_eq!(x("-0.0e-99999999999999999999999"), Rational::ZERO);
+        assert_eq!(x("45"), Rational::from_integer(45));
+        // Zeros that do not change the value do not count against the limits.
+        assert_eq!(x(&format!("1.{}", "0".repeat(100))), Rational::ONE);
+        assert_eq!(x(&format!("{}1", "0".repeat(100))), Rational::ONE);
+        assert_eq!(x("1000e-3"), Rational::ONE);
+        assert_eq!(x("1e38"), r(10i128.pow(38), 1));
+        assert_eq!(x("1e-38"), r(1, 10i128.pow(38)));
+    }
+
+    #[test]
+    fn parse_exact_refuses_what_it_cannot_hold_and_says_why() {
+        let e = |text: &str| Rational::parse_exact(text).unwrap_err();
+        assert_eq!(e("1e400"), ExactError::TooLarge);
+        assert_eq!(e("-1e400"), ExactError::TooLarge);
+        assert_eq!(
+            e("1e99999999999999999999999999999999999999999"),
+            ExactError::TooLarge
+        );
+        assert_eq!(e("1e39"), ExactError::TooLarge);
+        assert_eq!(e(&"9".repeat(45)), ExactError::TooLarge);
+        assert_eq!(e("1e-39"), ExactError::TooManyDecimals { found: 39 });
+        assert_eq!(
+            e(&format!("1.{}1", "2".repeat(40))),
+            ExactError::TooManyDigits { found: 42 }
+        );
+        for bad in [
+            "", "-", ".5", "5.", "1.2.3", "+1", "1e", "1e+", "e5", "abc", " 1", "0x10",
+        ] {
+            assert_eq!(
+                Rational::parse_exact(bad),
+                Err(ExactError::NotANumber),
+                "{bad:?}"
+            );
+        }
+        assert!(e("1e-39").to_string().contains("39 decimals"));
     }
 
     #[test]

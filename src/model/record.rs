@@ -1,9 +1,10 @@
 //! Patient records (JSON) to input values. A record that cannot be read
 //! completely is rejected: nothing is recommended from half-read data.
 
-use super::number::Rational;
+use super::number::{ExactError, Rational};
 use super::units::Unit;
 use super::*;
+use crate::diagnostics::escape::{group_thousands, shorten};
 use crate::diagnostics::suggest::did_you_mean;
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -24,6 +25,10 @@ pub struct Record {
     pub warnings: Vec<String>,
 }
 
+/// Unknown fields named one by one before the rest are counted in one
+/// warning: a record of 500,000 unknown fields gives six lines, not 40 MB.
+const NAMED_UNKNOWN_FIELDS: usize = 5;
+
 fn field_error(field: &str, message: impl Into<String>) -> FieldError {
     FieldError {
         field: field.to_owned(),
@@ -43,13 +48,18 @@ pub fn read_record(guideline: &Guideline, json: &Json) -> Result<Record, Vec<Fie
     let mut values = vec![None; guideline.inputs.len()];
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
+    let mut unknown = 0usize;
     for (name, value) in fields {
         let Some(index) = guideline.input_index(name) else {
-            let hint = did_you_mean(name, guideline.inputs.iter().map(|i| i.id.as_str()))
-                .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-            warnings.push(format!(
-                "field `{name}` is not an input of this guideline and was ignored{hint}"
-            ));
+            unknown += 1;
+            if unknown <= NAMED_UNKNOWN_FIELDS {
+                let hint = did_you_mean(name, guideline.inputs.iter().map(|i| i.id.as_str()))
+                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+                warnings.push(format!(
+                    "field `{}` is not an input of this guideline and was ignored{hint}",
+                    shorten(name)
+                ));
+            }
             continue;
         };
         let Some(input) = guideline.inputs.get(index) else {
@@ -66,6 +76,13 @@ pub fn read_record(guideline: &Guideline, json: &Json) -> Result<Record, Vec<Fie
             }
             Err(message) => errors.push(field_error(name, message)),
         }
+    }
+    if let Some(more) = unknown.checked_sub(NAMED_UNKNOWN_FIELDS).filter(|&n| n > 0) {
+        let fields = if more == 1 { "field" } else { "fields" };
+        warnings.push(format!(
+            "and {} more {fields} that are not inputs of this guideline were ignored",
+            group_thousands(more)
+        ));
     }
     if errors.is_empty() {
         Ok(Record { values, warnings })
@@ -114,7 +131,7 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
                 };
                 let index = choice(members, text)?;
                 if set.contains(&index) {
-                    return Err(format!("\"{text}\" is listed twice"));
+                    return Err(format!("\"{}\" is listed twice", shorten(text)));
                 }
                 set.push(index);
             }
@@ -125,34 +142,33 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
             let unit_text = unit
                 .as_ref()
                 .map_or(String::new(), |u| format!(" {}", u.canonical));
+            let outside =
+                |shown: &str| format!("{shown} lies outside the range {lo} to {hi}{unit_text}");
             let number = match value {
-                Json::Number(n) => match Rational::parse_decimal(&n.to_string()) {
-                    Ok(number) => number,
-                    // JSON writes very large and very small numbers with an
-                    // exponent, which no exact number here can hold.
-                    Err(_)
-                        if n.as_f64()
-                            .is_some_and(|f| f < lo.to_f64() || f > hi.to_f64()) =>
-                    {
-                        return Err(format!(
-                            "{n} lies outside the range {lo} to {hi}{unit_text}"
-                        ));
+                // serde_json keeps the number's text (`arbitrary_precision`),
+                // so it is read exactly, never through f64.
+                Json::Number(n) => {
+                    let written = n.to_string();
+                    match Rational::parse_exact(&written) {
+                        Ok(number) if number < *lo || number > *hi => {
+                            return Err(outside(&shorten(&written)));
+                        }
+                        Ok(number) => number,
+                        // Larger than any exact number, so beyond every range.
+                        Err(ExactError::TooLarge) => return Err(outside(&shorten(&written))),
+                        Err(e) => {
+                            return Err(format!(
+                                "cannot use the number {}: {e}",
+                                shorten(&written)
+                            ));
+                        }
                     }
-                    Err(_) if n.to_string().contains('e') => {
-                        return Err(format!(
-                            "cannot use the number {n}: write it without an exponent, with at most 6 digits after the decimal point"
-                        ));
-                    }
-                    Err(e) => return Err(format!("cannot use the number {n}: {e}")),
-                },
+                }
                 Json::String(text) => read_quantity(text, unit.as_ref())?,
                 other => return Err(format!("expected a number, found {}", describe(other))),
             };
             if number < *lo || number > *hi {
-                return Err(format!(
-                    "{} lies outside the range {lo} to {hi}{unit_text}",
-                    number.to_human_string()
-                ));
+                return Err(outside(&number.to_human_string()));
             }
             Ok(Value::Number(number))
         }
@@ -165,31 +181,52 @@ fn choice(choices: &[String], text: &str) -> Result<u32, String> {
         None => {
             let hint = did_you_mean(text, choices.iter().map(String::as_str))
                 .map_or(String::new(), |s| format!(" (did you mean \"{s}\"?)"));
-            Err(format!("\"{text}\" is not one of {}{hint}", list(choices)))
+            Err(format!(
+                "\"{}\" is not one of {}{hint}",
+                shorten(text),
+                list(choices)
+            ))
         }
     }
 }
 
 /// Reads `"3 months"` and converts it to the input's unit.
 fn read_quantity(text: &str, unit: Option<&Unit>) -> Result<Rational, String> {
+    let quoted = shorten(text);
     let mut parts = text.split_whitespace();
     let number_text = parts.next().unwrap_or("");
-    let number = Rational::parse_decimal(number_text)
-        .map_err(|e| format!("expected a number such as \"3 months\", found \"{text}\" ({e})"))?;
+    let number = match Rational::parse_exact(number_text) {
+        Ok(number) => number,
+        Err(ExactError::NotANumber) => {
+            return Err(format!(
+                "expected a number such as \"3 months\", found \"{quoted}\" ({})",
+                super::number::NumberError::NotANumber
+            ));
+        }
+        Err(e) => {
+            return Err(format!(
+                "cannot use the number {}: {e}",
+                shorten(number_text)
+            ));
+        }
+    };
     let unit_text = parts.next();
     if parts.next().is_some() {
         return Err(format!(
-            "expected a number and a unit, such as \"3 months\", found \"{text}\""
+            "expected a number and a unit, such as \"3 months\", found \"{quoted}\""
         ));
     }
     match (unit_text, unit) {
         (None, _) => Ok(number),
-        (Some(word), None) => Err(format!("this input has no unit, but \"{word}\" was given")),
+        (Some(word), None) => Err(format!(
+            "this input has no unit, but \"{}\" was given",
+            shorten(word)
+        )),
         (Some(word), Some(target)) => {
             let given = Unit::lookup(word).ok_or_else(|| {
                 let hint = did_you_mean(word, Unit::all_words().iter().copied())
                     .map_or(String::new(), |s| format!(" (did you mean \"{s}\"?)"));
-                format!("unknown unit \"{word}\"{hint}")
+                format!("unknown unit \"{}\"{hint}", shorten(word))
             })?;
             if given.dimension != target.dimension {
                 return Err(format!(
@@ -200,7 +237,7 @@ fn read_quantity(text: &str, unit: Option<&Unit>) -> Result<Rational, String> {
                 ));
             }
             Unit::convert(number, &given, target)
-                .ok_or_else(|| format!("\"{text}\" is too large to convert"))
+                .ok_or_else(|| format!("\"{quoted}\" is too large to convert"))
         }
     }
 }
@@ -209,8 +246,8 @@ fn describe(value: &Json) -> String {
     match value {
         Json::Null => "null".to_owned(),
         Json::Bool(b) => b.to_string(),
-        Json::Number(n) => n.to_string(),
-        Json::String(s) => format!("\"{s}\""),
+        Json::Number(n) => shorten(&n.to_string()).into_owned(),
+        Json::String(s) => format!("\"{}\"", shorten(s)),
         Json::Array(_) => "a list".to_owned(),
         Json::Object(_) => "an object".to_owned(),
     }
@@ -231,9 +268,14 @@ pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
 }
 
 mod strict {
+    use crate::diagnostics::escape::shorten;
     use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
     use serde_json::{Map, Number, Value as Json};
     use std::fmt;
+
+    /// The key under which serde_json (with `arbitrary_precision`) hands a
+    /// number's text to a visitor, as a one-field map.
+    const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
     /// Builds a JSON value, refusing duplicate keys in objects.
     pub struct Strict;
@@ -292,9 +334,17 @@ mod strict {
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
             let mut fields = Map::new();
             while let Some(key) = map.next_key::<String>()? {
+                if fields.is_empty() && key == NUMBER_TOKEN {
+                    let text: String = map.next_value()?;
+                    return text
+                        .parse::<Number>()
+                        .map(Json::Number)
+                        .map_err(de::Error::custom);
+                }
                 if fields.contains_key(&key) {
                     return Err(de::Error::custom(format!(
-                        "the field `{key}` is given twice"
+                        "the field `{}` is given twice",
+                        shorten(&key)
                     )));
                 }
                 let value = map.next_value_seed(Strict)?;
