@@ -3,7 +3,7 @@
 //! each with [`Problem::outcome_complete`], nothing else.
 //!
 //! This is the oracle of the exactness property test
-//! (`tests/logic_exact.rs`), so it is written to be obviously right rather
+//! (`tests/it/logic_exact.rs`), so it is written to be obviously right rather
 //! than fast: it is exponential in the number of variables and only meant
 //! for small problems (see [`brute_force`]'s limit).
 //!

@@ -6,7 +6,7 @@
 //! and, for redundancy, the rules they override).
 //!
 //! "Exact" is checked against a brute-force enumeration of every patient
-//! ([`super::brute`]) by the property test `tests/logic_exact.rs`.
+//! ([`super::brute`]) by the property test `tests/it/logic_exact.rs`.
 //!
 //! # Definitions
 //! A *patient* is a complete assignment that satisfies every assumption.
