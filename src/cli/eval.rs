@@ -59,7 +59,7 @@ fn compile_or_warn(checked: &CheckedFile) -> Option<DecisionDiagram> {
     match DecisionDiagram::compile_smaller(&lowering.problem, &CompileOptions::default()) {
         Ok(diagram) => Some(diagram),
         Err(error) => {
-            eprintln!(
+            eoutln!(
                 "note: the decision diagram was not built ({error}); evaluating rule by rule instead"
             );
             None
@@ -309,12 +309,12 @@ fn single(
                 ResultFormat::Human => {
                     for e in &errors {
                         if e.field.is_empty() {
-                            eprintln!("error: {}", e.message);
+                            eoutln!("error: {}", e.message);
                         } else {
-                            eprintln!("error: field `{}`: {}", e.field, e.message);
+                            eoutln!("error: field `{}`: {}", e.field, e.message);
                         }
                     }
-                    eprintln!("no recommendation was made: the record must be fixed first");
+                    eoutln!("no recommendation was made: the record must be fixed first");
                 }
             }
             Ok(Status::Problems)
@@ -420,7 +420,7 @@ fn many(evaluator: &Evaluator<'_>, sources: &Sources, batch: &str) -> miette::Re
         outln!("{}", serde_json::to_string(&out).unwrap_or_default());
     }
     if failed > 0 {
-        eprintln!("{failed} of {total} records could not be evaluated");
+        eoutln!("{failed} of {total} records could not be evaluated");
         Ok(Status::Problems)
     } else {
         Ok(Status::Clean)

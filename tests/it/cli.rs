@@ -8,7 +8,7 @@ use leidraad::diagnostics::Code;
 use serde_json::Value as Json;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 fn fixtures() -> PathBuf {
     support::fixtures("cli")
@@ -857,3 +857,55 @@ fn compile_of_a_guideline_with_errors_fails() {
     assert!(run.stdout.is_empty(), "{}", run.stdout);
 }
 
+// --- standard error ---------------------------------------------------------
+
+/// Commands that write to standard error: the summary of `check`, the
+/// errors of a guideline `eval` refuses, the per-file line of `test`, and
+/// a usage error reported by `main`.
+const WRITES_TO_STDERR: &[&[&str]] = &[
+    &["check", "clean.leidraad"],
+    &["check", "errors.leidraad"],
+    &["eval", "errors.leidraad", "--facts", "acute.json"],
+    &["test", "failing-case.leidraad"],
+    &["check", "no-such-file.leidraad"],
+];
+
+#[test]
+fn unwritable_stderr_is_an_io_problem_not_a_panic() {
+    // Defect 5 of issue 7: `eprintln!` panicked (exit 101) on `2>/dev/full`.
+    for args in WRITES_TO_STDERR {
+        let full = std::fs::File::create("/dev/full").expect("/dev/full opens");
+        let output = leidraad(args)
+            .stdout(Stdio::null())
+            .stderr(full)
+            .status()
+            .expect("leidraad runs");
+        assert_eq!(
+            output.code(),
+            Some(2),
+            "`leidraad {}` with standard error on /dev/full",
+            args.join(" ")
+        );
+    }
+}
+
+#[test]
+fn closed_stderr_pipe_keeps_the_exit_status() {
+    // The reader of standard error has gone away: the messages are dropped
+    // and the command ends as it would have.
+    for (args, status) in WRITES_TO_STDERR.iter().zip([0, 1, 2, 1, 2]) {
+        let mut child = leidraad(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("leidraad starts");
+        drop(child.stderr.take());
+        let ended = child.wait().expect("leidraad ends");
+        assert_eq!(
+            ended.code(),
+            Some(status),
+            "`leidraad {}` with standard error closed",
+            args.join(" ")
+        );
+    }
+}
