@@ -23,6 +23,8 @@ mod diagnostics;
 #[cfg(test)]
 mod diagram_agrees;
 #[cfg(test)]
+mod docs_examples;
+#[cfg(test)]
 mod docs_sync;
 #[cfg(test)]
 mod eval_agrees;
