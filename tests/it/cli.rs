@@ -6,8 +6,7 @@
 use crate::support;
 use leidraad::diagnostics::Code;
 use serde_json::Value as Json;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 fn fixtures() -> PathBuf {

@@ -6,12 +6,11 @@
 //! run has a time limit. Big inputs are generated at test time in a
 //! temporary directory.
 
+use crate::support::{self, clip};
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A scratch directory, removed when dropped.
 struct Scratch(PathBuf);
