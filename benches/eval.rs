@@ -15,7 +15,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
-    clippy::panic
+    clippy::panic,
+    reason = "a benchmark stops on a failure, with its message; clippy.toml covers tests only"
 )]
 
 mod support {

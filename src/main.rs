@@ -11,7 +11,7 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(status) => status.into(),
         Err(report) => {
-            eprintln!("{report:?}");
+            cli::write_stderr(&format!("{report:?}\n"));
             cli::Status::Usage.into()
         }
     }

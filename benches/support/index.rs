@@ -10,7 +10,10 @@
 //! for anything else. The fired rules are then exactly the set bits, and
 //! the final actions those of the fired rules in rule order.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "shared by several benchmarks and tests, each of which uses only part of it"
+)]
 
 use leidraad::logic::problem::{Class, Formula, Problem};
 

@@ -2,7 +2,10 @@
 //! assignments, through the same front end as `leidraad check` and `eval`.
 //! Shared by `benches/*.rs` and `benches/zen-compare`.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "shared by several benchmarks and tests, each of which uses only part of it"
+)]
 
 use std::path::PathBuf;
 

@@ -21,7 +21,10 @@
 //! This file is shared by `benches/*.rs` and `benches/zen-compare`; it uses
 //! nothing but `leidraad`'s seeded PRNG and `serde_json`.
 
-#![allow(dead_code)]
+#![allow(
+    dead_code,
+    reason = "shared by several benchmarks and tests, each of which uses only part of it"
+)]
 
 use leidraad::logic::generate::SplitMix64;
 use serde_json::{Map, Value as Json, json};

@@ -37,9 +37,9 @@ pub fn run(
     if format == DiagnosticFormat::Human {
         let files_text = count(files.len(), "file", "files");
         if errors == 0 && warnings == 0 {
-            eprintln!("checked {files_text}: no problems found");
+            eoutln!("checked {files_text}: no problems found");
         } else {
-            eprintln!(
+            eoutln!(
                 "checked {files_text}: {}, {}",
                 count(errors, "error", "errors"),
                 count(warnings, "warning", "warnings")

@@ -82,7 +82,7 @@ fn compile_or_warn(checked: &CheckedFile, budgets: &CompileOptions) -> Option<De
     match DecisionDiagram::compile_smaller(&lowering.problem, budgets) {
         Ok(diagram) => Some(diagram),
         Err(error) => {
-            eprintln!(
+            eoutln!(
                 "note: the decision diagram was not built ({error}); records that lack an input are evaluated rule by rule instead"
             );
             None
@@ -200,16 +200,16 @@ fn single(
                 ResultFormat::Human => {
                     for e in &errors {
                         if e.field.is_empty() {
-                            eprintln!("error: {}", controls(&e.message));
+                            eoutln!("error: {}", controls(&e.message));
                         } else {
-                            eprintln!(
+                            eoutln!(
                                 "error: field `{}`: {}",
                                 controls(&e.field),
                                 controls(&e.message)
                             );
                         }
                     }
-                    eprintln!("no recommendation was made: the record must be fixed first");
+                    eoutln!("no recommendation was made: the record must be fixed first");
                 }
             }
             Ok(Status::Problems)
@@ -349,7 +349,7 @@ fn many(evaluator: &Evaluator<'_>, sources: &Sources, batch: &str) -> miette::Re
     flush_or_exit(&mut output);
     progress.finish();
     if failed > 0 {
-        eprintln!("{failed} of {total} records could not be evaluated");
+        eoutln!("{failed} of {total} records could not be evaluated");
         Ok(Status::Problems)
     } else {
         Ok(Status::Clean)
@@ -374,6 +374,6 @@ fn output_failed(error: &std::io::Error) -> ! {
     if error.kind() == std::io::ErrorKind::BrokenPipe {
         std::process::exit(0);
     }
-    eprintln!("error: could not write the output: {error}");
+    eoutln!("error: could not write the output: {error}");
     std::process::exit(2);
 }

@@ -18,6 +18,23 @@ macro_rules! outln {
     }};
 }
 
+/// `eprint!` that does not panic when standard error cannot be written;
+/// see [`write_stderr`].
+macro_rules! eout {
+    ($($arg:tt)*) => {
+        $crate::cli::write_stderr(&format!($($arg)*))
+    };
+}
+
+/// `eprintln!` that does not panic when standard error cannot be written.
+macro_rules! eoutln {
+    ($($arg:tt)*) => {{
+        let mut line = format!($($arg)*);
+        line.push('\n');
+        $crate::cli::write_stderr(&line)
+    }};
+}
+
 mod check;
 mod compile;
 mod eval;
@@ -340,8 +357,25 @@ pub fn write_stdout(text: &str) {
         if error.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("error: could not write the output: {error}");
+        write_stderr(&format!("error: could not write the output: {error}\n"));
         std::process::exit(2);
+    }
+}
+
+/// Writes to standard error, treated as standard output is: a closed pipe
+/// drops the message quietly and the command goes on (its exit status
+/// still tells the outcome); any other write error (`2>/dev/full`) ends it
+/// with status 2, unreported, as there is nowhere left to report it.
+pub fn write_stderr(text: &str) {
+    use std::io::Write;
+    let mut stderr = std::io::stderr().lock();
+    if let Err(error) = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.flush())
+    {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            std::process::exit(2);
+        }
     }
 }
 
@@ -366,7 +400,7 @@ pub fn load_error_free(
         Some(checked) if checked.lowering.is_some() && !has_errors => Ok((sources, checked)),
         _ => {
             let errors: Vec<_> = problems.into_iter().filter(|d| d.is_error()).collect();
-            eprint!(
+            eout!(
                 "{}",
                 render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
             );

@@ -28,7 +28,7 @@ pub fn run(paths: &[String], color: bool) -> miette::Result<Status> {
             let count_cases = checked.guideline.cases.len();
             failed += count_cases;
             let cases = count(count_cases, "case was", "cases were");
-            eprintln!("{name}: has errors; {cases} not run");
+            eoutln!("{name}: has errors; {cases} not run");
             continue;
         }
         let (outcomes, found) = run_cases(checked);
@@ -37,7 +37,7 @@ pub fn run(paths: &[String], color: bool) -> miette::Result<Status> {
         passed += file_passed;
         failed += file_failed;
         report.extend(found);
-        eprintln!("{name}: {file_passed} passed, {file_failed} failed");
+        eoutln!("{name}: {file_passed} passed, {file_failed} failed");
     }
     diagnostics::sort(&mut report);
     out!(

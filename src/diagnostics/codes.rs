@@ -111,7 +111,7 @@ impl Serialize for Code {
 pub fn reference_markdown() -> String {
     let mut out = String::from(
         "# Diagnostics\n\n\
-         <!-- Generated from src/diagnostics/explanations by `LEIDRAAD_BLESS=1 cargo test --test docs_sync`; do not edit by hand. -->\n\n\
+         <!-- Generated from src/diagnostics/explanations by `LEIDRAAD_BLESS=1 cargo test --release --test it docs_sync::`; do not edit by hand. -->\n\n\
          Every problem the checker reports has a stable code. `leidraad explain CODE`\n\
          prints the explanation below; `leidraad explain all` lists the codes.\n\n\
          ## Message style\n\n\

@@ -194,7 +194,7 @@ pub fn evaluate_settled(
 /// Evaluates one patient on the compiled decision diagram. Reads only the
 /// inputs on the patient's path: a record may lack inputs the answer does
 /// not depend on. Gives the same recommendations as [`evaluate`] wherever
-/// that one answers (tests/eval_agrees.rs checks it).
+/// that one answers (tests/it/eval_agrees.rs checks it).
 pub fn evaluate_compiled(
     guideline: &Guideline,
     lowering: &Lowering,

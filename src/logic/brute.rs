@@ -3,7 +3,7 @@
 //! each with [`Problem::outcome_complete`], nothing else.
 //!
 //! This is the oracle of the exactness property test
-//! (`tests/logic_exact.rs`), so it is written to be obviously right rather
+//! (`tests/it/logic_exact.rs`), so it is written to be obviously right rather
 //! than fast: it is exponential in the number of variables and only meant
 //! for small problems (see [`brute_force`]'s limit).
 //!
@@ -14,7 +14,7 @@
 //! *content* of an action is its kind, target, urgency and `instead`.
 //! - `Conflict { rules: (a, b), target }`, `a <= b`: for some patient two
 //!   different final actions, one of `a` and one of `b`, both on `target`,
-//!   clash ([`ResolvedAction::clashes_with`]). A rule that overrides the
+//!   clash ([`super::problem::ResolvedAction::clashes_with`]). A rule that overrides the
 //!   other can never be part of one: the overriding rule drops the clashing
 //!   action first.
 //! - `Unreachable { rule }`: no patient fires the rule.

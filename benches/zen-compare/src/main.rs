@@ -26,7 +26,12 @@
 //! budget (library default 4,000,000); a table that does not compile within
 //! it is measured without the diagram columns. See docs/performance.md.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "a measuring program: a failure may stop it with its message"
+)]
 
 #[path = "../../support/index.rs"]
 mod index;

@@ -20,8 +20,8 @@
 //! atom can tell apart are expanded separately, so numeric inputs with many
 //! classes cost as much as their thresholds, not their class count.
 //!
-//! This file holds the diagram and its evaluation; `build` the
-//! construction (over the interned formulas of `formula`), `file` the
+//! This file holds the diagram and its evaluation; `build.rs` the
+//! construction (over the interned formulas of `formula.rs`), `file.rs` the
 //! serialized form.
 
 use std::collections::HashMap;
