@@ -3,9 +3,9 @@
 //! rules, points at the source, turns witnesses into patient records and
 //! confirms each one with the evaluator before it is reported.
 //!
-//! One file per finding: [`conflict`], [`unreachable`], [`shadowed`],
-//! [`redundant`], [`requirement`], [`incomplete`], and [`compare`] for two
-//! guidelines checked together.
+//! One file per finding: `conflict.rs`, `unreachable.rs`, `shadowed.rs`,
+//! `redundant.rs`, `requirement.rs`, `incomplete.rs`, and [`compare`] for
+//! two guidelines checked together.
 
 pub mod compare;
 mod conflict;

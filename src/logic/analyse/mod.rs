@@ -50,10 +50,10 @@
 //! actions and overrides make it obvious, no diagram is built.
 //!
 //! # Layout
-//! [`engine`] holds the state every analysis shares and builds the boxes
-//! ([`boxes`]) and diagrams; one file per analysis: [`reachability`]
-//! (unreachable and shadowed rules), [`conflicts`], [`redundancy`],
-//! [`requirements`]. What they find is [`Finding`] (`logic/finding.rs`),
+//! `engine.rs` holds the state every analysis shares and builds the boxes
+//! (`boxes.rs`) and diagrams; one file per analysis: `reachability.rs`
+//! (unreachable and shadowed rules), `conflicts.rs`, `redundancy.rs`,
+//! `requirements.rs`. What they find is [`Finding`] (`logic/finding.rs`),
 //! shared with the brute-force oracle.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
