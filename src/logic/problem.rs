@@ -74,7 +74,7 @@ impl Formula {
     /// For every class `c` of `var` (`size` classes), whether the formula
     /// holds on `assignment` with `var` set to `c`: one walk of the formula
     /// for all classes at once, instead of one evaluation per class.
-    pub fn holds_along(&self, assignment: &[Class], var: Var, size: Class) -> ClassSet {
+    pub(crate) fn holds_along(&self, assignment: &[Class], var: Var, size: Class) -> ClassSet {
         match self.along(assignment, var, size) {
             Along::Never => ClassSet::empty(size),
             Along::Always => ClassSet::full(size),
@@ -125,7 +125,7 @@ impl Formula {
     }
 
     /// Adds every variable the formula mentions to `out`.
-    pub fn collect_vars(&self, out: &mut Vec<Var>) {
+    pub(crate) fn collect_vars(&self, out: &mut Vec<Var>) {
         match self {
             Formula::True | Formula::False => {}
             Formula::In { var, .. } => out.push(*var),
@@ -365,7 +365,7 @@ impl Action {
 /// Kleene's three-valued `and` (`None` = unknown): false as soon as one part
 /// is false, unknown when none is false but one is unknown. Stops at the
 /// first false part. The one definition for formulas and conditions.
-pub fn all3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+pub(crate) fn all3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
     let mut unknown = false;
     for part in parts {
         match part {
@@ -378,7 +378,7 @@ pub fn all3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
 }
 
 /// Kleene's three-valued `or`: the dual of [`all3`].
-pub fn any3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+pub(crate) fn any3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
     all3(parts.into_iter().map(|p| p.map(|b| !b))).map(|b| !b)
 }
 
@@ -495,7 +495,7 @@ impl Problem {
     /// of an answer from another engine (the decision diagram) reads it, so
     /// that a record lacking an input the answer does not depend on is
     /// explained as far as it is known. Assumptions are not checked.
-    pub fn certain_outcome(&self, assignment: &[Option<Class>]) -> Outcome {
+    pub(crate) fn certain_outcome(&self, assignment: &[Option<Class>]) -> Outcome {
         let fired: Vec<RuleId> = (0..self.rules.len())
             .filter(|&r| {
                 self.rules
@@ -577,7 +577,7 @@ impl Problem {
     /// [`OutcomeAlong::at`] then costs only the rules that can fire.
     /// Searching for a nicer example patient along one variable (the
     /// analyses' `typical`) would otherwise evaluate every rule per class.
-    pub fn outcome_along(&self, assignment: &[Class], var: Var) -> OutcomeAlong<'_> {
+    pub(crate) fn outcome_along(&self, assignment: &[Class], var: Var) -> OutcomeAlong<'_> {
         let size = self.var_sizes.get(var as usize).copied().unwrap_or(0);
         let mut allowed = ClassSet::full(size);
         for assumption in &self.assumptions {
@@ -681,7 +681,7 @@ impl Problem {
 }
 
 /// The outcomes along one variable; see [`Problem::outcome_along`].
-pub struct OutcomeAlong<'a> {
+pub(crate) struct OutcomeAlong<'a> {
     problem: &'a Problem,
     base: Vec<Class>,
     var: Var,
@@ -694,7 +694,7 @@ pub struct OutcomeAlong<'a> {
 impl OutcomeAlong<'_> {
     /// The same as [`Problem::outcome_complete`] of the assignment with the
     /// variable set to `class`.
-    pub fn at(&self, class: Class) -> Option<Outcome> {
+    pub(crate) fn at(&self, class: Class) -> Option<Outcome> {
         if !self.allowed.contains(class) {
             return None;
         }

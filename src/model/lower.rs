@@ -230,7 +230,7 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
 }
 
 /// Lowers what a requirement or case demands.
-pub fn lower_demand(demand: &Demand) -> p::Demand {
+pub(crate) fn lower_demand(demand: &Demand) -> p::Demand {
     match demand {
         Demand::And(parts) => p::Demand::And(parts.iter().map(lower_demand).collect()),
         Demand::Or(parts) => p::Demand::Or(parts.iter().map(lower_demand).collect()),

@@ -363,7 +363,7 @@ impl DecisionDiagram {
     }
 
     /// Like [`DecisionDiagram::eval`], returning the leaf.
-    pub fn eval_leaf(&self, assignment: &[Option<Class>]) -> Result<LeafId, EvalError> {
+    pub(crate) fn eval_leaf(&self, assignment: &[Option<Class>]) -> Result<LeafId, EvalError> {
         let mut current = self.root;
         while let Some(node) = self.node(current) {
             match assignment.get(node.var as usize).copied().flatten() {
@@ -577,14 +577,14 @@ impl DecisionDiagram {
     }
 
     /// The variable an inner node tests, or `None` for an unknown node.
-    pub fn node_var(&self, node: usize) -> Option<Var> {
+    pub(crate) fn node_var(&self, node: usize) -> Option<Var> {
         self.nodes.get(node).map(|n| n.var)
     }
 
     /// The edges of an inner node: each is the first and last class of a run
     /// of consecutive classes, and where that run leads. Runs cover the
     /// variable's classes in order.
-    pub fn node_edges(&self, node: usize) -> Vec<(Class, Class, DiagramRef)> {
+    pub(crate) fn node_edges(&self, node: usize) -> Vec<(Class, Class, DiagramRef)> {
         let Some(rec) = self.nodes.get(node) else {
             return Vec::new();
         };
@@ -607,7 +607,7 @@ impl DecisionDiagram {
 
     /// For a leaf that marks patients who violate an assumption: the index
     /// of the assumption (in [`Problem::assumptions`]).
-    pub fn leaf_violates(&self, leaf: LeafId) -> Option<usize> {
+    pub(crate) fn leaf_violates(&self, leaf: LeafId) -> Option<usize> {
         self.leaves
             .get(leaf.index())
             .filter(|rec| rec.impossible != POSSIBLE)
