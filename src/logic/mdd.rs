@@ -16,7 +16,7 @@
 
 use std::collections::HashSet;
 
-use super::problem::{Class, Formula, Var};
+use super::problem::{Class, Formula, Var, index_u32};
 
 /// A node of a diagram; the two terminals are [`FALSE`] and [`TRUE`].
 pub(crate) type NodeId = u32;
@@ -233,9 +233,10 @@ impl Mdd {
         if self.level.len() >= self.budget || self.level.len() >= NIL as usize - 1 {
             return Err(MddError::Budget);
         }
-        let id = self.level.len() as u32;
+        let id = u32::try_from(self.level.len()).map_err(|_| MddError::Budget)?;
+        let start = u32::try_from(self.kids.len()).map_err(|_| MddError::Budget)?;
         self.level.push(level);
-        self.start.push(self.kids.len() as u32);
+        self.start.push(start);
         self.kids.extend_from_slice(kids);
         let Some(bucket) = self.buckets.get_mut(hash as usize & mask) else {
             return Ok(id);
@@ -260,7 +261,7 @@ impl Mdd {
                 if let Some(next) = self.next.get_mut(id) {
                     *next = *bucket;
                 }
-                *bucket = id as u32;
+                *bucket = index_u32(id);
             }
         }
         if self.cache.len() < buckets && self.cache.len() < (1 << 22) {
@@ -420,7 +421,7 @@ impl Mdd {
     ) -> Result<NodeId, MddError> {
         self.guarded(|m| {
             let mut node = TRUE;
-            for var in (0..m.sizes.len() as u32).rev() {
+            for var in (0..index_u32(m.sizes.len())).rev() {
                 let size = m.size_of(var);
                 let base = m.scratch.len();
                 let mut any = false;
@@ -628,7 +629,7 @@ impl Mdd {
         // the sizes of the variables skipped on each edge.
         let mut memo: std::collections::HashMap<NodeId, f64> = std::collections::HashMap::new();
         let scale = |from: u32, to: u32, sizes: &[u32]| -> f64 {
-            let to = to.min(sizes.len() as u32);
+            let to = to.min(index_u32(sizes.len()));
             (from..to)
                 .map(|v| f64::from(sizes.get(v as usize).copied().unwrap_or(1)))
                 .product()
@@ -685,7 +686,7 @@ impl Mdd {
         fill(
             &mut out,
             0,
-            self.level_of(node).min(self.sizes.len() as u32),
+            self.level_of(node).min(index_u32(self.sizes.len())),
         );
         let mut seen = HashSet::new();
         let mut stack = vec![node];
@@ -701,7 +702,7 @@ impl Mdd {
                 if let Some(slot) = out.get_mut(level as usize).and_then(|r| r.get_mut(class)) {
                     *slot = true;
                 }
-                let kid_level = self.level_of(kid).min(self.sizes.len() as u32);
+                let kid_level = self.level_of(kid).min(index_u32(self.sizes.len()));
                 fill(&mut out, level + 1, kid_level);
                 stack.push(kid);
             }

@@ -24,6 +24,22 @@ pub type Target = u32;
 /// Index of a rule in [`Problem::rules`].
 pub type RuleId = usize;
 
+/// The `index`-th variable, class, target or diagram node, as the `u32`
+/// the problem and its diagrams number them with.
+///
+/// None of these reaches `u32::MAX`: lowering numbers them from one source
+/// file, which holds at most `u32::MAX` bytes (`source::MAX_FILE_BYTES`)
+/// and spends bytes on each; the diagrams' node and memory budgets stop
+/// them far below. An index past that is a bug, and stops here instead of
+/// becoming a wrong variable or class.
+#[expect(
+    clippy::expect_used,
+    reason = "indices of a problem and its diagrams stay below u32::MAX (see above)"
+)]
+pub(crate) fn index_u32(index: usize) -> u32 {
+    u32::try_from(index).expect("an index of a problem fits in u32")
+}
+
 /// A condition over value classes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Formula {
@@ -731,6 +747,28 @@ impl OutcomeAlong<'_> {
 mod tests {
     use super::*;
     use crate::logic::generate::{ProblemParams, SplitMix64, random_assignment, random_problem};
+
+    #[test]
+    fn an_index_converts_exactly_up_to_u32_max() {
+        assert_eq!(index_u32(0), 0);
+        assert_eq!(index_u32(u32::MAX as usize), u32::MAX);
+    }
+
+    // An index past u32::MAX is a bug upstream: it used to become
+    // `u32::MAX`, a wrong variable, class or leaf, and now stops.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    #[should_panic(expected = "fits in u32")]
+    fn an_index_past_u32_max_stops_loudly() {
+        let _ = index_u32(u32::MAX as usize + 1);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    #[should_panic(expected = "fits in u32")]
+    fn a_leaf_past_u32_max_stops_loudly() {
+        let _ = crate::logic::diagram::LeafId::new(u32::MAX as usize + 1);
+    }
 
     #[test]
     fn outcomes_along_a_variable_are_the_reference_outcomes() {

@@ -216,8 +216,12 @@ pub struct LeafId(u32);
 
 impl LeafId {
     /// The leaf with this index (for walking `0..leaf_count()`).
+    ///
+    /// # Panics
+    /// If `index` is past `u32::MAX`, which no leaf index is: the builder
+    /// numbers leaves in `u32` and stops at its budget first.
     pub fn new(index: usize) -> LeafId {
-        LeafId(u32::try_from(index).unwrap_or(u32::MAX))
+        LeafId(super::problem::index_u32(index))
     }
 
     /// The index of the leaf in the diagram's leaf table.
