@@ -329,7 +329,7 @@ pub fn kinds_clash(a: (ActionKind, Option<Urgency>), b: (ActionKind, Option<Urge
 /// What a final action tells the patient, without the rule it came from:
 /// kind, target, urgency and `instead`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Content {
+pub(crate) struct Content {
     pub kind: ActionKind,
     pub target: Target,
     pub urgency: Option<Urgency>,
@@ -344,7 +344,7 @@ impl ResolvedAction {
     }
 
     /// What the action tells the patient.
-    pub fn content(&self) -> Content {
+    pub(crate) fn content(&self) -> Content {
         Content {
             kind: self.kind,
             target: self.target,
