@@ -22,8 +22,9 @@
 //!   and the words of the language in [`syntax::vocabulary`].
 //! - **The model, read-only** ([`model`]): the resolved
 //!   [`Guideline`](model::Guideline), the index of every use of a name
-//!   ([`model::index`]), the lowering to a finite problem ([`model::lower`])
-//!   and patient records ([`model::record::read_record`]).
+//!   ([`model::index`]), the lowering to a finite problem ([`model::lower`],
+//!   its number classes in [`model::classes`]) and patient records
+//!   ([`model::record::read_record`]).
 //! - **Diagnostics and their renderers** ([`diagnostics`]):
 //!   [`Diagnostic`](diagnostics::Diagnostic), the registry of
 //!   [`Code`](diagnostics::Code)s with their explanations, and
@@ -38,8 +39,9 @@
 //!   analyses over it ([`logic::analyse`]) and the rule index
 //!   ([`logic::index`]).
 //!
-//! Everything else is `pub(crate)`: how the analyses become diagnostics,
-//! the decision-diagram arena, the number classes. The test scaffolding
+//! Everything else is `pub(crate)`: how the analyses become diagnostics
+//! (`analysis`), the diagram arena of the analyser (`logic::mdd`), the
+//! helpers behind the renderers and the diagram builder. The test scaffolding
 //! (`logic::generate`, random problems and guidelines, and `logic::brute`,
 //! the brute-force oracle) exists only with the `test-support` feature,
 //! which the crate's own tests and benches turn on.

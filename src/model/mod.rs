@@ -2,7 +2,7 @@
 //! checked. Built from the syntax tree by [`resolve`]; everything after this
 //! point works on the model, never on text.
 
-pub(crate) mod classes;
+pub mod classes;
 pub mod index;
 pub mod lower;
 pub mod number;

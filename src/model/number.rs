@@ -574,7 +574,7 @@ pub(crate) fn midpoint(a: Rational, b: Rational) -> Option<Rational> {
 /// decimal above `lo` with the fewest decimals that is still below `hi`;
 /// otherwise the midpoint. `None` when `lo >= hi` (no value lies strictly
 /// between) or on overflow.
-pub(crate) fn nice_between(lo: Rational, hi: Rational) -> Option<Rational> {
+pub fn nice_between(lo: Rational, hi: Rational) -> Option<Rational> {
     if lo >= hi {
         return None;
     }
