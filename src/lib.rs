@@ -3,8 +3,52 @@
 //! Data flows one way: text → [`syntax`] → [`model`] → analyses and the
 //! decision diagram ([`logic`]) → [`eval`] and rendering. Nothing in this
 //! library reads files or prints; the `leidraad` binary does.
+//!
+//! # What this library offers
+//! The command line, the language server, the review page and a wasm
+//! build all stand on these, and only these, public items:
+//! - **Sources and positions** ([`source`]): [`Sources`](source::Sources)
+//!   holds the text of every file ([`Sources::replace`](source::Sources::replace)
+//!   swaps one after an edit), [`FileId`](source::FileId),
+//!   [`Span`](source::Span), and line and column in characters or UTF-16
+//!   code units ([`SourceFile::line_column_in`](source::SourceFile::line_column_in),
+//!   [`SourceFile::offset_of`](source::SourceFile::offset_of)).
+//! - **Parse and check a file** ([`check`]): [`load`](check::load),
+//!   [`check_file`](check::check_file), [`check_with`](check::check_with)
+//!   and [`run_cases`](check::run_cases). Parsing and checking never fail:
+//!   what is wrong comes back as diagnostics.
+//! - **The syntax tree** ([`syntax`]): [`parse`](syntax::parse), the tree in
+//!   [`syntax::ast`] with spans, comments and blank lines kept beside it,
+//!   and the words of the language in [`syntax::vocabulary`].
+//! - **The model, read-only** ([`model`]): the resolved
+//!   [`Guideline`](model::Guideline), the index of every use of a name
+//!   ([`model::index`]), the lowering to a finite problem ([`model::lower`],
+//!   its number classes in [`model::classes`]) and patient records
+//!   ([`model::record::read_record`]).
+//! - **Diagnostics and their renderers** ([`diagnostics`]):
+//!   [`Diagnostic`](diagnostics::Diagnostic), the registry of
+//!   [`Code`](diagnostics::Code)s with their explanations, and
+//!   [`render`](diagnostics::render) as text, JSON or GitHub annotations;
+//!   [`diagnostics::escape`] for any other text shown on a terminal.
+//! - **Evaluate a record** ([`eval`]): on the decision diagram, the rule
+//!   index or the reference interpreter, with the explanation and its
+//!   wording ([`eval::text`]).
+//! - **Compile and emit** ([`logic::diagram`], [`emit`]): the decision
+//!   diagram with its budgets, written as JSON, DOT, Mermaid or rules;
+//!   the finite problem it is built from ([`logic::problem`]), the exact
+//!   analyses over it ([`logic::analyse`]) and the rule index
+//!   ([`logic::index`]).
+//!
+//! Everything else is `pub(crate)`: how the analyses become diagnostics
+//! (`analysis`), the diagram arena of the analyser (`logic::mdd`), the
+//! helpers behind the renderers and the diagram builder. The test scaffolding
+//! (`logic::generate`, random problems and guidelines, and `logic::brute`,
+//! the brute-force oracle) exists only with the `test-support` feature,
+//! which the crate's own tests and benches turn on.
 
-pub mod analysis;
+#![warn(unreachable_pub)]
+
+pub(crate) mod analysis;
 pub mod check;
 pub mod diagnostics;
 pub mod emit;

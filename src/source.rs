@@ -2,6 +2,23 @@
 
 use serde::Serialize;
 
+/// The longest text a [`SourceFile`] holds, in bytes: offsets are stored
+/// as `u32` (a [`Span`] is 12 bytes). Whoever reads files bounds them far
+/// below this first (the command line refuses files over 64 MiB).
+pub const MAX_FILE_BYTES: usize = u32::MAX as usize;
+
+/// An offset into one file's text, as a [`Span`] stores it. Every text in
+/// [`Sources`] is at most [`MAX_FILE_BYTES`] long ([`SourceFile::new`]
+/// checks it), so an offset past that is a bug, and stops here instead of
+/// becoming a span that points somewhere else.
+#[expect(
+    clippy::expect_used,
+    reason = "offsets into a SourceFile fit in u32: SourceFile::new refuses longer texts"
+)]
+fn offset_u32(offset: usize) -> u32 {
+    u32::try_from(offset).expect("an offset into a source file fits in u32 (MAX_FILE_BYTES)")
+}
+
 /// Identifies a file in [`Sources`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct FileId(pub u32);
@@ -15,11 +32,16 @@ pub struct Span {
 }
 
 impl Span {
+    /// The bytes `start..end` of `file`.
+    ///
+    /// # Panics
+    /// If an offset is past [`MAX_FILE_BYTES`], which no offset into a file
+    /// of [`Sources`] is.
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
         Span {
             file,
-            start: u32::try_from(start).unwrap_or(u32::MAX),
-            end: u32::try_from(end).unwrap_or(u32::MAX),
+            start: offset_u32(start),
+            end: offset_u32(end),
         }
     }
 
@@ -108,8 +130,15 @@ fn line_starts_of(text: &str) -> Vec<usize> {
 }
 
 impl SourceFile {
+    /// # Panics
+    /// If `text` is longer than [`MAX_FILE_BYTES`] (4 GiB): spans could not
+    /// point into it. Bound what you read first, as the command line does.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
+        assert!(
+            text.len() <= MAX_FILE_BYTES,
+            "a source file holds at most MAX_FILE_BYTES bytes"
+        );
         let line_starts = line_starts_of(&text);
         SourceFile {
             name: name.into(),
@@ -207,8 +236,14 @@ impl Sources {
         Sources::default()
     }
 
+    /// Adds a file. Panics, as [`SourceFile::new`] does, for a text longer
+    /// than [`MAX_FILE_BYTES`].
     pub fn add(&mut self, name: impl Into<String>, text: impl Into<String>) -> FileId {
-        let id = FileId(u32::try_from(self.files.len()).unwrap_or(u32::MAX));
+        #[expect(
+            clippy::expect_used,
+            reason = "2^32 files of at least a SourceFile each do not fit in memory"
+        )]
+        let id = FileId(u32::try_from(self.files.len()).expect("fewer than 2^32 files"));
         self.files.push(SourceFile::new(name, text));
         id
     }
@@ -264,6 +299,15 @@ impl Sources {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // An offset past what a file can hold is a bug upstream: it used to
+    // become `u32::MAX`, a span pointing somewhere else.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    #[should_panic(expected = "fits in u32")]
+    fn a_span_past_the_largest_file_stops_loudly() {
+        let _ = Span::new(FileId(0), 0, MAX_FILE_BYTES + 1);
+    }
 
     #[test]
     fn line_and_column_are_one_based_and_count_characters() {

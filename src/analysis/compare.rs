@@ -138,7 +138,11 @@ fn advice_words(advice: &crate::eval::Recommendation) -> String {
 }
 
 /// Reports where two error-free guidelines give one patient clashing advice.
-pub fn compare(first: Valid<'_>, second: Valid<'_>, options: &AnalysisOptions) -> Vec<Diagnostic> {
+pub(crate) fn compare(
+    first: Valid<'_>,
+    second: Valid<'_>,
+    options: &AnalysisOptions,
+) -> Vec<Diagnostic> {
     let (a, b) = (first.guideline, second.guideline);
     let (lower_a, lower_b) = (first.lowering, second.lowering);
     let merged = match merge(a, b) {

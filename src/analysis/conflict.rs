@@ -20,7 +20,7 @@ fn describe(context: &Context<'_>, action: &ResolvedAction) -> String {
     }
 }
 
-pub fn diagnostic(
+pub(super) fn diagnostic(
     context: &Context<'_>,
     rules: (RuleId, RuleId),
     target: Target,

@@ -5,7 +5,7 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::logic::analyse::AnalysisKind;
 use crate::logic::problem::{RuleId, Target};
 
-pub fn diagnostic(
+pub(super) fn diagnostic(
     context: &Context<'_>,
     analysis: AnalysisKind,
     rules: &[RuleId],

@@ -7,7 +7,7 @@
 //! `redundant.rs`, `requirement.rs`, `incomplete.rs`, and [`compare`] for
 //! two guidelines checked together.
 
-pub mod compare;
+pub(crate) mod compare;
 mod conflict;
 mod incomplete;
 mod redundant;
@@ -27,7 +27,7 @@ use serde_json::Value as Json;
 use std::cell::Cell;
 
 /// What the analyses need of one checked file.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     pub guideline: &'a Guideline,
     pub lowering: &'a Lowering,
     pub sources: &'a Sources,
@@ -42,18 +42,22 @@ pub struct Context<'a> {
 /// findings keep the example the analyser found (still a real patient,
 /// still confirmed by the evaluator), so the budget bounds the time without
 /// changing what is claimed. Deterministic: it counts work, not seconds.
-pub const TYPICAL_BUDGET: u64 = 4_000_000;
+pub(crate) const TYPICAL_BUDGET: u64 = 4_000_000;
 
 /// A witness after the evaluator confirmed it: the record as JSON, what the
 /// evaluator made of it, and the reference outcome on its classes.
-pub struct Witness {
+pub(crate) struct Witness {
     pub record: Json,
     pub evaluation: Evaluation,
     pub outcome: Outcome,
 }
 
 impl<'a> Context<'a> {
-    pub fn new(guideline: &'a Guideline, lowering: &'a Lowering, sources: &'a Sources) -> Self {
+    pub(crate) fn new(
+        guideline: &'a Guideline,
+        lowering: &'a Lowering,
+        sources: &'a Sources,
+    ) -> Self {
         Context {
             guideline,
             lowering,
@@ -79,7 +83,7 @@ impl<'a> Context<'a> {
     /// like `leidraad eval` does and evaluates it. `None` when any step
     /// disagrees, which would be a bug: the caller then reports the finding
     /// as unconfirmed instead of claiming it.
-    pub fn witness(&self, assignment: &[Class]) -> Option<Witness> {
+    pub(crate) fn witness(&self, assignment: &[Class]) -> Option<Witness> {
         let record = self.lowering.witness_record(self.guideline, assignment);
         let read = read_record(self.guideline, &record).ok()?;
         let evaluation = evaluate(self.guideline, self.lowering, &read.values).ok()?;
@@ -107,7 +111,7 @@ impl<'a> Context<'a> {
     /// the open interval nearest the middle of its classes. The analyses
     /// find the lowest classes first, which read as a newborn or a pain of
     /// zero weeks; an editor trusts an example that looks like a patient.
-    pub fn typical(
+    pub(crate) fn typical(
         &self,
         witness: &[Class],
         shows: impl Fn(&[Class], &Outcome) -> bool,
@@ -166,7 +170,7 @@ impl<'a> Context<'a> {
 
     /// The first line of a statement's span: enough to point at a
     /// requirement without underlining all of it.
-    pub fn first_line(&self, span: Span) -> Span {
+    pub(crate) fn first_line(&self, span: Span) -> Span {
         let text = self.sources.slice(span);
         match text.find(['\r', '\n']) {
             Some(end) => Span::new(span.file, span.start as usize, span.start as usize + end),
@@ -174,7 +178,7 @@ impl<'a> Context<'a> {
         }
     }
 
-    pub fn rule_name(&self, rule: usize) -> String {
+    pub(crate) fn rule_name(&self, rule: usize) -> String {
         self.guideline
             .rules
             .get(rule)
@@ -194,7 +198,7 @@ fn unconfirmed(what: &str, span: crate::source::Span) -> Diagnostic {
 }
 
 /// Runs every analysis on a file that checked without errors.
-pub fn analyse_file(
+pub(crate) fn analyse_file(
     sources: &Sources,
     valid: Valid<'_>,
     options: &AnalysisOptions,

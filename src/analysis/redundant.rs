@@ -4,7 +4,7 @@ use super::{Context, unconfirmed};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::logic::problem::{Class, RuleId};
 
-pub fn diagnostic(
+pub(super) fn diagnostic(
     context: &Context<'_>,
     rule: RuleId,
     by: &[RuleId],

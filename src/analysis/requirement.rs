@@ -6,7 +6,7 @@ use crate::eval::text::recommendation_line;
 use crate::logic::problem::Class;
 use crate::model::lower::lower_demand;
 
-pub fn failed(context: &Context<'_>, index: usize, witness: &[Class]) -> Option<Diagnostic> {
+pub(super) fn failed(context: &Context<'_>, index: usize, witness: &[Class]) -> Option<Diagnostic> {
     let requirement = context.guideline.requirements.get(index)?;
     let demand = lower_demand(&requirement.then);
     let when = context
@@ -54,7 +54,7 @@ pub fn failed(context: &Context<'_>, index: usize, witness: &[Class]) -> Option<
     )
 }
 
-pub fn proved(context: &Context<'_>, index: usize) -> Option<Diagnostic> {
+pub(super) fn proved(context: &Context<'_>, index: usize) -> Option<Diagnostic> {
     let requirement = context.guideline.requirements.get(index)?;
     Some(
         Diagnostic::new(Code::RequirementProved, format!("requirement \"{}\" holds for every possible patient", requirement.label))

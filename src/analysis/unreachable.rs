@@ -4,7 +4,7 @@ use super::Context;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::logic::problem::RuleId;
 
-pub fn diagnostic(context: &Context<'_>, rule: RuleId) -> Option<Diagnostic> {
+pub(super) fn diagnostic(context: &Context<'_>, rule: RuleId) -> Option<Diagnostic> {
     let rule = context.guideline.rules.get(rule)?;
     let mut diagnostic = Diagnostic::new(
         Code::UnreachableRule,

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 /// Most characters of a user's value quoted in a message before it is
 /// shortened by [`shorten`].
-pub const QUOTE_CHARS: usize = 60;
+pub(crate) const QUOTE_CHARS: usize = 60;
 
 /// Whether `c` is a control character that a terminal or a renderer may act
 /// on: C0 (but tab), DEL, C1, and the Unicode line and paragraph separators
@@ -52,7 +52,7 @@ fn escape(text: &str, keep_lines: bool) -> Cow<'_, str> {
 /// `text` as it is, or its first [`QUOTE_CHARS`] characters followed by
 /// `… (N characters)` when it is longer, so that a message about a 20 MB
 /// value stays one line.
-pub fn shorten(text: &str) -> Cow<'_, str> {
+pub(crate) fn shorten(text: &str) -> Cow<'_, str> {
     match text.char_indices().nth(QUOTE_CHARS) {
         None => Cow::Borrowed(text),
         Some((cut, _)) => Cow::Owned(format!(

@@ -38,7 +38,7 @@ pub fn json(compiled: &Compiled<'_>) -> String {
     }
     let variables: Vec<Json> = (0..lowering.var_origin.len())
         .map(|index| {
-            let var = Var::try_from(index).unwrap_or(Var::MAX);
+            let var: Var = crate::logic::problem::index_u32(index);
             let (input, member) = compiled.var_names(var);
             let size = diagram.var_sizes().get(index).copied().unwrap_or(0);
             let classes: Vec<Json> = (0..size)

@@ -66,7 +66,7 @@ impl Compiled<'_> {
     }
 
     /// The question a variable asks, with the editor's label.
-    pub fn var_label(&self, var: Var) -> String {
+    pub(crate) fn var_label(&self, var: Var) -> String {
         let Some((input_id, member)) = self.lowering.var_origin.get(var as usize) else {
             return format!("#{var}");
         };
@@ -83,7 +83,7 @@ impl Compiled<'_> {
     }
 
     /// The input id and, for `any of`, the member of a variable.
-    pub fn var_names(&self, var: Var) -> (String, Option<String>) {
+    pub(crate) fn var_names(&self, var: Var) -> (String, Option<String>) {
         let Some((input_id, member)) = self.lowering.var_origin.get(var as usize) else {
             return (format!("#{var}"), None);
         };
@@ -98,7 +98,7 @@ impl Compiled<'_> {
     }
 
     /// A label for the classes `first..=last` of a variable.
-    pub fn classes_label(&self, var: Var, first: Class, last: Class) -> String {
+    pub(crate) fn classes_label(&self, var: Var, first: Class, last: Class) -> String {
         let words = self.words();
         let Some((input_id, _)) = self.lowering.var_origin.get(var as usize) else {
             return format!("{first}..{last}");
@@ -167,7 +167,7 @@ impl Compiled<'_> {
     }
 
     /// One line per action for a flowchart: with the catalogue's label.
-    pub fn action_label(&self, action: &ResolvedAction) -> String {
+    pub(crate) fn action_label(&self, action: &ResolvedAction) -> String {
         let label = |target: u32| {
             self.guideline
                 .entries

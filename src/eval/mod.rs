@@ -288,7 +288,7 @@ fn explain(guideline: &Guideline, slots: &[Slot], outcome: &Outcome) -> Evaluati
 }
 
 /// The tests that made a condition true, as written.
-pub fn reasons(guideline: &Guideline, condition: &Cond, slots: &[Slot]) -> Vec<Reason> {
+pub(crate) fn reasons(guideline: &Guideline, condition: &Cond, slots: &[Slot]) -> Vec<Reason> {
     let mut out = Vec::new();
     collect_reasons(guideline, condition, slots, false, &mut out);
     // A test reached through two definitions is one reason, listed once.

@@ -14,7 +14,7 @@
 //! *content* of an action is its kind, target, urgency and `instead`.
 //! - `Conflict { rules: (a, b), target }`, `a <= b`: for some patient two
 //!   different final actions, one of `a` and one of `b`, both on `target`,
-//!   clash ([`super::problem::ResolvedAction::clashes_with`]). A rule that overrides the
+//!   clash ([`ResolvedAction::clashes_with`](super::problem::ResolvedAction::clashes_with)). A rule that overrides the
 //!   other can never be part of one: the overriding rule drops the clashing
 //!   action first.
 //! - `Unreachable { rule }`: no patient fires the rule.

@@ -56,7 +56,7 @@ fn narrow(formula: &Formula, allowed: &mut [Vec<bool>]) -> Option<()> {
 /// Keeps the classes of `row` that are (or, `negated`, are not) in `classes`.
 fn restrict(row: &mut [bool], classes: &[Class], negated: bool) {
     for (class, slot) in row.iter_mut().enumerate() {
-        let class = Class::try_from(class).unwrap_or(Class::MAX);
+        let class: Class = super::problem::index_u32(class);
         *slot = *slot && (classes.binary_search(&class).is_ok() != negated);
     }
 }

@@ -16,14 +16,14 @@
 
 use std::collections::HashSet;
 
-use super::problem::{Class, Formula, Var};
+use super::problem::{Class, Formula, Var, index_u32};
 
 /// A node of a diagram; the two terminals are [`FALSE`] and [`TRUE`].
-pub type NodeId = u32;
+pub(crate) type NodeId = u32;
 /// The unsatisfiable diagram.
-pub const FALSE: NodeId = 0;
+pub(crate) const FALSE: NodeId = 0;
 /// The valid diagram.
-pub const TRUE: NodeId = 1;
+pub(crate) const TRUE: NodeId = 1;
 
 /// The level of the terminals: below every variable.
 const TERMINAL: u32 = u32::MAX;
@@ -38,7 +38,7 @@ const OP_IMPLIES: u32 = 5;
 
 /// Why building a diagram stopped.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MddError {
+pub(crate) enum MddError {
     /// The node budget ran out; nothing built is wrong, but the result is
     /// unknown. Roll back to a mark to free the partial work.
     Budget,
@@ -48,7 +48,7 @@ pub enum MddError {
 
 /// A point in the arena to roll back to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Mark {
+pub(crate) struct Mark {
     nodes: usize,
 }
 
@@ -64,7 +64,7 @@ struct CacheEntry {
 
 /// A manager owning all nodes of the diagrams over one set of variables.
 #[derive(Clone, Debug)]
-pub struct Mdd {
+pub(crate) struct Mdd {
     sizes: Vec<u32>,
     /// Per node: the tested variable (`TERMINAL` for the terminals).
     level: Vec<u32>,
@@ -99,7 +99,7 @@ fn node_hash(level: u32, kids: &[NodeId]) -> u64 {
 impl Mdd {
     /// A manager for variables with these class counts that never holds
     /// more than `node_budget` nodes (terminals included, at least 2).
-    pub fn new(var_sizes: &[u32], node_budget: usize) -> Mdd {
+    pub(crate) fn new(var_sizes: &[u32], node_budget: usize) -> Mdd {
         let mut mdd = Mdd {
             sizes: var_sizes.to_vec(),
             level: vec![TERMINAL, TERMINAL],
@@ -116,28 +116,13 @@ impl Mdd {
         mdd
     }
 
-    /// Number of variables.
-    pub fn var_count(&self) -> usize {
-        self.sizes.len()
-    }
-
     /// Number of nodes in the arena, terminals included.
-    pub fn node_count(&self) -> usize {
+    pub(crate) fn node_count(&self) -> usize {
         self.level.len()
     }
 
-    /// The node budget.
-    pub fn budget(&self) -> usize {
-        self.budget
-    }
-
-    /// Changes the node budget (at least 2).
-    pub fn set_budget(&mut self, node_budget: usize) {
-        self.budget = node_budget.max(2);
-    }
-
     /// Remembers the current arena size for [`Mdd::rollback`].
-    pub fn mark(&self) -> Mark {
+    pub(crate) fn mark(&self) -> Mark {
         Mark {
             nodes: self.level.len(),
         }
@@ -145,7 +130,7 @@ impl Mdd {
 
     /// Frees every node built after `mark`. Node ids taken after the mark
     /// become invalid; ids from before stay valid.
-    pub fn rollback(&mut self, mark: Mark) {
+    pub(crate) fn rollback(&mut self, mark: Mark) {
         let keep = mark.nodes.max(2);
         if keep >= self.level.len() {
             return;
@@ -181,14 +166,6 @@ impl Mdd {
         }
     }
 
-    /// The variable `node` tests, or `None` for a terminal.
-    pub fn var_of(&self, node: NodeId) -> Option<Var> {
-        self.level
-            .get(node as usize)
-            .copied()
-            .filter(|&l| l != TERMINAL)
-    }
-
     fn level_of(&self, node: NodeId) -> u32 {
         self.level.get(node as usize).copied().unwrap_or(TERMINAL)
     }
@@ -198,7 +175,7 @@ impl Mdd {
     }
 
     /// The child of `node` for `class` (the node itself for a terminal).
-    pub fn child(&self, node: NodeId, class: Class) -> NodeId {
+    pub(crate) fn child(&self, node: NodeId, class: Class) -> NodeId {
         if node <= TRUE {
             return node;
         }
@@ -256,9 +233,10 @@ impl Mdd {
         if self.level.len() >= self.budget || self.level.len() >= NIL as usize - 1 {
             return Err(MddError::Budget);
         }
-        let id = self.level.len() as u32;
+        let id = u32::try_from(self.level.len()).map_err(|_| MddError::Budget)?;
+        let start = u32::try_from(self.kids.len()).map_err(|_| MddError::Budget)?;
         self.level.push(level);
-        self.start.push(self.kids.len() as u32);
+        self.start.push(start);
         self.kids.extend_from_slice(kids);
         let Some(bucket) = self.buckets.get_mut(hash as usize & mask) else {
             return Ok(id);
@@ -283,7 +261,7 @@ impl Mdd {
                 if let Some(next) = self.next.get_mut(id) {
                     *next = *bucket;
                 }
-                *bucket = id as u32;
+                *bucket = index_u32(id);
             }
         }
         if self.cache.len() < buckets && self.cache.len() < (1 << 22) {
@@ -329,50 +307,26 @@ impl Mdd {
     }
 
     /// Conjunction.
-    pub fn and(&mut self, a: NodeId, b: NodeId) -> Result<NodeId, MddError> {
+    pub(crate) fn and(&mut self, a: NodeId, b: NodeId) -> Result<NodeId, MddError> {
         self.guarded(|m| m.apply(OP_AND, a, b))
     }
 
     /// Disjunction.
-    pub fn or(&mut self, a: NodeId, b: NodeId) -> Result<NodeId, MddError> {
+    pub(crate) fn or(&mut self, a: NodeId, b: NodeId) -> Result<NodeId, MddError> {
         self.guarded(|m| m.apply(OP_OR, a, b))
     }
 
     /// Negation.
-    pub fn not(&mut self, a: NodeId) -> Result<NodeId, MddError> {
+    pub(crate) fn not(&mut self, a: NodeId) -> Result<NodeId, MddError> {
         self.guarded(|m| m.negate(a))
     }
 
     /// `a ∧ ¬b`.
-    pub fn and_not(&mut self, a: NodeId, b: NodeId) -> Result<NodeId, MddError> {
+    pub(crate) fn and_not(&mut self, a: NodeId, b: NodeId) -> Result<NodeId, MddError> {
         self.guarded(|m| {
             let nb = m.negate(b)?;
             m.apply(OP_AND, a, nb)
         })
-    }
-
-    /// Conjunction of many diagrams (`TRUE` for none).
-    pub fn and_all(&mut self, nodes: impl IntoIterator<Item = NodeId>) -> Result<NodeId, MddError> {
-        let mut acc = TRUE;
-        for node in nodes {
-            acc = self.and(acc, node)?;
-            if acc == FALSE {
-                break;
-            }
-        }
-        Ok(acc)
-    }
-
-    /// Disjunction of many diagrams (`FALSE` for none).
-    pub fn or_all(&mut self, nodes: impl IntoIterator<Item = NodeId>) -> Result<NodeId, MddError> {
-        let mut acc = FALSE;
-        for node in nodes {
-            acc = self.or(acc, node)?;
-            if acc == TRUE {
-                break;
-            }
-        }
-        Ok(acc)
     }
 
     fn apply(&mut self, op: u32, a: NodeId, b: NodeId) -> Result<NodeId, MddError> {
@@ -437,7 +391,7 @@ impl Mdd {
     }
 
     /// The diagram of `var ∈ classes` (classes out of range are ignored).
-    pub fn literal(&mut self, var: Var, classes: &[Class]) -> Result<NodeId, MddError> {
+    pub(crate) fn literal(&mut self, var: Var, classes: &[Class]) -> Result<NodeId, MddError> {
         let size = self.sizes.get(var as usize).copied();
         let Some(size) = size else {
             return Err(MddError::BadVariable(var));
@@ -461,13 +415,13 @@ impl Mdd {
     /// The diagram of a box: every variable `v` takes a class `c` with
     /// `allowed(v, c)`. Built bottom-up in one pass, one node per
     /// constrained variable.
-    pub fn cube_with(
+    pub(crate) fn cube_with(
         &mut self,
         mut allowed: impl FnMut(Var, Class) -> bool,
     ) -> Result<NodeId, MddError> {
         self.guarded(|m| {
             let mut node = TRUE;
-            for var in (0..m.sizes.len() as u32).rev() {
+            for var in (0..index_u32(m.sizes.len())).rev() {
                 let size = m.size_of(var);
                 let base = m.scratch.len();
                 let mut any = false;
@@ -496,7 +450,11 @@ impl Mdd {
 
     /// The diagram of a formula. Recursion follows the formula's nesting,
     /// which the front end keeps to a few hundred levels.
-    pub fn from_formula(&mut self, formula: &Formula) -> Result<NodeId, MddError> {
+    #[expect(
+        clippy::wrong_self_convention,
+        reason = "builds a node of this diagram; the lint skipped it while the module was public"
+    )]
+    pub(crate) fn from_formula(&mut self, formula: &Formula) -> Result<NodeId, MddError> {
         match formula {
             Formula::True => Ok(TRUE),
             Formula::False => Ok(FALSE),
@@ -531,7 +489,7 @@ impl Mdd {
     }
 
     /// Whether `a ∧ b` is satisfiable, without building it.
-    pub fn intersects(&mut self, a: NodeId, b: NodeId) -> bool {
+    pub(crate) fn intersects(&mut self, a: NodeId, b: NodeId) -> bool {
         if a == FALSE || b == FALSE {
             return false;
         }
@@ -559,7 +517,7 @@ impl Mdd {
 
     /// Whether every assignment satisfying `a` satisfies `b`, without
     /// building `a ∧ ¬b`.
-    pub fn implies(&mut self, a: NodeId, b: NodeId) -> bool {
+    pub(crate) fn implies(&mut self, a: NodeId, b: NodeId) -> bool {
         if a == FALSE || b == TRUE || a == b {
             return true;
         }
@@ -587,7 +545,7 @@ impl Mdd {
     /// The lexicographically smallest assignment (variable 0 most
     /// significant) satisfying `node`, or `None` when it is `FALSE`.
     /// Variables the diagram does not constrain get class 0.
-    pub fn witness(&self, node: NodeId) -> Option<Vec<Class>> {
+    pub(crate) fn witness(&self, node: NodeId) -> Option<Vec<Class>> {
         if node == FALSE {
             return None;
         }
@@ -612,7 +570,7 @@ impl Mdd {
 
     /// The lexicographically smallest assignment satisfying `a ∧ b`,
     /// without building the conjunction.
-    pub fn witness_and(&mut self, a: NodeId, b: NodeId) -> Option<Vec<Class>> {
+    pub(crate) fn witness_and(&mut self, a: NodeId, b: NodeId) -> Option<Vec<Class>> {
         if !self.intersects(a, b) {
             return None;
         }
@@ -640,7 +598,8 @@ impl Mdd {
     }
 
     /// Whether the complete assignment satisfies `node`.
-    pub fn eval(&self, node: NodeId, assignment: &[Class]) -> bool {
+    #[cfg(test)]
+    pub(crate) fn eval(&self, node: NodeId, assignment: &[Class]) -> bool {
         let mut node = node;
         while node > TRUE {
             let level = self.level_of(node);
@@ -651,7 +610,8 @@ impl Mdd {
     }
 
     /// Number of nodes reachable from `node`, terminals included.
-    pub fn size(&self, node: NodeId) -> usize {
+    #[cfg(test)]
+    pub(crate) fn size(&self, node: NodeId) -> usize {
         let mut seen = HashSet::new();
         let mut stack = vec![node];
         while let Some(n) = stack.pop() {
@@ -663,12 +623,13 @@ impl Mdd {
     }
 
     /// Number of satisfying assignments (as a float: it can be huge).
-    pub fn sat_count(&self, node: NodeId) -> f64 {
+    #[cfg(test)]
+    pub(crate) fn sat_count(&self, node: NodeId) -> f64 {
         // Counts per node relative to the node's own level, then scaled by
         // the sizes of the variables skipped on each edge.
         let mut memo: std::collections::HashMap<NodeId, f64> = std::collections::HashMap::new();
         let scale = |from: u32, to: u32, sizes: &[u32]| -> f64 {
-            let to = to.min(sizes.len() as u32);
+            let to = to.min(index_u32(sizes.len()));
             (from..to)
                 .map(|v| f64::from(sizes.get(v as usize).copied().unwrap_or(1)))
                 .product()
@@ -708,7 +669,7 @@ impl Mdd {
 
     /// For every variable, which classes occur in some assignment that
     /// satisfies `node` (all `false` when `node` is `FALSE`).
-    pub fn projection(&self, node: NodeId) -> Vec<Vec<bool>> {
+    pub(crate) fn projection(&self, node: NodeId) -> Vec<Vec<bool>> {
         let mut out: Vec<Vec<bool>> = self
             .sizes
             .iter()
@@ -725,7 +686,7 @@ impl Mdd {
         fill(
             &mut out,
             0,
-            self.level_of(node).min(self.sizes.len() as u32),
+            self.level_of(node).min(index_u32(self.sizes.len())),
         );
         let mut seen = HashSet::new();
         let mut stack = vec![node];
@@ -741,7 +702,7 @@ impl Mdd {
                 if let Some(slot) = out.get_mut(level as usize).and_then(|r| r.get_mut(class)) {
                     *slot = true;
                 }
-                let kid_level = self.level_of(kid).min(self.sizes.len() as u32);
+                let kid_level = self.level_of(kid).min(index_u32(self.sizes.len()));
                 fill(&mut out, level + 1, kid_level);
                 stack.push(kid);
             }

@@ -2,10 +2,12 @@
 //! everything that reasons about it without knowing the language.
 
 pub mod analyse;
+#[cfg(any(test, feature = "test-support"))]
 pub mod brute;
 pub mod diagram;
-pub mod finding;
+pub(crate) mod finding;
+#[cfg(any(test, feature = "test-support"))]
 pub mod generate;
 pub mod index;
-pub mod mdd;
+pub(crate) mod mdd;
 pub mod problem;

@@ -24,6 +24,22 @@ pub type Target = u32;
 /// Index of a rule in [`Problem::rules`].
 pub type RuleId = usize;
 
+/// The `index`-th variable, class, target or diagram node, as the `u32`
+/// the problem and its diagrams number them with.
+///
+/// None of these reaches `u32::MAX`: lowering numbers them from one source
+/// file, which holds at most `u32::MAX` bytes (`source::MAX_FILE_BYTES`)
+/// and spends bytes on each; the diagrams' node and memory budgets stop
+/// them far below. An index past that is a bug, and stops here instead of
+/// becoming a wrong variable or class.
+#[expect(
+    clippy::expect_used,
+    reason = "indices of a problem and its diagrams stay below u32::MAX (see above)"
+)]
+pub(crate) fn index_u32(index: usize) -> u32 {
+    u32::try_from(index).expect("an index of a problem fits in u32")
+}
+
 /// A condition over value classes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Formula {
@@ -74,7 +90,7 @@ impl Formula {
     /// For every class `c` of `var` (`size` classes), whether the formula
     /// holds on `assignment` with `var` set to `c`: one walk of the formula
     /// for all classes at once, instead of one evaluation per class.
-    pub fn holds_along(&self, assignment: &[Class], var: Var, size: Class) -> ClassSet {
+    pub(crate) fn holds_along(&self, assignment: &[Class], var: Var, size: Class) -> ClassSet {
         match self.along(assignment, var, size) {
             Along::Never => ClassSet::empty(size),
             Along::Always => ClassSet::full(size),
@@ -125,7 +141,7 @@ impl Formula {
     }
 
     /// Adds every variable the formula mentions to `out`.
-    pub fn collect_vars(&self, out: &mut Vec<Var>) {
+    pub(crate) fn collect_vars(&self, out: &mut Vec<Var>) {
         match self {
             Formula::True | Formula::False => {}
             Formula::In { var, .. } => out.push(*var),
@@ -313,7 +329,7 @@ pub fn kinds_clash(a: (ActionKind, Option<Urgency>), b: (ActionKind, Option<Urge
 /// What a final action tells the patient, without the rule it came from:
 /// kind, target, urgency and `instead`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Content {
+pub(crate) struct Content {
     pub kind: ActionKind,
     pub target: Target,
     pub urgency: Option<Urgency>,
@@ -328,7 +344,7 @@ impl ResolvedAction {
     }
 
     /// What the action tells the patient.
-    pub fn content(&self) -> Content {
+    pub(crate) fn content(&self) -> Content {
         Content {
             kind: self.kind,
             target: self.target,
@@ -365,7 +381,7 @@ impl Action {
 /// Kleene's three-valued `and` (`None` = unknown): false as soon as one part
 /// is false, unknown when none is false but one is unknown. Stops at the
 /// first false part. The one definition for formulas and conditions.
-pub fn all3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+pub(crate) fn all3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
     let mut unknown = false;
     for part in parts {
         match part {
@@ -378,7 +394,7 @@ pub fn all3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
 }
 
 /// Kleene's three-valued `or`: the dual of [`all3`].
-pub fn any3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
+pub(crate) fn any3(parts: impl IntoIterator<Item = Option<bool>>) -> Option<bool> {
     all3(parts.into_iter().map(|p| p.map(|b| !b))).map(|b| !b)
 }
 
@@ -495,7 +511,7 @@ impl Problem {
     /// of an answer from another engine (the decision diagram) reads it, so
     /// that a record lacking an input the answer does not depend on is
     /// explained as far as it is known. Assumptions are not checked.
-    pub fn certain_outcome(&self, assignment: &[Option<Class>]) -> Outcome {
+    pub(crate) fn certain_outcome(&self, assignment: &[Option<Class>]) -> Outcome {
         let fired: Vec<RuleId> = (0..self.rules.len())
             .filter(|&r| {
                 self.rules
@@ -577,7 +593,7 @@ impl Problem {
     /// [`OutcomeAlong::at`] then costs only the rules that can fire.
     /// Searching for a nicer example patient along one variable (the
     /// analyses' `typical`) would otherwise evaluate every rule per class.
-    pub fn outcome_along(&self, assignment: &[Class], var: Var) -> OutcomeAlong<'_> {
+    pub(crate) fn outcome_along(&self, assignment: &[Class], var: Var) -> OutcomeAlong<'_> {
         let size = self.var_sizes.get(var as usize).copied().unwrap_or(0);
         let mut allowed = ClassSet::full(size);
         for assumption in &self.assumptions {
@@ -681,7 +697,7 @@ impl Problem {
 }
 
 /// The outcomes along one variable; see [`Problem::outcome_along`].
-pub struct OutcomeAlong<'a> {
+pub(crate) struct OutcomeAlong<'a> {
     problem: &'a Problem,
     base: Vec<Class>,
     var: Var,
@@ -694,7 +710,7 @@ pub struct OutcomeAlong<'a> {
 impl OutcomeAlong<'_> {
     /// The same as [`Problem::outcome_complete`] of the assignment with the
     /// variable set to `class`.
-    pub fn at(&self, class: Class) -> Option<Outcome> {
+    pub(crate) fn at(&self, class: Class) -> Option<Outcome> {
         if !self.allowed.contains(class) {
             return None;
         }
@@ -731,6 +747,28 @@ impl OutcomeAlong<'_> {
 mod tests {
     use super::*;
     use crate::logic::generate::{ProblemParams, SplitMix64, random_assignment, random_problem};
+
+    #[test]
+    fn an_index_converts_exactly_up_to_u32_max() {
+        assert_eq!(index_u32(0), 0);
+        assert_eq!(index_u32(u32::MAX as usize), u32::MAX);
+    }
+
+    // An index past u32::MAX is a bug upstream: it used to become
+    // `u32::MAX`, a wrong variable, class or leaf, and now stops.
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    #[should_panic(expected = "fits in u32")]
+    fn an_index_past_u32_max_stops_loudly() {
+        let _ = index_u32(u32::MAX as usize + 1);
+    }
+
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    #[should_panic(expected = "fits in u32")]
+    fn a_leaf_past_u32_max_stops_loudly() {
+        let _ = crate::logic::diagram::LeafId::new(u32::MAX as usize + 1);
+    }
 
     #[test]
     fn outcomes_along_a_variable_are_the_reference_outcomes() {

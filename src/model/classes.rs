@@ -133,7 +133,7 @@ impl NumberClasses {
     /// How many classes there are: `2k + 1` for `k + 1` points.
     pub fn class_count(&self) -> u32 {
         let count = self.points.len().saturating_mul(2).saturating_sub(1);
-        u32::try_from(count).unwrap_or(u32::MAX)
+        crate::logic::problem::index_u32(count)
     }
 
     /// The class holding `value`, or `None` outside `[lo, hi]`. O(log n).

@@ -103,12 +103,9 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
         let mut numbers = None;
         let (sizes, members): (Vec<u32>, Vec<Option<u32>>) = match &input.ty {
             Type::YesNo => (vec![2], vec![None]),
-            Type::OneOf(values) => (
-                vec![u32::try_from(values.len()).unwrap_or(u32::MAX)],
-                vec![None],
-            ),
+            Type::OneOf(values) => (vec![p::index_u32(values.len())], vec![None]),
             Type::AnyOf(members) => {
-                let count = u32::try_from(members.len()).unwrap_or(0);
+                let count = p::index_u32(members.len());
                 (
                     (0..count).map(|_| 2).collect(),
                     (0..count).map(Some).collect(),
@@ -128,7 +125,7 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
         let base = sizes.first().copied().unwrap_or(2);
         let mut vars = Vec::new();
         for (size, member) in sizes.iter().zip(members) {
-            vars.push(u32::try_from(var_sizes.len()).unwrap_or(u32::MAX));
+            vars.push(p::index_u32(var_sizes.len()));
             var_sizes.push(size + extra);
             var_origin.push((index, member));
         }
@@ -192,7 +189,7 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
             .iter()
             .map(|action| p::Action {
                 kind: action.kind,
-                target: u32::try_from(action.target).unwrap_or(u32::MAX),
+                target: p::index_u32(action.target),
                 urgency: action.urgency,
                 alternatives: action
                     .alternatives
@@ -200,7 +197,7 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
                     .map(|(c, t)| {
                         (
                             lowering.formula(guideline, c, &mut definitions),
-                            u32::try_from(*t).unwrap_or(u32::MAX),
+                            p::index_u32(*t),
                         )
                     })
                     .collect(),
@@ -230,7 +227,7 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
 }
 
 /// Lowers what a requirement or case demands.
-pub fn lower_demand(demand: &Demand) -> p::Demand {
+pub(crate) fn lower_demand(demand: &Demand) -> p::Demand {
     match demand {
         Demand::And(parts) => p::Demand::And(parts.iter().map(lower_demand).collect()),
         Demand::Or(parts) => p::Demand::Or(parts.iter().map(lower_demand).collect()),
@@ -340,9 +337,9 @@ impl Lowering {
                     Slot::NotAsked => vars.absent,
                     Slot::Known(Value::Bool(b)) => Some(u32::from(*b)),
                     Slot::Known(Value::Choice(c)) => Some(*c),
-                    Slot::Known(Value::Set(members)) => Some(u32::from(
-                        members.contains(&u32::try_from(member).unwrap_or(u32::MAX)),
-                    )),
+                    Slot::Known(Value::Set(members)) => {
+                        Some(u32::from(members.contains(&p::index_u32(member))))
+                    }
                     Slot::Known(Value::Number(n)) => {
                         vars.numbers.as_ref().and_then(|c| c.class_of(*n))
                     }

@@ -319,7 +319,7 @@ impl Rational {
     }
 
     /// `self + other`, or `None` on overflow.
-    pub fn checked_add(self, other: Rational) -> Option<Rational> {
+    pub(crate) fn checked_add(self, other: Rational) -> Option<Rational> {
         // Scaling by the lcm of the denominators keeps intermediates small.
         let g = gcd(self.den, other.den);
         let left = self.num.checked_mul(other.den.checked_div(g)?)?;
@@ -344,12 +344,12 @@ impl Rational {
     }
 
     /// `self / other`, or `None` when dividing by zero or on overflow.
-    pub fn checked_div(self, other: Rational) -> Option<Rational> {
+    pub(crate) fn checked_div(self, other: Rational) -> Option<Rational> {
         self.checked_mul(other.checked_recip()?)
     }
 
     /// `-self`; never fails for values built by this module, but stays checked.
-    pub fn checked_neg(self) -> Option<Rational> {
+    pub(crate) fn checked_neg(self) -> Option<Rational> {
         Some(Rational {
             num: self.num.checked_neg()?,
             den: self.den,
@@ -357,7 +357,7 @@ impl Rational {
     }
 
     /// `1 / self`, or `None` for zero.
-    pub fn checked_recip(self) -> Option<Rational> {
+    pub(crate) fn checked_recip(self) -> Option<Rational> {
         Rational::new(self.den, self.num)
     }
 
@@ -373,7 +373,7 @@ impl Rational {
     }
 
     /// The largest integer not above the value.
-    pub fn floor(self) -> Rational {
+    pub(crate) fn floor(self) -> Rational {
         Rational {
             num: self.num.div_euclid(self.den),
             den: 1,
@@ -391,7 +391,7 @@ impl Rational {
 
     /// The number of decimals of the exact decimal expansion, if it is finite
     /// and has at most `max` decimals (`Some(0)` for integers).
-    pub fn exact_decimal_places(self, max: u32) -> Option<u32> {
+    pub(crate) fn exact_decimal_places(self, max: u32) -> Option<u32> {
         (0..=max).find(|&k| pow10(k).is_some_and(|p| p % self.den == 0))
     }
 
@@ -408,7 +408,7 @@ impl Rational {
     ///
     /// For human output only; it does not say whether rounding happened (see
     /// [`Rational::to_human_string`]).
-    pub fn to_decimal_string_rounded(self, digits: u32) -> String {
+    pub(crate) fn to_decimal_string_rounded(self, digits: u32) -> String {
         let rounded = pow10(digits).and_then(|scale| {
             let magnitude = self.num.unsigned_abs().checked_mul(scale.unsigned_abs())?;
             let den = self.den.unsigned_abs();
@@ -562,7 +562,7 @@ impl serde::Serialize for Rational {
 }
 
 /// The exact midpoint `(a + b) / 2`, or `None` on overflow.
-pub fn midpoint(a: Rational, b: Rational) -> Option<Rational> {
+pub(crate) fn midpoint(a: Rational, b: Rational) -> Option<Rational> {
     let half = Rational { num: 1, den: 2 };
     a.checked_mul(half)?.checked_add(b.checked_mul(half)?)
 }

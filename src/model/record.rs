@@ -278,7 +278,7 @@ mod strict {
     const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
     /// Builds a JSON value, refusing duplicate keys in objects.
-    pub struct Strict;
+    pub(super) struct Strict;
 
     impl<'de> DeserializeSeed<'de> for Strict {
         type Value = Json;

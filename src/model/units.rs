@@ -122,7 +122,7 @@ impl Unit {
     }
 
     /// Every accepted unit word, for "did you mean" suggestions.
-    pub fn all_words() -> &'static [&'static str] {
+    pub(crate) fn all_words() -> &'static [&'static str] {
         ALL_WORDS
     }
 
@@ -135,7 +135,7 @@ impl Unit {
 
     /// The word to print after `value`: the singular for exactly one
     /// (`1 week`), otherwise the canonical word (`2 weeks`, `0.5 weeks`).
-    pub fn word_for(&self, value: Rational) -> &'static str {
+    pub(crate) fn word_for(&self, value: Rational) -> &'static str {
         if value == Rational::ONE {
             UNITS
                 .iter()
@@ -148,7 +148,7 @@ impl Unit {
 
     /// `value` expressed in `from` converted to `to`, exactly. `None` when the
     /// units measure different dimensions or on overflow.
-    pub fn convert(value: Rational, from: &Unit, to: &Unit) -> Option<Rational> {
+    pub(crate) fn convert(value: Rational, from: &Unit, to: &Unit) -> Option<Rational> {
         if from.dimension != to.dimension {
             return None;
         }

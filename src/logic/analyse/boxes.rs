@@ -31,7 +31,7 @@ impl Layout {
             return;
         };
         for (word_index, word) in segment.iter_mut().enumerate() {
-            let low = (word_index * 64) as u32;
+            let low = crate::logic::problem::index_u32(word_index * 64);
             *word = if size >= low + 64 {
                 u64::MAX
             } else if size > low {
@@ -125,7 +125,9 @@ impl Layout {
                     .zip(y)
                     .enumerate()
                     .find(|(_, (p, q))| *p & *q != 0)
-                    .map_or(0, |(i, (p, q))| (i * 64) as u32 + (p & q).trailing_zeros())
+                    .map_or(0, |(i, (p, q))| {
+                        crate::logic::problem::index_u32(i * 64) + (p & q).trailing_zeros()
+                    })
             })
             .collect()
     }

@@ -6,7 +6,7 @@
 //! and, for redundancy, the rules they override).
 //!
 //! "Exact" is checked against a brute-force enumeration of every patient
-//! ([`super::brute`]) by the property test `tests/it/logic_exact.rs`.
+//! (`logic::brute`) by the property test `tests/it/logic_exact.rs`.
 //!
 //! # Definitions
 //! A *patient* is a complete assignment that satisfies every assumption.
@@ -42,7 +42,7 @@
 //! Rules whose `when` (and the assumptions) are exactly boxes (conjunctions
 //! of per-variable class sets) are handled with bitset boxes: overlap,
 //! containment and the smallest witness are per-variable word operations.
-//! Everything else goes through the decision diagram ([`Mdd`]), with a
+//! Everything else goes through the decision diagram (`logic::mdd`), with a
 //! bounding box of every diagram as a cheap pre-filter. Conflicts only
 //! compare resolved actions on the same target (an index by target), and
 //! redundancy only compares a rule with the rules that have every action

@@ -79,16 +79,16 @@ impl<'p> Builder<'p> {
         let var_count = problem.var_sizes.len();
         for (var, &size) in problem.var_sizes.iter().enumerate() {
             if size == 0 {
-                return Err(CompileError::EmptyDomain(
-                    u32::try_from(var).unwrap_or(u32::MAX),
-                ));
+                return Err(CompileError::EmptyDomain(crate::logic::problem::index_u32(
+                    var,
+                )));
             }
         }
         let order = variable_order(problem, &options.order)?;
         let mut position = vec![0u32; var_count];
         for (index, &var) in order.iter().enumerate() {
             if let Some(slot) = position.get_mut(var as usize) {
-                *slot = u32::try_from(index).unwrap_or(u32::MAX);
+                *slot = crate::logic::problem::index_u32(index);
             }
         }
         let mut arena = Arena::new(position, problem.var_sizes.clone());
@@ -131,7 +131,7 @@ impl<'p> Builder<'p> {
             arena,
             order,
             slots,
-            assumption_count: u32::try_from(problem.assumptions.len()).unwrap_or(u32::MAX),
+            assumption_count: crate::logic::problem::index_u32(problem.assumptions.len()),
             initial,
             memo: HashMap::new(),
             nodes: Vec::new(),
@@ -297,7 +297,8 @@ impl<'p> Builder<'p> {
         for &(slot, _) in state {
             match self.slot(slot) {
                 Some(Slot::Assumption(index)) => {
-                    let index = u32::try_from(index).unwrap_or(u32::MAX - 1);
+                    // Below `assumption_count`, so never `POSSIBLE` (`u32::MAX`).
+                    let index = crate::logic::problem::index_u32(index);
                     return self.intern_leaf(LeafKey::Impossible(index));
                 }
                 Some(Slot::When(rule)) => fired.push(rule),

@@ -84,7 +84,7 @@ impl From<DecisionDiagram> for DiagramFile {
                     .get(index)
                     .map_or(POSSIBLE, |rec| rec.impossible);
                 if impossible == POSSIBLE {
-                    let id = LeafId(u32::try_from(index).unwrap_or(u32::MAX));
+                    let id = LeafId::new(index);
                     FileLeaf::Actions(diagram.leaf(id).to_vec())
                 } else {
                     FileLeaf::Impossible(impossible)
@@ -151,7 +151,7 @@ impl TryFrom<DiagramFile> for DecisionDiagram {
             let own_position = position
                 .get(node.var as usize)
                 .copied()
-                .unwrap_or(usize::MAX);
+                .ok_or_else(|| format!("node {index}: unknown variable {}", node.var))?;
             let first = u32::try_from(run_start.len()).map_err(|_| "too many edges".to_owned())?;
             let mut previous: Option<Class> = None;
             for edge in &node.edges {

@@ -60,7 +60,7 @@ impl Arena {
         if let Some(&id) = self.table.get(&node) {
             return id;
         }
-        let id = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
+        let id = crate::logic::problem::index_u32(self.nodes.len());
         // Stored twice (the list and the table's key), with its payload.
         let payload = match &node {
             FNode::Const(_) => 0,

@@ -216,8 +216,12 @@ pub struct LeafId(u32);
 
 impl LeafId {
     /// The leaf with this index (for walking `0..leaf_count()`).
+    ///
+    /// # Panics
+    /// If `index` is past `u32::MAX`, which no leaf index is: the builder
+    /// numbers leaves in `u32` and stops at its budget first.
     pub fn new(index: usize) -> LeafId {
-        LeafId(u32::try_from(index).unwrap_or(u32::MAX))
+        LeafId(super::problem::index_u32(index))
     }
 
     /// The index of the leaf in the diagram's leaf table.
@@ -363,7 +367,7 @@ impl DecisionDiagram {
     }
 
     /// Like [`DecisionDiagram::eval`], returning the leaf.
-    pub fn eval_leaf(&self, assignment: &[Option<Class>]) -> Result<LeafId, EvalError> {
+    pub(crate) fn eval_leaf(&self, assignment: &[Option<Class>]) -> Result<LeafId, EvalError> {
         let mut current = self.root;
         while let Some(node) = self.node(current) {
             match assignment.get(node.var as usize).copied().flatten() {
@@ -577,14 +581,14 @@ impl DecisionDiagram {
     }
 
     /// The variable an inner node tests, or `None` for an unknown node.
-    pub fn node_var(&self, node: usize) -> Option<Var> {
+    pub(crate) fn node_var(&self, node: usize) -> Option<Var> {
         self.nodes.get(node).map(|n| n.var)
     }
 
     /// The edges of an inner node: each is the first and last class of a run
     /// of consecutive classes, and where that run leads. Runs cover the
     /// variable's classes in order.
-    pub fn node_edges(&self, node: usize) -> Vec<(Class, Class, DiagramRef)> {
+    pub(crate) fn node_edges(&self, node: usize) -> Vec<(Class, Class, DiagramRef)> {
         let Some(rec) = self.nodes.get(node) else {
             return Vec::new();
         };
@@ -607,7 +611,7 @@ impl DecisionDiagram {
 
     /// For a leaf that marks patients who violate an assumption: the index
     /// of the assumption (in [`Problem::assumptions`]).
-    pub fn leaf_violates(&self, leaf: LeafId) -> Option<usize> {
+    pub(crate) fn leaf_violates(&self, leaf: LeafId) -> Option<usize> {
         self.leaves
             .get(leaf.index())
             .filter(|rec| rec.impossible != POSSIBLE)
