@@ -5,7 +5,7 @@
 //! person to read and as JSON, and why a record could not be evaluated.
 
 use super::{EvalError, Evaluation, Reason, Recommendation};
-use crate::model::Guideline;
+use crate::model::{Cond, Guideline};
 use crate::model::record::FieldError;
 use crate::source::Sources;
 use crate::syntax::ast::CompareOp;
@@ -203,6 +203,233 @@ fn negated_comparison(text: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// How much of the explanation a JSON result carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Explain {
+    /// Everything [`to_json`] gives: the fired rules, what was overruled,
+    /// and for each recommendation its rule with label and line, and the
+    /// reasons.
+    #[default]
+    Full,
+    /// Each recommendation with its rule and reasons, and what was
+    /// overruled; no labels, lines or fired rules.
+    Reasons,
+    /// The advice alone: kind, target, urgency, `instead` and `replaces`.
+    None,
+}
+
+/// Writes JSON results, one line each, straight into a byte buffer: what
+/// `--batch` writes. Everything that depends only on the guideline (names
+/// and labels escaped as JSON, the line of each rule, the text of every
+/// reason) is computed once in [`JsonLines::new`], so writing a result
+/// allocates nothing. With [`Explain::Full`] a line is byte for byte
+/// `to_json` with its `line` field, serialized by serde_json
+/// (tests/batch.rs compares them).
+#[derive(Clone, Debug)]
+pub struct JsonLines {
+    explain: Explain,
+    /// Rule's name span start to its line.
+    lines: std::collections::HashMap<u32, usize>,
+    /// Each reason that a condition can give, as a JSON string.
+    reasons: std::collections::HashMap<(crate::source::Span, bool), Box<str>>,
+}
+
+impl JsonLines {
+    pub fn new(guideline: &Guideline, sources: &Sources, explain: Explain) -> JsonLines {
+        let lines = guideline
+            .rules
+            .iter()
+            .map(|rule| {
+                let start = rule.id_span.start;
+                (start, sources.line_column(guideline.file, start as usize).line)
+            })
+            .collect();
+        let mut reasons = std::collections::HashMap::new();
+        let conditions = guideline
+            .rules
+            .iter()
+            .filter_map(|rule| rule.when.as_ref())
+            .chain(guideline.definitions.iter().map(|d| &d.condition));
+        for condition in conditions {
+            every_reason(condition, &mut |span| {
+                for negated in [false, true] {
+                    reasons.entry((span, negated)).or_insert_with(|| {
+                        let text = reason_text(guideline, sources, &Reason { span, negated });
+                        json_string(&text).into_boxed_str()
+                    });
+                }
+            });
+        }
+        JsonLines {
+            explain,
+            lines,
+            reasons,
+        }
+    }
+
+    /// One result line, with its line number in the batch.
+    pub fn evaluation(
+        &self,
+        out: &mut Vec<u8>,
+        evaluation: &Evaluation,
+        warnings: &[String],
+        line: usize,
+    ) {
+        let full = self.explain == Explain::Full;
+        out.push(b'{');
+        if full {
+            out.extend_from_slice(b"\"fired\":");
+            list(out, &evaluation.fired, |out, id| string(out, id));
+            out.push(b',');
+        }
+        number_field(out, "line", line);
+        if self.explain != Explain::None {
+            out.extend_from_slice(b",\"overruled\":");
+            list(out, &evaluation.overruled, |out, o| {
+                out.extend_from_slice(b"{\"by_rule\":");
+                string(out, &o.by_rule);
+                out.extend_from_slice(b",\"kind\":");
+                string(out, kind_word(o.kind));
+                out.extend_from_slice(b",\"rule\":");
+                string(out, &o.rule);
+                out.extend_from_slice(b",\"target\":");
+                string(out, &o.target);
+                out.push(b'}');
+            });
+        }
+        out.extend_from_slice(b",\"recommendations\":");
+        list(out, &evaluation.recommendations, |out, r| {
+            self.recommendation(out, r);
+        });
+        out.extend_from_slice(b",\"warnings\":");
+        list(out, warnings, |out, w| string(out, w));
+        out.extend_from_slice(b"}\n");
+    }
+
+    fn recommendation(&self, out: &mut Vec<u8>, r: &Recommendation) {
+        // Keys in the order serde_json's sorted map writes them.
+        out.push(b'{');
+        if self.explain != Explain::None {
+            out.extend_from_slice(b"\"because\":[");
+            for (index, reason) in r.because.iter().enumerate() {
+                let text = self.reason(reason);
+                // Each text once, as `because_texts` lists them.
+                let earlier = r.because.iter().take(index);
+                if earlier.map(|e| self.reason(e)).any(|e| e == text) {
+                    continue;
+                }
+                if out.last() != Some(&b'[') {
+                    out.push(b',');
+                }
+                out.extend_from_slice(text.as_bytes());
+            }
+            out.extend_from_slice(b"],");
+        }
+        if let Some(instead) = &r.instead {
+            out.extend_from_slice(b"\"instead\":");
+            string(out, instead);
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"kind\":");
+        string(out, kind_word(r.kind));
+        if self.explain == Explain::Full {
+            let line = self.lines.get(&r.rule_span.start).copied().unwrap_or(0);
+            out.push(b',');
+            number_field(out, "line", line);
+        }
+        if let Some(replaces) = &r.replaces {
+            out.extend_from_slice(b",\"replaces\":");
+            string(out, replaces);
+        }
+        if self.explain != Explain::None {
+            out.extend_from_slice(b",\"rule\":");
+            string(out, &r.rule);
+        }
+        if self.explain == Explain::Full {
+            out.extend_from_slice(b",\"rule_label\":");
+            string(out, &r.rule_label);
+        }
+        out.extend_from_slice(b",\"target\":");
+        string(out, &r.target);
+        if self.explain == Explain::Full {
+            out.extend_from_slice(b",\"target_label\":");
+            string(out, &r.target_label);
+        }
+        if let Some(u) = r.urgency {
+            out.extend_from_slice(b",\"urgency\":");
+            string(out, urgency_word(u));
+        }
+        out.push(b'}');
+    }
+
+    /// The reason's text as a JSON string: from the table, or (for a span
+    /// no condition of the guideline has, which does not happen) made now.
+    fn reason<'a>(&'a self, reason: &Reason) -> std::borrow::Cow<'a, str> {
+        match self.reasons.get(&(reason.span, reason.negated)) {
+            Some(text) => std::borrow::Cow::Borrowed(text),
+            None => std::borrow::Cow::Owned(format!("\"(reason at {:?})\"", reason.span)),
+        }
+    }
+
+    /// The line of a record that could not be evaluated.
+    pub fn errors(&self, out: &mut Vec<u8>, errors: &[FieldError], line: usize) {
+        out.extend_from_slice(b"{\"errors\":");
+        list(out, errors, |out, e| {
+            out.extend_from_slice(b"{\"field\":");
+            string(out, &e.field);
+            out.extend_from_slice(b",\"message\":");
+            string(out, &e.message);
+            out.push(b'}');
+        });
+        out.push(b',');
+        number_field(out, "line", line);
+        out.extend_from_slice(b"}\n");
+    }
+}
+
+/// Calls `found` with the span of every test and definition use in a
+/// condition: the spans [`super::reasons`] can give.
+fn every_reason(condition: &Cond, found: &mut impl FnMut(crate::source::Span)) {
+    match condition {
+        Cond::True | Cond::Invalid => {}
+        Cond::BoolIs(_, _, span)
+        | Cond::ChoiceIn(_, _, span)
+        | Cond::Has(_, _, span)
+        | Cond::Compare(_, _, _, span)
+        | Cond::Define(_, span) => found(*span),
+        Cond::Not(inner) => every_reason(inner, found),
+        Cond::And(parts) | Cond::Or(parts) => {
+            parts.iter().for_each(|part| every_reason(part, found));
+        }
+    }
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// A JSON string, escaped as serde_json escapes it.
+fn string(out: &mut Vec<u8>, text: &str) {
+    // Writing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+fn number_field(out: &mut Vec<u8>, key: &str, value: usize) {
+    use std::io::Write as _;
+    let _ = write!(out, "\"{key}\":{value}");
+}
+
+fn list<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (index, each) in items.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        item(out, each);
+    }
+    out.push(b']');
 }
 
 /// Why a record could not be evaluated, in the editors' words, one entry per
