@@ -102,7 +102,9 @@ struct Run {
 
 fn timed(label: &str, command: &mut Command) -> Run {
     let mut time = Command::new("/usr/bin/time");
-    time.arg("-v").arg(command.get_program()).args(command.get_args());
+    time.arg("-v")
+        .arg(command.get_program())
+        .args(command.get_args());
     // The results are not kept: they would cost memory here, not there.
     time.stdout(std::process::Stdio::null());
     let output = time.output().expect("/usr/bin/time runs");
@@ -123,14 +125,16 @@ fn timed(label: &str, command: &mut Command) -> Run {
     };
     let seconds = |name: &str| field(name).parse::<f64>().unwrap();
     let wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss):");
-    let wall_seconds = wall
-        .split(':')
-        .fold(0.0, |total, part| total * 60.0 + part.parse::<f64>().unwrap());
+    let wall_seconds = wall.split(':').fold(0.0, |total, part| {
+        total * 60.0 + part.parse::<f64>().unwrap()
+    });
     Run {
         label: label.to_owned(),
         cpu_seconds: seconds("User time (seconds):") + seconds("System time (seconds):"),
         wall_seconds,
-        peak_kib: field("Maximum resident set size (kbytes):").parse().unwrap(),
+        peak_kib: field("Maximum resident set size (kbytes):")
+            .parse()
+            .unwrap(),
     }
 }
 
@@ -155,7 +159,10 @@ fn compare(file: &str) {
     ));
     for (label, extra) in [
         ("eval --batch (default output)", &[][..]),
-        ("eval --batch --explain reasons", &["--explain", "reasons"][..]),
+        (
+            "eval --batch --explain reasons",
+            &["--explain", "reasons"][..],
+        ),
         ("eval --batch --explain none", &["--explain", "none"][..]),
     ] {
         for threads in ["1", "2"] {
@@ -167,7 +174,10 @@ fn compare(file: &str) {
                 .arg(file)
                 .args(extra)
                 .args(["--threads", threads]);
-            runs.push(timed(&format!("{label}, --threads {threads}"), &mut command));
+            runs.push(timed(
+                &format!("{label}, --threads {threads}"),
+                &mut command,
+            ));
         }
     }
     println!("{records} records in `{file}`");
@@ -175,7 +185,10 @@ fn compare(file: &str) {
         "| {:<44} | {:>8} | {:>8} | {:>12} | {:>10} |",
         "reader", "CPU s", "wall s", "records/s CPU", "peak RSS"
     );
-    println!("|{:-<46}|{:-<10}|{:-<10}|{:-<15}|{:-<12}|", "", "", "", "", "");
+    println!(
+        "|{:-<46}|{:-<10}|{:-<10}|{:-<15}|{:-<12}|",
+        "", "", "", "", ""
+    );
     for run in &runs {
         println!(
             "| {:<44} | {:>8.2} | {:>8.2} | {:>13.0} | {:>7} MiB |",

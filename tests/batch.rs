@@ -97,7 +97,12 @@ fn odd_values() -> Vec<String> {
 fn the_fast_reader_reads_as_the_reference_does() {
     let checked = lage_rugpijn();
     let reader = RecordReader::new(&checked.guideline);
-    let names: Vec<String> = checked.guideline.inputs.iter().map(|i| i.id.clone()).collect();
+    let names: Vec<String> = checked
+        .guideline
+        .inputs
+        .iter()
+        .map(|i| i.id.clone())
+        .collect();
     let odd = odd_values();
     let mut rng = SplitMix64::new(11);
     let mut texts: Vec<String> = Vec::new();
@@ -164,8 +169,16 @@ fn the_fast_reader_reads_as_the_reference_does() {
         texts.push(text.to_owned());
     }
     texts.push(format!("{}{}", "[".repeat(200), "]".repeat(200)));
-    texts.push(format!("{{\"age\": {}{}}}", "[".repeat(200), "]".repeat(200)));
+    texts.push(format!(
+        "{{\"age\": {}{}}}",
+        "[".repeat(200),
+        "]".repeat(200)
+    ));
     for text in &texts {
-        assert_eq!(fast(&reader, text), reference(&checked, text), "record: {text}");
+        assert_eq!(
+            fast(&reader, text),
+            reference(&checked, text),
+            "record: {text}"
+        );
     }
 }

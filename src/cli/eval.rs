@@ -42,10 +42,9 @@ pub struct BatchOptions {
 pub fn run(
     path: &str,
     facts: Option<&str>,
-    batch: Option<&str>,
+    batch: Option<(&str, BatchOptions)>,
     format: Option<ResultFormat>,
     reference: bool,
-    batch_options: &BatchOptions,
     budgets: &CompileOptions,
     color: bool,
 ) -> miette::Result<Status> {
@@ -69,7 +68,7 @@ pub fn run(
     };
     match (facts, batch) {
         (Some(facts), _) => single(&evaluator, &sources, facts, format),
-        (None, Some(batch)) => many(&evaluator, &sources, batch, batch_options),
+        (None, Some((batch, options))) => many(&evaluator, &sources, batch, &options),
         (None, None) => Err(miette!(
             "give `--facts RECORD.json` or `--batch RECORDS.jsonl`"
         )),
@@ -120,7 +119,11 @@ fn evaluate_record(
     sources: &Sources,
     record: &Json,
 ) -> Result<(Evaluation, Vec<String>), Vec<FieldError>> {
-    evaluate_read(evaluator, sources, read_record(&evaluator.checked.guideline, record)?)
+    evaluate_read(
+        evaluator,
+        sources,
+        read_record(&evaluator.checked.guideline, record)?,
+    )
 }
 
 /// The outcome of a record once read.
@@ -332,8 +335,8 @@ impl Batch<'_> {
             Ok(line) => match self.reader.read(line) {
                 Err(error) => json_line_error(&error, line_number),
                 Ok(read) => {
-                    let evaluated = read
-                        .and_then(|read| evaluate_read(self.evaluator, self.sources, read));
+                    let evaluated =
+                        read.and_then(|read| evaluate_read(self.evaluator, self.sources, read));
                     return Some(match evaluated {
                         Ok((evaluation, warnings)) => {
                             self.writer
@@ -552,7 +555,8 @@ fn read_chunks(
             lines += 1;
         }
         let waiting = reader.buffer().is_empty();
-        if lines > 0 && (!more || waiting || lines >= CHUNK_LINES || chunk.bytes.len() >= CHUNK_BYTES)
+        if lines > 0
+            && (!more || waiting || lines >= CHUNK_LINES || chunk.bytes.len() >= CHUNK_BYTES)
         {
             lines = 0;
             if !send(&mut chunk, &mut sequence, line_number + 1) {
@@ -593,7 +597,11 @@ fn worker(work: &Batch<'_>, chunks: &Mutex<Receiver<Chunk>>, to_writer: &SyncSen
 
 /// Writes the workers' results in input order; gives a slot back to the
 /// reader for each chunk written.
-fn write_in_order(done: &Receiver<Done>, give_slot: &SyncSender<()>, failed: &AtomicUsize) -> Counts {
+fn write_in_order(
+    done: &Receiver<Done>,
+    give_slot: &SyncSender<()>,
+    failed: &AtomicUsize,
+) -> Counts {
     let mut output = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let mut waiting: std::collections::BTreeMap<usize, Done> = std::collections::BTreeMap::new();
     let mut next = 0usize;

@@ -224,13 +224,15 @@ pub fn run(args: Args) -> miette::Result<Status> {
         } => eval::run(
             &file,
             facts.as_deref(),
-            batch.as_deref(),
+            batch.as_deref().map(|batch| {
+                let options = eval::BatchOptions {
+                    explain,
+                    threads: threads.map(usize::from),
+                };
+                (batch, options)
+            }),
             format,
             reference,
-            &eval::BatchOptions {
-                explain,
-                threads: threads.map(usize::from),
-            },
             &budgets.options(),
             color,
         ),

@@ -292,9 +292,14 @@ pub fn reasons(guideline: &Guideline, condition: &Cond, slots: &[Slot]) -> Vec<R
     let mut out = Vec::new();
     collect_reasons(guideline, condition, slots, false, &mut out);
     // A test reached through two definitions is one reason, listed once.
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|reason| seen.insert((reason.span, reason.negated)));
-    out
+    // The lists are short: a scan is cheaper than hashing.
+    let mut kept: Vec<Reason> = Vec::with_capacity(out.len());
+    for reason in out {
+        if !kept.contains(&reason) {
+            kept.push(reason);
+        }
+    }
+    kept
 }
 
 fn collect_reasons(

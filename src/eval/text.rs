@@ -5,8 +5,8 @@
 //! person to read and as JSON, and why a record could not be evaluated.
 
 use super::{EvalError, Evaluation, Reason, Recommendation};
-use crate::model::{Cond, Guideline};
 use crate::model::record::FieldError;
+use crate::model::{Cond, Guideline};
 use crate::source::Sources;
 use crate::syntax::ast::CompareOp;
 use crate::syntax::vocabulary::{kind_word, operator_word, opposite, urgency_word};
@@ -232,8 +232,9 @@ pub struct JsonLines {
     explain: Explain,
     /// Rule's name span start to its line.
     lines: std::collections::HashMap<u32, usize>,
-    /// Each reason that a condition can give, as a JSON string.
-    reasons: std::collections::HashMap<(crate::source::Span, bool), Box<str>>,
+    /// Each reason that a condition can give, as a JSON string, sorted by
+    /// span and negation for a binary search.
+    reasons: Vec<((crate::source::Span, bool), Box<str>)>,
 }
 
 impl JsonLines {
@@ -243,10 +244,13 @@ impl JsonLines {
             .iter()
             .map(|rule| {
                 let start = rule.id_span.start;
-                (start, sources.line_column(guideline.file, start as usize).line)
+                (
+                    start,
+                    sources.line_column(guideline.file, start as usize).line,
+                )
             })
             .collect();
-        let mut reasons = std::collections::HashMap::new();
+        let mut reasons = std::collections::BTreeMap::new();
         let conditions = guideline
             .rules
             .iter()
@@ -265,7 +269,7 @@ impl JsonLines {
         JsonLines {
             explain,
             lines,
-            reasons,
+            reasons: reasons.into_iter().collect(),
         }
     }
 
@@ -367,9 +371,10 @@ impl JsonLines {
     /// The reason's text as a JSON string: from the table, or (for a span
     /// no condition of the guideline has, which does not happen) made now.
     fn reason<'a>(&'a self, reason: &Reason) -> std::borrow::Cow<'a, str> {
-        match self.reasons.get(&(reason.span, reason.negated)) {
-            Some(text) => std::borrow::Cow::Borrowed(text),
-            None => std::borrow::Cow::Owned(format!("\"(reason at {:?})\"", reason.span)),
+        let key = (reason.span, reason.negated);
+        match self.reasons.binary_search_by(|(k, _)| k.cmp(&key)) {
+            Ok(at) => std::borrow::Cow::Borrowed(self.reasons.get(at).map_or("\"\"", |(_, t)| t)),
+            Err(_) => std::borrow::Cow::Owned(format!("\"(reason at {:?})\"", reason.span)),
         }
     }
 
