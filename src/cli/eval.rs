@@ -320,7 +320,7 @@ struct Batch<'a> {
     evaluator: &'a Evaluator<'a>,
     sources: &'a Sources,
     reader: RecordReader<'a>,
-    writer: JsonLines,
+    writer: JsonLines<'a>,
 }
 
 impl Batch<'_> {

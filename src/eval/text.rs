@@ -228,17 +228,19 @@ pub enum Explain {
 /// `to_json` with its `line` field, serialized by serde_json
 /// (tests/batch.rs compares them).
 #[derive(Clone, Debug)]
-pub struct JsonLines {
+pub struct JsonLines<'a> {
+    guideline: &'a Guideline,
+    sources: &'a Sources,
     explain: Explain,
     /// Rule's name span start to its line.
     lines: std::collections::HashMap<u32, usize>,
-    /// Each reason that a condition can give, as a JSON string, sorted by
-    /// span and negation for a binary search.
-    reasons: Vec<((crate::source::Span, bool), Box<str>)>,
+    /// Each reason that a condition can give, as a JSON string with an id
+    /// shared by equal texts, sorted by span and negation.
+    reasons: Vec<((crate::source::Span, bool), Box<str>, usize)>,
 }
 
-impl JsonLines {
-    pub fn new(guideline: &Guideline, sources: &Sources, explain: Explain) -> JsonLines {
+impl<'a> JsonLines<'a> {
+    pub fn new(guideline: &'a Guideline, sources: &'a Sources, explain: Explain) -> JsonLines<'a> {
         let lines = guideline
             .rules
             .iter()
@@ -266,10 +268,21 @@ impl JsonLines {
                 }
             });
         }
+        let mut ids: std::collections::HashMap<Box<str>, usize> = std::collections::HashMap::new();
+        let reasons = reasons
+            .into_iter()
+            .map(|(key, text)| {
+                let next = ids.len();
+                let id = *ids.entry(Box::clone(&text)).or_insert(next);
+                (key, text, id)
+            })
+            .collect();
         JsonLines {
+            guideline,
+            sources,
             explain,
             lines,
-            reasons: reasons.into_iter().collect(),
+            reasons,
         }
     }
 
@@ -317,11 +330,27 @@ impl JsonLines {
         out.push(b'{');
         if self.explain != Explain::None {
             out.extend_from_slice(b"\"because\":[");
-            for (index, reason) in r.because.iter().enumerate() {
-                let text = self.reason(reason);
-                // Each text once, as `because_texts` lists them.
-                let earlier = r.because.iter().take(index);
-                if earlier.map(|e| self.reason(e)).any(|e| e == text) {
+            // Each text once, as `because_texts` lists them: the ids of the
+            // texts written so far, on the stack for the usual short list.
+            let mut on_stack = [usize::MAX; 32];
+            let mut on_heap = Vec::new();
+            for (count, reason) in r.because.iter().enumerate() {
+                let (text, id) = match self.find(reason) {
+                    Some(found) => found,
+                    None => {
+                        let text = json_string(&reason_text(self.guideline, self.sources, reason));
+                        (std::borrow::Cow::Owned(text), usize::MAX)
+                    }
+                };
+                // `every_reason` finds every span `reasons` gives, so a text
+                // made on the spot (no id) does not occur; it is written as is.
+                let seen = id != usize::MAX
+                    && on_stack.iter().take(count).chain(&on_heap).any(|&s| s == id);
+                match on_stack.get_mut(count) {
+                    Some(slot) => *slot = id,
+                    None => on_heap.push(id),
+                }
+                if seen {
                     continue;
                 }
                 if out.last() != Some(&b'[') {
@@ -368,14 +397,14 @@ impl JsonLines {
         out.push(b'}');
     }
 
-    /// The reason's text as a JSON string: from the table, or (for a span
-    /// no condition of the guideline has, which does not happen) made now.
-    fn reason<'a>(&'a self, reason: &Reason) -> std::borrow::Cow<'a, str> {
+    /// The reason's text as a JSON string and the id of that text, from the
+    /// table; `None` for a span no condition of the guideline has (which
+    /// does not happen).
+    fn find(&self, reason: &Reason) -> Option<(std::borrow::Cow<'_, str>, usize)> {
         let key = (reason.span, reason.negated);
-        match self.reasons.binary_search_by(|(k, _)| k.cmp(&key)) {
-            Ok(at) => std::borrow::Cow::Borrowed(self.reasons.get(at).map_or("\"\"", |(_, t)| t)),
-            Err(_) => std::borrow::Cow::Owned(format!("\"(reason at {:?})\"", reason.span)),
-        }
+        let at = self.reasons.binary_search_by(|(k, _, _)| k.cmp(&key)).ok()?;
+        let (_, text, id) = self.reasons.get(at)?;
+        Some((std::borrow::Cow::Borrowed(text), *id))
     }
 
     /// The line of a record that could not be evaluated.
