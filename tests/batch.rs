@@ -182,3 +182,201 @@ fn the_fast_reader_reads_as_the_reference_does() {
         );
     }
 }
+
+/// The bundled guideline with the sources it was read from.
+fn lage_rugpijn_with_sources() -> (leidraad::source::Sources, CheckedFile) {
+    let text = std::fs::read_to_string(load::lage_rugpijn_path()).unwrap();
+    let mut sources = leidraad::source::Sources::new();
+    let file = sources.add("guidelines/lage-rugpijn.leidraad", &text);
+    let (checked, _) = leidraad::check::check_file(&sources, file);
+    assert!(checked.lowering.is_some());
+    (sources, checked)
+}
+
+#[test]
+fn batch_lines_are_to_json_byte_for_byte() {
+    use leidraad::eval::text::{Explain, JsonLines, to_json};
+    use leidraad::eval::{evaluate, evaluate_compiled, evaluate_indexed};
+    use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
+    use leidraad::logic::index::RuleIndex;
+
+    let (sources, checked) = lage_rugpijn_with_sources();
+    let guideline = &checked.guideline;
+    let lowering = checked.lowering.as_ref().unwrap();
+    let index = RuleIndex::new(&lowering.problem);
+    let diagram =
+        DecisionDiagram::compile_smaller(&lowering.problem, &CompileOptions::default()).unwrap();
+    let writer = JsonLines::new(guideline, &sources, Explain::Full);
+    let names: Vec<String> = guideline.inputs.iter().map(|i| i.id.clone()).collect();
+    let mut rng = SplitMix64::new(5);
+    let (mut compared, mut partial) = (0usize, 0usize);
+    let (mut overruled, mut replaces, mut instead) = (0usize, 0usize, 0usize);
+    for line in 1..=4_000usize {
+        let Json::Object(mut record) = load::random_record(&checked, &mut rng) else {
+            unreachable!()
+        };
+        if rng.chance(30) {
+            for _ in 0..rng.below(6) {
+                record.remove(&names[rng.index(names.len())]);
+            }
+        }
+        let read = read_record(guideline, &Json::Object(record)).unwrap();
+        let warnings = vec![format!("warning \"{line}\"\n\u{1b}")];
+        let evaluations = [
+            evaluate_indexed(guideline, lowering, &index, &read.values),
+            Some(evaluate_compiled(
+                guideline,
+                lowering,
+                &diagram,
+                &read.values,
+            )),
+            Some(evaluate(guideline, lowering, &read.values)),
+        ];
+        for evaluation in evaluations.into_iter().flatten() {
+            let Ok(evaluation) = evaluation else { continue };
+            let mut expected = to_json(guideline, &sources, &evaluation, &warnings);
+            expected
+                .as_object_mut()
+                .unwrap()
+                .insert("line".to_owned(), line.into());
+            let mut out = Vec::new();
+            writer.evaluation(&mut out, &evaluation, &warnings, line);
+            let expected = format!("{}\n", serde_json::to_string(&expected).unwrap());
+            assert_eq!(String::from_utf8(out).unwrap(), expected);
+            compared += 1;
+            overruled += usize::from(!evaluation.overruled.is_empty());
+            let recommendations = &evaluation.recommendations;
+            replaces += usize::from(recommendations.iter().any(|r| r.replaces.is_some()));
+            instead += usize::from(recommendations.iter().any(|r| r.instead.is_some()));
+            partial += usize::from(read.values.iter().any(Option::is_none));
+        }
+    }
+    // The comparison saw overruled actions, alternatives and partial records.
+    assert!(compared > 5_000 && partial > 500, "{compared} {partial}");
+    assert!(
+        overruled > 100 && replaces > 100 && instead > 100,
+        "{overruled} {replaces} {instead}"
+    );
+}
+
+/// A batch file of generated records, with the odd lines of the CLI
+/// fixture (blank, not JSON, not UTF-8) among them.
+fn batch_file(name: &str, records: usize) -> std::path::PathBuf {
+    let checked = lage_rugpijn();
+    let mut rng = SplitMix64::new(3);
+    let mut text = Vec::new();
+    for index in 0..records {
+        let record = load::random_record(&checked, &mut rng);
+        text.extend_from_slice(serde_json::to_string(&record).unwrap().as_bytes());
+        text.extend_from_slice(b"\n");
+        if index % 997 == 0 {
+            text.extend_from_slice(b"\n{\"age\": 60, \"neuro_deficit\": \n\xff\xfe\r\n  \r\n");
+        }
+    }
+    text.extend_from_slice(b"{\"age\": 45}");
+    let dir = std::env::temp_dir().join(format!("leidraad-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn eval_batch(path: &std::path::Path, extra: &[&str]) -> (String, String, Option<i32>) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_leidraad"))
+        .arg("eval")
+        .arg(load::lage_rugpijn_path())
+        .arg("--batch")
+        .arg(path)
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+        output.status.code(),
+    )
+}
+
+#[test]
+fn threads_keep_the_output_of_one_thread() {
+    let path = batch_file("threads.jsonl", 6_000);
+    let one = eval_batch(&path, &["--threads", "1"]);
+    assert_eq!(one.2, Some(1), "{}", one.1);
+    assert!(
+        one.1.contains("records could not be evaluated"),
+        "{}",
+        one.1
+    );
+    assert!(one.0.lines().count() > 6_000);
+    for threads in ["2", "3"] {
+        assert_eq!(
+            eval_batch(&path, &["--threads", threads]),
+            one,
+            "--threads {threads}"
+        );
+    }
+    for explain in ["reasons", "none"] {
+        let one = eval_batch(&path, &["--threads", "1", "--explain", explain]);
+        let two = eval_batch(&path, &["--threads", "2", "--explain", explain]);
+        assert_eq!(one, two, "--explain {explain}");
+    }
+}
+
+/// `--explain reasons` and `none` are the full result with fields left out.
+#[test]
+fn explain_modes_leave_out_the_explanation() {
+    let path = batch_file("explain.jsonl", 1_500);
+    let (full, _, _) = eval_batch(&path, &[]);
+    let keep = |line: &str, top: &[&str], inner: &[&str]| -> Json {
+        let mut value: Json = serde_json::from_str(line).unwrap();
+        let object = value.as_object_mut().unwrap();
+        if object.contains_key("errors") {
+            return value;
+        }
+        object.retain(|key, _| top.contains(&key.as_str()));
+        for r in object["recommendations"].as_array_mut().unwrap() {
+            r.as_object_mut()
+                .unwrap()
+                .retain(|key, _| inner.contains(&key.as_str()));
+        }
+        value
+    };
+    let advice = ["instead", "kind", "replaces", "target", "urgency"];
+    let with_reasons = [&advice[..], &["because", "rule"]].concat();
+    for (mode, top, inner) in [
+        (
+            "none",
+            &["line", "recommendations", "warnings"][..],
+            &advice[..],
+        ),
+        (
+            "reasons",
+            &["line", "overruled", "recommendations", "warnings"][..],
+            &with_reasons[..],
+        ),
+    ] {
+        let (lean, _, status) = eval_batch(&path, &["--explain", mode]);
+        assert_eq!(status, Some(1));
+        assert_eq!(lean.lines().count(), full.lines().count());
+        for (full_line, lean_line) in full.lines().zip(lean.lines()) {
+            let lean_value: Json = serde_json::from_str(lean_line).unwrap();
+            assert_eq!(lean_value, keep(full_line, top, inner), "--explain {mode}");
+            // Written in the same key order as the full result.
+            assert_eq!(serde_json::to_string(&lean_value).unwrap(), lean_line);
+        }
+    }
+}
+
+#[test]
+fn explain_and_threads_need_a_batch() {
+    for option in [["--explain", "none"], ["--threads", "2"]] {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_leidraad"))
+            .arg("eval")
+            .arg(load::lage_rugpijn_path())
+            .args(["--facts", "-"])
+            .args(option)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{option:?}");
+    }
+}

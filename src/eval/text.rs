@@ -345,7 +345,11 @@ impl<'a> JsonLines<'a> {
                 // `every_reason` finds every span `reasons` gives, so a text
                 // made on the spot (no id) does not occur; it is written as is.
                 let seen = id != usize::MAX
-                    && on_stack.iter().take(count).chain(&on_heap).any(|&s| s == id);
+                    && on_stack
+                        .iter()
+                        .take(count)
+                        .chain(&on_heap)
+                        .any(|&s| s == id);
                 match on_stack.get_mut(count) {
                     Some(slot) => *slot = id,
                     None => on_heap.push(id),
@@ -402,7 +406,10 @@ impl<'a> JsonLines<'a> {
     /// does not happen).
     fn find(&self, reason: &Reason) -> Option<(std::borrow::Cow<'_, str>, usize)> {
         let key = (reason.span, reason.negated);
-        let at = self.reasons.binary_search_by(|(k, _, _)| k.cmp(&key)).ok()?;
+        let at = self
+            .reasons
+            .binary_search_by(|(k, _, _)| k.cmp(&key))
+            .ok()?;
         let (_, text, id) = self.reasons.get(at)?;
         Some((std::borrow::Cow::Borrowed(text), *id))
     }
