@@ -222,6 +222,17 @@ fn batch_lines_are_to_json_byte_for_byte() {
         }
         let read = read_record(guideline, &Json::Object(record)).unwrap();
         let warnings = vec![format!("warning \"{line}\"\n\u{1b}")];
+        // The advice alone is the full evaluation without its reasons.
+        let advice =
+            leidraad::eval::evaluate_indexed_advice(guideline, lowering, &index, &read.values);
+        let without_reasons =
+            evaluate_indexed(guideline, lowering, &index, &read.values).map(|e| {
+                e.map(|mut e| {
+                    e.recommendations.iter_mut().for_each(|r| r.because.clear());
+                    e
+                })
+            });
+        assert_eq!(advice, without_reasons);
         let evaluations = [
             evaluate_indexed(guideline, lowering, &index, &read.values),
             Some(evaluate_compiled(

@@ -5,7 +5,10 @@ use leidraad::check::CheckedFile;
 use leidraad::diagnostics::escape::group_thousands;
 use leidraad::diagnostics::escape::{controls, controls_keep_lines};
 use leidraad::eval::text::{Explain, JsonLines, error_messages, human, to_json};
-use leidraad::eval::{Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_settled};
+use leidraad::eval::{
+    Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_indexed_advice,
+    evaluate_settled,
+};
 use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
 use leidraad::logic::index::RuleIndex;
 use leidraad::model::record::{FieldError, Record, RecordReader, read_record};
@@ -119,18 +122,17 @@ fn evaluate_record(
     sources: &Sources,
     record: &Json,
 ) -> Result<(Evaluation, Vec<String>), Vec<FieldError>> {
-    evaluate_read(
-        evaluator,
-        sources,
-        read_record(&evaluator.checked.guideline, record)?,
-    )
+    let read = read_record(&evaluator.checked.guideline, record)?;
+    evaluate_read(evaluator, sources, read, true)
 }
 
-/// The outcome of a record once read.
+/// The outcome of a record once read; without `reasons` the rule index
+/// does not look for them (the other engines always give them).
 fn evaluate_read(
     evaluator: &Evaluator<'_>,
     sources: &Sources,
     mut read: Record,
+    reasons: bool,
 ) -> Result<(Evaluation, Vec<String>), Vec<FieldError>> {
     let checked = evaluator.checked;
     let guideline = &checked.guideline;
@@ -150,9 +152,13 @@ fn evaluate_read(
             ));
         }
     }
-    let indexed = evaluator
-        .index
-        .and_then(|index| evaluate_indexed(guideline, lowering, index, &read.values));
+    let indexed = evaluator.index.and_then(|index| {
+        if reasons {
+            evaluate_indexed(guideline, lowering, index, &read.values)
+        } else {
+            evaluate_indexed_advice(guideline, lowering, index, &read.values)
+        }
+    });
     let evaluation = match (indexed, evaluator.index) {
         (Some(evaluation), _) => evaluation,
         // A partial record that satisfies every assumption and decides
@@ -321,6 +327,8 @@ struct Batch<'a> {
     sources: &'a Sources,
     reader: RecordReader<'a>,
     writer: JsonLines<'a>,
+    /// Whether the results show reasons (else they need not be found).
+    reasons: bool,
 }
 
 impl Batch<'_> {
@@ -335,8 +343,9 @@ impl Batch<'_> {
             Ok(line) => match self.reader.read(line) {
                 Err(error) => json_line_error(&error, line_number),
                 Ok(read) => {
-                    let evaluated =
-                        read.and_then(|read| evaluate_read(self.evaluator, self.sources, read));
+                    let evaluated = read.and_then(|read| {
+                        evaluate_read(self.evaluator, self.sources, read, self.reasons)
+                    });
                     return Some(match evaluated {
                         Ok((evaluation, warnings)) => {
                             self.writer
@@ -386,6 +395,7 @@ fn many(
         sources,
         reader: RecordReader::new(&checked.guideline),
         writer: JsonLines::new(&checked.guideline, sources, explain),
+        reasons: explain != Explain::None,
     };
     let threads = options.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)

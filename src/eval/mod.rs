@@ -133,6 +133,28 @@ pub fn evaluate_indexed(
     index: &RuleIndex<'_>,
     given: &[Option<Value>],
 ) -> Option<Result<Evaluation, EvalError>> {
+    indexed(guideline, lowering, index, given, true)
+}
+
+/// [`evaluate_indexed`] without the reasons: every recommendation's
+/// `because` is empty. For results that carry the advice alone
+/// (`eval --batch --explain none`), which need not find them.
+pub fn evaluate_indexed_advice(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    index: &RuleIndex<'_>,
+    given: &[Option<Value>],
+) -> Option<Result<Evaluation, EvalError>> {
+    indexed(guideline, lowering, index, given, false)
+}
+
+fn indexed(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    index: &RuleIndex<'_>,
+    given: &[Option<Value>],
+    with_reasons: bool,
+) -> Option<Result<Evaluation, EvalError>> {
     let (slots, _) = guideline.complete(given);
     let assignment: Vec<Class> = lowering
         .assignment(&slots)
@@ -142,7 +164,7 @@ pub fn evaluate_indexed(
         OutcomeError::Unknown(vars) => missing_inputs(lowering, &vars),
         OutcomeError::Assumption(index) => assumption_error(guideline, lowering, index),
     });
-    Some(outcome.map(|outcome| explain(guideline, &slots, &outcome)))
+    Some(outcome.map(|outcome| explain_with(guideline, &slots, &outcome, with_reasons)))
 }
 
 /// Evaluates a partial record with the reference interpreter when that
@@ -233,6 +255,16 @@ pub fn evaluate_compiled(
 
 /// Names, labels and reasons for an outcome.
 fn explain(guideline: &Guideline, slots: &[Slot], outcome: &Outcome) -> Evaluation {
+    explain_with(guideline, slots, outcome, true)
+}
+
+/// [`explain`], with the reasons only when asked.
+fn explain_with(
+    guideline: &Guideline,
+    slots: &[Slot],
+    outcome: &Outcome,
+    with_reasons: bool,
+) -> Evaluation {
     let entry = |target: u32| guideline.entries.get(target as usize);
     let recommendations = outcome
         .actions
@@ -244,6 +276,7 @@ fn explain(guideline: &Guideline, slots: &[Slot], outcome: &Outcome) -> Evaluati
             let because = rule
                 .when
                 .as_ref()
+                .filter(|_| with_reasons)
                 .map(|c| reasons(guideline, c, slots))
                 .unwrap_or_default();
             Some(Recommendation {
