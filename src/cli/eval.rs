@@ -371,8 +371,8 @@ impl Batch<'_> {
 
 /// Lines handed to a worker at once, and the bytes past which a chunk is
 /// sent even when it has fewer lines.
-const CHUNK_LINES: usize = 1024;
-const CHUNK_BYTES: usize = 1 << 20;
+const CHUNK_LINES: usize = 256;
+const CHUNK_BYTES: usize = 256 << 10;
 
 /// Evaluates a batch as it is read: memory stays flat whatever the size of
 /// the file. With one thread each line is evaluated and written before the
@@ -496,7 +496,7 @@ fn threaded(
 ) -> miette::Result<Counts> {
     // At most this many chunks are read and not yet written: memory stays
     // flat however far the reader could run ahead of a slow worker.
-    let in_flight = workers * 4;
+    let in_flight = workers * 2;
     let (to_workers, chunks) = sync_channel::<Chunk>(in_flight);
     let chunks = Arc::new(Mutex::new(chunks));
     let (to_writer, done) = sync_channel::<Done>(in_flight);
