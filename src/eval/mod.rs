@@ -266,6 +266,9 @@ fn explain_with(
     with_reasons: bool,
 ) -> Evaluation {
     let entry = |target: u32| guideline.entries.get(target as usize);
+    // The actions of one rule are adjacent and share its reasons: found
+    // once per rule.
+    let mut last: Option<(usize, Vec<Reason>)> = None;
     let recommendations = outcome
         .actions
         .iter()
@@ -273,12 +276,19 @@ fn explain_with(
             let rule = guideline.rules.get(action.rule)?;
             let written = rule.actions.get(action.action)?;
             let target = entry(action.target)?;
-            let because = rule
-                .when
-                .as_ref()
-                .filter(|_| with_reasons)
-                .map(|c| reasons(guideline, c, slots))
-                .unwrap_or_default();
+            let because = match &last {
+                Some((id, because)) if *id == action.rule => because.clone(),
+                _ => {
+                    let because = rule
+                        .when
+                        .as_ref()
+                        .filter(|_| with_reasons)
+                        .map(|c| reasons(guideline, c, slots))
+                        .unwrap_or_default();
+                    last = Some((action.rule, because.clone()));
+                    because
+                }
+            };
             Some(Recommendation {
                 kind: action.kind,
                 target: target.id.clone(),

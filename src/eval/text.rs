@@ -317,18 +317,33 @@ impl<'a> JsonLines<'a> {
             });
         }
         out.extend_from_slice(b",\"recommendations\":");
+        // The reasons of the previous recommendation, and where they were
+        // written: the actions of one rule share them.
+        let mut previous: Option<(&[Reason], std::ops::Range<usize>)> = None;
         list(out, &evaluation.recommendations, |out, r| {
-            self.recommendation(out, r);
+            self.recommendation(out, r, &mut previous);
         });
         out.extend_from_slice(b",\"warnings\":");
         list(out, warnings, |out, w| string(out, w));
         out.extend_from_slice(b"}\n");
     }
 
-    fn recommendation(&self, out: &mut Vec<u8>, r: &Recommendation) {
+    fn recommendation<'r>(
+        &self,
+        out: &mut Vec<u8>,
+        r: &'r Recommendation,
+        previous: &mut Option<(&'r [Reason], std::ops::Range<usize>)>,
+    ) {
         // Keys in the order serde_json's sorted map writes them.
         out.push(b'{');
-        if self.explain != Explain::None {
+        let same = previous
+            .as_ref()
+            .filter(|(because, _)| *because == r.because.as_slice())
+            .map(|(_, written)| written.clone());
+        if let (Some(written), true) = (same, self.explain != Explain::None) {
+            out.extend_from_within(written);
+        } else if self.explain != Explain::None {
+            let start = out.len();
             out.extend_from_slice(b"\"because\":[");
             // Each text once, as `because_texts` lists them: the ids of the
             // texts written so far, on the stack for the usual short list.
@@ -363,6 +378,7 @@ impl<'a> JsonLines<'a> {
                 out.extend_from_slice(text.as_bytes());
             }
             out.extend_from_slice(b"],");
+            *previous = Some((&r.because, start..out.len()));
         }
         if let Some(instead) = &r.instead {
             out.extend_from_slice(b"\"instead\":");
@@ -462,7 +478,7 @@ fn number_field(out: &mut Vec<u8>, key: &str, value: usize) {
     let _ = write!(out, "\"{key}\":{value}");
 }
 
-fn list<T>(out: &mut Vec<u8>, items: &[T], mut item: impl FnMut(&mut Vec<u8>, &T)) {
+fn list<'t, T>(out: &mut Vec<u8>, items: &'t [T], mut item: impl FnMut(&mut Vec<u8>, &'t T)) {
     out.push(b'[');
     for (index, each) in items.iter().enumerate() {
         if index > 0 {
