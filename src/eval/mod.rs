@@ -133,6 +133,28 @@ pub fn evaluate_indexed(
     index: &RuleIndex<'_>,
     given: &[Option<Value>],
 ) -> Option<Result<Evaluation, EvalError>> {
+    indexed(guideline, lowering, index, given, true)
+}
+
+/// [`evaluate_indexed`] without the reasons: every recommendation's
+/// `because` is empty. For results that carry the advice alone
+/// (`eval --batch --explain none`), which need not find them.
+pub fn evaluate_indexed_advice(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    index: &RuleIndex<'_>,
+    given: &[Option<Value>],
+) -> Option<Result<Evaluation, EvalError>> {
+    indexed(guideline, lowering, index, given, false)
+}
+
+fn indexed(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    index: &RuleIndex<'_>,
+    given: &[Option<Value>],
+    with_reasons: bool,
+) -> Option<Result<Evaluation, EvalError>> {
     let (slots, _) = guideline.complete(given);
     let assignment: Vec<Class> = lowering
         .assignment(&slots)
@@ -142,7 +164,7 @@ pub fn evaluate_indexed(
         OutcomeError::Unknown(vars) => missing_inputs(lowering, &vars),
         OutcomeError::Assumption(index) => assumption_error(guideline, lowering, index),
     });
-    Some(outcome.map(|outcome| explain(guideline, &slots, &outcome)))
+    Some(outcome.map(|outcome| explain_with(guideline, &slots, &outcome, with_reasons)))
 }
 
 /// Evaluates a partial record with the reference interpreter when that
@@ -233,7 +255,20 @@ pub fn evaluate_compiled(
 
 /// Names, labels and reasons for an outcome.
 fn explain(guideline: &Guideline, slots: &[Slot], outcome: &Outcome) -> Evaluation {
+    explain_with(guideline, slots, outcome, true)
+}
+
+/// [`explain`], with the reasons only when asked.
+fn explain_with(
+    guideline: &Guideline,
+    slots: &[Slot],
+    outcome: &Outcome,
+    with_reasons: bool,
+) -> Evaluation {
     let entry = |target: u32| guideline.entries.get(target as usize);
+    // The actions of one rule are adjacent and share its reasons: found
+    // once per rule.
+    let mut last: Option<(usize, Vec<Reason>)> = None;
     let recommendations = outcome
         .actions
         .iter()
@@ -241,11 +276,19 @@ fn explain(guideline: &Guideline, slots: &[Slot], outcome: &Outcome) -> Evaluati
             let rule = guideline.rules.get(action.rule)?;
             let written = rule.actions.get(action.action)?;
             let target = entry(action.target)?;
-            let because = rule
-                .when
-                .as_ref()
-                .map(|c| reasons(guideline, c, slots))
-                .unwrap_or_default();
+            let because = match &last {
+                Some((id, because)) if *id == action.rule => because.clone(),
+                _ => {
+                    let because = rule
+                        .when
+                        .as_ref()
+                        .filter(|_| with_reasons)
+                        .map(|c| reasons(guideline, c, slots))
+                        .unwrap_or_default();
+                    last = Some((action.rule, because.clone()));
+                    because
+                }
+            };
             Some(Recommendation {
                 kind: action.kind,
                 target: target.id.clone(),
@@ -292,9 +335,14 @@ pub fn reasons(guideline: &Guideline, condition: &Cond, slots: &[Slot]) -> Vec<R
     let mut out = Vec::new();
     collect_reasons(guideline, condition, slots, false, &mut out);
     // A test reached through two definitions is one reason, listed once.
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|reason| seen.insert((reason.span, reason.negated)));
-    out
+    // The lists are short: a scan is cheaper than hashing.
+    let mut kept: Vec<Reason> = Vec::with_capacity(out.len());
+    for reason in out {
+        if !kept.contains(&reason) {
+            kept.push(reason);
+        }
+    }
+    kept
 }
 
 fn collect_reasons(
