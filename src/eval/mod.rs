@@ -1,9 +1,11 @@
 //! Evaluation of one patient: the final recommendations and why each rule
 //! fired. Pure: the caller reads the record and renders the result.
 
-use crate::logic::diagram::{DecisionDiagram, EvalError as DiagramError};
+use crate::logic::diagram::{EvalError as DiagramError, GroupedDiagram};
 use crate::logic::index::RuleIndex;
-use crate::logic::problem::{ActionKind, Class, Outcome, OutcomeError, Urgency, Var};
+use crate::logic::problem::{
+    ActionKind, Class, Content, Outcome, OutcomeError, ResolvedAction, Urgency, Var,
+};
 use crate::model::lower::Lowering;
 use crate::model::{Cond, Guideline, InputId, Slot, Value};
 use crate::source::Span;
@@ -195,15 +197,25 @@ pub fn evaluate_settled(
 /// inputs on the patient's path: a record may lack inputs the answer does
 /// not depend on. Gives the same recommendations as [`evaluate`] wherever
 /// that one answers (tests/eval_agrees.rs checks it).
+///
+/// The diagram's leaves hold the advice, not the rules that gave it; the
+/// explanation (the rules, their reasons, what was overruled) is
+/// [`Problem::certain_outcome`](crate::logic::problem::Problem::certain_outcome).
+/// Where the diagram answers, the certain outcome's actions have, group by
+/// group, the advice of the diagram's leaves, and they are what is shown.
+/// When they do not (the advice is certain but which rule gives it is
+/// not, as for `when a` and `when not a` giving the same advice to a record
+/// that lacks `a`), the reference interpreter answers, and names the inputs
+/// that decide which rule it is.
 pub fn evaluate_compiled(
     guideline: &Guideline,
     lowering: &Lowering,
-    diagram: &DecisionDiagram,
+    diagram: &GroupedDiagram,
     given: &[Option<Value>],
 ) -> Result<Evaluation, EvalError> {
     let (slots, _) = guideline.complete(given);
     let assignment = lowering.assignment(&slots);
-    let actions = diagram.eval(&assignment).map_err(|error| match error {
+    let advice = diagram.eval(&assignment).map_err(|error| match error {
         DiagramError::Missing(var) => missing_inputs(lowering, &[var]),
         // The diagram's leaf names the first assumption its completions
         // break, which for a partial record may be an internal `asked when`
@@ -220,14 +232,23 @@ pub fn evaluate_compiled(
         // Classes come from the same lowering the diagram was built from.
         DiagramError::InvalidClass { var, .. } => missing_inputs(lowering, &[var]),
     })?;
-    // The answer is the diagram's; the explanation is what is certain:
-    // the rules whose condition certainly holds, and what the overrides
-    // among them drop. Rules the answer does not depend on may be undecided
-    // for a record that lacks their inputs; they are not listed.
-    let outcome = Outcome {
-        actions: actions.to_vec(),
-        ..lowering.problem.certain_outcome(&assignment)
-    };
+    // The explanation is what is certain: the rules whose condition
+    // certainly holds, and what the overrides among them drop. Rules the
+    // answer does not depend on may be undecided for a record that lacks
+    // their inputs; they are not listed.
+    let outcome = lowering.problem.certain_outcome(&assignment);
+    let explained = diagram.groups().iter().zip(&advice).all(|(group, advice)| {
+        let certain: Vec<Content> = outcome
+            .actions
+            .iter()
+            .filter(|action| group.rules.binary_search(&action.rule).is_ok())
+            .map(ResolvedAction::content)
+            .collect();
+        certain.as_slice() == *advice
+    });
+    if !explained {
+        return evaluate(guideline, lowering, given);
+    }
     Ok(explain(guideline, &slots, &outcome))
 }
 

@@ -30,17 +30,21 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::problem::{Class, Formula, Problem, ResolvedAction, RuleId, Var};
+use super::problem::{Class, Content, Formula, Problem, ResolvedAction, Rule, RuleId, Var};
 
 mod build;
 mod file;
 mod formula;
+mod group;
+
+pub use group::{DiagramGroup, GroupedDiagram, rule_groups};
 
 use build::Builder;
 use file::DiagramFile;
 
 /// The `schema_version` written into, and required from, serialized diagrams.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 2: leaves hold the advice (`Content`), not rule-resolved actions.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Marks a packed child reference as a leaf (otherwise it is a node index).
 const LEAF_BIT: u32 = 1 << 31;
@@ -289,7 +293,7 @@ pub struct DecisionDiagram {
     /// Every node has a dense child table.
     all_dense: bool,
     leaves: Vec<LeafRec>,
-    leaf_actions: Vec<ResolvedAction>,
+    leaf_actions: Vec<Content>,
 }
 
 impl DecisionDiagram {
@@ -310,6 +314,16 @@ impl DecisionDiagram {
     pub fn compile_smaller(
         problem: &Problem,
         options: &CompileOptions,
+    ) -> Result<Self, CompileError> {
+        Self::compile_smaller_than(problem, options, VarOrder::MostUsedFirst)
+    }
+
+    /// [`DecisionDiagram::compile_smaller`] with `second` as the order
+    /// tried after declaration order.
+    pub(super) fn compile_smaller_than(
+        problem: &Problem,
+        options: &CompileOptions,
+        second: VarOrder,
     ) -> Result<Self, CompileError> {
         // The second order only matters if it is smaller than the first:
         // it stops as soon as it reaches the first's size, and it shares the
@@ -336,7 +350,7 @@ impl DecisionDiagram {
         let most_used = DecisionDiagram::compile(
             problem,
             &CompileOptions {
-                order: VarOrder::MostUsedFirst,
+                order: second,
                 max_nodes: options
                     .max_nodes
                     .min(declared.node_count() + declared.leaf_count()),
@@ -357,7 +371,7 @@ impl DecisionDiagram {
     /// (and satisfying the assumptions) gets the same ones. Otherwise reports the first variable, in the
     /// diagram's order, that the answer depends on given the known values.
     /// Unknown variables that do not matter are never asked for.
-    pub fn eval(&self, assignment: &[Option<Class>]) -> Result<&[ResolvedAction], EvalError> {
+    pub fn eval(&self, assignment: &[Option<Class>]) -> Result<&[Content], EvalError> {
         let leaf = self.eval_leaf(assignment)?;
         Ok(self.leaf(leaf))
     }
@@ -516,8 +530,9 @@ impl DecisionDiagram {
         out.extend(lane_records.map(|record| self.eval_complete(record)));
     }
 
-    /// The actions of a leaf (empty for an unknown leaf).
-    pub fn leaf(&self, leaf: LeafId) -> &[ResolvedAction] {
+    /// The advice of a leaf, in the order of the final actions (empty for
+    /// an unknown leaf).
+    pub fn leaf(&self, leaf: LeafId) -> &[Content] {
         self.leaves
             .get(leaf.index())
             .and_then(|rec| {
@@ -544,6 +559,17 @@ impl DecisionDiagram {
             current = next;
         }
         out
+    }
+
+    /// The bytes the diagram holds, estimated from its tables' lengths.
+    pub fn bytes(&self) -> usize {
+        std::mem::size_of_val(self.nodes.as_slice())
+            + std::mem::size_of_val(self.steps.as_slice())
+            + std::mem::size_of_val(self.run_start.as_slice())
+            + std::mem::size_of_val(self.run_child.as_slice())
+            + std::mem::size_of_val(self.dense.as_slice())
+            + std::mem::size_of_val(self.leaves.as_slice())
+            + std::mem::size_of_val(self.leaf_actions.as_slice())
     }
 
     /// The number of inner nodes.

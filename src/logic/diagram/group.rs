@@ -1,0 +1,243 @@
+//! Independent groups of rules, each compiled to a diagram of its own.
+//!
+//! Two rules interact only through `overrides` (what a rule drops depends on
+//! the rules that override it), and the editor's view of a target is the
+//! rules that name it. Rules connected by neither a shared target (primary,
+//! alternative or `instead`) nor an `overrides` give independent advice, so
+//! the guideline's diagram is the product of one diagram per connected
+//! group: compiled apart, sixteen independent rules cost sixteen small
+//! diagrams instead of one with 2^16 leaves.
+
+use super::*;
+
+/// One connected group of rules and its diagram, compiled from the
+/// problem's variables and assumptions and these rules only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DiagramGroup {
+    /// The group's rules, in rule order (ids of the whole problem).
+    pub rules: Vec<RuleId>,
+    pub diagram: DecisionDiagram,
+}
+
+/// The compiled guideline: one diagram per independent group of rules, in
+/// the order of each group's first rule. Rules without actions give no
+/// advice and belong to no group. There is always at least one group, so
+/// that the assumptions are checked even when no rule has actions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupedDiagram {
+    groups: Vec<DiagramGroup>,
+}
+
+/// The connected groups of rules with actions, each in rule order, the
+/// groups in the order of their first rule.
+pub fn rule_groups(problem: &Problem) -> Vec<Vec<RuleId>> {
+    let count = problem.rules.len();
+    let mut parent: Vec<RuleId> = (0..count).collect();
+    fn root(parent: &mut [RuleId], mut at: RuleId) -> RuleId {
+        while let Some(&up) = parent.get(at) {
+            if up == at {
+                break;
+            }
+            // Path halving keeps the trees shallow.
+            let grand = parent.get(up).copied().unwrap_or(up);
+            if let Some(slot) = parent.get_mut(at) {
+                *slot = grand;
+            }
+            at = grand;
+        }
+        at
+    }
+    let join = |parent: &mut Vec<RuleId>, a: RuleId, b: RuleId| {
+        let (ra, rb) = (root(parent, a), root(parent, b));
+        if let Some(slot) = parent.get_mut(ra.max(rb)) {
+            *slot = ra.min(rb);
+        }
+    };
+    let mut first_with_target: HashMap<u32, RuleId> = HashMap::new();
+    for (id, rule) in problem.rules.iter().enumerate() {
+        for action in &rule.actions {
+            let targets = std::iter::once(action.target)
+                .chain(action.alternatives.iter().map(|(_, target)| *target))
+                .chain(action.instead);
+            for target in targets {
+                let first = *first_with_target.entry(target).or_insert(id);
+                join(&mut parent, first, id);
+            }
+        }
+        for &victim in &rule.overrides {
+            if victim < count {
+                join(&mut parent, victim, id);
+            }
+        }
+    }
+    let mut group_of_root: HashMap<RuleId, usize> = HashMap::new();
+    let mut groups: Vec<Vec<RuleId>> = Vec::new();
+    for (id, rule) in problem.rules.iter().enumerate() {
+        if rule.actions.is_empty() {
+            continue;
+        }
+        let top = root(&mut parent, id);
+        let next = groups.len();
+        let index = *group_of_root.entry(top).or_insert(next);
+        if index == next {
+            groups.push(Vec::new());
+        }
+        if let Some(group) = groups.get_mut(index) {
+            group.push(id);
+        }
+    }
+    groups
+}
+
+/// The problem with only `rules` (renumbered in their order; `overrides`
+/// follow), the same variables and assumptions, and no requirements.
+fn sub_problem(problem: &Problem, rules: &[RuleId]) -> Problem {
+    let local: HashMap<RuleId, RuleId> = rules
+        .iter()
+        .enumerate()
+        .map(|(local, &id)| (id, local))
+        .collect();
+    Problem {
+        var_sizes: problem.var_sizes.clone(),
+        assumptions: problem.assumptions.clone(),
+        rules: rules
+            .iter()
+            .filter_map(|&id| problem.rules.get(id))
+            .map(|rule| Rule {
+                when: rule.when.clone(),
+                actions: rule.actions.clone(),
+                overrides: rule
+                    .overrides
+                    .iter()
+                    .filter_map(|victim| local.get(victim).copied())
+                    .collect(),
+            })
+            .collect(),
+        requirements: Vec::new(),
+    }
+}
+
+impl GroupedDiagram {
+    /// Compiles every group in `options.order`. The budgets bound the whole
+    /// call: each group gets what the groups before it left.
+    /// Most-used-first counts the uses over the whole problem, as it does
+    /// without groups.
+    pub fn compile(problem: &Problem, options: &CompileOptions) -> Result<Self, CompileError> {
+        let order = match &options.order {
+            VarOrder::MostUsedFirst => {
+                VarOrder::Custom(build::variable_order(problem, &VarOrder::MostUsedFirst)?)
+            }
+            other => other.clone(),
+        };
+        let options = CompileOptions {
+            order,
+            ..options.clone()
+        };
+        Self::compile_with(problem, &options, DecisionDiagram::compile)
+    }
+
+    /// Compiles every group as [`DecisionDiagram::compile_smaller`] does,
+    /// except that the second order is most-used-first over the whole
+    /// problem's conditions (so that a guideline that is one group gets the
+    /// diagram it got before groups existed).
+    pub fn compile_smaller(
+        problem: &Problem,
+        options: &CompileOptions,
+    ) -> Result<Self, CompileError> {
+        let most_used = build::variable_order(problem, &VarOrder::MostUsedFirst)?;
+        Self::compile_with(problem, options, |sub, options| {
+            DecisionDiagram::compile_smaller_than(sub, options, VarOrder::Custom(most_used.clone()))
+        })
+    }
+
+    fn compile_with(
+        problem: &Problem,
+        options: &CompileOptions,
+        compile: impl Fn(&Problem, &CompileOptions) -> Result<DecisionDiagram, CompileError>,
+    ) -> Result<Self, CompileError> {
+        let mut rule_sets = rule_groups(problem);
+        if rule_sets.is_empty() {
+            rule_sets.push(Vec::new());
+        }
+        let started = options.time_limit.map(|_| std::time::Instant::now());
+        let mut groups = Vec::with_capacity(rule_sets.len());
+        let mut nodes_used = 0usize;
+        let mut bytes_used = 0usize;
+        for rules in rule_sets {
+            // A group compiled alone is the whole problem: no copy needed.
+            let whole = rules.len() == problem.rules.len();
+            let sub = if whole {
+                None
+            } else {
+                Some(sub_problem(problem, &rules))
+            };
+            let time_limit = match (options.time_limit, started) {
+                (Some(limit), Some(start)) => Some(
+                    limit
+                        .checked_sub(start.elapsed())
+                        .ok_or(CompileError::TooSlow { limit })?,
+                ),
+                _ => None,
+            };
+            let left = CompileOptions {
+                max_nodes: options.max_nodes.saturating_sub(nodes_used),
+                max_memory: options.max_memory.saturating_sub(bytes_used),
+                time_limit,
+                ..options.clone()
+            };
+            let diagram = compile(sub.as_ref().unwrap_or(problem), &left).map_err(|error| {
+                // A group's error names the budget of the whole call.
+                match error {
+                    CompileError::TooManyNodes { .. } => CompileError::TooManyNodes {
+                        limit: options.max_nodes,
+                    },
+                    CompileError::TooMuchMemory { .. } => CompileError::TooMuchMemory {
+                        limit: options.max_memory,
+                    },
+                    CompileError::TooSlow { .. } => CompileError::TooSlow {
+                        limit: options.time_limit.unwrap_or_default(),
+                    },
+                    other => other,
+                }
+            })?;
+            nodes_used += diagram.node_count() + diagram.leaf_count();
+            bytes_used += diagram.bytes();
+            groups.push(DiagramGroup { rules, diagram });
+        }
+        Ok(GroupedDiagram { groups })
+    }
+
+    /// The groups, in the order of their first rule.
+    pub fn groups(&self) -> &[DiagramGroup] {
+        &self.groups
+    }
+
+    /// The group that holds `rule`, or `None` for a rule without actions.
+    pub fn group_of(&self, rule: RuleId) -> Option<usize> {
+        self.groups
+            .iter()
+            .position(|group| group.rules.binary_search(&rule).is_ok())
+    }
+
+    /// Evaluates a possibly partial assignment on every group: each group's
+    /// advice (in its rules' order), or the first group's error. A record
+    /// that every completion of which violates an assumption does so in
+    /// every group (they share the assumptions), so that error is the same
+    /// whichever group reports it.
+    pub fn eval(&self, assignment: &[Option<Class>]) -> Result<Vec<&[Content]>, EvalError> {
+        self.groups
+            .iter()
+            .map(|group| group.diagram.eval(assignment))
+            .collect()
+    }
+
+    /// Inner nodes over all groups.
+    pub fn node_count(&self) -> usize {
+        self.groups.iter().map(|g| g.diagram.node_count()).sum()
+    }
+
+    /// Leaves over all groups.
+    pub fn leaf_count(&self) -> usize {
+        self.groups.iter().map(|g| g.diagram.leaf_count()).sum()
+    }
+}
