@@ -202,11 +202,12 @@ pub fn evaluate_settled(
 /// explanation (the rules, their reasons, what was overruled) is
 /// [`Problem::certain_outcome`](crate::logic::problem::Problem::certain_outcome).
 /// Where the diagram answers, the certain outcome's actions have, group by
-/// group, the advice of the diagram's leaves, and they are what is shown.
-/// When they do not (the advice is certain but which rule gives it is
-/// not, as for `when a` and `when not a` giving the same advice to a record
-/// that lacks `a`), the reference interpreter answers, and names the inputs
-/// that decide which rule it is.
+/// group, the advice of the diagram's leaves as a rule, and they are what is
+/// shown. When they do not (Kleene logic does not see that the record
+/// decides a rule, as when an `asked when` implies its condition), the
+/// actions are those of one patient matching the record (the first in the
+/// diagram's order), whose advice is the diagram's; if no such patient is
+/// found, the reference interpreter answers.
 pub fn evaluate_compiled(
     guideline: &Guideline,
     lowering: &Lowering,
@@ -237,19 +238,36 @@ pub fn evaluate_compiled(
     // answer does not depend on may be undecided for a record that lacks
     // their inputs; they are not listed.
     let outcome = lowering.problem.certain_outcome(&assignment);
-    let explained = diagram.groups().iter().zip(&advice).all(|(group, advice)| {
-        let certain: Vec<Content> = outcome
-            .actions
+    let explained = agrees(diagram, &outcome.actions, &advice);
+    if explained {
+        return Ok(explain(guideline, &slots, &outcome));
+    }
+    let witnessed = diagram
+        .witness(&assignment)
+        .and_then(|point| lowering.problem.outcome_complete(&point))
+        .filter(|witness| agrees(diagram, &witness.actions, &advice));
+    match witnessed {
+        Some(witness) => {
+            let outcome = Outcome {
+                actions: witness.actions,
+                ..outcome
+            };
+            Ok(explain(guideline, &slots, &outcome))
+        }
+        None => evaluate(guideline, lowering, given),
+    }
+}
+
+/// Whether `actions` give, group by group, the diagram's `advice`.
+fn agrees(diagram: &GroupedDiagram, actions: &[ResolvedAction], advice: &[&[Content]]) -> bool {
+    diagram.groups().iter().zip(advice).all(|(group, advice)| {
+        let given: Vec<Content> = actions
             .iter()
             .filter(|action| group.rules.binary_search(&action.rule).is_ok())
             .map(ResolvedAction::content)
             .collect();
-        certain.as_slice() == *advice
-    });
-    if !explained {
-        return evaluate(guideline, lowering, given);
-    }
-    Ok(explain(guideline, &slots, &outcome))
+        given.as_slice() == *advice
+    })
 }
 
 /// Names, labels and reasons for an outcome.

@@ -136,18 +136,49 @@ impl GroupedDiagram {
         Self::compile_with(problem, &options, DecisionDiagram::compile)
     }
 
-    /// Compiles every group as [`DecisionDiagram::compile_smaller`] does,
-    /// except that the second order is most-used-first over the whole
-    /// problem's conditions (so that a guideline that is one group gets the
-    /// diagram it got before groups existed).
+    /// Compiles every group in declaration order and in most-used-first
+    /// order (uses counted over the whole problem) and keeps the order whose
+    /// groups have fewer nodes in all (declaration order on a tie, or when
+    /// only it fits the budgets), as [`DecisionDiagram::compile_smaller`]
+    /// does for one diagram. Every group has the same order, so that the
+    /// first missing variable, in that order, is the one a single diagram
+    /// of the whole guideline would name.
     pub fn compile_smaller(
         problem: &Problem,
         options: &CompileOptions,
     ) -> Result<Self, CompileError> {
-        let most_used = build::variable_order(problem, &VarOrder::MostUsedFirst)?;
-        Self::compile_with(problem, options, |sub, options| {
-            DecisionDiagram::compile_smaller_than(sub, options, VarOrder::Custom(most_used.clone()))
-        })
+        let started = options
+            .time_limit
+            .map(|limit| (std::time::Instant::now(), limit));
+        let declared = Self::compile(
+            problem,
+            &CompileOptions {
+                order: VarOrder::Declaration,
+                ..options.clone()
+            },
+        )?;
+        let time_limit = match started {
+            Some((start, limit)) => match limit.checked_sub(start.elapsed()) {
+                Some(left) => Some(left),
+                None => return Ok(declared),
+            },
+            None => None,
+        };
+        let most_used = Self::compile(
+            problem,
+            &CompileOptions {
+                order: VarOrder::MostUsedFirst,
+                max_nodes: options
+                    .max_nodes
+                    .min(declared.node_count() + declared.leaf_count()),
+                time_limit,
+                ..options.clone()
+            },
+        );
+        match most_used {
+            Ok(most_used) if most_used.node_count() < declared.node_count() => Ok(most_used),
+            _ => Ok(declared),
+        }
     }
 
     fn compile_with(
@@ -220,15 +251,42 @@ impl GroupedDiagram {
     }
 
     /// Evaluates a possibly partial assignment on every group: each group's
-    /// advice (in its rules' order), or the first group's error. A record
-    /// that every completion of which violates an assumption does so in
-    /// every group (they share the assumptions), so that error is the same
-    /// whichever group reports it.
+    /// advice (in its rules' order), or an error. A record every completion
+    /// of which violates an assumption does so in every group (they share
+    /// the assumptions). When the answer depends on missing variables, the
+    /// one named is the first in the groups' (common) order, which is the
+    /// first a single diagram of all the rules would test.
     pub fn eval(&self, assignment: &[Option<Class>]) -> Result<Vec<&[Content]>, EvalError> {
-        self.groups
-            .iter()
-            .map(|group| group.diagram.eval(assignment))
-            .collect()
+        let mut advice = Vec::with_capacity(self.groups.len());
+        let mut missing: Option<(usize, Var)> = None;
+        for group in &self.groups {
+            match group.diagram.eval(assignment) {
+                Ok(actions) => advice.push(actions),
+                Err(EvalError::Missing(var)) => {
+                    let position = group
+                        .diagram
+                        .order()
+                        .iter()
+                        .position(|&v| v == var)
+                        .unwrap_or(usize::MAX);
+                    if missing.is_none_or(|(first, _)| position < first) {
+                        missing = Some((position, var));
+                    }
+                }
+                Err(other) => return Err(other),
+            }
+        }
+        match missing {
+            Some((_, var)) => Err(EvalError::Missing(var)),
+            None => Ok(advice),
+        }
+    }
+
+    /// A patient that matches the known values of `assignment` and meets
+    /// every assumption (see [`DecisionDiagram::witness`]; the groups share
+    /// the assumptions, so the first group's diagram finds one).
+    pub fn witness(&self, assignment: &[Option<Class>]) -> Option<Vec<Class>> {
+        self.groups.first()?.diagram.witness(assignment)
     }
 
     /// Inner nodes over all groups.

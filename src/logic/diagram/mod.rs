@@ -315,16 +315,6 @@ impl DecisionDiagram {
         problem: &Problem,
         options: &CompileOptions,
     ) -> Result<Self, CompileError> {
-        Self::compile_smaller_than(problem, options, VarOrder::MostUsedFirst)
-    }
-
-    /// [`DecisionDiagram::compile_smaller`] with `second` as the order
-    /// tried after declaration order.
-    pub(super) fn compile_smaller_than(
-        problem: &Problem,
-        options: &CompileOptions,
-        second: VarOrder,
-    ) -> Result<Self, CompileError> {
         // The second order only matters if it is smaller than the first:
         // it stops as soon as it reaches the first's size, and it shares the
         // first's time budget. When the first overruns a budget the second
@@ -350,7 +340,7 @@ impl DecisionDiagram {
         let most_used = DecisionDiagram::compile(
             problem,
             &CompileOptions {
-                order: second,
+                order: VarOrder::MostUsedFirst,
                 max_nodes: options
                     .max_nodes
                     .min(declared.node_count() + declared.leaf_count()),
@@ -559,6 +549,74 @@ impl DecisionDiagram {
             current = next;
         }
         out
+    }
+
+    /// A complete assignment that agrees with the known values of
+    /// `assignment` and reaches a leaf with actions (so it violates no
+    /// assumption): the first such patient in the diagram's order, taking
+    /// the lowest class of every unknown variable that does not matter (and
+    /// of every variable past the assignment's end). `None` when every
+    /// completion violates an assumption or a known class is out of range.
+    pub fn witness(&self, assignment: &[Option<Class>]) -> Option<Vec<Class>> {
+        let mut point: Vec<Class> = (0..self.var_sizes.len())
+            .map(|var| assignment.get(var).copied().flatten().unwrap_or(0))
+            .collect();
+        // Nodes from which no possible leaf is reached under the known
+        // values; a variable is tested once per path, so this does not
+        // depend on the path that led to the node.
+        let mut dead: std::collections::HashSet<u32> = std::collections::HashSet::new();
+        // Depth-first, children in class order: (node, next edge to try).
+        let mut stack: Vec<(u32, usize)> = vec![(self.root, 0)];
+        while let Some(&mut (reference, ref mut next)) = stack.last_mut() {
+            let Some(node) = self.node(reference) else {
+                let possible = self
+                    .leaves
+                    .get((reference & !LEAF_BIT) as usize)
+                    .is_some_and(|rec| rec.impossible == POSSIBLE);
+                if possible {
+                    return Some(point);
+                }
+                stack.pop();
+                continue;
+            };
+            let known = assignment.get(node.var as usize).copied().flatten();
+            let edges: Vec<(Class, u32)> = match known {
+                Some(class) => vec![(class, self.step(node, class).ok()?)],
+                None => {
+                    let first = node.first as usize;
+                    let range = first..first + node.len as usize;
+                    let starts = self.run_start.get(range.clone()).unwrap_or(&[]);
+                    let children = self.run_child.get(range).unwrap_or(&[]);
+                    starts
+                        .iter()
+                        .copied()
+                        .zip(children.iter().copied())
+                        .collect()
+                }
+            };
+            let candidate = edges
+                .iter()
+                .skip(*next)
+                .position(|(_, child)| !dead.contains(child));
+            match candidate {
+                Some(offset) => {
+                    let index = *next + offset;
+                    *next = index + 1;
+                    if let (Some(&(class, child)), Some(slot)) =
+                        (edges.get(index), point.get_mut(node.var as usize))
+                    {
+                        *slot = class;
+                        stack.push((child, 0));
+                    }
+                }
+                None => {
+                    dead.insert(reference);
+                    stack.pop();
+                    // A dead leaf child is marked through its parent only.
+                }
+            }
+        }
+        None
     }
 
     /// The bytes the diagram holds, estimated from its tables' lengths.
