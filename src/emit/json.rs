@@ -80,7 +80,7 @@ pub fn json(compiled: &Compiled<'_>, grouped: &GroupedDiagram) -> String {
                 diagram: &group.diagram,
                 ..*compiled
             };
-            group_json(&compiled, &group.rules)
+            group_json(&compiled, &group.rules, &group.assumptions)
         })
         .collect();
     let document = json!({
@@ -97,10 +97,11 @@ pub fn json(compiled: &Compiled<'_>, grouped: &GroupedDiagram) -> String {
     text
 }
 
-/// One group's diagram: its rules, order, root, nodes and leaves. Leaves
+/// One group's diagram: its rules, order, root, nodes and leaves (a leaf
+/// that violates an assumption names it among all the guideline's). Leaves
 /// hold the advice only (kind, target, urgency, `instead`): which rule gave
 /// it is the explanation's business, not the diagram's.
-fn group_json(compiled: &Compiled<'_>, rules: &[RuleId]) -> Json {
+fn group_json(compiled: &Compiled<'_>, rules: &[RuleId], assumptions: &[usize]) -> Json {
     let guideline = compiled.guideline;
     let diagram = compiled.diagram;
     let nodes: Vec<Json> = (0..diagram.node_count())
@@ -124,6 +125,8 @@ fn group_json(compiled: &Compiled<'_>, rules: &[RuleId]) -> Json {
         .map(|index| {
             let leaf = LeafId::new(index);
             if let Some(assumption) = diagram.leaf_violates(leaf) {
+                // The index among the whole guideline's assumptions.
+                let assumption = assumptions.get(assumption).copied().unwrap_or(assumption);
                 return json!({ "id": index, "violates_assumption": assumption });
             }
             let actions: Vec<Json> = diagram

@@ -16,13 +16,22 @@ use super::*;
 pub struct DiagramGroup {
     /// The group's rules, in rule order (ids of the whole problem).
     pub rules: Vec<RuleId>,
+    /// The assumptions the group's diagram holds, in order (indices in the
+    /// whole problem's): those connected to the group's rules through
+    /// shared variables. The diagram's leaf `violates(i)` means assumption
+    /// `assumptions[i]`.
+    pub assumptions: Vec<usize>,
     pub diagram: DecisionDiagram,
 }
 
 /// The compiled guideline: one diagram per independent group of rules, in
 /// the order of each group's first rule. Rules without actions give no
-/// advice and belong to no group. There is always at least one group, so
-/// that the assumptions are checked even when no rule has actions.
+/// advice and belong to no group. Each group holds the assumptions that
+/// share variables with its rules (directly or through other assumptions),
+/// so that a copy's assumptions do not grow the other copy's diagram. When
+/// no group holds every assumption, a first group with no rules holds them
+/// all: it decides whether a record violates one, and which. There is
+/// always at least one group.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupedDiagram {
     groups: Vec<DiagramGroup>,
@@ -89,9 +98,64 @@ pub fn rule_groups(problem: &Problem) -> Vec<Vec<RuleId>> {
     groups
 }
 
+/// For each group of rules, the assumptions connected to its variables:
+/// an assumption belongs to the group when it shares a variable with the
+/// group's conditions, or with another assumption that belongs.
+fn group_assumptions(problem: &Problem, groups: &[Vec<RuleId>]) -> Vec<Vec<usize>> {
+    let vars_of = |formula: &Formula| {
+        let mut vars = Vec::new();
+        formula.collect_vars(&mut vars);
+        vars
+    };
+    let assumption_vars: Vec<Vec<Var>> = problem.assumptions.iter().map(vars_of).collect();
+    groups
+        .iter()
+        .map(|rules| {
+            let mut reached = vec![false; problem.var_sizes.len()];
+            let mark = |vars: &[Var], reached: &mut Vec<bool>| {
+                for &var in vars {
+                    if let Some(slot) = reached.get_mut(var as usize) {
+                        *slot = true;
+                    }
+                }
+            };
+            for rule in rules.iter().filter_map(|&id| problem.rules.get(id)) {
+                mark(&vars_of(&rule.when), &mut reached);
+                for action in &rule.actions {
+                    for (condition, _) in &action.alternatives {
+                        mark(&vars_of(condition), &mut reached);
+                    }
+                }
+            }
+            let mut taken = vec![false; assumption_vars.len()];
+            loop {
+                let mut grew = false;
+                for (index, vars) in assumption_vars.iter().enumerate() {
+                    let touches = vars
+                        .iter()
+                        .any(|&v| reached.get(v as usize).copied().unwrap_or(false));
+                    if touches && taken.get(index) == Some(&false) {
+                        if let Some(slot) = taken.get_mut(index) {
+                            *slot = true;
+                        }
+                        mark(vars, &mut reached);
+                        grew = true;
+                    }
+                }
+                if !grew {
+                    break;
+                }
+            }
+            (0..taken.len())
+                .filter(|&i| taken.get(i) == Some(&true))
+                .collect()
+        })
+        .collect()
+}
+
 /// The problem with only `rules` (renumbered in their order; `overrides`
-/// follow), the same variables and assumptions, and no requirements.
-fn sub_problem(problem: &Problem, rules: &[RuleId]) -> Problem {
+/// follow) and `assumptions`, the same variables, and no requirements.
+fn sub_problem(problem: &Problem, rules: &[RuleId], assumptions: &[usize]) -> Problem {
     let local: HashMap<RuleId, RuleId> = rules
         .iter()
         .enumerate()
@@ -99,7 +163,10 @@ fn sub_problem(problem: &Problem, rules: &[RuleId]) -> Problem {
         .collect();
     Problem {
         var_sizes: problem.var_sizes.clone(),
-        assumptions: problem.assumptions.clone(),
+        assumptions: assumptions
+            .iter()
+            .filter_map(|&index| problem.assumptions.get(index).cloned())
+            .collect(),
         rules: rules
             .iter()
             .filter_map(|&id| problem.rules.get(id))
@@ -138,9 +205,11 @@ impl GroupedDiagram {
 
     /// Compiles every group in declaration order and in most-used-first
     /// order (uses counted over the whole problem) and keeps the order whose
-    /// groups have fewer nodes in all (declaration order on a tie, or when
-    /// only it fits the budgets), as [`DecisionDiagram::compile_smaller`]
-    /// does for one diagram. Every group has the same order, so that the
+    /// groups have fewer nodes in all, as [`DecisionDiagram::compile_smaller`]
+    /// does for one diagram; on a tie most-used-first (groups are smaller
+    /// than the one diagram, so ties are common, and the one diagram of the
+    /// bundled guidelines and fixtures is smaller in most-used-first order),
+    /// and declaration order when only it fits the budgets. Every group has the same order, so that the
     /// first missing variable, in that order, is the one a single diagram
     /// of the whole guideline would name.
     pub fn compile_smaller(
@@ -170,13 +239,13 @@ impl GroupedDiagram {
                 order: VarOrder::MostUsedFirst,
                 max_nodes: options
                     .max_nodes
-                    .min(declared.node_count() + declared.leaf_count()),
+                    .min(declared.node_count() + declared.leaf_count() + 1),
                 time_limit,
                 ..options.clone()
             },
         );
         match most_used {
-            Ok(most_used) if most_used.node_count() < declared.node_count() => Ok(most_used),
+            Ok(most_used) if most_used.node_count() <= declared.node_count() => Ok(most_used),
             _ => Ok(declared),
         }
     }
@@ -187,20 +256,24 @@ impl GroupedDiagram {
         compile: impl Fn(&Problem, &CompileOptions) -> Result<DecisionDiagram, CompileError>,
     ) -> Result<Self, CompileError> {
         let mut rule_sets = rule_groups(problem);
-        if rule_sets.is_empty() {
-            rule_sets.push(Vec::new());
+        let mut assumption_sets = group_assumptions(problem, &rule_sets);
+        let all: Vec<usize> = (0..problem.assumptions.len()).collect();
+        if !assumption_sets.iter().any(|set| *set == all) {
+            rule_sets.insert(0, Vec::new());
+            assumption_sets.insert(0, all);
         }
         let started = options.time_limit.map(|_| std::time::Instant::now());
         let mut groups = Vec::with_capacity(rule_sets.len());
         let mut nodes_used = 0usize;
         let mut bytes_used = 0usize;
-        for rules in rule_sets {
+        for (rules, assumptions) in rule_sets.into_iter().zip(assumption_sets) {
             // A group compiled alone is the whole problem: no copy needed.
-            let whole = rules.len() == problem.rules.len();
+            let whole = rules.len() == problem.rules.len()
+                && assumptions.len() == problem.assumptions.len();
             let sub = if whole {
                 None
             } else {
-                Some(sub_problem(problem, &rules))
+                Some(sub_problem(problem, &rules, &assumptions))
             };
             let time_limit = match (options.time_limit, started) {
                 (Some(limit), Some(start)) => Some(
@@ -233,7 +306,11 @@ impl GroupedDiagram {
             })?;
             nodes_used += diagram.node_count() + diagram.leaf_count();
             bytes_used += diagram.bytes();
-            groups.push(DiagramGroup { rules, diagram });
+            groups.push(DiagramGroup {
+                rules,
+                assumptions,
+                diagram,
+            });
         }
         Ok(GroupedDiagram { groups })
     }
@@ -252,11 +329,22 @@ impl GroupedDiagram {
 
     /// Evaluates a possibly partial assignment on every group: each group's
     /// advice (in its rules' order), or an error. A record every completion
-    /// of which violates an assumption does so in every group (they share
-    /// the assumptions). When the answer depends on missing variables, the
+    /// of which violates an assumption is reported by a group that holds
+    /// every assumption, as one diagram of the whole guideline reports it.
+    /// When the answer depends on missing variables, the
     /// one named is the first in the groups' (common) order, which is the
     /// first a single diagram of all the rules would test.
     pub fn eval(&self, assignment: &[Option<Class>]) -> Result<Vec<&[Content]>, EvalError> {
+        let full = self.full_group();
+        // The group holding every assumption first: it names the assumption
+        // as one diagram of the whole guideline would.
+        if let Some(group) = self.groups.get(full) {
+            if let Err(error @ (EvalError::Assumption(_) | EvalError::InvalidClass { .. })) =
+                group.diagram.eval(assignment)
+            {
+                return Err(error);
+            }
+        }
         let mut advice = Vec::with_capacity(self.groups.len());
         let mut missing: Option<(usize, Var)> = None;
         for group in &self.groups {
@@ -273,6 +361,13 @@ impl GroupedDiagram {
                         missing = Some((position, var));
                     }
                 }
+                // INVARIANT: not reached for a record every completion of
+                // which violates an assumption (the full group said so
+                // above); kept exact by mapping the group's index.
+                Err(EvalError::Assumption(local)) => {
+                    let index = group.assumptions.get(local).copied().unwrap_or(local);
+                    return Err(EvalError::Assumption(index));
+                }
                 Err(other) => return Err(other),
             }
         }
@@ -282,11 +377,28 @@ impl GroupedDiagram {
         }
     }
 
+    /// The index of a group that holds every assumption (there is one).
+    fn full_group(&self) -> usize {
+        let count = self
+            .groups
+            .iter()
+            .map(|g| g.assumptions.len())
+            .max()
+            .unwrap_or(0);
+        self.groups
+            .iter()
+            .position(|g| g.assumptions.len() == count)
+            .unwrap_or(0)
+    }
+
     /// A patient that matches the known values of `assignment` and meets
-    /// every assumption (see [`DecisionDiagram::witness`]; the groups share
-    /// the assumptions, so the first group's diagram finds one).
+    /// every assumption (see [`DecisionDiagram::witness`]), found in a
+    /// group that holds every assumption.
     pub fn witness(&self, assignment: &[Option<Class>]) -> Option<Vec<Class>> {
-        self.groups.first()?.diagram.witness(assignment)
+        self.groups
+            .get(self.full_group())?
+            .diagram
+            .witness(assignment)
     }
 
     /// Inner nodes over all groups.
