@@ -407,7 +407,7 @@ fn serialized_diagram_round_trips() {
         let back: DecisionDiagram = serde_json::from_str(&json).unwrap();
         assert_eq!(back, diagram);
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(value["schema_version"], 1);
+        assert_eq!(value["schema_version"], 2);
         assert_eq!(
             value["nodes"].as_array().unwrap().len(),
             diagram.node_count()
