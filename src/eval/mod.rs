@@ -204,10 +204,12 @@ pub fn evaluate_settled(
 /// Where the diagram answers, the certain outcome's actions have, group by
 /// group, the advice of the diagram's leaves as a rule, and they are what is
 /// shown. When they do not (Kleene logic does not see that the record
-/// decides a rule, as when an `asked when` implies its condition), the
-/// actions are those of one patient matching the record (the first in the
-/// diagram's order), whose advice is the diagram's; if no such patient is
-/// found, the reference interpreter answers.
+/// decides a rule, as when an `asked when` implies its condition, or
+/// different rules give the same advice to different patients matching
+/// the record), the patients matching the record are walked (see
+/// [`attributed`]): when they all get the same actions, those are shown;
+/// when not, the first variable on which two of them differ is named; when
+/// too many patients match, the reference interpreter answers.
 pub fn evaluate_compiled(
     guideline: &Guideline,
     lowering: &Lowering,
@@ -242,20 +244,104 @@ pub fn evaluate_compiled(
     if explained {
         return Ok(explain(guideline, &slots, &outcome));
     }
-    let witnessed = diagram
-        .witness(&assignment)
-        .and_then(|point| lowering.problem.outcome_complete(&point))
-        .filter(|witness| agrees(diagram, &witness.actions, &advice));
-    match witnessed {
-        Some(witness) => {
-            let outcome = Outcome {
-                actions: witness.actions,
-                ..outcome
-            };
+    match attributed(lowering, diagram, &assignment, &advice) {
+        Attribution::Certain(actions) => {
+            let outcome = Outcome { actions, ..outcome };
             Ok(explain(guideline, &slots, &outcome))
         }
-        None => evaluate(guideline, lowering, given),
+        Attribution::Depends(var) => Err(missing_inputs(lowering, &[var])),
+        Attribution::Unknown => evaluate(guideline, lowering, given),
     }
+}
+
+/// The most completions [`attributed`] walks.
+const ATTRIBUTION_COMPLETIONS: u64 = 1 << 12;
+
+/// Who gives the advice the diagram found for a partial record that the
+/// certain outcome does not explain.
+enum Attribution {
+    /// Every patient matching the record gets these actions, rules and all.
+    Certain(Vec<ResolvedAction>),
+    /// The rules that give the advice depend on this missing variable.
+    Depends(Var),
+    /// Too many patients match to tell.
+    Unknown,
+}
+
+/// Walks every patient matching the record (the unknown variables that a
+/// condition or assumption reads, from a first patient the diagram finds;
+/// at most [`ATTRIBUTION_COMPLETIONS`]) and asks whether they all get the
+/// same actions: the question a diagram keyed by rules would answer.
+fn attributed(
+    lowering: &Lowering,
+    diagram: &GroupedDiagram,
+    assignment: &[Option<Class>],
+    advice: &[&[Content]],
+) -> Attribution {
+    let problem = &lowering.problem;
+    let Some(witness) = diagram.witness(assignment) else {
+        return Attribution::Unknown;
+    };
+    let Some(first) = problem.outcome_complete(&witness) else {
+        return Attribution::Unknown;
+    };
+    if !agrees(diagram, &first.actions, advice) {
+        return Attribution::Unknown;
+    }
+    let mut read: Vec<Var> = Vec::new();
+    for formula in problem
+        .assumptions
+        .iter()
+        .chain(problem.rules.iter().flat_map(|rule| {
+            std::iter::once(&rule.when).chain(
+                rule.actions
+                    .iter()
+                    .flat_map(|action| action.alternatives.iter().map(|(condition, _)| condition)),
+            )
+        }))
+    {
+        formula.collect_vars(&mut read);
+    }
+    read.sort_unstable();
+    read.dedup();
+    read.retain(|&var| assignment.get(var as usize).copied().flatten().is_none());
+    let sizes: Vec<u32> = read
+        .iter()
+        .map(|&var| problem.var_sizes.get(var as usize).copied().unwrap_or(1))
+        .collect();
+    let total = sizes
+        .iter()
+        .try_fold(1u64, |acc, &size| acc.checked_mul(u64::from(size)));
+    let Some(total) = total.filter(|&total| total <= ATTRIBUTION_COMPLETIONS) else {
+        return Attribution::Unknown;
+    };
+    let order = diagram
+        .groups()
+        .first()
+        .map(|group| group.diagram.order())
+        .unwrap_or(&[]);
+    let mut point = witness.clone();
+    for mut index in 0..total {
+        for (&var, &size) in read.iter().zip(&sizes) {
+            if let Some(slot) = point.get_mut(var as usize) {
+                *slot = u32::try_from(index % u64::from(size)).unwrap_or(0);
+            }
+            index /= u64::from(size);
+        }
+        let Some(other) = problem.outcome_complete(&point) else {
+            continue;
+        };
+        if other.actions != first.actions {
+            // The first variable, in the diagram's order, on which the two
+            // patients differ.
+            let differs = |var: &Var| witness.get(*var as usize) != point.get(*var as usize);
+            return match order.iter().find(|var| differs(var)) {
+                Some(&var) => Attribution::Depends(var),
+                None => Attribution::Unknown,
+            };
+        }
+    }
+    Attribution::Certain(first.actions)
 }
 
 /// Whether `actions` give, group by group, the diagram's `advice`.
