@@ -326,3 +326,87 @@ fn two_copies_of_the_guideline_cost_about_twice_one() {
     );
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
+
+/// One diagram per group gives, group by group, the advice of the
+/// reference semantics, and reports the same violated assumption, on
+/// random problems (many of which split into several groups) and random
+/// complete and partial records.
+#[test]
+fn grouped_diagrams_agree_with_the_reference() {
+    use leidraad::logic::diagram::EvalError;
+    use leidraad::logic::generate::{ProblemParams, SplitMix64, random_assignment, random_problem};
+    use leidraad::logic::problem::{Content, OutcomeError, ResolvedAction};
+    // A larger catalogue and fewer actions, so that rules often share no
+    // target; half the seeds keep the default's collisions and overrides.
+    let sparse = ProblemParams {
+        targets: 24,
+        max_rules: 12,
+        max_actions: 1,
+        ..ProblemParams::default()
+    };
+    let mut split = 0;
+    for seed in 0..400 {
+        let params = if seed % 2 == 0 {
+            sparse.clone()
+        } else {
+            ProblemParams::default()
+        };
+        let problem = random_problem(seed, &params);
+        let grouped =
+            GroupedDiagram::compile_smaller(&problem, &CompileOptions::default()).unwrap();
+        if grouped
+            .groups()
+            .iter()
+            .filter(|g| !g.rules.is_empty())
+            .count()
+            > 1
+        {
+            split += 1;
+        }
+        let by_group = |actions: &[ResolvedAction]| -> Vec<Vec<Content>> {
+            grouped
+                .groups()
+                .iter()
+                .map(|group| {
+                    actions
+                        .iter()
+                        .filter(|a| group.rules.contains(&a.rule))
+                        .map(ResolvedAction::content)
+                        .collect()
+                })
+                .collect()
+        };
+        let mut rng = SplitMix64::new(seed);
+        for _ in 0..40 {
+            let point = random_assignment(&mut rng, &problem.var_sizes);
+            let mut partial: Vec<Option<u32>> = point.iter().map(|&c| Some(c)).collect();
+            let expected = problem.outcome(&partial);
+            let got = grouped.eval(&partial);
+            match (&expected, &got) {
+                (Ok(outcome), Ok(advice)) => {
+                    let advice: Vec<Vec<Content>> = advice.iter().map(|a| a.to_vec()).collect();
+                    assert_eq!(by_group(&outcome.actions), advice, "seed {seed} {point:?}");
+                }
+                (Err(OutcomeError::Assumption(a)), Err(EvalError::Assumption(b))) => {
+                    assert_eq!(a, b, "seed {seed} {point:?}")
+                }
+                other => panic!("seed {seed} {point:?}: {other:?}"),
+            }
+            // A partial record the reference answers gets the same advice.
+            for slot in partial.iter_mut() {
+                if rng.below(3) == 0 {
+                    *slot = None;
+                }
+            }
+            if let (Ok(outcome), Ok(advice)) = (problem.outcome(&partial), grouped.eval(&partial)) {
+                let advice: Vec<Vec<Content>> = advice.iter().map(|a| a.to_vec()).collect();
+                assert_eq!(
+                    by_group(&outcome.actions),
+                    advice,
+                    "seed {seed} {partial:?}"
+                );
+            }
+        }
+    }
+    assert!(split > 80, "only {split} problems split into groups");
+}
