@@ -258,7 +258,7 @@ impl GroupedDiagram {
         let mut rule_sets = rule_groups(problem);
         let mut assumption_sets = group_assumptions(problem, &rule_sets);
         let all: Vec<usize> = (0..problem.assumptions.len()).collect();
-        if !assumption_sets.iter().any(|set| *set == all) {
+        if !assumption_sets.contains(&all) {
             rule_sets.insert(0, Vec::new());
             assumption_sets.insert(0, all);
         }
