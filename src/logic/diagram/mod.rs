@@ -4,12 +4,15 @@
 //! for [`Problem::outcome`]: every inner node tests one variable and has one
 //! edge per value class (stored as runs of consecutive classes that go to the
 //! same child), equal sub-diagrams are stored once, and a node whose variable
-//! does not matter is left out. Leaves hold the final actions (after
-//! alternatives and overrides), or mark a region that violates an assumption.
+//! does not matter is left out. Leaves hold the advice of the final actions
+//! (their [`Content`], after alternatives and overrides), or mark a region
+//! that violates an assumption.
 //!
-//! Leaves are action lists, never sets of fired rules: rules without actions
-//! and actions that overrides drop do not split the diagram. The fired rules
-//! of one patient can be recomputed from [`DecisionDiagram::path`].
+//! Leaves are advice, never rules: rules without actions, actions that
+//! overrides drop and different rules giving the same advice do not split
+//! the diagram. Which rules gave the advice is the explanation's business
+//! ([`Problem::certain_outcome`]). [`GroupedDiagram`] compiles rules that
+//! cannot interact into separate diagrams.
 //!
 //! Construction is a Shannon expansion over the variables in a fixed order.
 //! The state of the expansion is the list of residual conditions (every
@@ -22,7 +25,7 @@
 //!
 //! This file holds the diagram and its evaluation; `build` the
 //! construction (over the interned formulas of `formula`), `file` the
-//! serialized form.
+//! serialized form, `group` the diagrams of independent groups of rules.
 
 use std::collections::HashMap;
 use std::fmt;
