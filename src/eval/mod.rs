@@ -207,7 +207,7 @@ pub fn evaluate_settled(
 /// decides a rule, as when an `asked when` implies its condition, or
 /// different rules give the same advice to different patients matching
 /// the record), the patients matching the record are walked (see
-/// [`attributed`]): when they all get the same actions, those are shown;
+/// `attributed`): when they all get the same actions, those are shown;
 /// when not, the first variable on which two of them differ is named; when
 /// too many patients match, the reference interpreter answers.
 pub fn evaluate_compiled(
