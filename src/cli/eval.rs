@@ -9,7 +9,7 @@ use leidraad::eval::{
     Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_indexed_advice,
     evaluate_settled,
 };
-use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
+use leidraad::logic::diagram::{CompileOptions, GroupedDiagram};
 use leidraad::logic::index::RuleIndex;
 use leidraad::model::record::{FieldError, Record, RecordReader, read_record};
 use leidraad::source::Sources;
@@ -88,12 +88,12 @@ struct Evaluator<'a> {
     /// `None` with `--reference`.
     index: Option<&'a RuleIndex<'a>>,
     /// Built on first need; `None` inside when it did not fit.
-    diagram: OnceLock<Option<DecisionDiagram>>,
+    diagram: OnceLock<Option<GroupedDiagram>>,
     budgets: &'a CompileOptions,
 }
 
 impl Evaluator<'_> {
-    fn diagram(&self) -> Option<&DecisionDiagram> {
+    fn diagram(&self) -> Option<&GroupedDiagram> {
         self.diagram
             .get_or_init(|| compile_or_warn(self.checked, self.budgets))
             .as_ref()
@@ -103,9 +103,9 @@ impl Evaluator<'_> {
 /// Compiles the decision diagram, in the variable order `compile` uses by
 /// default, so that the diagram evaluated is the one drawn; when a budget
 /// stops it, says so and evaluates with the reference interpreter instead.
-fn compile_or_warn(checked: &CheckedFile, budgets: &CompileOptions) -> Option<DecisionDiagram> {
+fn compile_or_warn(checked: &CheckedFile, budgets: &CompileOptions) -> Option<GroupedDiagram> {
     let lowering = checked.lowering.as_ref()?;
-    match DecisionDiagram::compile_smaller(&lowering.problem, budgets) {
+    match GroupedDiagram::compile_smaller(&lowering.problem, budgets) {
         Ok(diagram) => Some(diagram),
         Err(error) => {
             eoutln!(
