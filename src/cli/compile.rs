@@ -2,7 +2,7 @@
 
 use super::{Status, load_error_free};
 use leidraad::emit::{self, Compiled};
-use leidraad::logic::diagram::{CompileOptions, DecisionDiagram, VarOrder};
+use leidraad::logic::diagram::{CompileOptions, DiagramGroup, GroupedDiagram, VarOrder};
 use miette::miette;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -60,7 +60,7 @@ pub fn run(
         },
     };
     let build = |order: VarOrder| {
-        DecisionDiagram::compile(
+        GroupedDiagram::compile(
             &lowering.problem,
             &CompileOptions {
                 order,
@@ -71,23 +71,67 @@ pub fn run(
     let built = match order {
         Order::Declaration => build(VarOrder::Declaration),
         Order::MostUsed => build(VarOrder::MostUsedFirst),
-        Order::Auto => DecisionDiagram::compile_smaller(&lowering.problem, budgets),
+        Order::Auto => GroupedDiagram::compile_smaller(&lowering.problem, budgets),
     };
-    let diagram = built.map_err(|error| {
+    let grouped = built.map_err(|error| {
         miette!(
             help = "the guideline is too large to compile within the budgets; raise them (`--max-nodes`, `--max-memory`, `--time-limit`), split the guideline or simplify large conditions; `leidraad eval` still answers complete records without the diagram",
             "`{path}` could not be compiled: {error}"
         )
     })?;
+    let Some(first) = grouped.groups().first() else {
+        // INVARIANT: a grouped diagram has at least one group.
+        return Ok(Status::Usage);
+    };
     let compiled = Compiled {
         guideline: &checked.guideline,
         lowering,
-        diagram: &diagram,
+        diagram: &first.diagram,
+    };
+    // A flowchart per group, one after the other; with `--target`, only the
+    // group whose rules name it (every other group says nothing about it).
+    let flowcharts = |render: fn(&Compiled<'_>, Option<u32>) -> String| {
+        let holds_target = |group: &DiagramGroup| {
+            target.is_some_and(|t| {
+                group.rules.iter().any(|&rule| {
+                    lowering.problem.rules.get(rule).is_some_and(|rule| {
+                        rule.actions.iter().any(|a| {
+                            a.target == t
+                                || a.instead == Some(t)
+                                || a.alternatives.iter().any(|(_, alt)| *alt == t)
+                        })
+                    })
+                })
+            })
+        };
+        let shown: Vec<&DiagramGroup> = match target {
+            Some(_) => vec![
+                grouped
+                    .groups()
+                    .iter()
+                    .find(|group| holds_target(group))
+                    .unwrap_or(first),
+            ],
+            None => grouped.groups().iter().collect(),
+        };
+        shown
+            .into_iter()
+            .map(|group| {
+                render(
+                    &Compiled {
+                        diagram: &group.diagram,
+                        ..compiled
+                    },
+                    target,
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
     };
     let text = match emit {
-        Emit::Json => emit::json(&compiled),
-        Emit::Dot => emit::dot(&compiled, target),
-        Emit::Mermaid => emit::mermaid(&compiled, target),
+        Emit::Json => emit::json(&compiled, &grouped),
+        Emit::Dot => flowcharts(emit::dot),
+        Emit::Mermaid => flowcharts(emit::mermaid),
         // The rules are text for a terminal: the labels' control
         // characters are escaped there (JSON, DOT and Mermaid escape their own).
         Emit::Rules => {

@@ -4,22 +4,48 @@ use super::{ResultFormat, Status, load_error_free, read_bytes};
 use leidraad::check::CheckedFile;
 use leidraad::diagnostics::escape::group_thousands;
 use leidraad::diagnostics::escape::{controls, controls_keep_lines};
-use leidraad::eval::text::{error_messages, human, to_json};
-use leidraad::eval::{Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_settled};
-use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
+use leidraad::eval::text::{Explain, JsonLines, error_messages, human, to_json};
+use leidraad::eval::{
+    Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_indexed_advice,
+    evaluate_settled,
+};
+use leidraad::logic::diagram::{CompileOptions, GroupedDiagram};
 use leidraad::logic::index::RuleIndex;
-use leidraad::model::record::{FieldError, read_record};
+use leidraad::model::record::{FieldError, Record, RecordReader, read_record};
 use leidraad::source::Sources;
 use miette::{IntoDiagnostic as _, WrapErr as _, miette};
 use serde_json::{Value as Json, json};
-use std::cell::OnceCell;
 use std::io::{BufRead as _, BufReader, BufWriter, IsTerminal as _, Read, Write};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// `--explain`: how much of the explanation a `--batch` result carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExplainMode {
+    /// As `--format json` gives it: fired rules, what was overruled, and
+    /// each recommendation with its rule, label, line and reasons.
+    Full,
+    /// Each recommendation with its rule and reasons, and what was overruled.
+    Reasons,
+    /// The advice alone: kind, target, urgency, `instead` and `replaces`.
+    None,
+}
+
+/// How a `--batch` is written and evaluated.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchOptions {
+    pub explain: ExplainMode,
+    /// `None`: one thread per core.
+    pub threads: Option<usize>,
+}
 
 pub fn run(
     path: &str,
     facts: Option<&str>,
-    batch: Option<&str>,
+    batch: Option<(&str, BatchOptions)>,
     format: Option<ResultFormat>,
     reference: bool,
     budgets: &CompileOptions,
@@ -40,12 +66,12 @@ pub fn run(
     let evaluator = Evaluator {
         checked,
         index: index.as_ref(),
-        diagram: OnceCell::new(),
+        diagram: OnceLock::new(),
         budgets,
     };
     match (facts, batch) {
         (Some(facts), _) => single(&evaluator, &sources, facts, format),
-        (None, Some(batch)) => many(&evaluator, &sources, batch),
+        (None, Some((batch, options))) => many(&evaluator, &sources, batch, &options),
         (None, None) => Err(miette!(
             "give `--facts RECORD.json` or `--batch RECORDS.jsonl`"
         )),
@@ -62,12 +88,12 @@ struct Evaluator<'a> {
     /// `None` with `--reference`.
     index: Option<&'a RuleIndex<'a>>,
     /// Built on first need; `None` inside when it did not fit.
-    diagram: OnceCell<Option<DecisionDiagram>>,
+    diagram: OnceLock<Option<GroupedDiagram>>,
     budgets: &'a CompileOptions,
 }
 
 impl Evaluator<'_> {
-    fn diagram(&self) -> Option<&DecisionDiagram> {
+    fn diagram(&self) -> Option<&GroupedDiagram> {
         self.diagram
             .get_or_init(|| compile_or_warn(self.checked, self.budgets))
             .as_ref()
@@ -77,9 +103,9 @@ impl Evaluator<'_> {
 /// Compiles the decision diagram, in the variable order `compile` uses by
 /// default, so that the diagram evaluated is the one drawn; when a budget
 /// stops it, says so and evaluates with the reference interpreter instead.
-fn compile_or_warn(checked: &CheckedFile, budgets: &CompileOptions) -> Option<DecisionDiagram> {
+fn compile_or_warn(checked: &CheckedFile, budgets: &CompileOptions) -> Option<GroupedDiagram> {
     let lowering = checked.lowering.as_ref()?;
-    match DecisionDiagram::compile_smaller(&lowering.problem, budgets) {
+    match GroupedDiagram::compile_smaller(&lowering.problem, budgets) {
         Ok(diagram) => Some(diagram),
         Err(error) => {
             eoutln!(
@@ -96,6 +122,18 @@ fn evaluate_record(
     sources: &Sources,
     record: &Json,
 ) -> Result<(Evaluation, Vec<String>), Vec<FieldError>> {
+    let read = read_record(&evaluator.checked.guideline, record)?;
+    evaluate_read(evaluator, sources, read, true)
+}
+
+/// The outcome of a record once read; without `reasons` the rule index
+/// does not look for them (the other engines always give them).
+fn evaluate_read(
+    evaluator: &Evaluator<'_>,
+    sources: &Sources,
+    mut read: Record,
+    reasons: bool,
+) -> Result<(Evaluation, Vec<String>), Vec<FieldError>> {
     let checked = evaluator.checked;
     let guideline = &checked.guideline;
     let Some(lowering) = &checked.lowering else {
@@ -104,7 +142,6 @@ fn evaluate_record(
             message: "the guideline has errors".to_owned(),
         }]);
     };
-    let mut read = read_record(guideline, record)?;
     // Values given for inputs that are not asked for this patient are set
     // aside; say so rather than silently ignoring them.
     for input in guideline.complete(&read.values).1 {
@@ -115,9 +152,13 @@ fn evaluate_record(
             ));
         }
     }
-    let indexed = evaluator
-        .index
-        .and_then(|index| evaluate_indexed(guideline, lowering, index, &read.values));
+    let indexed = evaluator.index.and_then(|index| {
+        if reasons {
+            evaluate_indexed(guideline, lowering, index, &read.values)
+        } else {
+            evaluate_indexed_advice(guideline, lowering, index, &read.values)
+        }
+    });
     let evaluation = match (indexed, evaluator.index) {
         (Some(evaluation), _) => evaluation,
         // A partial record that satisfies every assumption and decides
@@ -144,18 +185,16 @@ fn parse_json(bytes: &[u8], what: &str) -> Result<Json, String> {
     leidraad::model::record::parse_json(text).map_err(|e| format!("{what} is not valid JSON: {e}"))
 }
 
-/// [`parse_json`] for one line of a batch file: the position is given as a
+/// The JSON error of one line of a batch file: the position is given as a
 /// column of that line, not as "line 1" of a one-line document.
-fn parse_json_line(line: &str, line_number: usize) -> Result<Json, String> {
-    leidraad::model::record::parse_json(line).map_err(|e| {
-        let full = e.to_string();
-        let position = format!(" at line {} column {}", e.line(), e.column());
-        let message = full.strip_suffix(&position).unwrap_or(&full);
-        format!(
-            "line {line_number} is not valid JSON: {message} at column {}",
-            e.column()
-        )
-    })
+fn json_line_error(e: &serde_json::Error, line_number: usize) -> String {
+    let full = e.to_string();
+    let position = format!(" at line {} column {}", e.line(), e.column());
+    let message = full.strip_suffix(&position).unwrap_or(&full);
+    format!(
+        "line {line_number} is not valid JSON: {message} at column {}",
+        e.column()
+    )
 }
 
 fn single(
@@ -281,66 +320,150 @@ impl Progress {
     }
 }
 
-/// Evaluates a batch as it is read, one line at a time: memory stays flat
-/// whatever the size of the file, and each result is written before the
-/// next line is read from a pipe.
-fn many(evaluator: &Evaluator<'_>, sources: &Sources, batch: &str) -> miette::Result<Status> {
-    let checked = evaluator.checked;
-    let mut reader = open_batch(batch)?;
-    let mut output = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
-    let mut progress = Progress::new();
-    let mut failed = 0usize;
-    let mut total = 0usize;
-    let mut line_number = 0usize;
-    let mut bytes = Vec::new();
-    loop {
-        bytes.clear();
-        let read = reader
-            .read_until(b'\n', &mut bytes)
-            .into_diagnostic()
-            .wrap_err_with(|| format!("could not read `{batch}`"))?;
-        if read == 0 {
-            break;
-        }
-        line_number += 1;
-        progress.tick(line_number, failed);
-        let mut line = bytes.strip_suffix(b"\n").unwrap_or(&bytes);
+/// What every line of a batch needs: the engines, the record reader and
+/// the output writer, all built once.
+struct Batch<'a> {
+    evaluator: &'a Evaluator<'a>,
+    sources: &'a Sources,
+    reader: RecordReader<'a>,
+    writer: JsonLines<'a>,
+    /// Whether the results show reasons (else they need not be found).
+    reasons: bool,
+}
+
+impl Batch<'_> {
+    /// Appends the result of one line to `out`: `None` for a blank line,
+    /// otherwise whether the record could be evaluated.
+    fn line(&self, out: &mut Vec<u8>, bytes: &[u8], line_number: usize) -> Option<bool> {
+        let mut line = bytes.strip_suffix(b"\n").unwrap_or(bytes);
         line = line.strip_suffix(b"\r").unwrap_or(line);
-        let out = match std::str::from_utf8(line) {
-            Ok(line) if line.trim().is_empty() => continue,
-            Err(_) => {
-                total += 1;
-                failed += 1;
-                let message = format!("line {line_number} is not UTF-8 text");
-                json!({ "line": line_number, "errors": [{ "field": "", "message": message }] })
-            }
-            Ok(line) => {
-                total += 1;
-                match parse_json_line(line, line_number) {
-                    Err(message) => {
-                        failed += 1;
-                        json!({ "line": line_number, "errors": [{ "field": "", "message": message }] })
-                    }
-                    Ok(record) => match evaluate_record(evaluator, sources, &record) {
+        let message = match std::str::from_utf8(line) {
+            Ok(line) if line.trim().is_empty() => return None,
+            Err(_) => format!("line {line_number} is not UTF-8 text"),
+            Ok(line) => match self.reader.read(line) {
+                Err(error) => json_line_error(&error, line_number),
+                Ok(read) => {
+                    let evaluated = read.and_then(|read| {
+                        evaluate_read(self.evaluator, self.sources, read, self.reasons)
+                    });
+                    return Some(match evaluated {
                         Ok((evaluation, warnings)) => {
-                            let mut out =
-                                to_json(&checked.guideline, sources, &evaluation, &warnings);
-                            if let Some(map) = out.as_object_mut() {
-                                map.insert("line".to_owned(), json!(line_number));
-                            }
-                            out
+                            self.writer
+                                .evaluation(out, &evaluation, &warnings, line_number);
+                            true
                         }
                         Err(errors) => {
-                            failed += 1;
-                            json!({ "line": line_number, "errors": errors })
+                            self.writer.errors(out, &errors, line_number);
+                            false
                         }
-                    },
+                    });
                 }
-            }
+            },
         };
-        let mut text = serde_json::to_string(&out).unwrap_or_default();
-        text.push('\n');
-        write_or_exit(&mut output, text.as_bytes());
+        let error = FieldError {
+            field: String::new(),
+            message,
+        };
+        self.writer.errors(out, &[error], line_number);
+        Some(false)
+    }
+}
+
+/// Lines handed to a worker at once, and the bytes past which a chunk is
+/// sent even when it has fewer lines.
+const CHUNK_LINES: usize = 256;
+const CHUNK_BYTES: usize = 256 << 10;
+
+/// Evaluates a batch as it is read: memory stays flat whatever the size of
+/// the file. With one thread each line is evaluated and written before the
+/// next is read; with more, a reader hands chunks of lines to workers and a
+/// writer puts their results out in input order.
+fn many(
+    evaluator: &Evaluator<'_>,
+    sources: &Sources,
+    batch: &str,
+    options: &BatchOptions,
+) -> miette::Result<Status> {
+    let checked = evaluator.checked;
+    let explain = match options.explain {
+        ExplainMode::Full => Explain::Full,
+        ExplainMode::Reasons => Explain::Reasons,
+        ExplainMode::None => Explain::None,
+    };
+    let work = Batch {
+        evaluator,
+        sources,
+        reader: RecordReader::new(&checked.guideline),
+        writer: JsonLines::new(&checked.guideline, sources, explain),
+        reasons: explain != Explain::None,
+    };
+    let threads = options.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let reader = open_batch(batch)?;
+    let counts = if threads <= 1 {
+        one_thread(&work, reader, batch)?
+    } else {
+        threaded(&work, reader, batch, threads)?
+    };
+    if counts.failed > 0 {
+        eoutln!(
+            "{} of {} records could not be evaluated",
+            counts.failed,
+            counts.total
+        );
+        Ok(Status::Problems)
+    } else {
+        Ok(Status::Clean)
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Counts {
+    total: usize,
+    failed: usize,
+}
+
+impl Counts {
+    fn add(&mut self, evaluated: Option<bool>) {
+        if let Some(ok) = evaluated {
+            self.total += 1;
+            self.failed += usize::from(!ok);
+        }
+    }
+}
+
+/// Reads one line into `bytes` (cleared first); `false` at the end.
+fn read_line(
+    reader: &mut BufReader<Box<dyn Read>>,
+    bytes: &mut Vec<u8>,
+    batch: &str,
+) -> miette::Result<bool> {
+    bytes.clear();
+    let read = reader
+        .read_until(b'\n', bytes)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("could not read `{batch}`"))?;
+    Ok(read > 0)
+}
+
+fn one_thread(
+    work: &Batch<'_>,
+    mut reader: BufReader<Box<dyn Read>>,
+    batch: &str,
+) -> miette::Result<Counts> {
+    let mut output = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut progress = Progress::new();
+    let mut counts = Counts::default();
+    let mut line_number = 0usize;
+    let mut bytes = Vec::new();
+    let mut out = Vec::new();
+    while read_line(&mut reader, &mut bytes, batch)? {
+        line_number += 1;
+        progress.tick(line_number, counts.failed);
+        out.clear();
+        counts.add(work.line(&mut out, &bytes, line_number));
+        write_or_exit(&mut output, &out);
         // Waiting for more input: let the reader see what is done so far.
         if reader.buffer().is_empty() {
             flush_or_exit(&mut output);
@@ -348,12 +471,175 @@ fn many(evaluator: &Evaluator<'_>, sources: &Sources, batch: &str) -> miette::Re
     }
     flush_or_exit(&mut output);
     progress.finish();
-    if failed > 0 {
-        eoutln!("{failed} of {total} records could not be evaluated");
-        Ok(Status::Problems)
-    } else {
-        Ok(Status::Clean)
+    Ok(counts)
+}
+
+/// Lines read from the batch, and the number of the first.
+struct Chunk {
+    sequence: usize,
+    first_line: usize,
+    /// The lines, each with its line end.
+    bytes: Vec<u8>,
+}
+
+/// What a worker made of a chunk.
+struct Done {
+    sequence: usize,
+    out: Vec<u8>,
+    counts: Counts,
+}
+
+fn threaded(
+    work: &Batch<'_>,
+    mut reader: BufReader<Box<dyn Read>>,
+    batch: &str,
+    workers: usize,
+) -> miette::Result<Counts> {
+    // At most this many chunks are read and not yet written: memory stays
+    // flat however far the reader could run ahead of a slow worker.
+    let in_flight = workers * 2;
+    let (to_workers, chunks) = sync_channel::<Chunk>(in_flight);
+    let chunks = Arc::new(Mutex::new(chunks));
+    let (to_writer, done) = sync_channel::<Done>(in_flight);
+    let (give_slot, slots) = sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = give_slot.send(());
     }
+    let failed = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            let chunks = Arc::clone(&chunks);
+            let to_writer = to_writer.clone();
+            scope.spawn(move || worker(work, &chunks, &to_writer));
+        }
+        drop(to_writer);
+        let failed = &failed;
+        let writer = scope.spawn(move || write_in_order(&done, &give_slot, failed));
+        let read = read_chunks(&mut reader, batch, &to_workers, &slots, failed);
+        drop(to_workers);
+        let counts = writer.join().unwrap_or_default();
+        read.map(|()| counts)
+    })
+}
+
+/// Reads the batch into chunks for the workers. A chunk is sent when it is
+/// full, or at once when the input has nothing more buffered (a pipe that
+/// waits for its writer gets its answers without waiting for a full chunk).
+fn read_chunks(
+    reader: &mut BufReader<Box<dyn Read>>,
+    batch: &str,
+    to_workers: &SyncSender<Chunk>,
+    slots: &Receiver<()>,
+    failed: &AtomicUsize,
+) -> miette::Result<()> {
+    let mut progress = Progress::new();
+    let mut line_number = 0usize;
+    let mut sequence = 0usize;
+    let mut line = Vec::new();
+    let mut chunk = Chunk {
+        sequence,
+        first_line: 1,
+        bytes: Vec::new(),
+    };
+    let mut lines = 0usize;
+    let send = |chunk: &mut Chunk, sequence: &mut usize, next_line: usize| {
+        *sequence += 1;
+        let next = Chunk {
+            sequence: *sequence,
+            first_line: next_line,
+            bytes: Vec::with_capacity(chunk.bytes.len()),
+        };
+        let full = std::mem::replace(chunk, next);
+        // A slot is given back when a chunk is written; a worker or the
+        // writer gone means the output failed, which ends the program.
+        slots.recv().is_ok() && to_workers.send(full).is_ok()
+    };
+    loop {
+        let more = read_line(reader, &mut line, batch)?;
+        if more {
+            line_number += 1;
+            progress.tick(line_number, failed.load(Ordering::Relaxed));
+            chunk.bytes.extend_from_slice(&line);
+            if !line.ends_with(b"\n") {
+                chunk.bytes.push(b'\n');
+            }
+            lines += 1;
+        }
+        let waiting = reader.buffer().is_empty();
+        if lines > 0
+            && (!more || waiting || lines >= CHUNK_LINES || chunk.bytes.len() >= CHUNK_BYTES)
+        {
+            lines = 0;
+            if !send(&mut chunk, &mut sequence, line_number + 1) {
+                break;
+            }
+        }
+        if !more {
+            break;
+        }
+    }
+    progress.finish();
+    Ok(())
+}
+
+fn worker(work: &Batch<'_>, chunks: &Mutex<Receiver<Chunk>>, to_writer: &SyncSender<Done>) {
+    loop {
+        let chunk = match chunks.lock() {
+            Ok(chunks) => chunks.recv(),
+            Err(_) => return,
+        };
+        let Ok(chunk) = chunk else { return };
+        let mut out = Vec::with_capacity(chunk.bytes.len() * 3);
+        let mut counts = Counts::default();
+        let lines = chunk.bytes.split_inclusive(|&b| b == b'\n');
+        for (offset, line) in lines.enumerate() {
+            counts.add(work.line(&mut out, line, chunk.first_line + offset));
+        }
+        let done = Done {
+            sequence: chunk.sequence,
+            out,
+            counts,
+        };
+        if to_writer.send(done).is_err() {
+            return;
+        }
+    }
+}
+
+/// Writes the workers' results in input order; gives a slot back to the
+/// reader for each chunk written.
+fn write_in_order(
+    done: &Receiver<Done>,
+    give_slot: &SyncSender<()>,
+    failed: &AtomicUsize,
+) -> Counts {
+    let mut output = BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut waiting: std::collections::BTreeMap<usize, Done> = std::collections::BTreeMap::new();
+    let mut next = 0usize;
+    let mut counts = Counts::default();
+    loop {
+        let received = match done.try_recv() {
+            Ok(result) => Some(result),
+            Err(std::sync::mpsc::TryRecvError::Empty) => {
+                // Nothing ready: what is written so far is shown now.
+                flush_or_exit(&mut output);
+                done.recv().ok()
+            }
+            Err(std::sync::mpsc::TryRecvError::Disconnected) => None,
+        };
+        let Some(result) = received else { break };
+        waiting.insert(result.sequence, result);
+        while let Some(result) = waiting.remove(&next) {
+            write_or_exit(&mut output, &result.out);
+            counts.total += result.counts.total;
+            counts.failed += result.counts.failed;
+            failed.store(counts.failed, Ordering::Relaxed);
+            next += 1;
+            let _ = give_slot.send(());
+        }
+    }
+    flush_or_exit(&mut output);
+    counts
 }
 
 /// Writes a batch result as [`super::write_stdout`] does: a closed pipe ends

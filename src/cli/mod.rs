@@ -137,6 +137,17 @@ enum Command {
         /// interpreter needs every input a rule mentions).
         #[arg(long)]
         reference: bool,
+        /// How much of the explanation each `--batch` result carries:
+        /// `full` (the default) as `--format json` gives it, `reasons` each
+        /// recommendation with its rule and reasons and what was overruled,
+        /// `none` the advice alone.
+        #[arg(long, value_enum, requires = "batch", default_value_t = eval::ExplainMode::Full)]
+        explain: eval::ExplainMode,
+        /// Threads that evaluate a `--batch` [default: one per core]; `1`
+        /// evaluates each line as it is read. The output keeps the order of
+        /// the input either way.
+        #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..))]
+        threads: Option<u16>,
         #[command(flatten)]
         budgets: DiagramBudgets,
     },
@@ -224,11 +235,19 @@ pub fn run(args: Args) -> miette::Result<Status> {
             batch,
             format,
             reference,
+            explain,
+            threads,
             budgets,
         } => eval::run(
             &file,
             facts.as_deref(),
-            batch.as_deref(),
+            batch.as_deref().map(|batch| {
+                let options = eval::BatchOptions {
+                    explain,
+                    threads: threads.map(usize::from),
+                };
+                (batch, options)
+            }),
             format,
             reference,
             &budgets.options(),

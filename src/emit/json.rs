@@ -1,18 +1,22 @@
 //! The decision diagram as JSON, in the schema `docs/diagram.schema.json`.
 //!
 //! The document names everything (inputs, values, catalogue entries, rules)
-//! so that another program can evaluate a patient by walking from `root`,
-//! without knowing Leidraad: at a node, find the edge whose class range holds
-//! the patient's class for the node's variable; at a leaf, read the actions.
+//! so that another program can evaluate a patient without knowing Leidraad:
+//! in every diagram of `diagrams` (one per independent group of rules), walk
+//! from `root`: at a node, find the edge whose class range holds the
+//! patient's class for the node's variable; at a leaf, read the actions. The
+//! patient's advice is the leaves' actions, diagram after diagram.
 
 use super::Compiled;
-use crate::logic::diagram::{DiagramRef, LeafId};
-use crate::logic::problem::Var;
+use crate::logic::diagram::{DiagramRef, GroupedDiagram, LeafId};
+use crate::logic::problem::{RuleId, Var};
 use crate::syntax::vocabulary::{kind_word, urgency_word};
 use serde_json::{Map, Value as Json, json};
 
 /// Bumped whenever the document's shape changes incompatibly.
-pub const DIAGRAM_SCHEMA_VERSION: u32 = 1;
+/// Version 2: one diagram per independent group of rules (`diagrams`), and
+/// leaves that hold the advice without the rule that gave it.
+pub const DIAGRAM_SCHEMA_VERSION: u32 = 2;
 
 fn reference(r: DiagramRef) -> Json {
     match r {
@@ -21,10 +25,11 @@ fn reference(r: DiagramRef) -> Json {
     }
 }
 
-pub fn json(compiled: &Compiled<'_>) -> String {
+/// The document for a guideline compiled to `grouped`; `compiled` gives the
+/// names and labels (its diagram is not read).
+pub fn json(compiled: &Compiled<'_>, grouped: &GroupedDiagram) -> String {
     let guideline = compiled.guideline;
     let lowering = compiled.lowering;
-    let diagram = compiled.diagram;
     let mut header = Map::new();
     if let Some(h) = &guideline.header {
         header.insert("id".to_owned(), json!(h.id));
@@ -40,7 +45,7 @@ pub fn json(compiled: &Compiled<'_>) -> String {
         .map(|index| {
             let var: Var = crate::logic::problem::index_u32(index);
             let (input, member) = compiled.var_names(var);
-            let size = diagram.var_sizes().get(index).copied().unwrap_or(0);
+            let size = lowering.problem.var_sizes.get(index).copied().unwrap_or(0);
             let classes: Vec<Json> = (0..size)
                 .map(|class| {
                     json!({ "class": class, "label": compiled.classes_label(var, class, class) })
@@ -67,6 +72,38 @@ pub fn json(compiled: &Compiled<'_>) -> String {
         .iter()
         .map(|r| json!({ "id": r.id, "label": r.label }))
         .collect();
+    let diagrams: Vec<Json> = grouped
+        .groups()
+        .iter()
+        .map(|group| {
+            let compiled = Compiled {
+                diagram: &group.diagram,
+                ..*compiled
+            };
+            group_json(&compiled, &group.rules, &group.assumptions)
+        })
+        .collect();
+    let document = json!({
+        "schema": "leidraad-decision-diagram",
+        "schema_version": DIAGRAM_SCHEMA_VERSION,
+        "guideline": Json::Object(header),
+        "variables": variables,
+        "entries": entries,
+        "rules": rules,
+        "diagrams": diagrams,
+    });
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// One group's diagram: its rules, order, root, nodes and leaves (a leaf
+/// that violates an assumption names it among all the guideline's). Leaves
+/// hold the advice only (kind, target, urgency, `instead`): which rule gave
+/// it is the explanation's business, not the diagram's.
+fn group_json(compiled: &Compiled<'_>, rules: &[RuleId], assumptions: &[usize]) -> Json {
+    let guideline = compiled.guideline;
+    let diagram = compiled.diagram;
     let nodes: Vec<Json> = (0..diagram.node_count())
         .map(|node| {
             let var = diagram.node_var(node).unwrap_or(0);
@@ -88,6 +125,8 @@ pub fn json(compiled: &Compiled<'_>) -> String {
         .map(|index| {
             let leaf = LeafId::new(index);
             if let Some(assumption) = diagram.leaf_violates(leaf) {
+                // The index among the whole guideline's assumptions.
+                let assumption = assumptions.get(assumption).copied().unwrap_or(assumption);
                 return json!({ "id": index, "violates_assumption": assumption });
             }
             let actions: Vec<Json> = diagram
@@ -95,20 +134,11 @@ pub fn json(compiled: &Compiled<'_>) -> String {
                 .iter()
                 .map(|action| {
                     let entry = |t: u32| guideline.entries.get(t as usize).map(|e| e.id.clone());
-                    let rule = guideline.rules.get(action.rule);
                     let mut item = Map::new();
                     item.insert("kind".to_owned(), json!(kind_word(action.kind)));
                     item.insert("target".to_owned(), json!(entry(action.target)));
                     if let Some(urgency) = action.urgency {
                         item.insert("urgency".to_owned(), json!(urgency_word(urgency)));
-                    }
-                    item.insert("rule".to_owned(), json!(rule.map(|r| r.id.clone())));
-                    if action.alternative.is_some() {
-                        let primary = rule
-                            .and_then(|r| r.actions.get(action.action))
-                            .and_then(|a| guideline.entries.get(a.target))
-                            .map(|e| e.id.clone());
-                        item.insert("replaces".to_owned(), json!(primary));
                     }
                     if let Some(instead) = action.instead {
                         item.insert("instead".to_owned(), json!(entry(instead)));
@@ -119,19 +149,15 @@ pub fn json(compiled: &Compiled<'_>) -> String {
             json!({ "id": index, "actions": actions })
         })
         .collect();
-    let document = json!({
-        "schema": "leidraad-decision-diagram",
-        "schema_version": DIAGRAM_SCHEMA_VERSION,
-        "guideline": Json::Object(header),
-        "variables": variables,
-        "order": diagram.order(),
-        "entries": entries,
+    let rules: Vec<Json> = rules
+        .iter()
+        .filter_map(|&rule| guideline.rules.get(rule).map(|r| json!(r.id)))
+        .collect();
+    json!({
         "rules": rules,
+        "order": diagram.order(),
         "root": reference(diagram.root()),
         "nodes": nodes,
         "leaves": leaves,
-    });
-    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
-    text.push('\n');
-    text
+    })
 }

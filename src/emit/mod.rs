@@ -14,7 +14,7 @@ pub use mermaid::mermaid;
 pub use rules::rules;
 
 use crate::logic::diagram::{DecisionDiagram, DiagramRef};
-use crate::logic::problem::{Class, ResolvedAction, Var};
+use crate::logic::problem::{Class, Content, Var};
 use crate::model::lower::Lowering;
 use crate::model::{Guideline, Type};
 use crate::syntax::vocabulary::{kind_word, urgency_word};
@@ -145,7 +145,7 @@ impl Compiled<'_> {
     }
 
     /// One line per action of a leaf, as an editor writes it.
-    pub fn action_text(&self, action: &ResolvedAction) -> String {
+    pub fn action_text(&self, action: &Content) -> String {
         let target = self
             .guideline
             .entries
@@ -167,7 +167,7 @@ impl Compiled<'_> {
     }
 
     /// One line per action for a flowchart: with the catalogue's label.
-    pub(crate) fn action_label(&self, action: &ResolvedAction) -> String {
+    pub(crate) fn action_label(&self, action: &Content) -> String {
         let label = |target: u32| {
             self.guideline
                 .entries

@@ -1,9 +1,11 @@
 //! Evaluation of one patient: the final recommendations and why each rule
 //! fired. Pure: the caller reads the record and renders the result.
 
-use crate::logic::diagram::{DecisionDiagram, EvalError as DiagramError};
+use crate::logic::diagram::{EvalError as DiagramError, GroupedDiagram};
 use crate::logic::index::RuleIndex;
-use crate::logic::problem::{ActionKind, Class, Outcome, OutcomeError, Urgency, Var};
+use crate::logic::problem::{
+    ActionKind, Class, Content, Outcome, OutcomeError, ResolvedAction, Urgency, Var,
+};
 use crate::model::lower::Lowering;
 use crate::model::{Cond, Guideline, InputId, Slot, Value};
 use crate::source::Span;
@@ -133,6 +135,28 @@ pub fn evaluate_indexed(
     index: &RuleIndex<'_>,
     given: &[Option<Value>],
 ) -> Option<Result<Evaluation, EvalError>> {
+    indexed(guideline, lowering, index, given, true)
+}
+
+/// [`evaluate_indexed`] without the reasons: every recommendation's
+/// `because` is empty. For results that carry the advice alone
+/// (`eval --batch --explain none`), which need not find them.
+pub fn evaluate_indexed_advice(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    index: &RuleIndex<'_>,
+    given: &[Option<Value>],
+) -> Option<Result<Evaluation, EvalError>> {
+    indexed(guideline, lowering, index, given, false)
+}
+
+fn indexed(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    index: &RuleIndex<'_>,
+    given: &[Option<Value>],
+    with_reasons: bool,
+) -> Option<Result<Evaluation, EvalError>> {
     let (slots, _) = guideline.complete(given);
     let assignment: Vec<Class> = lowering
         .assignment(&slots)
@@ -142,7 +166,7 @@ pub fn evaluate_indexed(
         OutcomeError::Unknown(vars) => missing_inputs(lowering, &vars),
         OutcomeError::Assumption(index) => assumption_error(guideline, lowering, index),
     });
-    Some(outcome.map(|outcome| explain(guideline, &slots, &outcome)))
+    Some(outcome.map(|outcome| explain_with(guideline, &slots, &outcome, with_reasons)))
 }
 
 /// Evaluates a partial record with the reference interpreter when that
@@ -195,15 +219,28 @@ pub fn evaluate_settled(
 /// inputs on the patient's path: a record may lack inputs the answer does
 /// not depend on. Gives the same recommendations as [`evaluate`] wherever
 /// that one answers (tests/it/eval_agrees.rs checks it).
+///
+/// The diagram's leaves hold the advice, not the rules that gave it; the
+/// explanation (the rules, their reasons, what was overruled) is
+/// [`Problem::certain_outcome`](crate::logic::problem::Problem::certain_outcome).
+/// Where the diagram answers, the certain outcome's actions have, group by
+/// group, the advice of the diagram's leaves as a rule, and they are what is
+/// shown. When they do not (Kleene logic does not see that the record
+/// decides a rule, as when an `asked when` implies its condition, or
+/// different rules give the same advice to different patients matching
+/// the record), the patients matching the record are walked (see
+/// `attributed`): when they all get the same actions, those are shown;
+/// when not, the first variable on which two of them differ is named; when
+/// too many patients match, the reference interpreter answers.
 pub fn evaluate_compiled(
     guideline: &Guideline,
     lowering: &Lowering,
-    diagram: &DecisionDiagram,
+    diagram: &GroupedDiagram,
     given: &[Option<Value>],
 ) -> Result<Evaluation, EvalError> {
     let (slots, _) = guideline.complete(given);
     let assignment = lowering.assignment(&slots);
-    let actions = diagram.eval(&assignment).map_err(|error| match error {
+    let advice = diagram.eval(&assignment).map_err(|error| match error {
         DiagramError::Missing(var) => missing_inputs(lowering, &[var]),
         // The diagram's leaf names the first assumption its completions
         // break, which for a partial record may be an internal `asked when`
@@ -220,20 +257,143 @@ pub fn evaluate_compiled(
         // Classes come from the same lowering the diagram was built from.
         DiagramError::InvalidClass { var, .. } => missing_inputs(lowering, &[var]),
     })?;
-    // The answer is the diagram's; the explanation is what is certain:
-    // the rules whose condition certainly holds, and what the overrides
-    // among them drop. Rules the answer does not depend on may be undecided
-    // for a record that lacks their inputs; they are not listed.
-    let outcome = Outcome {
-        actions: actions.to_vec(),
-        ..lowering.problem.certain_outcome(&assignment)
+    // The explanation is what is certain: the rules whose condition
+    // certainly holds, and what the overrides among them drop. Rules the
+    // answer does not depend on may be undecided for a record that lacks
+    // their inputs; they are not listed.
+    let outcome = lowering.problem.certain_outcome(&assignment);
+    let explained = agrees(diagram, &outcome.actions, &advice);
+    if explained {
+        return Ok(explain(guideline, &slots, &outcome));
+    }
+    match attributed(lowering, diagram, &assignment, &advice) {
+        Attribution::Certain(actions) => {
+            let outcome = Outcome { actions, ..outcome };
+            Ok(explain(guideline, &slots, &outcome))
+        }
+        Attribution::Depends(var) => Err(missing_inputs(lowering, &[var])),
+        Attribution::Unknown => evaluate(guideline, lowering, given),
+    }
+}
+
+/// The most completions [`attributed`] walks.
+const ATTRIBUTION_COMPLETIONS: u64 = 1 << 12;
+
+/// Who gives the advice the diagram found for a partial record that the
+/// certain outcome does not explain.
+enum Attribution {
+    /// Every patient matching the record gets these actions, rules and all.
+    Certain(Vec<ResolvedAction>),
+    /// The rules that give the advice depend on this missing variable.
+    Depends(Var),
+    /// Too many patients match to tell.
+    Unknown,
+}
+
+/// Walks every patient matching the record (the unknown variables that a
+/// condition or assumption reads, from a first patient the diagram finds;
+/// at most [`ATTRIBUTION_COMPLETIONS`]) and asks whether they all get the
+/// same actions: the question a diagram keyed by rules would answer.
+fn attributed(
+    lowering: &Lowering,
+    diagram: &GroupedDiagram,
+    assignment: &[Option<Class>],
+    advice: &[&[Content]],
+) -> Attribution {
+    let problem = &lowering.problem;
+    let Some(witness) = diagram.witness(assignment) else {
+        return Attribution::Unknown;
     };
-    Ok(explain(guideline, &slots, &outcome))
+    let Some(first) = problem.outcome_complete(&witness) else {
+        return Attribution::Unknown;
+    };
+    if !agrees(diagram, &first.actions, advice) {
+        return Attribution::Unknown;
+    }
+    let mut read: Vec<Var> = Vec::new();
+    for formula in problem
+        .assumptions
+        .iter()
+        .chain(problem.rules.iter().flat_map(|rule| {
+            std::iter::once(&rule.when).chain(
+                rule.actions
+                    .iter()
+                    .flat_map(|action| action.alternatives.iter().map(|(condition, _)| condition)),
+            )
+        }))
+    {
+        formula.collect_vars(&mut read);
+    }
+    read.sort_unstable();
+    read.dedup();
+    read.retain(|&var| assignment.get(var as usize).copied().flatten().is_none());
+    let sizes: Vec<u32> = read
+        .iter()
+        .map(|&var| problem.var_sizes.get(var as usize).copied().unwrap_or(1))
+        .collect();
+    let total = sizes
+        .iter()
+        .try_fold(1u64, |acc, &size| acc.checked_mul(u64::from(size)));
+    let Some(total) = total.filter(|&total| total <= ATTRIBUTION_COMPLETIONS) else {
+        return Attribution::Unknown;
+    };
+    let order = diagram
+        .groups()
+        .first()
+        .map(|group| group.diagram.order())
+        .unwrap_or(&[]);
+    let mut point = witness.clone();
+    for mut index in 0..total {
+        for (&var, &size) in read.iter().zip(&sizes) {
+            if let Some(slot) = point.get_mut(var as usize) {
+                *slot = u32::try_from(index % u64::from(size)).unwrap_or(0);
+            }
+            index /= u64::from(size);
+        }
+        let Some(other) = problem.outcome_complete(&point) else {
+            continue;
+        };
+        if other.actions != first.actions {
+            // The first variable, in the diagram's order, on which the two
+            // patients differ.
+            let differs = |var: &Var| witness.get(*var as usize) != point.get(*var as usize);
+            return match order.iter().find(|var| differs(var)) {
+                Some(&var) => Attribution::Depends(var),
+                None => Attribution::Unknown,
+            };
+        }
+    }
+    Attribution::Certain(first.actions)
+}
+
+/// Whether `actions` give, group by group, the diagram's `advice`.
+fn agrees(diagram: &GroupedDiagram, actions: &[ResolvedAction], advice: &[&[Content]]) -> bool {
+    diagram.groups().iter().zip(advice).all(|(group, advice)| {
+        let given: Vec<Content> = actions
+            .iter()
+            .filter(|action| group.rules.binary_search(&action.rule).is_ok())
+            .map(ResolvedAction::content)
+            .collect();
+        given.as_slice() == *advice
+    })
 }
 
 /// Names, labels and reasons for an outcome.
 fn explain(guideline: &Guideline, slots: &[Slot], outcome: &Outcome) -> Evaluation {
+    explain_with(guideline, slots, outcome, true)
+}
+
+/// [`explain`], with the reasons only when asked.
+fn explain_with(
+    guideline: &Guideline,
+    slots: &[Slot],
+    outcome: &Outcome,
+    with_reasons: bool,
+) -> Evaluation {
     let entry = |target: u32| guideline.entries.get(target as usize);
+    // The actions of one rule are adjacent and share its reasons: found
+    // once per rule.
+    let mut last: Option<(usize, Vec<Reason>)> = None;
     let recommendations = outcome
         .actions
         .iter()
@@ -241,11 +401,19 @@ fn explain(guideline: &Guideline, slots: &[Slot], outcome: &Outcome) -> Evaluati
             let rule = guideline.rules.get(action.rule)?;
             let written = rule.actions.get(action.action)?;
             let target = entry(action.target)?;
-            let because = rule
-                .when
-                .as_ref()
-                .map(|c| reasons(guideline, c, slots))
-                .unwrap_or_default();
+            let because = match &last {
+                Some((id, because)) if *id == action.rule => because.clone(),
+                _ => {
+                    let because = rule
+                        .when
+                        .as_ref()
+                        .filter(|_| with_reasons)
+                        .map(|c| reasons(guideline, c, slots))
+                        .unwrap_or_default();
+                    last = Some((action.rule, because.clone()));
+                    because
+                }
+            };
             Some(Recommendation {
                 kind: action.kind,
                 target: target.id.clone(),
@@ -292,9 +460,14 @@ pub(crate) fn reasons(guideline: &Guideline, condition: &Cond, slots: &[Slot]) -
     let mut out = Vec::new();
     collect_reasons(guideline, condition, slots, false, &mut out);
     // A test reached through two definitions is one reason, listed once.
-    let mut seen = std::collections::HashSet::new();
-    out.retain(|reason| seen.insert((reason.span, reason.negated)));
-    out
+    // The lists are short: a scan is cheaper than hashing.
+    let mut kept: Vec<Reason> = Vec::with_capacity(out.len());
+    for reason in out {
+        if !kept.contains(&reason) {
+            kept.push(reason);
+        }
+    }
+    kept
 }
 
 fn collect_reasons(

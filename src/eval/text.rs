@@ -5,8 +5,8 @@
 //! person to read and as JSON, and why a record could not be evaluated.
 
 use super::{EvalError, Evaluation, Reason, Recommendation};
-use crate::model::Guideline;
 use crate::model::record::FieldError;
+use crate::model::{Cond, Guideline};
 use crate::source::Sources;
 use crate::syntax::ast::CompareOp;
 use crate::syntax::vocabulary::{kind_word, operator_word, opposite, urgency_word};
@@ -203,6 +203,290 @@ fn negated_comparison(text: &str) -> Option<String> {
         }
         _ => None,
     }
+}
+
+/// How much of the explanation a JSON result carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Explain {
+    /// Everything [`to_json`] gives: the fired rules, what was overruled,
+    /// and for each recommendation its rule with label and line, and the
+    /// reasons.
+    #[default]
+    Full,
+    /// Each recommendation with its rule and reasons, and what was
+    /// overruled; no labels, lines or fired rules.
+    Reasons,
+    /// The advice alone: kind, target, urgency, `instead` and `replaces`.
+    None,
+}
+
+/// Writes JSON results, one line each, straight into a byte buffer: what
+/// `--batch` writes. Everything that depends only on the guideline (names
+/// and labels escaped as JSON, the line of each rule, the text of every
+/// reason) is computed once in [`JsonLines::new`], so writing a result
+/// allocates nothing. With [`Explain::Full`] a line is byte for byte
+/// `to_json` with its `line` field, serialized by serde_json
+/// (tests/batch.rs compares them).
+#[derive(Clone, Debug)]
+pub struct JsonLines<'a> {
+    guideline: &'a Guideline,
+    sources: &'a Sources,
+    explain: Explain,
+    /// Rule's name span start to its line.
+    lines: std::collections::HashMap<u32, usize>,
+    /// Each reason that a condition can give, as a JSON string with an id
+    /// shared by equal texts, sorted by span and negation.
+    reasons: Vec<((crate::source::Span, bool), Box<str>, usize)>,
+}
+
+impl<'a> JsonLines<'a> {
+    pub fn new(guideline: &'a Guideline, sources: &'a Sources, explain: Explain) -> JsonLines<'a> {
+        let lines = guideline
+            .rules
+            .iter()
+            .map(|rule| {
+                let start = rule.id_span.start;
+                (
+                    start,
+                    sources.line_column(guideline.file, start as usize).line,
+                )
+            })
+            .collect();
+        let mut reasons = std::collections::BTreeMap::new();
+        let conditions = guideline
+            .rules
+            .iter()
+            .filter_map(|rule| rule.when.as_ref())
+            .chain(guideline.definitions.iter().map(|d| &d.condition));
+        for condition in conditions {
+            every_reason(condition, &mut |span| {
+                for negated in [false, true] {
+                    reasons.entry((span, negated)).or_insert_with(|| {
+                        let text = reason_text(guideline, sources, &Reason { span, negated });
+                        json_string(&text).into_boxed_str()
+                    });
+                }
+            });
+        }
+        let mut ids: std::collections::HashMap<Box<str>, usize> = std::collections::HashMap::new();
+        let reasons = reasons
+            .into_iter()
+            .map(|(key, text)| {
+                let next = ids.len();
+                let id = *ids.entry(Box::clone(&text)).or_insert(next);
+                (key, text, id)
+            })
+            .collect();
+        JsonLines {
+            guideline,
+            sources,
+            explain,
+            lines,
+            reasons,
+        }
+    }
+
+    /// One result line, with its line number in the batch.
+    pub fn evaluation(
+        &self,
+        out: &mut Vec<u8>,
+        evaluation: &Evaluation,
+        warnings: &[String],
+        line: usize,
+    ) {
+        let full = self.explain == Explain::Full;
+        out.push(b'{');
+        if full {
+            out.extend_from_slice(b"\"fired\":");
+            list(out, &evaluation.fired, |out, id| string(out, id));
+            out.push(b',');
+        }
+        number_field(out, "line", line);
+        if self.explain != Explain::None {
+            out.extend_from_slice(b",\"overruled\":");
+            list(out, &evaluation.overruled, |out, o| {
+                out.extend_from_slice(b"{\"by_rule\":");
+                string(out, &o.by_rule);
+                out.extend_from_slice(b",\"kind\":");
+                string(out, kind_word(o.kind));
+                out.extend_from_slice(b",\"rule\":");
+                string(out, &o.rule);
+                out.extend_from_slice(b",\"target\":");
+                string(out, &o.target);
+                out.push(b'}');
+            });
+        }
+        out.extend_from_slice(b",\"recommendations\":");
+        // The reasons of the previous recommendation, and where they were
+        // written: the actions of one rule share them.
+        let mut previous: Option<(&[Reason], std::ops::Range<usize>)> = None;
+        list(out, &evaluation.recommendations, |out, r| {
+            self.recommendation(out, r, &mut previous);
+        });
+        out.extend_from_slice(b",\"warnings\":");
+        list(out, warnings, |out, w| string(out, w));
+        out.extend_from_slice(b"}\n");
+    }
+
+    fn recommendation<'r>(
+        &self,
+        out: &mut Vec<u8>,
+        r: &'r Recommendation,
+        previous: &mut Option<(&'r [Reason], std::ops::Range<usize>)>,
+    ) {
+        // Keys in the order serde_json's sorted map writes them.
+        out.push(b'{');
+        let same = previous
+            .as_ref()
+            .filter(|(because, _)| *because == r.because.as_slice())
+            .map(|(_, written)| written.clone());
+        if let (Some(written), true) = (same, self.explain != Explain::None) {
+            out.extend_from_within(written);
+        } else if self.explain != Explain::None {
+            let start = out.len();
+            out.extend_from_slice(b"\"because\":[");
+            // Each text once, as `because_texts` lists them: the ids of the
+            // texts written so far, on the stack for the usual short list.
+            let mut on_stack = [usize::MAX; 32];
+            let mut on_heap = Vec::new();
+            for (count, reason) in r.because.iter().enumerate() {
+                let (text, id) = match self.find(reason) {
+                    Some(found) => found,
+                    None => {
+                        let text = json_string(&reason_text(self.guideline, self.sources, reason));
+                        (std::borrow::Cow::Owned(text), usize::MAX)
+                    }
+                };
+                // `every_reason` finds every span `reasons` gives, so a text
+                // made on the spot (no id) does not occur; it is written as is.
+                let seen = id != usize::MAX
+                    && on_stack
+                        .iter()
+                        .take(count)
+                        .chain(&on_heap)
+                        .any(|&s| s == id);
+                match on_stack.get_mut(count) {
+                    Some(slot) => *slot = id,
+                    None => on_heap.push(id),
+                }
+                if seen {
+                    continue;
+                }
+                if out.last() != Some(&b'[') {
+                    out.push(b',');
+                }
+                out.extend_from_slice(text.as_bytes());
+            }
+            out.extend_from_slice(b"],");
+            *previous = Some((&r.because, start..out.len()));
+        }
+        if let Some(instead) = &r.instead {
+            out.extend_from_slice(b"\"instead\":");
+            string(out, instead);
+            out.push(b',');
+        }
+        out.extend_from_slice(b"\"kind\":");
+        string(out, kind_word(r.kind));
+        if self.explain == Explain::Full {
+            let line = self.lines.get(&r.rule_span.start).copied().unwrap_or(0);
+            out.push(b',');
+            number_field(out, "line", line);
+        }
+        if let Some(replaces) = &r.replaces {
+            out.extend_from_slice(b",\"replaces\":");
+            string(out, replaces);
+        }
+        if self.explain != Explain::None {
+            out.extend_from_slice(b",\"rule\":");
+            string(out, &r.rule);
+        }
+        if self.explain == Explain::Full {
+            out.extend_from_slice(b",\"rule_label\":");
+            string(out, &r.rule_label);
+        }
+        out.extend_from_slice(b",\"target\":");
+        string(out, &r.target);
+        if self.explain == Explain::Full {
+            out.extend_from_slice(b",\"target_label\":");
+            string(out, &r.target_label);
+        }
+        if let Some(u) = r.urgency {
+            out.extend_from_slice(b",\"urgency\":");
+            string(out, urgency_word(u));
+        }
+        out.push(b'}');
+    }
+
+    /// The reason's text as a JSON string and the id of that text, from the
+    /// table; `None` for a span no condition of the guideline has (which
+    /// does not happen).
+    fn find(&self, reason: &Reason) -> Option<(std::borrow::Cow<'_, str>, usize)> {
+        let key = (reason.span, reason.negated);
+        let at = self
+            .reasons
+            .binary_search_by(|(k, _, _)| k.cmp(&key))
+            .ok()?;
+        let (_, text, id) = self.reasons.get(at)?;
+        Some((std::borrow::Cow::Borrowed(text), *id))
+    }
+
+    /// The line of a record that could not be evaluated.
+    pub fn errors(&self, out: &mut Vec<u8>, errors: &[FieldError], line: usize) {
+        out.extend_from_slice(b"{\"errors\":");
+        list(out, errors, |out, e| {
+            out.extend_from_slice(b"{\"field\":");
+            string(out, &e.field);
+            out.extend_from_slice(b",\"message\":");
+            string(out, &e.message);
+            out.push(b'}');
+        });
+        out.push(b',');
+        number_field(out, "line", line);
+        out.extend_from_slice(b"}\n");
+    }
+}
+
+/// Calls `found` with the span of every test and definition use in a
+/// condition: the spans [`super::reasons`] can give.
+fn every_reason(condition: &Cond, found: &mut impl FnMut(crate::source::Span)) {
+    match condition {
+        Cond::True | Cond::Invalid => {}
+        Cond::BoolIs(_, _, span)
+        | Cond::ChoiceIn(_, _, span)
+        | Cond::Has(_, _, span)
+        | Cond::Compare(_, _, _, span)
+        | Cond::Define(_, span) => found(*span),
+        Cond::Not(inner) => every_reason(inner, found),
+        Cond::And(parts) | Cond::Or(parts) => {
+            parts.iter().for_each(|part| every_reason(part, found));
+        }
+    }
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_default()
+}
+
+/// A JSON string, escaped as serde_json escapes it.
+fn string(out: &mut Vec<u8>, text: &str) {
+    // Writing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, text);
+}
+
+fn number_field(out: &mut Vec<u8>, key: &str, value: usize) {
+    use std::io::Write as _;
+    let _ = write!(out, "\"{key}\":{value}");
+}
+
+fn list<'t, T>(out: &mut Vec<u8>, items: &'t [T], mut item: impl FnMut(&mut Vec<u8>, &'t T)) {
+    out.push(b'[');
+    for (index, each) in items.iter().enumerate() {
+        if index > 0 {
+            out.push(b',');
+        }
+        item(out, each);
+    }
+    out.push(b']');
 }
 
 /// Why a record could not be evaluated, in the editors' words, one entry per

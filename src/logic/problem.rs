@@ -329,7 +329,7 @@ pub fn kinds_clash(a: (ActionKind, Option<Urgency>), b: (ActionKind, Option<Urge
 /// What a final action tells the patient, without the rule it came from:
 /// kind, target, urgency and `instead`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub(crate) struct Content {
+pub struct Content {
     pub kind: ActionKind,
     pub target: Target,
     pub urgency: Option<Urgency>,
@@ -344,7 +344,7 @@ impl ResolvedAction {
     }
 
     /// What the action tells the patient.
-    pub(crate) fn content(&self) -> Content {
+    pub fn content(&self) -> Content {
         Content {
             kind: self.kind,
             target: self.target,
@@ -511,7 +511,7 @@ impl Problem {
     /// of an answer from another engine (the decision diagram) reads it, so
     /// that a record lacking an input the answer does not depend on is
     /// explained as far as it is known. Assumptions are not checked.
-    pub(crate) fn certain_outcome(&self, assignment: &[Option<Class>]) -> Outcome {
+    pub fn certain_outcome(&self, assignment: &[Option<Class>]) -> Outcome {
         let fired: Vec<RuleId> = (0..self.rules.len())
             .filter(|&r| {
                 self.rules

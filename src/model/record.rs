@@ -267,6 +267,410 @@ pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
     Ok(value)
 }
 
+/// Reads record text straight into input values, without building a JSON
+/// tree for the common shapes (yes/no, a choice, a list of members, an
+/// integer): what `--batch` does per line. Acceptance and messages are
+/// exactly those of [`parse_json`] followed by [`read_record`] (the
+/// reference; tests/batch.rs compares the two on generated and mutated
+/// records): any shape the fast path does not know is built as JSON and
+/// read by the reference's own code.
+#[derive(Clone, Debug)]
+pub struct RecordReader<'g> {
+    guideline: &'g Guideline,
+    by_name: std::collections::HashMap<&'g str, InputId, Fnv>,
+}
+
+/// FNV-1a: field names are short and not chosen to collide; SipHash's
+/// defence against that costs more than the rest of reading a field.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Fnv;
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+/// The outcome of reading one record's text: the text is not JSON (the
+/// outer error, as [`parse_json`] gives it), or it is and the record is
+/// read or refused (as [`read_record`] gives it).
+pub type ReadOutcome = Result<Result<Record, Vec<FieldError>>, serde_json::Error>;
+
+impl<'g> RecordReader<'g> {
+    pub fn new(guideline: &'g Guideline) -> RecordReader<'g> {
+        let mut by_name =
+            std::collections::HashMap::with_capacity_and_hasher(guideline.inputs.len(), Fnv);
+        for (index, input) in guideline.inputs.iter().enumerate() {
+            // The first input of a name wins, as `Guideline::input_index` finds it.
+            by_name.entry(input.id.as_str()).or_insert(index);
+        }
+        RecordReader { guideline, by_name }
+    }
+
+    /// Reads one record's text; see [`ReadOutcome`].
+    pub fn read(&self, text: &str) -> ReadOutcome {
+        use serde::de::DeserializeSeed;
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let read = fast::RecordSeed { reader: self }.deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(read)
+    }
+}
+
+mod fast {
+    use super::strict::{NUMBER_TOKEN, StrictVisitor};
+    use super::{
+        FieldError, NAMED_UNKNOWN_FIELDS, Record, RecordReader, choice, describe, field_error,
+        read_value, shorten,
+    };
+    use crate::diagnostics::escape::group_thousands;
+    use crate::diagnostics::suggest::did_you_mean;
+    use crate::model::number::Rational;
+    use crate::model::{Input, Type, Value};
+    use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+    use serde_json::{Number, Value as Json};
+    use std::borrow::Cow;
+    use std::collections::HashSet;
+    use std::fmt;
+
+    /// The whole record.
+    pub(super) struct RecordSeed<'r, 'g> {
+        pub reader: &'r RecordReader<'g>,
+    }
+
+    fn not_an_object() -> Result<Record, Vec<FieldError>> {
+        Err(vec![field_error(
+            "",
+            "a patient record must be a JSON object, such as {\"age\": 45}",
+        )])
+    }
+
+    impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
+        type Value = Result<Record, Vec<FieldError>>;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    /// Anything but an object is read whole (for its syntax errors), then
+    /// refused as `read_record` refuses it.
+    macro_rules! not_a_record {
+        ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
+            fn $name<E: de::Error>(self, $($arg: $ty),*) -> Result<Self::Value, E> {
+                StrictVisitor.$name($($arg),*)?;
+                Ok(not_an_object())
+            }
+        )*};
+    }
+
+    impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
+        type Value = Result<Record, Vec<FieldError>>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        not_a_record!(
+            visit_bool(v: bool),
+            visit_i64(v: i64),
+            visit_u64(v: u64),
+            visit_f64(v: f64),
+            visit_str(v: &str),
+            visit_unit(),
+            visit_none(),
+        );
+        fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            StrictVisitor.visit_some(d)?;
+            Ok(not_an_object())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            StrictVisitor.visit_seq(seq)?;
+            Ok(not_an_object())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let guideline = self.reader.guideline;
+            let mut values: Vec<Option<Value>> = vec![None; guideline.inputs.len()];
+            let mut seen = vec![false; guideline.inputs.len()];
+            let mut unknown: HashSet<String> = HashSet::new();
+            let mut errors: Vec<FieldError> = Vec::new();
+            let mut first = true;
+            while let Some(key) = map.next_key_seed(KeySeed)? {
+                if std::mem::take(&mut first) && key == NUMBER_TOKEN {
+                    // What serde_json hands over for a number that is not an
+                    // integer, or a user's object with that key: a number,
+                    // not a record.
+                    let text: String = map.next_value()?;
+                    text.parse::<Number>().map_err(de::Error::custom)?;
+                    return Ok(not_an_object());
+                }
+                let index = self.reader.by_name.get(key.as_ref()).copied();
+                let duplicate = match index {
+                    Some(index) => seen
+                        .get_mut(index)
+                        .is_some_and(|slot| std::mem::replace(slot, true)),
+                    None => unknown.contains(key.as_ref()),
+                };
+                if duplicate {
+                    return Err(de::Error::custom(format!(
+                        "the field `{}` is given twice",
+                        shorten(&key)
+                    )));
+                }
+                let Some(input) = index.and_then(|index| guideline.inputs.get(index)) else {
+                    unknown.insert(key.into_owned());
+                    map.next_value_seed(super::strict::Strict)?;
+                    continue;
+                };
+                match map.next_value_seed(FieldSeed { input })? {
+                    Ok(None) => {}
+                    Ok(Some(value)) => {
+                        if let Some(slot) = index.and_then(|index| values.get_mut(index)) {
+                            *slot = Some(value);
+                        }
+                    }
+                    Err(message) => errors.push(field_error(&key, message)),
+                }
+            }
+            // `read_record` goes through the fields in the order of the
+            // JSON map, which is sorted by name.
+            if !errors.is_empty() {
+                errors.sort_by(|a, b| a.field.cmp(&b.field));
+                return Ok(Err(errors));
+            }
+            let mut unknown: Vec<String> = unknown.into_iter().collect();
+            unknown.sort_unstable();
+            let mut warnings = Vec::new();
+            for name in unknown.iter().take(NAMED_UNKNOWN_FIELDS) {
+                let hint = did_you_mean(name, guideline.inputs.iter().map(|i| i.id.as_str()))
+                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+                warnings.push(format!(
+                    "field `{}` is not an input of this guideline and was ignored{hint}",
+                    shorten(name)
+                ));
+            }
+            if let Some(more) = unknown
+                .len()
+                .checked_sub(NAMED_UNKNOWN_FIELDS)
+                .filter(|&n| n > 0)
+            {
+                let fields = if more == 1 { "field" } else { "fields" };
+                warnings.push(format!(
+                    "and {} more {fields} that are not inputs of this guideline were ignored",
+                    group_thousands(more)
+                ));
+            }
+            Ok(Ok(Record { values, warnings }))
+        }
+    }
+
+    /// A field name, borrowed from the text unless it has escapes.
+    struct KeySeed;
+
+    impl<'de> DeserializeSeed<'de> for KeySeed {
+        type Value = Cow<'de, str>;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for KeySeed {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a field name")
+        }
+        fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Cow::Borrowed(v))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v.to_owned()))
+        }
+        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+            Ok(Cow::Owned(v))
+        }
+    }
+
+    /// The value of one known input: `Ok(None)` for null, the value, or the
+    /// message `read_value` gives.
+    struct FieldSeed<'i> {
+        input: &'i Input,
+    }
+
+    type FieldResult = Result<Option<Value>, String>;
+
+    impl FieldSeed<'_> {
+        /// The reference's reading of a value the fast path does not know.
+        fn reference(&self, json: &Json) -> FieldResult {
+            if json.is_null() {
+                return Ok(None);
+            }
+            read_value(self.input, json).map(Some)
+        }
+
+        fn integer(&self, number: Rational, json: impl FnOnce() -> Json) -> FieldResult {
+            match &self.input.ty {
+                Type::Number { lo, hi, .. } if number >= *lo && number <= *hi => {
+                    Ok(Some(Value::Number(number)))
+                }
+                _ => self.reference(&json()),
+            }
+        }
+    }
+
+    impl<'de> DeserializeSeed<'de> for FieldSeed<'_> {
+        type Value = FieldResult;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for FieldSeed<'_> {
+        type Value = FieldResult;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, v: bool) -> Result<FieldResult, E> {
+            Ok(match self.input.ty {
+                Type::YesNo => Ok(Some(Value::Bool(v))),
+                _ => self.reference(&Json::Bool(v)),
+            })
+        }
+        fn visit_i64<E>(self, v: i64) -> Result<FieldResult, E> {
+            Ok(self.integer(Rational::from_integer(v), || Json::Number(v.into())))
+        }
+        fn visit_u64<E>(self, v: u64) -> Result<FieldResult, E> {
+            Ok(match i64::try_from(v) {
+                Ok(small) => self.integer(Rational::from_integer(small), || Json::Number(v.into())),
+                Err(_) => self.reference(&Json::Number(v.into())),
+            })
+        }
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<FieldResult, E> {
+            Ok(self.reference(&StrictVisitor.visit_f64(v)?))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<FieldResult, E> {
+            Ok(match &self.input.ty {
+                Type::OneOf(choices) => choice(choices, v).map(|c| Some(Value::Choice(c))),
+                _ => self.reference(&Json::String(v.to_owned())),
+            })
+        }
+        fn visit_unit<E>(self) -> Result<FieldResult, E> {
+            Ok(Ok(None))
+        }
+        fn visit_none<E>(self) -> Result<FieldResult, E> {
+            Ok(Ok(None))
+        }
+        fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<FieldResult, D::Error> {
+            Ok(self.reference(&StrictVisitor.visit_some(d)?))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<FieldResult, A::Error> {
+            Ok(self.reference(&StrictVisitor.visit_map(map)?))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FieldResult, A::Error> {
+            let Type::AnyOf(members) = &self.input.ty else {
+                return Ok(self.reference(&StrictVisitor.visit_seq(seq)?));
+            };
+            // As `read_value`: the first bad item decides the message; the
+            // rest of the list is still read, for its syntax.
+            let mut set = Vec::new();
+            let mut failed = None;
+            while let Some(item) = seq.next_element_seed(ItemSeed)? {
+                if failed.is_some() {
+                    continue;
+                }
+                let text = match &item {
+                    Item::Text(text) => text.as_ref(),
+                    Item::Other(other) => {
+                        failed = Some(format!(
+                            "list items must be text, found {}",
+                            describe(other)
+                        ));
+                        continue;
+                    }
+                };
+                match choice(members, text) {
+                    Ok(index) if set.contains(&index) => {
+                        failed = Some(format!("\"{}\" is listed twice", shorten(text)));
+                    }
+                    Ok(index) => set.push(index),
+                    Err(message) => failed = Some(message),
+                }
+            }
+            if let Some(message) = failed {
+                return Ok(Err(message));
+            }
+            set.sort_unstable();
+            Ok(Ok(Some(Value::Set(set))))
+        }
+    }
+
+    /// One item of a list.
+    enum Item<'de> {
+        Text(Cow<'de, str>),
+        Other(Json),
+    }
+
+    struct ItemSeed;
+
+    impl<'de> DeserializeSeed<'de> for ItemSeed {
+        type Value = Item<'de>;
+        fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    macro_rules! other_item {
+        ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
+            fn $name<E: de::Error>(self, $($arg: $ty),*) -> Result<Self::Value, E> {
+                StrictVisitor.$name($($arg),*).map(Item::Other)
+            }
+        )*};
+    }
+
+    impl<'de> Visitor<'de> for ItemSeed {
+        type Value = Item<'de>;
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+            Ok(Item::Text(Cow::Borrowed(v)))
+        }
+        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Item::Text(Cow::Owned(v.to_owned())))
+        }
+        other_item!(
+            visit_bool(v: bool),
+            visit_i64(v: i64),
+            visit_u64(v: u64),
+            visit_f64(v: f64),
+            visit_unit(),
+            visit_none(),
+        );
+        fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            StrictVisitor.visit_some(d).map(Item::Other)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+            StrictVisitor.visit_seq(seq).map(Item::Other)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            StrictVisitor.visit_map(map).map(Item::Other)
+        }
+    }
+}
+
 mod strict {
     use crate::diagnostics::escape::shorten;
     use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -275,7 +679,7 @@ mod strict {
 
     /// The key under which serde_json (with `arbitrary_precision`) hands a
     /// number's text to a visitor, as a one-field map.
-    const NUMBER_TOKEN: &str = "$serde_json::private::Number";
+    pub(super) const NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
     /// Builds a JSON value, refusing duplicate keys in objects.
     pub(super) struct Strict;
@@ -287,7 +691,7 @@ mod strict {
         }
     }
 
-    struct StrictVisitor;
+    pub(super) struct StrictVisitor;
 
     impl<'de> Visitor<'de> for StrictVisitor {
         type Value = Json;

@@ -14,16 +14,21 @@ use leidraad::logic::generate::{
     ProblemParams, SplitMix64, random_assignment, random_problem, synthetic_table,
 };
 use leidraad::logic::problem::{
-    Action, ActionKind, Class, Formula, OutcomeError, Problem, ResolvedAction, Rule, Var,
+    Action, ActionKind, Class, Content, Formula, OutcomeError, Problem, ResolvedAction, Rule, Var,
 };
 
-/// The result for one patient: final actions, or the violated assumption.
-type Answer = Result<Vec<ResolvedAction>, usize>;
+/// The result for one patient: the advice of the final actions (what the
+/// diagram's leaves hold), or the violated assumption.
+type Answer = Result<Vec<Content>, usize>;
 
 fn reference(problem: &Problem, assignment: &[Class]) -> Answer {
     let partial: Vec<Option<Class>> = assignment.iter().map(|&c| Some(c)).collect();
     match problem.outcome(&partial) {
-        Ok(outcome) => Ok(outcome.actions),
+        Ok(outcome) => Ok(outcome
+            .actions
+            .iter()
+            .map(ResolvedAction::content)
+            .collect()),
         Err(OutcomeError::Assumption(index)) => Err(index),
         Err(OutcomeError::Unknown(vars)) => panic!("complete assignment, unknown {vars:?}"),
     }
@@ -143,7 +148,14 @@ fn check_partial(
                 }
             }
             match &kleene {
-                Ok(outcome) => assert_eq!(outcome.actions.as_slice(), *actions),
+                Ok(outcome) => {
+                    let advice: Vec<Content> = outcome
+                        .actions
+                        .iter()
+                        .map(ResolvedAction::content)
+                        .collect();
+                    assert_eq!(advice.as_slice(), *actions);
+                }
                 Err(OutcomeError::Unknown(_)) => counts.beyond_kleene += 1,
                 Err(OutcomeError::Assumption(index)) => {
                     panic!("partial {partial:?}: diagram answers, reference violates {index}")
@@ -394,7 +406,7 @@ fn serialized_diagram_round_trips() {
         let back: DecisionDiagram = serde_json::from_str(&json).unwrap();
         assert_eq!(back, diagram);
         let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-        assert_eq!(value["schema_version"], 1);
+        assert_eq!(value["schema_version"], 2);
         assert_eq!(
             value["nodes"].as_array().unwrap().len(),
             diagram.node_count()
@@ -408,13 +420,12 @@ fn serialized_diagram_round_trips() {
 
 #[test]
 fn corrupt_serialized_diagrams_are_rejected() {
-    let good = r#"{"schema_version":1,"var_sizes":[2,3],"order":[0,1],
+    let good = r#"{"schema_version":2,"var_sizes":[2,3],"order":[0,1],
         "root":{"node":1},
         "nodes":[{"var":1,"edges":[{"from":0,"to":{"leaf":0}},{"from":2,"to":{"leaf":1}}]},
                  {"var":0,"edges":[{"from":0,"to":{"node":0}},{"from":1,"to":{"leaf":2}}]}],
         "leaves":[{"actions":[]},{"impossible":0},
-                  {"actions":[{"rule":0,"action":0,"kind":"order","target":4,"urgency":null,
-                               "alternative":null,"instead":null}]}]}"#;
+                  {"actions":[{"kind":"order","target":4,"urgency":null,"instead":null}]}]}"#;
     let diagram: DecisionDiagram = serde_json::from_str(good).unwrap();
     assert_eq!(
         diagram.eval(&[Some(0), Some(2)]),
@@ -448,7 +459,7 @@ fn corrupt_serialized_diagrams_are_rejected() {
         good.replace(r#""order":[0,1]"#, r#""order":[1,0]"#),
         // A leaf that does not exist.
         good.replace(r#"{"leaf":2}"#, r#"{"leaf":3}"#),
-        good.replace(r#""schema_version":1"#, r#""schema_version":2"#),
+        good.replace(r#""schema_version":2"#, r#""schema_version":3"#),
     ];
     for text in &bad {
         assert_ne!(text, good);

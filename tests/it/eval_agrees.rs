@@ -18,7 +18,7 @@
 use crate::support;
 use leidraad::check::{CheckOptions, check_with};
 use leidraad::eval::{EvalError, Evaluation, evaluate, evaluate_compiled};
-use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
+use leidraad::logic::diagram::{CompileOptions, GroupedDiagram};
 use leidraad::logic::generate::SplitMix64;
 use leidraad::model::record::read_record;
 use leidraad::source::Sources;
@@ -72,7 +72,7 @@ fn agree_on_text(path: &str, text: String) {
     let lowering = checked.lowering.as_ref().unwrap();
     // The order `eval` and `compile` use.
     let diagram =
-        DecisionDiagram::compile_smaller(&lowering.problem, &CompileOptions::default()).unwrap();
+        GroupedDiagram::compile_smaller(&lowering.problem, &CompileOptions::default()).unwrap();
     let sizes = lowering.problem.var_sizes.clone();
     let mut rng = SplitMix64::new(0x1e1d_4aad);
     let (mut patients, mut impossible, mut partial_answered, mut partial_asked) = (0, 0, 0, 0);

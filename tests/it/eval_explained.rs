@@ -5,7 +5,7 @@
 
 use leidraad::check::{check_file, load};
 use leidraad::eval::{Evaluation, evaluate, evaluate_compiled};
-use leidraad::logic::diagram::{CompileOptions, DecisionDiagram};
+use leidraad::logic::diagram::{CompileOptions, GroupedDiagram};
 use leidraad::model::record::read_record;
 use leidraad::source::Sources;
 use serde_json::{Value as Json, json};
@@ -40,7 +40,7 @@ fn evaluate_both(record: &Json) -> (Evaluation, Option<Evaluation>) {
     assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
     let valid = checked.valid().unwrap();
     let diagram =
-        DecisionDiagram::compile_smaller(&valid.lowering.problem, &CompileOptions::default())
+        GroupedDiagram::compile_smaller(&valid.lowering.problem, &CompileOptions::default())
             .unwrap();
     let read = read_record(valid.guideline, record).unwrap();
     let compiled =

@@ -15,6 +15,8 @@
 mod support;
 
 #[cfg(test)]
+mod batch;
+#[cfg(test)]
 mod blowup;
 #[cfg(test)]
 mod cli;

@@ -24,9 +24,12 @@ pub(super) enum Slot {
 /// remain, because only they decide which assumption is reported.
 pub(super) type State = Vec<(u32, FId)>;
 
+/// What a leaf is keyed by: the advice, never the rules that gave it, so
+/// that patients who get the same advice from different rules share a leaf
+/// (and the nodes above it).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(super) enum LeafKey {
-    Actions(Vec<ResolvedAction>),
+    Actions(Vec<Content>),
     Impossible(u32),
 }
 
@@ -54,7 +57,7 @@ pub(super) struct Builder<'p> {
     pub(super) run_child: Vec<u32>,
     pub(super) unique: HashMap<(Var, Vec<(Class, u32)>), u32>,
     pub(super) leaves: Vec<LeafRec>,
-    pub(super) leaf_actions: Vec<ResolvedAction>,
+    pub(super) leaf_actions: Vec<Content>,
     pub(super) leaf_table: HashMap<LeafKey, u32>,
     /// Bytes held by the memo, the nodes and the leaves (an estimate that
     /// counts each entry's payload and a fixed overhead); the arena counts
@@ -290,7 +293,9 @@ impl<'p> Builder<'p> {
         out
     }
 
-    /// The leaf for a decided state, computed as [`Problem::outcome`] does.
+    /// The leaf for a decided state: the content of the final actions that
+    /// [`Problem::final_actions`] leaves (the one definition of what
+    /// overrides drop), in their order.
     pub(super) fn leaf(&mut self, state: &State) -> Result<u32, CompileError> {
         let mut fired: Vec<RuleId> = Vec::new();
         let mut chosen: HashMap<(RuleId, usize), usize> = HashMap::new();
@@ -329,7 +334,8 @@ impl<'p> Builder<'p> {
             })
             .collect();
         let (actions, _) = self.problem.final_actions(&fired, &resolved);
-        self.intern_leaf(LeafKey::Actions(actions))
+        let contents = actions.iter().map(ResolvedAction::content).collect();
+        self.intern_leaf(LeafKey::Actions(contents))
     }
 
     pub(super) fn intern_leaf(&mut self, key: LeafKey) -> Result<u32, CompileError> {

@@ -29,7 +29,7 @@ pub(super) struct FileNode {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub(super) enum FileLeaf {
-    Actions(Vec<ResolvedAction>),
+    Actions(Vec<Content>),
     Impossible(u32),
 }
 

@@ -4,12 +4,15 @@
 //! for [`Problem::outcome`]: every inner node tests one variable and has one
 //! edge per value class (stored as runs of consecutive classes that go to the
 //! same child), equal sub-diagrams are stored once, and a node whose variable
-//! does not matter is left out. Leaves hold the final actions (after
-//! alternatives and overrides), or mark a region that violates an assumption.
+//! does not matter is left out. Leaves hold the advice of the final actions
+//! (their [`Content`], after alternatives and overrides), or mark a region
+//! that violates an assumption.
 //!
-//! Leaves are action lists, never sets of fired rules: rules without actions
-//! and actions that overrides drop do not split the diagram. The fired rules
-//! of one patient can be recomputed from [`DecisionDiagram::path`].
+//! Leaves are advice, never rules: rules without actions, actions that
+//! overrides drop and different rules giving the same advice do not split
+//! the diagram. Which rules gave the advice is the explanation's business
+//! ([`Problem::certain_outcome`]). [`GroupedDiagram`] compiles rules that
+//! cannot interact into separate diagrams.
 //!
 //! Construction is a Shannon expansion over the variables in a fixed order.
 //! The state of the expansion is the list of residual conditions (every
@@ -22,7 +25,7 @@
 //!
 //! This file holds the diagram and its evaluation; `build.rs` the
 //! construction (over the interned formulas of `formula.rs`), `file.rs` the
-//! serialized form.
+//! serialized form, `group.rs` the diagrams of independent groups of rules.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -30,17 +33,21 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::problem::{Class, Formula, Problem, ResolvedAction, RuleId, Var};
+use super::problem::{Class, Content, Formula, Problem, ResolvedAction, Rule, RuleId, Var};
 
 mod build;
 mod file;
 mod formula;
+mod group;
+
+pub use group::{DiagramGroup, GroupedDiagram, rule_groups};
 
 use build::Builder;
 use file::DiagramFile;
 
 /// The `schema_version` written into, and required from, serialized diagrams.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 2: leaves hold the advice (`Content`), not rule-resolved actions.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Marks a packed child reference as a leaf (otherwise it is a node index).
 const LEAF_BIT: u32 = 1 << 31;
@@ -293,7 +300,7 @@ pub struct DecisionDiagram {
     /// Every node has a dense child table.
     all_dense: bool,
     leaves: Vec<LeafRec>,
-    leaf_actions: Vec<ResolvedAction>,
+    leaf_actions: Vec<Content>,
 }
 
 impl DecisionDiagram {
@@ -361,7 +368,7 @@ impl DecisionDiagram {
     /// (and satisfying the assumptions) gets the same ones. Otherwise reports the first variable, in the
     /// diagram's order, that the answer depends on given the known values.
     /// Unknown variables that do not matter are never asked for.
-    pub fn eval(&self, assignment: &[Option<Class>]) -> Result<&[ResolvedAction], EvalError> {
+    pub fn eval(&self, assignment: &[Option<Class>]) -> Result<&[Content], EvalError> {
         let leaf = self.eval_leaf(assignment)?;
         Ok(self.leaf(leaf))
     }
@@ -520,8 +527,9 @@ impl DecisionDiagram {
         out.extend(lane_records.map(|record| self.eval_complete(record)));
     }
 
-    /// The actions of a leaf (empty for an unknown leaf).
-    pub fn leaf(&self, leaf: LeafId) -> &[ResolvedAction] {
+    /// The advice of a leaf, in the order of the final actions (empty for
+    /// an unknown leaf).
+    pub fn leaf(&self, leaf: LeafId) -> &[Content] {
         self.leaves
             .get(leaf.index())
             .and_then(|rec| {
@@ -548,6 +556,85 @@ impl DecisionDiagram {
             current = next;
         }
         out
+    }
+
+    /// A complete assignment that agrees with the known values of
+    /// `assignment` and reaches a leaf with actions (so it violates no
+    /// assumption): the first such patient in the diagram's order, taking
+    /// the lowest class of every unknown variable that does not matter (and
+    /// of every variable past the assignment's end). `None` when every
+    /// completion violates an assumption or a known class is out of range.
+    pub fn witness(&self, assignment: &[Option<Class>]) -> Option<Vec<Class>> {
+        let mut point: Vec<Class> = (0..self.var_sizes.len())
+            .map(|var| assignment.get(var).copied().flatten().unwrap_or(0))
+            .collect();
+        // Nodes from which no possible leaf is reached under the known
+        // values; a variable is tested once per path, so this does not
+        // depend on the path that led to the node.
+        let mut dead: std::collections::HashSet<u32> = std::collections::HashSet::new();
+        // Depth-first, children in class order: (node, next edge to try).
+        let mut stack: Vec<(u32, usize)> = vec![(self.root, 0)];
+        while let Some(&mut (reference, ref mut next)) = stack.last_mut() {
+            let Some(node) = self.node(reference) else {
+                let possible = self
+                    .leaves
+                    .get((reference & !LEAF_BIT) as usize)
+                    .is_some_and(|rec| rec.impossible == POSSIBLE);
+                if possible {
+                    return Some(point);
+                }
+                stack.pop();
+                continue;
+            };
+            let known = assignment.get(node.var as usize).copied().flatten();
+            let edges: Vec<(Class, u32)> = match known {
+                Some(class) => vec![(class, self.step(node, class).ok()?)],
+                None => {
+                    let first = node.first as usize;
+                    let range = first..first + node.len as usize;
+                    let starts = self.run_start.get(range.clone()).unwrap_or(&[]);
+                    let children = self.run_child.get(range).unwrap_or(&[]);
+                    starts
+                        .iter()
+                        .copied()
+                        .zip(children.iter().copied())
+                        .collect()
+                }
+            };
+            let candidate = edges
+                .iter()
+                .skip(*next)
+                .position(|(_, child)| !dead.contains(child));
+            match candidate {
+                Some(offset) => {
+                    let index = *next + offset;
+                    *next = index + 1;
+                    if let (Some(&(class, child)), Some(slot)) =
+                        (edges.get(index), point.get_mut(node.var as usize))
+                    {
+                        *slot = class;
+                        stack.push((child, 0));
+                    }
+                }
+                None => {
+                    dead.insert(reference);
+                    stack.pop();
+                    // A dead leaf child is marked through its parent only.
+                }
+            }
+        }
+        None
+    }
+
+    /// The bytes the diagram holds, estimated from its tables' lengths.
+    pub fn bytes(&self) -> usize {
+        std::mem::size_of_val(self.nodes.as_slice())
+            + std::mem::size_of_val(self.steps.as_slice())
+            + std::mem::size_of_val(self.run_start.as_slice())
+            + std::mem::size_of_val(self.run_child.as_slice())
+            + std::mem::size_of_val(self.dense.as_slice())
+            + std::mem::size_of_val(self.leaves.as_slice())
+            + std::mem::size_of_val(self.leaf_actions.as_slice())
     }
 
     /// The number of inner nodes.
