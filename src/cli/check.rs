@@ -2,7 +2,15 @@
 
 use super::{DiagnosticFormat, Status, count, load_rule_files, render_diagnostics};
 use leidraad::check::{CheckOptions, check_with};
-use leidraad::diagnostics::{self, Severity};
+use leidraad::diagnostics::escape::{controls, group_thousands};
+use leidraad::diagnostics::{self, Code, Diagnostic, Severity};
+use leidraad::source::FileId;
+use std::collections::BTreeMap;
+
+/// How many findings of one code in one file a person is shown; thousands
+/// of near-identical conflicts (a wide decision table) would drown the
+/// rest. Machine formats list every one.
+const SHOWN_PER_CODE: usize = 25;
 
 pub fn run(
     paths: &[String],
@@ -30,10 +38,27 @@ pub fn run(
         .iter()
         .filter(|d| d.severity == Severity::Warning)
         .count();
-    out!(
-        "{}",
-        render_diagnostics(&diagnostics, &sources, format, color)
-    );
+    if format == DiagnosticFormat::Human {
+        let (shown, hidden) = group_findings(&diagnostics);
+        out!("{}", render_diagnostics(&shown, &sources, format, color));
+        for ((file, code), more) in hidden {
+            outln!(
+                "note: {} more {} like these in {} are not shown; `--format json` lists every one",
+                group_thousands(more),
+                if more == 1 {
+                    format!("{} finding", code.as_str())
+                } else {
+                    format!("{} findings", code.as_str())
+                },
+                controls(sources.name(file)),
+            );
+        }
+    } else {
+        out!(
+            "{}",
+            render_diagnostics(&diagnostics, &sources, format, color)
+        );
+    }
     if format == DiagnosticFormat::Human {
         let files_text = count(files.len(), "file", "files");
         if errors == 0 && warnings == 0 {
@@ -51,4 +76,31 @@ pub fn run(
     } else {
         Status::Clean
     })
+}
+
+/// The diagnostics to show a person: every one, except that past
+/// [`SHOWN_PER_CODE`] findings of one analysis code in one file the rest are
+/// only counted (per file and code, in output order).
+fn group_findings(
+    diagnostics: &[Diagnostic],
+) -> (Vec<Diagnostic>, BTreeMap<(FileId, Code), usize>) {
+    let mut seen: BTreeMap<(FileId, Code), usize> = BTreeMap::new();
+    let mut hidden = BTreeMap::new();
+    let mut shown = Vec::with_capacity(diagnostics.len());
+    for diagnostic in diagnostics {
+        let finding = diagnostic.code.as_str().starts_with("L3");
+        let key = diagnostic
+            .primary_span()
+            .map(|span| (span.file, diagnostic.code));
+        if let (true, Some(key)) = (finding, key) {
+            let count = seen.entry(key).or_default();
+            *count += 1;
+            if *count > SHOWN_PER_CODE {
+                *hidden.entry(key).or_default() += 1;
+                continue;
+            }
+        }
+        shown.push(diagnostic.clone());
+    }
+    (shown, hidden)
 }

@@ -908,3 +908,56 @@ fn closed_stderr_pipe_keeps_the_exit_status() {
         );
     }
 }
+
+/// Six rules ordering and six avoiding one exam for the same patients: 36
+/// conflicts, more than a person is shown of one code.
+fn many_conflicts() -> String {
+    let mut text = String::from(
+        "guideline veel \"Veel conflicten\"\n\ninput fever : yes/no \"Koorts\"\n\nexam X \"X\"\n",
+    );
+    for i in 0..6 {
+        text.push_str(&format!(
+            "\nrule order_{i} \"Order {i}\"\n  when fever\n  then order X\n"
+        ));
+        text.push_str(&format!(
+            "\nrule avoid_{i} \"Avoid {i}\"\n  when fever\n  then avoid X\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn thousands_of_findings_are_counted_past_the_first_for_a_person() {
+    let human = run_with_stdin(
+        &["check", "-", "--color", "never"],
+        many_conflicts().as_bytes(),
+    );
+    assert_status(&human, 1, "check many conflicts");
+    assert_eq!(
+        human.stdout.matches("error[L301]").count(),
+        25,
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .stdout
+            .contains("note: 11 more L301 findings like these in - are not shown"),
+        "{}",
+        human.stdout
+    );
+    // The summary still counts every one, and JSON lists every one.
+    assert!(human.stderr.contains("36 errors"), "{}", human.stderr);
+    let json = run_with_stdin(
+        &["check", "-", "--format", "json"],
+        many_conflicts().as_bytes(),
+    );
+    let listed: Json = serde_json::from_str(&json.stdout).unwrap();
+    let conflicts = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "L301")
+        .count();
+    assert_eq!(conflicts, 36);
+}
