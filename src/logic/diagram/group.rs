@@ -216,38 +216,12 @@ impl GroupedDiagram {
         problem: &Problem,
         options: &CompileOptions,
     ) -> Result<Self, CompileError> {
-        let started = options
-            .time_limit
-            .map(|limit| (std::time::Instant::now(), limit));
-        let declared = Self::compile(
-            problem,
-            &CompileOptions {
-                order: VarOrder::Declaration,
-                ..options.clone()
-            },
-        )?;
-        let time_limit = match started {
-            Some((start, limit)) => match limit.checked_sub(start.elapsed()) {
-                Some(left) => Some(left),
-                None => return Ok(declared),
-            },
-            None => None,
-        };
-        let most_used = Self::compile(
-            problem,
-            &CompileOptions {
-                order: VarOrder::MostUsedFirst,
-                max_nodes: options
-                    .max_nodes
-                    .min(declared.node_count() + declared.leaf_count() + 1),
-                time_limit,
-                ..options.clone()
-            },
-        );
-        match most_used {
-            Ok(most_used) if most_used.node_count() <= declared.node_count() => Ok(most_used),
-            _ => Ok(declared),
-        }
+        super::in_smaller_order(
+            options,
+            |options| Self::compile(problem, options),
+            |g| (g.node_count(), g.leaf_count()),
+            true,
+        )
     }
 
     fn compile_with(

@@ -322,43 +322,12 @@ impl DecisionDiagram {
         problem: &Problem,
         options: &CompileOptions,
     ) -> Result<Self, CompileError> {
-        // The second order only matters if it is smaller than the first:
-        // it stops as soon as it reaches the first's size, and it shares the
-        // first's time budget. When the first overruns a budget the second
-        // is not built at all (it would as a rule overrun too, after as
-        // long again).
-        let started = options
-            .time_limit
-            .map(|limit| (std::time::Instant::now(), limit));
-        let declared = DecisionDiagram::compile(
-            problem,
-            &CompileOptions {
-                order: VarOrder::Declaration,
-                ..options.clone()
-            },
-        )?;
-        let time_limit = match started {
-            Some((start, limit)) => match limit.checked_sub(start.elapsed()) {
-                Some(left) => Some(left),
-                None => return Ok(declared),
-            },
-            None => None,
-        };
-        let most_used = DecisionDiagram::compile(
-            problem,
-            &CompileOptions {
-                order: VarOrder::MostUsedFirst,
-                max_nodes: options
-                    .max_nodes
-                    .min(declared.node_count() + declared.leaf_count()),
-                time_limit,
-                ..options.clone()
-            },
-        );
-        match most_used {
-            Ok(most_used) if most_used.node_count() < declared.node_count() => Ok(most_used),
-            _ => Ok(declared),
-        }
+        in_smaller_order(
+            options,
+            |options| DecisionDiagram::compile(problem, options),
+            |d| (d.node_count(), d.leaf_count()),
+            false,
+        )
     }
 
     /// Evaluates a possibly partial assignment (`None` = unknown; missing
@@ -1001,6 +970,55 @@ enum Restricted {
 
 // ---------------------------------------------------------------------------
 // Interned formulas in negation normal form.
+
+/// Builds in declaration order, then in most-used-first order, and keeps
+/// the one with fewer nodes (the second on a tie when `second_on_tie`).
+/// The second order only matters if it is smaller than the first: it stops
+/// as soon as it outgrows the first, and it shares the first's time budget.
+/// When the first overruns a budget the second is not built at all (it
+/// would as a rule overrun too, after as long again). `size` gives nodes
+/// and leaves.
+pub(super) fn in_smaller_order<D>(
+    options: &CompileOptions,
+    compile: impl Fn(&CompileOptions) -> Result<D, CompileError>,
+    size: impl Fn(&D) -> (usize, usize),
+    second_on_tie: bool,
+) -> Result<D, CompileError> {
+    let started = options
+        .time_limit
+        .map(|limit| (std::time::Instant::now(), limit));
+    let declared = compile(&CompileOptions {
+        order: VarOrder::Declaration,
+        ..options.clone()
+    })?;
+    let time_limit = match started {
+        Some((start, limit)) => match limit.checked_sub(start.elapsed()) {
+            Some(left) => Some(left),
+            None => return Ok(declared),
+        },
+        None => None,
+    };
+    let (nodes, leaves) = size(&declared);
+    let most_used = compile(&CompileOptions {
+        order: VarOrder::MostUsedFirst,
+        max_nodes: options
+            .max_nodes
+            .min(nodes + leaves + usize::from(second_on_tie)),
+        time_limit,
+        ..options.clone()
+    });
+    match most_used {
+        Ok(most_used) => {
+            let better = size(&most_used).0;
+            if better < nodes || (second_on_tie && better == nodes) {
+                Ok(most_used)
+            } else {
+                Ok(declared)
+            }
+        }
+        Err(_) => Ok(declared),
+    }
+}
 
 #[cfg(test)]
 mod tests {
