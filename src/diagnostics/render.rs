@@ -268,8 +268,6 @@ fn escape_property(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, reason = "a test fails loudly")]
-
     use super::*;
     use crate::diagnostics::Code;
 

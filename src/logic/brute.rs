@@ -238,13 +238,6 @@ pub fn brute_force(problem: &Problem, max_assignments: u64) -> Option<Vec<Findin
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
-
     use super::*;
     use crate::logic::problem::{Action, ActionKind, Formula, Rule};
 

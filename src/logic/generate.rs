@@ -631,13 +631,6 @@ pub fn synthetic_table(seed: u64, rules: usize, vars: usize) -> Problem {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
-
     use super::*;
 
     #[test]

@@ -713,13 +713,6 @@ impl Mdd {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
-
     use super::*;
     use crate::logic::generate::{SplitMix64, random_formula};
 

@@ -482,10 +482,7 @@ impl Problem {
                 None => rule.when.collect_vars(&mut unknown),
             }
         }
-        let mut resolved: Vec<Vec<ResolvedAction>> = Vec::with_capacity(fired.len());
-        for &rule_id in &fired {
-            resolved.push(self.resolve_actions(rule_id, assignment, &mut unknown));
-        }
+        let outcome = self.settle(fired, assignment, &mut unknown);
         if !unknown.is_empty() {
             // Only variables that are actually unknown matter.
             unknown.retain(|v| assignment.get(*v as usize).copied().flatten().is_none());
@@ -495,12 +492,29 @@ impl Problem {
                 return Err(OutcomeError::Unknown(unknown));
             }
         }
+        Ok(outcome)
+    }
+
+    /// Steps 3 to 5 of [`Problem::outcome`] for rules known to fire (in rule
+    /// order): their actions resolved (an action whose alternatives the
+    /// assignment leaves undecided is left out, its variables added to
+    /// `undecided`) and what the overrides among them drop.
+    fn settle(
+        &self,
+        fired: Vec<RuleId>,
+        assignment: &[Option<Class>],
+        undecided: &mut Vec<Var>,
+    ) -> Outcome {
+        let resolved: Vec<Vec<ResolvedAction>> = fired
+            .iter()
+            .map(|&rule_id| self.resolve_actions(rule_id, assignment, undecided))
+            .collect();
         let (actions, dropped) = self.final_actions(&fired, &resolved);
-        Ok(Outcome {
+        Outcome {
             fired,
             actions,
             dropped,
-        })
+        }
     }
 
     /// What is certain on a partial assignment: the rules whose condition
@@ -519,17 +533,7 @@ impl Problem {
                     .is_some_and(|rule| rule.when.eval(assignment) == Some(true))
             })
             .collect();
-        let mut undecided = Vec::new();
-        let resolved: Vec<Vec<ResolvedAction>> = fired
-            .iter()
-            .map(|&rule_id| self.resolve_actions(rule_id, assignment, &mut undecided))
-            .collect();
-        let (actions, dropped) = self.final_actions(&fired, &resolved);
-        Outcome {
-            fired,
-            actions,
-            dropped,
-        }
+        self.settle(fired, assignment, &mut Vec::new())
     }
 
     /// Steps 4 and 5 of [`Problem::outcome`], the one definition of what
@@ -726,20 +730,7 @@ impl OutcomeAlong<'_> {
             .filter(|(_, fires)| fires.contains(class))
             .map(|(id, _)| *id)
             .collect();
-        let mut undecided = Vec::new();
-        let resolved: Vec<Vec<ResolvedAction>> = fired
-            .iter()
-            .map(|&id| {
-                self.problem
-                    .resolve_actions(id, &assignment, &mut undecided)
-            })
-            .collect();
-        let (actions, dropped) = self.problem.final_actions(&fired, &resolved);
-        Some(Outcome {
-            fired,
-            actions,
-            dropped,
-        })
+        Some(self.problem.settle(fired, &assignment, &mut Vec::new()))
     }
 }
 

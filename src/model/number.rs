@@ -600,13 +600,6 @@ pub fn nice_between(lo: Rational, hi: Rational) -> Option<Rational> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
-
     use super::*;
 
     fn r(num: i128, den: i128) -> Rational {

@@ -761,8 +761,6 @@ mod strict {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-
     use super::parse_json;
 
     #[test]

@@ -131,12 +131,6 @@ fn words(text: &str) -> Vec<Word> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::indexing_slicing,
-        reason = "tests fail loudly"
-    )]
-
     use super::*;
 
     fn names(b: &BrokenStatement) -> Vec<&str> {

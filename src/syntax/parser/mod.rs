@@ -179,13 +179,6 @@ fn control_character(text: &str, label: Span) -> Option<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::indexing_slicing,
-        clippy::panic
-    )]
-
     use super::*;
 
     fn parses_as_name(word: &str) -> bool {
