@@ -30,5 +30,7 @@ mod guidelines;
 mod index_agrees;
 mod input_defects;
 mod logic_exact;
+mod model_exact;
+mod records;
 mod robustness;
 mod tidy;
