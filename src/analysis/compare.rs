@@ -19,6 +19,7 @@ use std::collections::HashMap;
 struct Remap {
     inputs: Vec<InputId>,
     definitions: usize,
+    scores: usize,
 }
 
 impl Remap {
@@ -33,6 +34,10 @@ impl Remap {
             Cond::Compare(i, op, t, s) => Cond::Compare(input(i), *op, *t, *s),
             Cond::IsUnknown(i, s) => Cond::IsUnknown(input(i), *s),
             Cond::Define(d, s) => Cond::Define(d + self.definitions, *s),
+            Cond::Score(id, op, t, s) => Cond::Score(id + self.scores, *op, *t, *s),
+            Cond::AtLeast(n, parts, s) => {
+                Cond::AtLeast(*n, parts.iter().map(|p| self.cond(p)).collect(), *s)
+            }
             Cond::Not(inner) => Cond::Not(Box::new(self.cond(inner))),
             Cond::And(parts) => Cond::And(parts.iter().map(|p| self.cond(p)).collect()),
             Cond::Or(parts) => Cond::Or(parts.iter().map(|p| self.cond(p)).collect()),
@@ -74,6 +79,7 @@ fn merge(a: &Guideline, b: &Guideline) -> Result<Guideline, String> {
     let remap = Remap {
         inputs,
         definitions: a.definitions.len(),
+        scores: a.scores.len(),
     };
     // `asked when` of inputs new to the merge refer to the second
     // guideline's names.
@@ -84,6 +90,18 @@ fn merge(a: &Guideline, b: &Guideline) -> Result<Guideline, String> {
         let mut definition = definition.clone();
         definition.condition = remap.cond(&definition.condition);
         merged.definitions.push(definition);
+    }
+    for score in &b.scores {
+        let mut score = score.clone();
+        for term in &mut score.terms {
+            match term {
+                ScoreTerm::Points { when, .. } => *when = remap.cond(when),
+                ScoreTerm::Input { input, .. } => {
+                    *input = remap.inputs.get(*input).copied().unwrap_or(usize::MAX);
+                }
+            }
+        }
+        merged.scores.push(score);
     }
     for assumption in &b.assumptions {
         merged.assumptions.push(Assumption {

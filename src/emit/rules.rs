@@ -45,6 +45,21 @@ fn test_text(guideline: &Guideline, cond: &Cond) -> Option<String> {
                 _ => format!("{} in [{}]", name(*i), words.join(", ")),
             }
         }
+        Cond::IsUnknown(i, _) => format!("{} is unknown", name(*i)),
+        // A score stays a score: its criteria are in its declaration.
+        Cond::Score(id, op, threshold, _) => format!(
+            "{} {} {}",
+            guideline.scores.get(*id).map_or("?", |s| s.id.as_str()),
+            operator_word(*op),
+            threshold.to_human_string()
+        ),
+        Cond::AtLeast(count, parts, _) => {
+            let parts: Vec<String> = parts
+                .iter()
+                .map(|part| write(&normalise(guideline, part, false, 1), false))
+                .collect();
+            format!("at least {count} of ({})", parts.join(", "))
+        }
         Cond::Has(i, member, _) => {
             let word = match ty(*i) {
                 Some(Type::AnyOf(all)) => all.get(*member as usize).map_or("?", String::as_str),

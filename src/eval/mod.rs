@@ -7,7 +7,8 @@ use crate::logic::problem::{
     ActionKind, Class, Content, Outcome, OutcomeError, ResolvedAction, Urgency, Var,
 };
 use crate::model::lower::{AssumptionOrigin, Lowering};
-use crate::model::{Cond, Guideline, InputId, Slot, Value};
+use crate::model::number::Rational;
+use crate::model::{Cond, Guideline, InputId, ScoreId, ScoreTerm, Slot, Value};
 use crate::source::Span;
 use serde::Serialize;
 
@@ -19,6 +20,53 @@ pub mod text;
 pub struct Reason {
     pub span: Span,
     pub negated: bool,
+    /// For a score comparison: the score's value and the terms that made it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<ScoreValue>,
+}
+
+/// A score's value for one patient, as a clinician reads it:
+/// `wells = 3 (active_cancer +1, calf_swelling +1, pitting_oedema +1)`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScoreValue {
+    pub score: ScoreId,
+    pub value: Rational,
+    /// The terms that added something: the term's index and what it added.
+    pub terms: Vec<(usize, Rational)>,
+}
+
+/// The value of a score for a patient whose inputs it reads are known.
+fn score_value(guideline: &Guideline, score: ScoreId, slots: &[Slot]) -> Option<ScoreValue> {
+    let declared = guideline.scores.get(score)?;
+    let value = declared.value(guideline, slots)?;
+    let zero = Rational::from_integer(0);
+    let mut terms = Vec::new();
+    for (index, term) in declared.terms.iter().enumerate() {
+        let added = match term {
+            ScoreTerm::Points { points, when, .. } => {
+                if when.eval(guideline, slots)? {
+                    *points
+                } else {
+                    zero
+                }
+            }
+            ScoreTerm::Input {
+                input, negative, ..
+            } => match slots.get(*input)? {
+                Slot::Known(Value::Number(v)) if *negative => zero.checked_sub(*v)?,
+                Slot::Known(Value::Number(v)) => *v,
+                _ => return None,
+            },
+        };
+        if added != zero {
+            terms.push((index, added));
+        }
+    }
+    Some(ScoreValue {
+        score,
+        value,
+        terms,
+    })
 }
 
 /// One final recommendation.
@@ -480,18 +528,38 @@ fn collect_reasons(
             out.push(Reason {
                 span: *span,
                 negated,
+                score: None,
+            });
+        }
+        // A score reads as its value and the criteria that made it, not as
+        // the criteria one by one.
+        Cond::Score(id, _, _, span) => {
+            out.push(Reason {
+                span: *span,
+                negated,
+                score: score_value(guideline, *id, slots),
             });
         }
         Cond::Define(id, span) => {
             out.push(Reason {
                 span: *span,
                 negated,
+                score: None,
             });
             if let Some(definition) = guideline.definitions.get(*id) {
                 collect_reasons(guideline, &definition.condition, slots, negated, out);
             }
         }
         Cond::Not(inner) => collect_reasons(guideline, inner, slots, !negated, out),
+        // A count reads as the conditions that counted (for a count that
+        // held) or those that did not (for one that failed).
+        Cond::AtLeast(_, parts, _) => {
+            for part in parts {
+                if part.eval(guideline, slots) == Some(wanted) {
+                    collect_reasons(guideline, part, slots, negated, out);
+                }
+            }
+        }
         Cond::And(parts) | Cond::Or(parts) => {
             let is_and = matches!(condition, Cond::And(_));
             // For a true `and` (or a false `or`) every part matters; otherwise

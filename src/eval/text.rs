@@ -4,9 +4,9 @@
 //! line per recommendation, the reasons as written, the result for a
 //! person to read and as JSON, and why a record could not be evaluated.
 
-use super::{EvalError, Evaluation, Reason, Recommendation};
+use super::{EvalError, Evaluation, Reason, Recommendation, ScoreValue};
 use crate::model::record::FieldError;
-use crate::model::{Cond, Guideline, Value};
+use crate::model::{Cond, Guideline, ScoreTerm, Value};
 use crate::source::Sources;
 use crate::syntax::ast::CompareOp;
 use crate::syntax::vocabulary::{kind_word, operator_word, opposite, urgency_word};
@@ -155,6 +155,14 @@ fn reason_text(guideline: &Guideline, sources: &Sources, reason: &Reason) -> Str
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
+    if let Some(score) = &reason.score {
+        let shown = if reason.negated {
+            format!("not {text}")
+        } else {
+            text
+        };
+        return format!("{shown} ({})", score_text(guideline, sources, score));
+    }
     if !reason.negated {
         return text;
     }
@@ -179,6 +187,48 @@ fn reason_text(guideline: &Guideline, sources: &Sources, reason: &Reason) -> Str
         .then(|| negated_comparison(&text))
         .flatten();
     turned.unwrap_or_else(|| format!("not {text}"))
+}
+
+/// `wells = 3: active_cancer +1, calf_swelling +1`: a score's value and the
+/// criteria that made it, as written.
+fn score_text(guideline: &Guideline, sources: &Sources, value: &ScoreValue) -> String {
+    let Some(score) = guideline.scores.get(value.score) else {
+        return String::new();
+    };
+    let mut parts = Vec::new();
+    for (index, added) in &value.terms {
+        let Some(term) = score.terms.get(*index) else {
+            continue;
+        };
+        let (ScoreTerm::Points { span, .. } | ScoreTerm::Input { span, .. }) = term;
+        let written = sources
+            .slice(*span)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        // `2 when x` reads as `x +2`; an input as `eye 3`.
+        let shown = match term {
+            ScoreTerm::Points { .. } => {
+                let criterion = written
+                    .split_once(" when ")
+                    .map_or(written.as_str(), |(_, c)| c);
+                let sign = if added.numer() > 0 { "+" } else { "" };
+                format!("{criterion} {sign}{}", added.to_human_string())
+            }
+            ScoreTerm::Input { .. } => format!("{written} {}", added.to_human_string()),
+        };
+        parts.push(shown);
+    }
+    if parts.is_empty() {
+        format!("{} = {}", score.id, value.value.to_human_string())
+    } else {
+        format!(
+            "{} = {}: {}",
+            score.id,
+            value.value.to_human_string(),
+            parts.join(", ")
+        )
+    }
 }
 
 /// A single comparison turned around (`trauma != none` false reads as
@@ -269,7 +319,12 @@ impl<'a> JsonLines<'a> {
             every_reason(condition, &mut |span| {
                 for negated in [false, true] {
                     reasons.entry((span, negated)).or_insert_with(|| {
-                        let text = reason_text(guideline, sources, &Reason { span, negated });
+                        let reason = Reason {
+                            span,
+                            negated,
+                            score: None,
+                        };
+                        let text = reason_text(guideline, sources, &reason);
                         json_string(&text).into_boxed_str()
                     });
                 }
@@ -365,7 +420,8 @@ impl<'a> JsonLines<'a> {
                     }
                 };
                 // `every_reason` finds every span `reasons` gives, so a text
-                // made on the spot (no id) does not occur; it is written as is.
+                // made on the spot (no id) is a score's, with its value; it
+                // is written as is.
                 let seen = id != usize::MAX
                     && on_stack
                         .iter()
@@ -428,6 +484,10 @@ impl<'a> JsonLines<'a> {
     /// table; `None` for a span no condition of the guideline has (which
     /// does not happen).
     fn find(&self, reason: &Reason) -> Option<(std::borrow::Cow<'_, str>, usize)> {
+        // A score's value differs from patient to patient.
+        if reason.score.is_some() {
+            return None;
+        }
         let key = (reason.span, reason.negated);
         let at = self
             .reasons
@@ -463,9 +523,10 @@ fn every_reason(condition: &Cond, found: &mut impl FnMut(crate::source::Span)) {
         | Cond::Has(_, _, span)
         | Cond::Compare(_, _, _, span)
         | Cond::IsUnknown(_, span)
+        | Cond::Score(_, _, _, span)
         | Cond::Define(_, span) => found(*span),
         Cond::Not(inner) => every_reason(inner, found),
-        Cond::And(parts) | Cond::Or(parts) => {
+        Cond::And(parts) | Cond::Or(parts) | Cond::AtLeast(_, parts, _) => {
             parts.iter().for_each(|part| every_reason(part, found));
         }
     }

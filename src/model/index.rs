@@ -2,7 +2,7 @@
 //! looked up. Go to definition, find references, rename and the "never
 //! used" warnings all read it: one record of who uses what.
 
-use super::{DefinitionId, EntryId, InputId, RuleIndex};
+use super::{DefinitionId, EntryId, InputId, RuleIndex, ScoreId};
 use crate::source::{FileId, Span};
 use std::collections::BTreeMap;
 
@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 pub enum Symbol {
     Input(InputId),
     Definition(DefinitionId),
+    Score(ScoreId),
     Entry(EntryId),
     Rule(RuleIndex),
     /// A value of a `one of` input or a member of an `any of` input, by its

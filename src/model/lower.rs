@@ -77,7 +77,7 @@ fn collect_thresholds(condition: &Cond, out: &mut [Vec<Rational>]) {
             }
         }
         Cond::Not(inner) => collect_thresholds(inner, out),
-        Cond::And(parts) | Cond::Or(parts) => {
+        Cond::And(parts) | Cond::Or(parts) | Cond::AtLeast(_, parts, _) => {
             for part in parts {
                 collect_thresholds(part, out);
             }
@@ -92,6 +92,13 @@ impl Guideline {
         let mut all: Vec<&Cond> = Vec::new();
         all.extend(self.inputs.iter().filter_map(|i| i.asked_when.as_ref()));
         all.extend(self.definitions.iter().map(|d| &d.condition));
+        for score in &self.scores {
+            for term in &score.terms {
+                if let ScoreTerm::Points { when, .. } = term {
+                    all.push(when);
+                }
+            }
+        }
         all.extend(self.assumptions.iter().map(|a| &a.condition));
         for rule in &self.rules {
             all.extend(rule.when.as_ref());
@@ -113,6 +120,25 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
     let mut thresholds: Vec<Vec<Rational>> = vec![Vec::new(); guideline.inputs.len()];
     for condition in guideline.conditions() {
         collect_thresholds(condition, &mut thresholds);
+    }
+    // A score adds a whole-number input's value: the expansion tests each
+    // value, so each is a cut point.
+    for score in &guideline.scores {
+        for term in &score.terms {
+            if let ScoreTerm::Input {
+                input, negative, ..
+            } = term
+            {
+                let values = guideline
+                    .inputs
+                    .get(*input)
+                    .and_then(|i| super::score::input_values(i, *negative))
+                    .unwrap_or_default();
+                if let Some(list) = thresholds.get_mut(*input) {
+                    list.extend(values.into_iter().map(|(value, _)| value));
+                }
+            }
+        }
     }
     let mut var_sizes = Vec::new();
     let mut var_origin = Vec::new();
@@ -399,6 +425,19 @@ impl Lowering {
                 }
                 lowered
             }
+            // INVARIANT: resolve checked that every comparison and count
+            // expands within the budget (L121).
+            Cond::Score(id, op, threshold, _) => guideline
+                .scores
+                .get(*id)
+                .and_then(|score| super::score::expand_score(guideline, score, *op, *threshold))
+                .map_or(Formula::False, |expanded| {
+                    self.formula(guideline, &expanded, definitions)
+                }),
+            Cond::AtLeast(count, parts, _) => super::score::expand_count(*count, parts)
+                .map_or(Formula::False, |expanded| {
+                    self.formula(guideline, &expanded, definitions)
+                }),
             Cond::Not(inner) => Formula::Not(Box::new(self.formula(guideline, inner, definitions))),
             Cond::And(parts) => Formula::And(
                 parts

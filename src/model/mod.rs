@@ -8,6 +8,7 @@ pub mod lower;
 pub mod number;
 pub mod record;
 mod resolve;
+pub mod score;
 pub mod units;
 
 pub use resolve::resolve;
@@ -20,6 +21,7 @@ use units::Unit;
 
 pub type InputId = usize;
 pub type DefinitionId = usize;
+pub type ScoreId = usize;
 pub type EntryId = usize;
 pub type RuleIndex = usize;
 
@@ -97,6 +99,34 @@ pub struct Definition {
     pub condition: Cond,
 }
 
+/// `score NAME "Label" = ...`: a sum of points for conditions and of
+/// whole-number inputs, compared with thresholds in conditions.
+#[derive(Clone, Debug)]
+pub struct Score {
+    pub id: String,
+    pub label: String,
+    /// The span of the name in the declaration.
+    pub span: Span,
+    pub terms: Vec<ScoreTerm>,
+}
+
+/// One term of a score.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScoreTerm {
+    /// These points (negative for `- 2 when ...`) when the condition holds.
+    Points {
+        points: Rational,
+        when: Cond,
+        span: Span,
+    },
+    /// The value of a whole-number input, added (or, `negative`, taken away).
+    Input {
+        input: InputId,
+        negative: bool,
+        span: Span,
+    },
+}
+
 #[derive(Clone, Debug)]
 pub struct Entry {
     pub id: String,
@@ -121,6 +151,10 @@ pub enum Cond {
     Compare(InputId, CompareOp, Rational, Span),
     /// `x is unknown`: an input declared `or unknown` has that answer.
     IsUnknown(InputId, Span),
+    /// A score compared with a number: `wells >= 2`.
+    Score(ScoreId, CompareOp, Rational, Span),
+    /// `at least N of (C, ...)`: at least `N` of the conditions hold.
+    AtLeast(u32, Vec<Cond>, Span),
     Define(DefinitionId, Span),
     Not(Box<Cond>),
     And(Vec<Cond>),
@@ -203,6 +237,7 @@ pub struct Guideline {
     pub header: Option<Header>,
     pub inputs: Vec<Input>,
     pub definitions: Vec<Definition>,
+    pub scores: Vec<Score>,
     pub entries: Vec<Entry>,
     pub assumptions: Vec<Assumption>,
     pub rules: Vec<Rule>,
@@ -282,6 +317,27 @@ impl Cond {
                 .definitions
                 .get(*id)
                 .and_then(|d| d.condition.eval(guideline, slots)),
+            Cond::Score(id, op, threshold, _) => {
+                let (low, high) = guideline.scores.get(*id)?.range(guideline, slots)?;
+                decide(*op, low, high, *threshold)
+            }
+            Cond::AtLeast(count, parts, _) => {
+                let (mut sure, mut open) = (0u32, 0u32);
+                for part in parts {
+                    match part.eval(guideline, slots) {
+                        Some(true) => sure = sure.saturating_add(1),
+                        Some(false) => {}
+                        None => open = open.saturating_add(1),
+                    }
+                }
+                if sure >= *count {
+                    Some(true)
+                } else if sure.saturating_add(open) < *count {
+                    Some(false)
+                } else {
+                    None
+                }
+            }
             Cond::Not(inner) => inner.eval(guideline, slots).map(|b| !b),
             Cond::And(parts) => all3(parts.iter().map(|p| p.eval(guideline, slots))),
             Cond::Or(parts) => any3(parts.iter().map(|p| p.eval(guideline, slots))),
@@ -298,6 +354,12 @@ impl Cond {
             | Cond::Has(input, _, _)
             | Cond::Compare(input, _, _, _)
             | Cond::IsUnknown(input, _) => visit(NameUse::Input(*input)),
+            Cond::Score(id, _, _, _) => visit(NameUse::Score(*id)),
+            Cond::AtLeast(_, parts, _) => {
+                for part in parts {
+                    part.visit_names(visit);
+                }
+            }
             Cond::Define(id, _) => visit(NameUse::Definition(*id)),
             Cond::Not(inner) => inner.visit_names(visit),
             Cond::And(parts) | Cond::Or(parts) => {
@@ -314,6 +376,85 @@ impl Cond {
 pub enum NameUse {
     Input(InputId),
     Definition(DefinitionId),
+    Score(ScoreId),
+}
+
+/// Whether `x OP threshold` holds for every `x` in `[low, high]` (`Some`),
+/// for none (`Some(false)`), or depends on which (`None`).
+fn decide(op: CompareOp, low: Rational, high: Rational, threshold: Rational) -> Option<bool> {
+    let holds = |x: Rational| match op {
+        CompareOp::Eq => x == threshold,
+        CompareOp::Ne => x != threshold,
+        CompareOp::Lt => x < threshold,
+        CompareOp::Le => x <= threshold,
+        CompareOp::Gt => x > threshold,
+        CompareOp::Ge => x >= threshold,
+    };
+    if low == high {
+        return Some(holds(low));
+    }
+    match op {
+        // Monotone: the ends decide.
+        CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge => {
+            let (a, b) = (holds(low), holds(high));
+            (a == b).then_some(a)
+        }
+        CompareOp::Eq | CompareOp::Ne => {
+            let inside = low <= threshold && threshold <= high;
+            (!inside).then_some(op == CompareOp::Ne)
+        }
+    }
+}
+
+impl Score {
+    /// The lowest and highest value the score can have for a patient of
+    /// whom `slots` tells what it tells (equal when it tells everything the
+    /// score reads). `None` when a term cannot be added up (overflow).
+    pub fn range(&self, guideline: &Guideline, slots: &[Slot]) -> Option<(Rational, Rational)> {
+        let zero = Rational::from_integer(0);
+        let (mut low, mut high) = (zero, zero);
+        for term in &self.terms {
+            let (a, b) = match term {
+                ScoreTerm::Points { points, when, .. } => match when.eval(guideline, slots) {
+                    Some(true) => (*points, *points),
+                    Some(false) => (zero, zero),
+                    None => ((*points).min(zero), (*points).max(zero)),
+                },
+                ScoreTerm::Input {
+                    input, negative, ..
+                } => {
+                    let sign = |x: Rational| {
+                        if *negative {
+                            zero.checked_sub(x)
+                        } else {
+                            Some(x)
+                        }
+                    };
+                    match (slots.get(*input), &guideline.inputs.get(*input)?.ty) {
+                        (Some(Slot::Known(Value::Number(v))), _) => {
+                            let v = sign(*v)?;
+                            (v, v)
+                        }
+                        (_, Type::Number { lo, hi, .. }) => {
+                            let (x, y) = (sign(*lo)?, sign(*hi)?);
+                            (x.min(y), x.max(y))
+                        }
+                        _ => return None,
+                    }
+                }
+            };
+            low = low.checked_add(a)?;
+            high = high.checked_add(b)?;
+        }
+        Some((low, high))
+    }
+
+    /// The score's value for a patient whose inputs it reads are all known,
+    /// with the terms that count (points that applied, inputs' values).
+    pub fn value(&self, guideline: &Guideline, slots: &[Slot]) -> Option<Rational> {
+        let (low, high) = self.range(guideline, slots)?;
+        (low == high).then_some(low)
+    }
 }
 
 impl Guideline {

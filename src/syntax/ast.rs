@@ -95,6 +95,12 @@ pub enum Condition {
         member: Ident,
         span: Span,
     },
+    /// `at least N of (C, C, ...)`.
+    AtLeast {
+        at_least: NumberLit,
+        parts: Vec<Condition>,
+        span: Span,
+    },
     /// `name is unknown`.
     IsUnknown {
         name: Ident,
@@ -117,6 +123,7 @@ impl Condition {
             | Condition::In { span, .. }
             | Condition::Has { span, .. }
             | Condition::IsUnknown { span, .. }
+            | Condition::AtLeast { span, .. }
             | Condition::Not(_, span)
             | Condition::Paren(_, span)
             | Condition::And(_, span)
@@ -178,6 +185,33 @@ pub struct InputDecl {
 pub struct AssumeDecl {
     pub condition: Condition,
     pub span: Span,
+}
+
+/// `score NAME "Label" = TERM (+|- TERM)*`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScoreDecl {
+    pub id: Ident,
+    pub label: Text,
+    pub terms: Vec<ScoreTerm>,
+    pub span: Span,
+}
+
+/// One term of a score, with the sign written before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScoreTerm {
+    /// `2 when CONDITION`.
+    Points {
+        points: NumberLit,
+        negative: bool,
+        when: Condition,
+        span: Span,
+    },
+    /// A whole-number input whose value is added (`eye + verbal + motor`).
+    Input {
+        name: Ident,
+        negative: bool,
+        span: Span,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -325,6 +359,7 @@ pub enum Item {
     Input(InputDecl),
     Assume(AssumeDecl),
     Define(DefineDecl),
+    Score(ScoreDecl),
     Entry(EntryDecl),
     Rule(RuleDecl),
     Require(RequireDecl),
@@ -339,6 +374,7 @@ impl Item {
             Item::Input(x) => x.span,
             Item::Assume(x) => x.span,
             Item::Define(x) => x.span,
+            Item::Score(x) => x.span,
             Item::Entry(x) => x.span,
             Item::Rule(x) => x.span,
             Item::Require(x) => x.span,
@@ -356,6 +392,7 @@ impl Item {
             Item::Input(x) => vec![&x.label],
             Item::Assume(_) => Vec::new(),
             Item::Define(x) => x.label.iter().collect(),
+            Item::Score(x) => vec![&x.label],
             Item::Entry(x) => vec![&x.label],
             Item::Rule(x) => vec![&x.label],
             Item::Require(x) => vec![&x.label],

@@ -12,6 +12,7 @@ pub const STATEMENT_KEYWORDS: &[&str] = &[
     "input",
     "assume",
     "define",
+    "score",
     "exam",
     "measure",
     "specialist",
@@ -67,6 +68,9 @@ pub const RESERVED_WORDS: &[&str] = &[
     "whole",
     "unknown",
     "is",
+    "score",
+    "at",
+    "least",
 ];
 
 /// The word that writes an action kind: `order`, `refer`, `avoid`.
@@ -206,6 +210,7 @@ mod tests {
             "input_decl",
             "assume_decl",
             "define_decl",
+            "score_decl",
             "entry_decl",
             "rule_decl",
             "require_decl",

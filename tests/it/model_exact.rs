@@ -1,4 +1,5 @@
-//! The lowering is exact for whole numbers and unknown answers (issue 8):
+//! The lowering is exact for whole numbers, unknown answers, scores and
+//! counts (issue 8):
 //! on random small guidelines written as text, which rules some patient
 //! fires and which pairs of rules clash for some patient are computed twice
 //! and must agree:
@@ -36,7 +37,16 @@ const THRESHOLDS: &[&str] = &["0", "1", "2", "2.5", "3", "4.5", "5"];
 
 fn atom(rng: &mut SplitMix64, shape: &Shape) -> String {
     loop {
-        let text = match rng.below(12) {
+        let text = match rng.below(15) {
+            12 => {
+                let op = ["<", "<=", ">", ">=", "==", "!="][rng.index(6)];
+                format!("s {op} {}", rng.range(0, 9) as i64 - 2)
+            }
+            13 => format!(
+                "at least {} of (a, c > 2, d has m1, e == 1)",
+                1 + rng.below(4)
+            ),
+            14 => "e >= 2".to_owned(),
             0 => "a".to_owned(),
             1 => "not a".to_owned(),
             2 => "b == p".to_owned(),
@@ -92,6 +102,9 @@ fn guideline_text(rng: &mut SplitMix64) -> String {
     if shape.asked_d {
         text += "  asked when a\n";
     }
+    text += "input e : whole number 0..3 \"E\"\n";
+    // Points for conditions (one negative) and a whole-number input added.
+    text += "\nscore s \"S\" = 2 when a + 1 when b == p - 1 when d has m1 + e - 1 when c >= 3\n";
     text += "\nexam X \"X\"\nexam Y \"Y\"\n\n";
     if rng.chance(30) {
         text += &format!("assume {}\n\n", condition(rng, &shape, 1));
@@ -204,7 +217,7 @@ fn enumerate(guideline: &Guideline) -> (BTreeSet<usize>, BTreeSet<(usize, usize,
 }
 
 #[test]
-fn whole_numbers_and_unknown_answers_are_analysed_exactly() {
+fn whole_numbers_unknown_answers_scores_and_counts_are_analysed_exactly() {
     let cases = support::cases("LEIDRAAD_MODEL_CASES", 300);
     let mut rng = SplitMix64::new(0x0a4c_1e5e);
     let (mut unreachable, mut conflicts) = (0, 0);

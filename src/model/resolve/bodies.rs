@@ -8,6 +8,7 @@ impl Resolver {
     pub(super) fn resolve_bodies(&mut self, syntax: &ast::SyntaxFile) {
         let mut input_index = 0;
         let mut definition_index = 0;
+        let mut score_index = 0;
         let mut rule_index = 0;
         for item in &syntax.items {
             match item {
@@ -26,6 +27,13 @@ impl Resolver {
                         slot.condition = resolved;
                     }
                     definition_index += 1;
+                }
+                ast::Item::Score(score) => {
+                    let terms = self.score_terms(score);
+                    if let Some(slot) = self.guideline.scores.get_mut(score_index) {
+                        slot.terms = terms;
+                    }
+                    score_index += 1;
                 }
                 ast::Item::Assume(assume) => {
                     let condition = self.condition(&assume.condition);

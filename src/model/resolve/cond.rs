@@ -23,6 +23,11 @@ impl Resolver {
                         UseKind::Condition,
                     );
                 }
+                Named::Score(id) => {
+                    self.guideline
+                        .index
+                        .record(Symbol::Score(id), ident.span, UseKind::Condition);
+                }
             }
             return Some(named);
         }
@@ -51,13 +56,24 @@ impl Resolver {
         None
     }
 
-    fn input_named(&mut self, ident: &ast::Ident) -> Option<(InputId, Type)> {
+    pub(super) fn input_named(&mut self, ident: &ast::Ident) -> Option<(InputId, Type)> {
         match self.lookup_name(ident)? {
             Named::Input(i) => self
                 .guideline
                 .inputs
                 .get(i)
                 .map(|input| (i, input.ty.clone())),
+            Named::Score(_) => {
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidScore,
+                        format!("`{}` is a score, not an input", ident.name),
+                    )
+                    .with_primary(ident.span, "a score is compared with a number")
+                    .with_help(format!("compare it, for example `{} >= 2`", ident.name)),
+                );
+                None
+            }
             Named::Definition(_) => {
                 self.error(
                     Diagnostic::new(
@@ -83,6 +99,20 @@ impl Resolver {
         Some(match condition {
             ast::Condition::Name(ident) => match self.lookup_name(ident)? {
                 Named::Definition(d) => Cond::Define(d, ident.span),
+                Named::Score(_) => {
+                    self.error(
+                        Diagnostic::new(
+                            Code::InvalidScore,
+                            format!("`{}` is a score, not a condition", ident.name),
+                        )
+                        .with_primary(ident.span, "used as a condition on its own")
+                        .with_help(format!(
+                            "compare it with a number, for example `{} >= 2`",
+                            ident.name
+                        )),
+                    );
+                    return None;
+                }
                 Named::Input(i) => {
                     let ty = self.guideline.inputs.get(i).map(|x| x.ty.clone())?;
                     if ty != Type::YesNo {
@@ -125,9 +155,19 @@ impl Resolver {
                 value,
                 span,
             } => {
+                if let Some((Named::Score(id), _)) = self.names.get(&name.name) {
+                    let id = *id;
+                    self.lookup_name(name)?;
+                    return self.score_comparison(id, name, *op, value, *span);
+                }
                 let (input, ty) = self.input_named(name)?;
                 self.comparison(input, &ty, name, *op, value, *span)?
             }
+            ast::Condition::AtLeast {
+                at_least,
+                parts,
+                span,
+            } => self.count(at_least, parts, *span)?,
             ast::Condition::In { name, values, span } => {
                 let (input, ty) = self.input_named(name)?;
                 let Type::OneOf(choices) = &ty else {

@@ -39,6 +39,28 @@ impl Resolver {
                     });
                 }
                 ast::Item::Input(input) => self.declare_input(input),
+                ast::Item::Score(score) => {
+                    let id = self.guideline.scores.len();
+                    let duplicate = self.names.get(&score.id.name).map(|(_, first)| *first);
+                    if let Some(first) = duplicate {
+                        self.duplicate("the name", &score.id, first);
+                    } else {
+                        self.names
+                            .insert(score.id.name.clone(), (Named::Score(id), score.id.span));
+                    }
+                    self.guideline.scores.push(Score {
+                        id: score.id.name.clone(),
+                        label: score.label.text.clone(),
+                        span: score.id.span,
+                        terms: Vec::new(),
+                    });
+                    self.guideline
+                        .index
+                        .declare(Symbol::Score(id), score.id.span);
+                    if duplicate.is_some() {
+                        self.duplicates.insert(Symbol::Score(id));
+                    }
+                }
                 ast::Item::Define(define) => {
                     let id = self.guideline.definitions.len();
                     let duplicate = self.names.get(&define.id.name).map(|(_, first)| *first);

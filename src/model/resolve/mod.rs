@@ -23,6 +23,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 enum Named {
     Input(InputId),
     Definition(DefinitionId),
+    Score(ScoreId),
 }
 
 struct Resolver {
@@ -58,6 +59,7 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
             header: None,
             inputs: Vec::new(),
             definitions: Vec::new(),
+            scores: Vec::new(),
             entries: Vec::new(),
             assumptions: Vec::new(),
             rules: Vec::new(),
@@ -81,7 +83,7 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
             continue;
         };
         let set = match broken.keyword.as_str() {
-            "input" | "define" => &mut resolver.broken_names,
+            "input" | "define" | "score" => &mut resolver.broken_names,
             "exam" | "measure" | "specialist" => &mut resolver.broken_entries,
             "rule" => &mut resolver.broken_rules,
             _ => continue,
@@ -91,6 +93,7 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
     resolver.declare(syntax);
     resolver.resolve_bodies(syntax);
     resolver.check_definition_cycles();
+    resolver.check_scores();
     resolver.check_asked_when();
     resolver.report_unused();
     (resolver.guideline, resolver.diagnostics)
@@ -117,5 +120,6 @@ impl Resolver {
 mod bodies;
 mod cond;
 mod declare;
+mod scores;
 mod values;
 mod whole;

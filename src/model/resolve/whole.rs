@@ -306,8 +306,34 @@ fn self_use(
             );
             Some(rest)
         }
+        // A score's criteria: `asked when` may not compare a score that
+        // reads the input.
+        Cond::Score(id, _, _, span) => {
+            let score = guideline.scores.get(*id)?;
+            score.terms.iter().find_map(|term| match term {
+                ScoreTerm::Points { when, .. } => {
+                    let mut rest = self_use(guideline, when, input, visited)?;
+                    rest.insert(
+                        0,
+                        SelfUse {
+                            span: *span,
+                            through: Some(score.id.clone()),
+                        },
+                    );
+                    Some(rest)
+                }
+                ScoreTerm::Input {
+                    input: added, span, ..
+                } => (*added == input).then(|| {
+                    vec![SelfUse {
+                        span: *span,
+                        through: Some(score.id.clone()),
+                    }]
+                }),
+            })
+        }
         Cond::Not(inner) => self_use(guideline, inner, input, visited),
-        Cond::And(parts) | Cond::Or(parts) => parts
+        Cond::And(parts) | Cond::Or(parts) | Cond::AtLeast(_, parts, _) => parts
             .iter()
             .find_map(|part| self_use(guideline, part, input, visited)),
     }
@@ -317,7 +343,7 @@ fn collect_definition_refs(condition: &Cond, out: &mut Vec<(DefinitionId, Span)>
     match condition {
         Cond::Define(d, span) => out.push((*d, *span)),
         Cond::Not(inner) => collect_definition_refs(inner, out),
-        Cond::And(parts) | Cond::Or(parts) => {
+        Cond::And(parts) | Cond::Or(parts) | Cond::AtLeast(_, parts, _) => {
             for part in parts {
                 collect_definition_refs(part, out);
             }

@@ -35,6 +35,7 @@ impl Converter {
                 Item::Assume(AssumeDecl { condition, span })
             }
             Rule::define_decl => Item::Define(self.define(decl)?),
+            Rule::score_decl => Item::Score(self.score(decl)?),
             Rule::entry_decl => Item::Entry(self.entry(decl)?),
             Rule::rule_decl => Item::Rule(self.rule(decl)?),
             Rule::require_decl => Item::Require(self.require(decl)?),
@@ -322,6 +323,22 @@ impl Converter {
                 let member = self.ident(parts.next()?);
                 Some(Condition::Has { name, member, span })
             }
+            Rule::count_test => {
+                let mut at_least = None;
+                let mut parts = Vec::new();
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::number => at_least = Some(self.number(part)),
+                        Rule::condition => parts.push(self.condition(part)?),
+                        _ => {}
+                    }
+                }
+                Some(Condition::AtLeast {
+                    at_least: at_least?,
+                    parts,
+                    span,
+                })
+            }
             Rule::unknown_test => {
                 let name = self.ident(pair.into_inner().next()?);
                 Some(Condition::IsUnknown { name, span })
@@ -329,6 +346,51 @@ impl Converter {
             Rule::name_ref => Some(Condition::Name(self.ident(pair.into_inner().next()?))),
             _ => None,
         }
+    }
+
+    fn score(&self, pair: Pair<'_, Rule>) -> Option<ScoreDecl> {
+        let span = self.span(&pair);
+        let mut id = None;
+        let mut label = None;
+        let mut terms = Vec::new();
+        let mut negative = false;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident => id = Some(self.ident(part)),
+                Rule::string => label = Some(self.text(part)),
+                Rule::score_sign => negative = part.as_str() == "-",
+                Rule::score_term => {
+                    let term_span = self.span(&part);
+                    let mut inner = part.into_inner();
+                    let first = inner.next()?;
+                    let term = if first.as_rule() == Rule::ident {
+                        ScoreTerm::Input {
+                            name: self.ident(first),
+                            negative,
+                            span: term_span,
+                        }
+                    } else {
+                        let points = self.number(first);
+                        let when = inner.find(|p| p.as_rule() == Rule::condition)?;
+                        ScoreTerm::Points {
+                            points,
+                            negative,
+                            when: self.condition(when)?,
+                            span: term_span,
+                        }
+                    };
+                    terms.push(term);
+                    negative = false;
+                }
+                _ => {}
+            }
+        }
+        Some(ScoreDecl {
+            id: id?,
+            label: label?,
+            terms,
+            span,
+        })
     }
 
     fn define(&self, pair: Pair<'_, Rule>) -> Option<DefineDecl> {
@@ -728,6 +790,9 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_whole
             | Rule::kw_unknown
             | Rule::kw_is
+            | Rule::kw_score
+            | Rule::kw_at
+            | Rule::kw_least
     )
 }
 

@@ -65,6 +65,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             "input" => Rule::input_statement,
             "assume" => Rule::assume_statement,
             "define" => Rule::define_statement,
+            "score" => Rule::score_statement,
             "exam" | "measure" | "specialist" => Rule::entry_statement,
             "rule" => Rule::rule_statement,
             "require" => Rule::require_statement,
