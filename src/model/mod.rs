@@ -42,6 +42,9 @@ pub enum Type {
         lo: Rational,
         hi: Rational,
         unit: Option<Unit>,
+        /// The substance's molar mass in g/mol (`molar mass 113.12 g/mol`),
+        /// with which a mass concentration converts to a molar one.
+        molar_mass: Option<Rational>,
     },
 }
 

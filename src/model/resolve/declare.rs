@@ -222,11 +222,22 @@ impl Resolver {
                     Type::AnyOf(names)
                 })
             }
-            ast::InputType::Number { lo, hi, unit } => {
+            ast::InputType::Number {
+                lo,
+                hi,
+                unit,
+                molar_mass,
+            } => {
                 let lo_value = self.number(lo)?;
                 let hi_value = self.number(hi)?;
                 let unit = match unit {
-                    Some(word) => Some(self.unit(word)?),
+                    Some(word) => Some(self.unit(word, None)?),
+                    None => None,
+                };
+                let molar_mass = match molar_mass {
+                    Some(quantity) => {
+                        Some(self.molar_mass(&input.id.name, unit.as_ref(), quantity)?)
+                    }
                     None => None,
                 };
                 if lo_value > hi_value {
@@ -250,6 +261,7 @@ impl Resolver {
                     lo: lo_value,
                     hi: hi_value,
                     unit,
+                    molar_mass,
                 })
             }
         }
