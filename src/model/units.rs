@@ -125,7 +125,7 @@ impl Dimension {
             Dimension::MassConcentration => "a mass concentration",
             Dimension::MolarConcentration => "a molar concentration",
             Dimension::Pressure => "a pressure",
-            Dimension::Rate => "a rate per time",
+            Dimension::Rate => "a rate (a count per time)",
             Dimension::Percentage => "a percentage",
             Dimension::Flow => "a flow (volume per time)",
             Dimension::NormalisedFlow => "a filtration rate per 1.73 m² body surface",

@@ -198,7 +198,7 @@ impl Resolver {
                             )
                             .with_primary(word.span, format!("`{name}` declares no molar mass"))
                             .with_help(format!(
-                                "write the number in {unit}, or declare the molar mass of the substance in `{name}`'s declaration, for example `number 0..2000 {unit} molar mass 113.12 g/mol` for creatinine",
+                                "write the number in {unit}, or declare the molar mass of the substance in `{name}`'s declaration, for example `number {lo}..{hi} {unit} molar mass 113.12 g/mol` for creatinine",
                                 unit = input_unit.canonical
                             )),
                         );
