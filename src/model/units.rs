@@ -929,6 +929,76 @@ mod tests {
         assert_eq!(Unit::unknown("xyzzy", None, None), UnknownUnit::Nothing);
     }
 
+    /// The unit of the one input of `text`, and of the first comparison and
+    /// case fact, as parsed.
+    fn parsed_units(text: &str) -> Vec<String> {
+        use crate::syntax::ast::{Condition, InputType, Item, Literal};
+        let (syntax, diagnostics) = crate::syntax::parse(crate::source::FileId(0), text);
+        assert!(diagnostics.is_empty(), "{text}: {diagnostics:?}");
+        let mut units = Vec::new();
+        let unit_of = |literal: &Literal| match literal {
+            Literal::Quantity(q) => q.unit.as_ref().map(|u| u.name.clone()),
+            _ => None,
+        };
+        for item in &syntax.items {
+            match item {
+                Item::Input(input) => {
+                    if let InputType::Number { unit: Some(u), .. } = &input.ty {
+                        units.push(u.name.clone());
+                    }
+                }
+                Item::Rule(rule) => {
+                    let mut condition = rule.when.as_ref().unwrap();
+                    while let Condition::And(parts, _) = condition {
+                        condition = &parts[0];
+                    }
+                    if let Condition::Compare { value, .. } = condition {
+                        units.extend(unit_of(value));
+                    }
+                }
+                Item::Case(case) => units.extend(unit_of(&case.facts[0].value)),
+                _ => {}
+            }
+        }
+        units
+    }
+
+    #[test]
+    fn every_spelling_is_one_unit_token() {
+        for row in UNITS {
+            for spelling in row.spellings() {
+                let text = format!(
+                    "guideline g \"G\"\n\ninput x : number 0..10 {spelling} \"X\"\ninput y : yes/no \"Y\"\nexam e \"E\"\n\nrule r \"R\"\n  when x >= 1 {spelling} and y\n  then order e routine\n\ncase \"C\"\n  given x 2 {spelling}, y yes\n  expect order e\n"
+                );
+                assert_eq!(parsed_units(&text), [spelling; 3], "{spelling}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_unit_stops_where_the_condition_goes_on() {
+        // A reserved word, a parenthesis or a comma ends a unit.
+        let text = "guideline g \"G\"\n\ninput crp : number 0..500 mg/L molar mass 1 g/mol \"CRP\"\ninput y : yes/no \"Y\"\nexam e \"E\"\n\nrule r \"R\"\n  when (crp >= 10 mg/L) and y\n  then order e routine\n";
+        let (syntax, diagnostics) = crate::syntax::parse(crate::source::FileId(0), text);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        assert_eq!(syntax.items.len(), 5);
+        // `molar` after a number type without a unit is not a unit.
+        let unitless = "guideline g \"G\"\n\ninput n : number 0..10 molar mass 5 g/mol \"N\"\n";
+        let (syntax, diagnostics) = crate::syntax::parse(crate::source::FileId(0), unitless);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let Some(crate::syntax::ast::Item::Input(input)) = syntax.items.get(1) else {
+            panic!("an input");
+        };
+        assert!(matches!(
+            &input.ty,
+            crate::syntax::ast::InputType::Number {
+                unit: None,
+                molar_mass: Some(_),
+                ..
+            }
+        ));
+    }
+
     #[test]
     fn words_and_descriptions() {
         assert_eq!(unit("weeks").word_for(n(1)), "week");
