@@ -349,14 +349,16 @@ const UNITS: &[UnitRow] = &[
 /// digits written plainly, as UCUM writes them: `µg/L` and `μg/L` are
 /// `ug/L`, `m²` is `m2`.
 fn plain_spelling(word: &str) -> String {
-    word.chars()
-        .map(|c| match c {
-            '\u{b5}' | '\u{3bc}' => 'u',
-            '²' => '2',
-            '³' => '3',
-            other => other,
-        })
-        .collect()
+    plain_chars(word).collect()
+}
+
+fn plain_chars(word: &str) -> impl Iterator<Item = char> + '_ {
+    word.chars().map(|c| match c {
+        '\u{b5}' | '\u{3bc}' => 'u',
+        '²' => '2',
+        '³' => '3',
+        other => other,
+    })
 }
 
 impl UnitRow {
@@ -407,10 +409,13 @@ impl Unit {
     /// an accepted alias, matched exactly (UCUM is case-sensitive), with
     /// `µ`, `μ` and `u` the same letter and `²` the same as `2`.
     pub fn lookup(word: &str) -> Option<Unit> {
-        let wanted = plain_spelling(word);
+        // Compared character by character: no allocation per spelling.
         UNITS
             .iter()
-            .find(|row| row.spellings().any(|s| plain_spelling(s) == wanted))?
+            .find(|row| {
+                row.spellings()
+                    .any(|s| plain_chars(s).eq(plain_chars(word)))
+            })?
             .unit()
     }
 
