@@ -42,12 +42,17 @@ pub enum Literal {
     Quantity(Quantity),
     Set(Vec<Ident>, Span),
     Name(Ident),
+    /// `unknown`, for an input declared `or unknown`.
+    Unknown(Span),
 }
 
 impl Literal {
     pub fn span(&self) -> Span {
         match self {
-            Literal::Yes(span) | Literal::No(span) | Literal::Set(_, span) => *span,
+            Literal::Yes(span)
+            | Literal::No(span)
+            | Literal::Unknown(span)
+            | Literal::Set(_, span) => *span,
             Literal::Quantity(q) => q.span,
             Literal::Name(ident) => ident.span,
         }
@@ -91,6 +96,11 @@ pub enum Condition {
         member: Ident,
         span: Span,
     },
+    /// `name is unknown`.
+    IsUnknown {
+        name: Ident,
+        span: Span,
+    },
     Not(Box<Condition>, Span),
     /// A condition in parentheses; the span covers both parentheses.
     /// Resolving looks through it.
@@ -107,6 +117,7 @@ impl Condition {
             Condition::Compare { span, .. }
             | Condition::In { span, .. }
             | Condition::Has { span, .. }
+            | Condition::IsUnknown { span, .. }
             | Condition::Not(_, span)
             | Condition::Paren(_, span)
             | Condition::And(_, span)
@@ -148,6 +159,8 @@ pub enum InputType {
         unit: Option<Ident>,
         /// `molar mass 113.12 g/mol`: the substance's molar mass.
         molar_mass: Option<Quantity>,
+        /// `whole number`.
+        whole: bool,
     },
 }
 
@@ -156,6 +169,8 @@ pub struct InputDecl {
     pub id: Ident,
     pub ty: InputType,
     pub ty_span: Span,
+    /// The span of `or unknown`, when the input admits that answer.
+    pub unknown: Option<Span>,
     pub defaults: Vec<Literal>,
     pub label: Text,
     pub asked_when: Option<Condition>,
