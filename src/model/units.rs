@@ -154,15 +154,13 @@ impl Dimension {
     }
 }
 
-/// A unit of measurement: its printed word, UCUM code, dimension and exact
-/// size in the dimension's base unit.
+/// A unit of measurement: its printed word, dimension and exact size in
+/// the dimension's base unit (its UCUM code is [`Unit::ucum`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Unit {
     /// The word Leidraad prints (the plural for time units): `years`, `kg`,
     /// `µmol/L`, ...
     pub canonical: &'static str,
-    /// The UCUM code: `a`, `kg`, `umol/L`, ...
-    pub ucum: &'static str,
     /// What the unit measures.
     pub dimension: Dimension,
     /// How many base units one of this unit is.
@@ -374,7 +372,6 @@ impl UnitRow {
     fn unit(&self) -> Option<Unit> {
         Some(Unit {
             canonical: self.canonical,
-            ucum: self.ucum,
             dimension: self.dimension,
             factor_to_base: Rational::new(self.factor.0, self.factor.1)?,
             offset_to_base: Rational::new(self.offset.0, self.offset.1)?,
@@ -433,6 +430,15 @@ impl Unit {
     /// temperature, ...).
     pub fn factor_to_base(&self) -> Rational {
         self.factor_to_base
+    }
+
+    /// The UCUM code: `a` for years, `ug/L` for µg/L, `[degF]` for
+    /// fahrenheit (for terminology codes).
+    pub fn ucum(&self) -> &'static str {
+        UNITS
+            .iter()
+            .find(|row| row.canonical == self.canonical)
+            .map_or(self.canonical, |row| row.ucum)
     }
 
     /// The word to print after `value`: the singular for exactly one
@@ -687,7 +693,9 @@ mod tests {
         assert_eq!(unit("mm[Hg]"), unit("mmHg"));
         assert_eq!(unit("mmol/l"), unit("mmol/L"));
         assert_eq!(unit("umol/L").canonical, "µmol/L");
-        assert_eq!(unit("/min").ucum, "/min");
+        assert_eq!(unit("/min").ucum(), "/min");
+        assert_eq!(unit("µg/L").ucum(), "ug/L");
+        assert_eq!(unit("fahrenheit").ucum(), "[degF]");
         assert_eq!(Unit::lookup("Weeks"), None);
         assert_eq!(Unit::lookup("MG"), None);
         assert_eq!(Unit::lookup("wks"), None);

@@ -158,7 +158,7 @@ pub enum InputType {
         hi: NumberLit,
         unit: Option<Ident>,
         /// `molar mass 113.12 g/mol`: the substance's molar mass.
-        molar_mass: Option<Quantity>,
+        molar_mass: Option<Box<Quantity>>,
         /// `whole number`.
         whole: bool,
     },

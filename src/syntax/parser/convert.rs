@@ -201,7 +201,8 @@ impl Converter {
                     .into_inner()
                     .find(|p| p.as_rule() == Rule::molar_mass)
                     .and_then(|m| m.into_inner().find(|p| p.as_rule() == Rule::quantity))
-                    .and_then(|q| self.quantity(q));
+                    .and_then(|q| self.quantity(q))
+                    .map(Box::new);
                 InputType::Number {
                     lo,
                     hi,
