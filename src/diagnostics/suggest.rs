@@ -29,6 +29,14 @@ pub fn did_you_mean<'a>(
     best.map(|(_, candidate)| candidate)
 }
 
+/// The optimal string alignment distance between two words, as
+/// [`did_you_mean`] measures it but case-sensitively.
+pub(crate) fn distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    osa_distance(&a, &b)
+}
+
 /// Optimal string alignment distance between two character sequences.
 fn osa_distance(a: &[char], b: &[char]) -> usize {
     // Rows of the dynamic-programming table: two rows back, one row back and

@@ -44,6 +44,9 @@ pub enum Type {
         lo: Rational,
         hi: Rational,
         unit: Option<Unit>,
+        /// The substance's molar mass in g/mol (`molar mass 113.12 g/mol`),
+        /// with which a mass concentration converts to a molar one.
+        molar_mass: Option<Rational>,
         /// `whole number`: only whole numbers (in `unit`) are values.
         whole: bool,
     },

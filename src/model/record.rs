@@ -2,7 +2,7 @@
 //! completely is rejected: nothing is recommended from half-read data.
 
 use super::number::{ExactError, Rational};
-use super::units::Unit;
+use super::units::{ConversionError, Suggestion, Unit, UnknownUnit};
 use super::*;
 use crate::diagnostics::escape::{group_thousands, shorten};
 use crate::diagnostics::suggest::did_you_mean;
@@ -223,6 +223,7 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
             lo,
             hi,
             unit,
+            molar_mass,
             whole,
         } => {
             let unit_text = unit
@@ -230,7 +231,7 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
                 .map_or(String::new(), |u| format!(" {}", u.canonical));
             let outside =
                 |shown: &str| format!("{shown} lies outside the range {lo} to {hi}{unit_text}");
-            let number = match value {
+            let (number, written) = match value {
                 // serde_json keeps the number's text (`arbitrary_precision`),
                 // so it is read exactly, never through f64.
                 Json::Number(n) => {
@@ -239,7 +240,7 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
                         Ok(number) if number < *lo || number > *hi => {
                             return Err(outside(&shorten(&written)));
                         }
-                        Ok(number) => number,
+                        Ok(number) => (number, None),
                         // Larger than any exact number, so beyond every range.
                         Err(ExactError::TooLarge) => return Err(outside(&shorten(&written))),
                         Err(e) => {
@@ -250,11 +251,19 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
                         }
                     }
                 }
-                Json::String(text) => read_quantity(text, unit.as_ref())?,
+                Json::String(text) => read_quantity(text, unit.as_ref(), *molar_mass)?,
+                Json::Object(fields) => read_fhir_quantity(fields, unit.as_ref(), *molar_mass)
+                    .map_err(|e| e.message(&outside))?,
                 other => return Err(format!("expected a number, found {}", describe(other))),
             };
             if number < *lo || number > *hi {
-                return Err(outside(&number.to_human_string()));
+                // A number given in another unit is shown as written and as
+                // converted: `"0.8 mg/L" (800 µg/L)`.
+                let shown = match written {
+                    Some(written) => format!("{written} ({}{unit_text})", number.to_human_string()),
+                    None => number.to_human_string(),
+                };
+                return Err(outside(&shown));
             }
             if *whole && !number.is_integer() {
                 return Err(format!(
@@ -282,8 +291,14 @@ fn choice(choices: &[String], text: &str) -> Result<u32, String> {
     }
 }
 
-/// Reads `"3 months"` and converts it to the input's unit.
-fn read_quantity(text: &str, unit: Option<&Unit>) -> Result<Rational, String> {
+/// Reads `"3 months"` or `"0.8 mg/L"` and converts it to the input's unit
+/// (with the input's molar mass, if any); with the text as written when a
+/// unit was given.
+fn read_quantity(
+    text: &str,
+    unit: Option<&Unit>,
+    molar_mass: Option<Rational>,
+) -> Result<(Rational, Option<String>), String> {
     let quoted = shorten(text);
     let mut parts = text.split_whitespace();
     let number_text = parts.next().unwrap_or("");
@@ -308,29 +323,214 @@ fn read_quantity(text: &str, unit: Option<&Unit>) -> Result<Rational, String> {
             "expected a number and a unit, such as \"3 months\", found \"{quoted}\""
         ));
     }
-    match (unit_text, unit) {
-        (None, _) => Ok(number),
-        (Some(word), None) => Err(format!(
+    match unit_text {
+        None => Ok((number, None)),
+        Some(word) => in_input_unit(number, word, unit, molar_mass, &quoted)
+            .map(|n| (n, Some(format!("\"{quoted}\"")))),
+    }
+}
+
+/// `number` in the unit `word` converted to the input's unit, or why not;
+/// `written` is the value as the record wrote it, for "too large".
+fn in_input_unit(
+    number: Rational,
+    word: &str,
+    target: Option<&Unit>,
+    molar_mass: Option<Rational>,
+    written: &str,
+) -> Result<Rational, String> {
+    let Some(target) = target else {
+        return Err(format!(
             "this input has no unit, but \"{}\" was given",
             shorten(word)
+        ));
+    };
+    let Some(given) = Unit::lookup(word) else {
+        return Err(format!(
+            "unknown unit \"{}\"{}",
+            shorten(word),
+            unknown_unit_hint(word, target, molar_mass)
+        ));
+    };
+    let (theirs, ours) = (given.dimension.describe(), target.dimension.describe());
+    match Unit::convert(number, &given, target, molar_mass) {
+        Ok(converted) => Ok(converted),
+        Err(ConversionError::Dimensions) => Err(format!(
+            "\"{}\" is {theirs}, but this input is {ours} in {}",
+            shorten(word),
+            target.canonical
         )),
-        (Some(word), Some(target)) => {
-            let given = Unit::lookup(word).ok_or_else(|| {
-                let hint = did_you_mean(word, Unit::all_words().iter().copied())
-                    .map_or(String::new(), |s| format!(" (did you mean \"{s}\"?)"));
-                format!("unknown unit \"{}\"{hint}", shorten(word))
-            })?;
-            if given.dimension != target.dimension {
-                return Err(format!(
-                    "\"{word}\" is {}, but this input is {} in {}",
-                    given.dimension.describe(),
-                    target.dimension.describe(),
-                    target.canonical
-                ));
-            }
-            Unit::convert(number, &given, target)
-                .ok_or_else(|| format!("\"{quoted}\" is too large to convert"))
+        Err(ConversionError::MolarMassNeeded) => Err(format!(
+            "\"{}\" is {theirs}, but this input is {ours} in {}, and the guideline declares no molar mass to convert one to the other",
+            shorten(word),
+            target.canonical
+        )),
+        Err(ConversionError::TooLarge) => Err(format!("\"{written}\" is too large to convert")),
+    }
+}
+
+/// The hint after "unknown unit": a unit of the input's dimension only where
+/// no unit of another size is as near, with its size; never a guess.
+fn unknown_unit_hint(word: &str, target: &Unit, molar_mass: Option<Rational>) -> String {
+    match Unit::unknown(word, Some(target), molar_mass) {
+        UnknownUnit::Suggest(Suggestion { unit, note: None }) => {
+            format!(" (did you mean \"{}\"?)", unit.canonical)
         }
+        UnknownUnit::Suggest(Suggestion {
+            unit,
+            note: Some(note),
+        }) => format!(
+            " (did you mean \"{}\"? Mind the size: {note})",
+            unit.canonical
+        ),
+        UnknownUnit::Choose(dimension, words) => format!(
+            " (this input is in {}; the units of {} are {})",
+            target.canonical,
+            dimension.describe(),
+            list_words(&words)
+        ),
+        UnknownUnit::Nothing => String::new(),
+    }
+}
+
+fn list_words(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The system URI of UCUM in a FHIR Quantity.
+const UCUM_SYSTEM: &str = "http://unitsofmeasure.org";
+
+/// The fields a FHIR Quantity may have here.
+const QUANTITY_FIELDS: &[&str] = &["value", "unit", "system", "code", "comparator"];
+
+/// Why a FHIR Quantity cannot be read: its value is out of every range, or
+/// another reason in words.
+enum QuantityError {
+    /// The value as written is beyond any exact number.
+    TooLarge(String),
+    Other(String),
+}
+
+impl QuantityError {
+    fn message(self, outside: &dyn Fn(&str) -> String) -> String {
+        match self {
+            QuantityError::TooLarge(written) => outside(&written),
+            QuantityError::Other(message) => message,
+        }
+    }
+}
+
+/// Reads a FHIR Quantity, `{"value": 0.8, "unit": "mg/L", "system":
+/// "http://unitsofmeasure.org", "code": "mg/L"}`, and converts it to the
+/// input's unit. The unit is the `code` when the `system` is UCUM, otherwise
+/// the `unit`; a `unit` that names a unit of another size than the `code`
+/// contradicts it. The value is read exactly, as a plain number is. A
+/// field other than these, a missing value and a `comparator` (`<`, `>=`,
+/// ...: the value is then a bound, not the patient's value) are refused.
+fn read_fhir_quantity(
+    fields: &serde_json::Map<String, Json>,
+    unit: Option<&Unit>,
+    molar_mass: Option<Rational>,
+) -> Result<(Rational, Option<String>), QuantityError> {
+    let other = |message: String| QuantityError::Other(message);
+    let unknown: Vec<String> = fields
+        .keys()
+        .filter(|key| !QUANTITY_FIELDS.contains(&key.as_str()))
+        .map(|key| format!("\"{}\"", shorten(key)))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(other(format!(
+            "a quantity object has only the FHIR Quantity fields \"value\", \"unit\", \"system\" and \"code\"; {} {} not one of them",
+            unknown.join(", "),
+            if unknown.len() == 1 { "is" } else { "are" }
+        )));
+    }
+    if let Some(comparator) = fields.get("comparator") {
+        return Err(other(format!(
+            "the quantity has the comparator {}: its value is then only a bound, not the patient's value, so it cannot be used; give the measured value without a comparator",
+            describe(comparator)
+        )));
+    }
+    let text_field = |name: &str| -> Result<Option<&str>, QuantityError> {
+        match fields.get(name) {
+            None => Ok(None),
+            Some(Json::String(text)) => Ok(Some(text.as_str())),
+            Some(value) => Err(QuantityError::Other(format!(
+                "the quantity's \"{name}\" must be text, found {}",
+                describe(value)
+            ))),
+        }
+    };
+    let written = match fields.get("value") {
+        None => {
+            return Err(other(
+                "the quantity has no \"value\"; give the number, such as {\"value\": 0.8, \"unit\": \"mg/L\"}"
+                    .to_owned(),
+            ));
+        }
+        Some(Json::Number(n)) => n.to_string(),
+        Some(value) => {
+            return Err(other(format!(
+                "the quantity's \"value\" must be a number, found {}",
+                describe(value)
+            )));
+        }
+    };
+    let number = match Rational::parse_exact(&written) {
+        Ok(number) => number,
+        Err(ExactError::TooLarge) => {
+            return Err(QuantityError::TooLarge(shorten(&written).into_owned()));
+        }
+        Err(e) => {
+            return Err(other(format!(
+                "cannot use the number {}: {e}",
+                shorten(&written)
+            )));
+        }
+    };
+    let system = text_field("system")?;
+    let code = text_field("code")?;
+    let display = text_field("unit")?;
+    let word = if system == Some(UCUM_SYSTEM) {
+        let Some(code) = code else {
+            return Err(other(format!(
+                "the quantity's system is UCUM ({UCUM_SYSTEM}), but it has no \"code\""
+            )));
+        };
+        // The display text may be anything, but not another unit.
+        if let (Some(shown), Some(coded)) = (display.and_then(Unit::lookup), Unit::lookup(code)) {
+            if !shown.same_size(&coded) {
+                return Err(other(format!(
+                    "the quantity's \"unit\" \"{}\" and \"code\" \"{}\" are different units; give one unit",
+                    shorten(display.unwrap_or("")),
+                    shorten(code)
+                )));
+            }
+        }
+        Some(code)
+    } else {
+        display
+    };
+    let shown = |word: &str| format!("\"{} {}\"", shorten(&written), shorten(word));
+    match word {
+        None if unit.is_none() => Ok((number, None)),
+        None => Err(other(format!(
+            "the quantity gives no unit; this input is in {}, so give \"unit\" (or \"code\" with the UCUM system)",
+            unit.map_or("", |u| u.canonical)
+        ))),
+        Some(word) => in_input_unit(
+            number,
+            word,
+            unit,
+            molar_mass,
+            &format!("{} {}", shorten(&written), shorten(word)),
+        )
+        .map(|n| (n, Some(shown(word))))
+        .map_err(other),
     }
 }
 

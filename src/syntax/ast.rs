@@ -25,10 +25,11 @@ pub struct NumberLit {
     pub span: Span,
 }
 
-/// A number with an optional unit: `12 weeks`.
+/// A number with an optional unit: `12 weeks`, `0.8 mg/L`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quantity {
     pub number: NumberLit,
+    /// The unit as written (`mg/L`), in an `Ident` though it is no name.
     pub unit: Option<Ident>,
     pub span: Span,
 }
@@ -163,6 +164,8 @@ pub enum InputType {
         lo: NumberLit,
         hi: NumberLit,
         unit: Option<Ident>,
+        /// `molar mass 113.12 g/mol`: the substance's molar mass.
+        molar_mass: Option<Box<Quantity>>,
         /// `whole number`.
         whole: bool,
     },

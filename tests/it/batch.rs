@@ -78,6 +78,15 @@ fn odd_values() -> Vec<String> {
         "{\"a\": 1}",
         "{\"$serde_json::private::Number\": \"12\"}",
         "{\"$serde_json::private::Number\": \"x\"}",
+        // Quantities (issue 8): UCUM codes, FHIR Quantities, refusals.
+        "\"3 wk\"",
+        "\"90 min\"",
+        "\"3 mg/L\"",
+        "{\"value\": 3, \"unit\": \"wk\"}",
+        "{\"value\": 3, \"code\": \"mo\", \"system\": \"http://unitsofmeasure.org\"}",
+        "{\"value\": 3, \"unit\": \"wk\", \"comparator\": \"<\"}",
+        "{\"value\": 3, \"unit\": \"wk\", \"id\": \"x\"}",
+        "{\"unit\": \"wk\"}",
     ];
     let mut values: Vec<String> = raw.iter().map(|text| (*text).to_owned()).collect();
     values.push(format!("\"{}\"", "x".repeat(500)));

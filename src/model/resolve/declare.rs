@@ -254,6 +254,7 @@ impl Resolver {
                 lo,
                 hi,
                 unit,
+                molar_mass,
                 whole,
             } => {
                 let lo_value = self.number(lo)?;
@@ -279,7 +280,13 @@ impl Resolver {
                     }
                 }
                 let unit = match unit {
-                    Some(word) => Some(self.unit(word)?),
+                    Some(word) => Some(self.unit(word, None)?),
+                    None => None,
+                };
+                let molar_mass = match molar_mass {
+                    Some(quantity) => {
+                        Some(self.molar_mass(&input.id.name, unit.as_ref(), quantity)?)
+                    }
                     None => None,
                 };
                 if lo_value > hi_value {
@@ -303,6 +310,7 @@ impl Resolver {
                     lo: lo_value,
                     hi: hi_value,
                     unit,
+                    molar_mass,
                     whole: *whole,
                 })
             }

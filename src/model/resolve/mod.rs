@@ -10,7 +10,7 @@
 
 use super::index::{Symbol, UseKind};
 use super::number::Rational;
-use super::units::Unit;
+use super::units::{ConversionError, Suggestion, Unit, UnknownUnit};
 use super::*;
 use crate::diagnostics::suggest::did_you_mean;
 use crate::diagnostics::{Code, Diagnostic};

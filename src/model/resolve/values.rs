@@ -21,30 +21,105 @@ impl Resolver {
         }
     }
 
-    pub(super) fn unit(&mut self, word: &ast::Ident) -> Option<Unit> {
-        match Unit::lookup(&word.name) {
-            Some(unit) => Some(unit),
+    /// The unit `word` names. `expected` is the unit of the input the
+    /// number belongs to, with its molar mass, if any: a suggestion for an
+    /// unknown unit is then one that converts to it, with its size.
+    pub(super) fn unit(
+        &mut self,
+        word: &ast::Ident,
+        expected: Option<(&Unit, Option<Rational>)>,
+    ) -> Option<Unit> {
+        if let Some(unit) = Unit::lookup(&word.name) {
+            return Some(unit);
+        }
+        let diagnostic =
+            Diagnostic::new(Code::UnknownUnit, format!("unknown unit `{}`", word.name))
+                .with_primary(word.span, "not a unit this tool knows");
+        let help = match dutch_unit(&word.name) {
+            Some(english) => format!("units are written in English: write `{english}`"),
+            None => unknown_unit_help(&word.name, expected),
+        };
+        self.error(diagnostic.with_help(help));
+        None
+    }
+
+    /// Reads `molar mass 113.12 g/mol` of the input `name`, whose unit is
+    /// `unit`: a positive number in g/mol, on an input whose unit a molar
+    /// mass converts (a mass, an amount of substance, or their
+    /// concentrations).
+    pub(super) fn molar_mass(
+        &mut self,
+        name: &str,
+        unit: Option<&Unit>,
+        quantity: &ast::Quantity,
+    ) -> Option<Rational> {
+        let value = self.number(&quantity.number)?;
+        let grams_per_mole = Unit::lookup("g/mol")?;
+        let example = format!("molar mass {} g/mol", quantity.number.text);
+        match &quantity.unit {
             None => {
-                let mut diagnostic =
-                    Diagnostic::new(Code::UnknownUnit, format!("unknown unit `{}`", word.name))
-                        .with_primary(word.span, "not a unit this tool knows");
-                let dutch = dutch_unit(&word.name);
-                diagnostic = match dutch
-                    .or_else(|| did_you_mean(&word.name, Unit::all_words().iter().copied()))
-                {
-                    Some(suggestion) if dutch.is_some() => diagnostic.with_help(format!(
-                        "units are written in English: write `{suggestion}`"
-                    )),
-                    Some(suggestion) => {
-                        diagnostic.with_help(format!("did you mean `{suggestion}`?"))
-                    }
-                    None => diagnostic
-                        .with_help(format!("known units: {}", Unit::all_words().join(", "))),
-                };
-                self.error(diagnostic);
-                None
+                self.error(
+                    Diagnostic::new(
+                        Code::UnitMismatch,
+                        format!("the molar mass of `{name}` has no unit"),
+                    )
+                    .with_primary(quantity.span, "expected a molar mass in g/mol")
+                    .with_help(format!("write the unit: `{example}`")),
+                );
+                return None;
+            }
+            Some(word) => {
+                let given = self.unit(word, Some((&grams_per_mole, None)))?;
+                if given.dimension != grams_per_mole.dimension {
+                    self.error(
+                        Diagnostic::new(
+                            Code::UnitMismatch,
+                            format!(
+                                "a molar mass is in g/mol, but `{}` is {}",
+                                word.name,
+                                given.dimension.describe()
+                            ),
+                        )
+                        .with_primary(word.span, "expected g/mol")
+                        .with_help(format!(
+                            "write the substance's molar mass in grams per mole: `{example}`"
+                        )),
+                    );
+                    return None;
+                }
             }
         }
+        if value <= Rational::ZERO {
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidInput,
+                    format!("the molar mass of `{name}` must be more than 0"),
+                )
+                .with_primary(quantity.number.span, "not a molar mass")
+                .with_help(
+                    "write the substance's molar mass in g/mol, for example `molar mass 113.12 g/mol` for creatinine",
+                ),
+            );
+            return None;
+        }
+        let converts = unit.is_some_and(|u| u.dimension.molar_partner().is_some());
+        if !converts {
+            let what = unit.map_or("has no unit".to_owned(), |u| {
+                format!("is {} in {}", u.dimension.describe(), u.canonical)
+            });
+            self.error(
+                Diagnostic::new(
+                    Code::InvalidInput,
+                    format!("`{name}` {what}, so a molar mass has nothing to convert"),
+                )
+                .with_primary(quantity.span, "a molar mass converts only masses and concentrations")
+                .with_help(format!(
+                    "remove the molar mass, or declare `{name}` in a unit of a concentration, such as `µmol/L` or `mg/dL`"
+                )),
+            );
+            return None;
+        }
+        Some(value)
     }
 
     /// Converts a quantity to a number in the input's unit, checking the
@@ -56,7 +131,14 @@ impl Resolver {
         quantity: &ast::Quantity,
         code: Code,
     ) -> Option<Rational> {
-        let Type::Number { lo, hi, unit, .. } = ty else {
+        let Type::Number {
+            lo,
+            hi,
+            unit,
+            molar_mass,
+            ..
+        } = ty
+        else {
             return None;
         };
         let value = self.number(&quantity.number)?;
@@ -77,33 +159,53 @@ impl Resolver {
                 return None;
             }
             (Some(word), Some(input_unit)) => {
-                let given = self.unit(word)?;
-                if given.dimension != input_unit.dimension {
-                    self.error(
-                        Diagnostic::new(
-                            Code::UnitMismatch,
-                            format!(
-                                "`{name}` is {} in {}, but `{}` is {}",
-                                input_unit.dimension.describe(),
-                                input_unit.canonical,
-                                word.name,
-                                given.dimension.describe()
-                            ),
-                        )
-                        .with_primary(
-                            word.span,
-                            format!("expected a unit of {}", input_unit.dimension.describe()),
-                        )
-                        .with_help(format!(
-                            "write the number in {} or a unit that converts to it",
-                            input_unit.canonical
-                        )),
-                    );
-                    return None;
-                }
-                match Unit::convert(value, &given, input_unit) {
-                    Some(converted) => converted,
-                    None => {
+                let given = self.unit(word, Some((input_unit, *molar_mass)))?;
+                match Unit::convert(value, &given, input_unit, *molar_mass) {
+                    Ok(converted) => converted,
+                    Err(ConversionError::Dimensions) => {
+                        self.error(
+                            Diagnostic::new(
+                                Code::UnitMismatch,
+                                format!(
+                                    "`{name}` is {} in {}, but `{}` is {}",
+                                    input_unit.dimension.describe(),
+                                    input_unit.canonical,
+                                    word.name,
+                                    given.dimension.describe()
+                                ),
+                            )
+                            .with_primary(
+                                word.span,
+                                format!("expected a unit of {}", input_unit.dimension.describe()),
+                            )
+                            .with_help(format!(
+                                "write the number in {} or a unit that converts to it",
+                                input_unit.canonical
+                            )),
+                        );
+                        return None;
+                    }
+                    Err(ConversionError::MolarMassNeeded) => {
+                        self.error(
+                            Diagnostic::new(
+                                Code::UnitMismatch,
+                                format!(
+                                    "`{name}` is {} in {}, and `{}` is {}: they convert only with the substance's molar mass",
+                                    input_unit.dimension.describe(),
+                                    input_unit.canonical,
+                                    word.name,
+                                    given.dimension.describe()
+                                ),
+                            )
+                            .with_primary(word.span, format!("`{name}` declares no molar mass"))
+                            .with_help(format!(
+                                "write the number in {unit}, or declare the molar mass of the substance in `{name}`'s declaration, for example `number {lo}..{hi} {unit} molar mass 113.12 g/mol` for creatinine",
+                                unit = input_unit.canonical
+                            )),
+                        );
+                        return None;
+                    }
+                    Err(ConversionError::TooLarge) => {
                         self.error(
                             Diagnostic::new(
                                 Code::OutOfRange,
@@ -327,9 +429,47 @@ fn dutch_unit(word: &str) -> Option<&'static str> {
         "meter" => "m",
         "centimeter" => "cm",
         "millimeter" => "mm",
+        "minuut" | "minuten" => "minutes",
+        "seconde" | "seconden" => "seconds",
         "graden" | "graad" => "celsius",
+        "voet" => "feet",
+        "duim" => "inches",
+        "liter" => "L",
+        "milliliter" => "mL",
+        "deciliter" => "dL",
         _ => return None,
     })
+}
+
+/// The help for an unknown unit: a suggestion only where no unit of
+/// another size is as near (see [`Unit::unknown`]), with its size against
+/// the expected unit; otherwise the units it could be, none guessed.
+fn unknown_unit_help(word: &str, expected: Option<(&Unit, Option<Rational>)>) -> String {
+    let (unit, molar_mass) = match expected {
+        Some((unit, molar_mass)) => (Some(unit), molar_mass),
+        None => (None, None),
+    };
+    match Unit::unknown(word, unit, molar_mass) {
+        UnknownUnit::Suggest(Suggestion { unit, note: None }) => {
+            format!("did you mean `{}`?", unit.canonical)
+        }
+        UnknownUnit::Suggest(Suggestion {
+            unit,
+            note: Some(note),
+        }) => format!("did you mean `{}`? Mind the size: {note}", unit.canonical),
+        UnknownUnit::Choose(dimension, words) => format!(
+            "the units of {} this tool knows are {}; write the one the source uses",
+            dimension.describe(),
+            words
+                .iter()
+                .map(|w| format!("`{w}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        UnknownUnit::Nothing => {
+            "see `leidraad explain L106` for the units this tool knows".to_owned()
+        }
+    }
 }
 
 fn quantity_text(quantity: &ast::Quantity) -> String {

@@ -194,14 +194,21 @@ impl Converter {
                 let lo = self.number(numbers.next()?);
                 let hi = self.number(numbers.next()?);
                 let unit = pair
+                    .clone()
                     .into_inner()
                     .find(|p| p.as_rule() == Rule::unit)
-                    .and_then(|u| u.into_inner().next())
                     .map(|u| self.ident(u));
+                let molar_mass = pair
+                    .into_inner()
+                    .find(|p| p.as_rule() == Rule::molar_mass)
+                    .and_then(|m| m.into_inner().find(|p| p.as_rule() == Rule::quantity))
+                    .and_then(|q| self.quantity(q))
+                    .map(Box::new);
                 InputType::Number {
                     lo,
                     hi,
                     unit,
+                    molar_mass,
                     whole,
                 }
             }
@@ -227,10 +234,7 @@ impl Converter {
         let span = self.span(&pair);
         let mut parts = pair.into_inner();
         let number = self.number(parts.next()?);
-        let unit = parts
-            .next()
-            .and_then(|u| u.into_inner().next())
-            .map(|u| self.ident(u));
+        let unit = parts.next().map(|u| self.ident(u));
         Some(Quantity { number, unit, span })
     }
 

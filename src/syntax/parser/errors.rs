@@ -82,6 +82,10 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
         Rule::one_of_type => "`one of`",
         Rule::any_of_type => "`any of`",
         Rule::number_type => "`number`",
+        // Optional after every number type's unit: offering it in each
+        // "expected ..." would only distract.
+        Rule::molar_mass | Rule::molar_word => return None,
+        Rule::mass_word => "`mass`",
         Rule::default_clause => "`default`",
         Rule::asked_clause => "`asked when`",
         Rule::header_field => "`version`, `language` or `source`",
