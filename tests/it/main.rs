@@ -30,5 +30,6 @@ mod guidelines;
 mod index_agrees;
 mod input_defects;
 mod logic_exact;
+mod names;
 mod robustness;
 mod tidy;

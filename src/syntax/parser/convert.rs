@@ -43,7 +43,18 @@ impl Converter {
         })
     }
 
+    /// A name, in its canonical form (`names::canonical_name`); the span
+    /// covers it as written.
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Ident {
+            name: canonical_name(pair.as_str()).into_owned(),
+            span: self.span(&pair),
+        }
+    }
+
+    /// A word kept exactly as written: a unit (the unit table judges it)
+    /// or the header's language tag.
+    fn word(&self, pair: Pair<'_, Rule>) -> Ident {
         Ident {
             name: pair.as_str().to_owned(),
             span: self.span(&pair),
@@ -112,7 +123,7 @@ impl Converter {
             seen.push((name, field_span));
             match keyword.as_rule() {
                 Rule::kw_version => header.version = Some(self.text(value)),
-                Rule::kw_language => header.language = Some(self.ident(value)),
+                Rule::kw_language => header.language = Some(self.word(value)),
                 _ => header.source = Some(self.text(value)),
             }
         }
@@ -186,7 +197,7 @@ impl Converter {
                     .into_inner()
                     .find(|p| p.as_rule() == Rule::unit)
                     .and_then(|u| u.into_inner().next())
-                    .map(|u| self.ident(u));
+                    .map(|u| self.word(u));
                 InputType::Number { lo, hi, unit }
             }
             _ => return None,
@@ -213,7 +224,7 @@ impl Converter {
         let unit = parts
             .next()
             .and_then(|u| u.into_inner().next())
-            .map(|u| self.ident(u));
+            .map(|u| self.word(u));
         Some(Quantity { number, unit, span })
     }
 

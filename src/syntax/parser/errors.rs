@@ -158,7 +158,7 @@ pub(super) fn found_at(text: &str, position: usize) -> (String, usize) {
     if first == '\n' || first == '\r' {
         return ("the end of the line".to_owned(), 0);
     }
-    if first.is_ascii_alphanumeric() || first == '_' {
+    if is_name_char(first) {
         let word = leading_word(rest);
         let word = if word.is_empty() {
             &rest[..first.len_utf8()]
@@ -242,7 +242,7 @@ pub(super) fn previous_word(text: &str, position: usize) -> &str {
     let start = before
         .char_indices()
         .rev()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .find(|(_, c)| !is_name_char(*c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     before.get(start..).unwrap_or("")
 }
