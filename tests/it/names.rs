@@ -1,11 +1,15 @@
-//! Names outside ASCII (docs/language.md, "How a file is laid out"): a
-//! guideline whose inputs, values, members, definitions, entries, groups and
-//! rules carry letters such as `ë` checks clean, passes its case, and
-//! evaluates records whose fields and values spell the names exactly as
-//! declared; a record that spells one with other characters (not in NFC)
-//! is refused with the field named, never matched by guess.
+//! Names and the errors editors make (docs/language.md, "How a file is laid
+//! out"). Names outside ASCII: a guideline whose inputs, values, members,
+//! definitions, entries, groups and rules carry letters such as `ë` checks
+//! clean, passes its case, and evaluates records whose fields and values
+//! spell the names exactly as declared; a record that spells one with other
+//! characters (not in NFC) is refused with the field named, never matched by
+//! guess. A broken header is one error, not also a missing header. (The
+//! errors themselves are fixtures under `tests/fixtures/diagnostics/`.)
 
 use crate::support::{self, Ran};
+use leidraad::check::check_file;
+use leidraad::source::Sources;
 use serde_json::Value as Json;
 
 const GUIDELINE: &str = "tests/fixtures/names/unicode-names.leidraad";
@@ -86,4 +90,21 @@ fn a_record_spelling_a_name_with_other_characters_is_refused() {
             .is_none_or(|r| r.as_array().is_some_and(Vec::is_empty)),
         "{value}"
     );
+}
+
+#[test]
+fn a_broken_header_is_not_also_a_missing_one() {
+    for header in [
+        "guideline \"G\"",
+        "guideline g G\"",
+        "guideline g \"G\" version 1",
+        "guideline",
+    ] {
+        let text = format!("{header}\ninput a : yes/no \"A\"\n");
+        let mut sources = Sources::new();
+        let file = sources.add("g.leidraad", text.as_str());
+        let (_, diagnostics) = check_file(&sources, file);
+        let codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["L001"], "{header}");
+    }
 }
