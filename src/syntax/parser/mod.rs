@@ -78,11 +78,12 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                 continue;
             }
         };
-        match LeidraadParser::parse(rule, chunk_text) {
-            Ok(pairs) => match {
-                note_misspellings(&converter, pairs.clone(), &mut misspellings);
-                converter.statement(pairs)
-            } {
+        let parsed = LeidraadParser::parse(rule, chunk_text).map(|pairs| {
+            note_misspellings(&converter, pairs.clone(), &mut misspellings);
+            converter.statement(pairs)
+        });
+        match parsed {
+            Ok(converted) => match converted {
                 Some(item) => {
                     if let Item::Header(header) = &item {
                         diagnostics.extend(header.repeated.iter().map(repeated_header_field));
