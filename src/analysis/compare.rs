@@ -31,6 +31,7 @@ impl Remap {
             Cond::ChoiceIn(i, v, s) => Cond::ChoiceIn(input(i), v.clone(), *s),
             Cond::Has(i, m, s) => Cond::Has(input(i), *m, *s),
             Cond::Compare(i, op, t, s) => Cond::Compare(input(i), *op, *t, *s),
+            Cond::IsUnknown(i, s) => Cond::IsUnknown(input(i), *s),
             Cond::Define(d, s) => Cond::Define(d + self.definitions, *s),
             Cond::Not(inner) => Cond::Not(Box::new(self.cond(inner))),
             Cond::And(parts) => Cond::And(parts.iter().map(|p| self.cond(p)).collect()),
@@ -213,7 +214,14 @@ pub(crate) fn compare(
         let record = lowering.witness_record(&merged, witness);
         // Confirm with each guideline's own evaluator.
         let advice = |g: &Guideline, l: &crate::model::lower::Lowering, rule: &str| {
-            let read = read_record(g, &record).ok()?;
+            // Each guideline reads its own fields of the merged record.
+            let own: serde_json::Map<String, serde_json::Value> = record
+                .as_object()?
+                .iter()
+                .filter(|(name, _)| g.input_index(name).is_some())
+                .map(|(name, value)| (name.clone(), value.clone()))
+                .collect();
+            let read = read_record(g, &serde_json::Value::Object(own)).ok()?;
             let evaluation = evaluate(g, l, &read.values).ok()?;
             evaluation
                 .recommendations

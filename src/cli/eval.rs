@@ -11,7 +11,7 @@ use leidraad::eval::{
 };
 use leidraad::logic::diagram::{CompileOptions, GroupedDiagram};
 use leidraad::logic::index::RuleIndex;
-use leidraad::model::record::{FieldError, Record, RecordReader, read_record};
+use leidraad::model::record::{FieldError, ReadOptions, Record, RecordReader, read_record_with};
 use leidraad::source::Sources;
 use miette::{IntoDiagnostic as _, WrapErr as _, miette};
 use serde_json::{Value as Json, json};
@@ -42,12 +42,17 @@ pub struct BatchOptions {
     pub threads: Option<usize>,
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one parameter per `eval` option group; a struct would only rename them"
+)]
 pub fn run(
     path: &str,
     facts: Option<&str>,
     batch: Option<(&str, BatchOptions)>,
     format: Option<ResultFormat>,
     reference: bool,
+    read: ReadOptions,
     budgets: &CompileOptions,
     color: bool,
 ) -> miette::Result<Status> {
@@ -68,6 +73,7 @@ pub fn run(
         index: index.as_ref(),
         diagram: OnceLock::new(),
         budgets,
+        read,
     };
     match (facts, batch) {
         (Some(facts), _) => single(&evaluator, &sources, facts, format),
@@ -90,6 +96,8 @@ struct Evaluator<'a> {
     /// Built on first need; `None` inside when it did not fit.
     diagram: OnceLock<Option<GroupedDiagram>>,
     budgets: &'a CompileOptions,
+    /// How records are read (`--ignore-unknown-fields`).
+    read: ReadOptions,
 }
 
 impl Evaluator<'_> {
@@ -122,7 +130,7 @@ fn evaluate_record(
     sources: &Sources,
     record: &Json,
 ) -> Result<(Evaluation, Vec<String>), Vec<FieldError>> {
-    let read = read_record(&evaluator.checked.guideline, record)?;
+    let read = read_record_with(&evaluator.checked.guideline, record, evaluator.read)?;
     evaluate_read(evaluator, sources, read, true)
 }
 
@@ -137,10 +145,7 @@ fn evaluate_read(
     let checked = evaluator.checked;
     let guideline = &checked.guideline;
     let Some(lowering) = &checked.lowering else {
-        return Err(vec![FieldError {
-            field: String::new(),
-            message: "the guideline has errors".to_owned(),
-        }]);
+        return Err(vec![FieldError::new("", "the guideline has errors")]);
     };
     // Values given for inputs that are not asked for this patient are set
     // aside; say so rather than silently ignoring them.
@@ -176,7 +181,7 @@ fn evaluate_read(
     };
     match evaluation {
         Ok(evaluation) => Ok((evaluation, read.warnings)),
-        Err(error) => Err(error_messages(guideline, sources, &error)),
+        Err(error) => Err(error_messages(guideline, sources, &error, &read.values)),
     }
 }
 
@@ -247,6 +252,13 @@ fn single(
                                 controls(&e.message)
                             );
                         }
+                    }
+                    if errors.iter().any(|e| e.unknown_field)
+                        && evaluator.read == ReadOptions::default()
+                    {
+                        eoutln!(
+                            "help: a record field that is not an input may be a misspelling, so the record is refused; if the record carries other data on purpose, evaluate with `--ignore-unknown-fields`"
+                        );
                     }
                     eoutln!("no recommendation was made: the record must be fixed first");
                 }
@@ -360,10 +372,7 @@ impl Batch<'_> {
                 }
             },
         };
-        let error = FieldError {
-            field: String::new(),
-            message,
-        };
+        let error = FieldError::new("", message);
         self.writer.errors(out, &[error], line_number);
         Some(false)
     }
@@ -393,7 +402,7 @@ fn many(
     let work = Batch {
         evaluator,
         sources,
-        reader: RecordReader::new(&checked.guideline),
+        reader: RecordReader::with_options(&checked.guideline, evaluator.read),
         writer: JsonLines::new(&checked.guideline, sources, explain),
         reasons: explain != Explain::None,
     };

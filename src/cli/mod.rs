@@ -137,6 +137,11 @@ enum Command {
         /// interpreter needs every input a rule mentions).
         #[arg(long)]
         reference: bool,
+        /// Set aside record fields that are not inputs of the guideline
+        /// (a wider record on purpose) instead of refusing the record; a
+        /// field whose name is a near miss of an input's is still refused.
+        #[arg(long)]
+        ignore_unknown_fields: bool,
         /// How much of the explanation each `--batch` result carries:
         /// `full` (the default) as `--format json` gives it, `reasons` each
         /// recommendation with its rule and reasons and what was overruled,
@@ -235,6 +240,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             batch,
             format,
             reference,
+            ignore_unknown_fields,
             explain,
             threads,
             budgets,
@@ -250,6 +256,13 @@ pub fn run(args: Args) -> miette::Result<Status> {
             }),
             format,
             reference,
+            leidraad::model::record::ReadOptions {
+                unknown_fields: if ignore_unknown_fields {
+                    leidraad::model::record::UnknownFields::Ignore
+                } else {
+                    leidraad::model::record::UnknownFields::Refuse
+                },
+            },
             &budgets.options(),
             color,
         ),

@@ -6,7 +6,7 @@ use crate::logic::index::RuleIndex;
 use crate::logic::problem::{
     ActionKind, Class, Content, Outcome, OutcomeError, ResolvedAction, Urgency, Var,
 };
-use crate::model::lower::Lowering;
+use crate::model::lower::{AssumptionOrigin, Lowering};
 use crate::model::{Cond, Guideline, InputId, Slot, Value};
 use crate::source::Span;
 use serde::Serialize;
@@ -73,21 +73,17 @@ pub enum EvalError {
 
 /// Maps a lowered assumption index back to what the editor wrote.
 fn assumption_error(guideline: &Guideline, lowering: &Lowering, index: usize) -> EvalError {
-    // Lowered assumptions: first one per `asked when` variable, then the
-    // editor's `assume` statements in order.
-    let asked: usize = guideline
-        .inputs
-        .iter()
-        .zip(&lowering.inputs)
-        .filter(|(i, _)| i.asked_when.is_some())
-        .map(|(_, v)| v.vars.len())
-        .sum();
-    match index
-        .checked_sub(asked)
-        .and_then(|i| guideline.assumptions.get(i))
-    {
-        Some(assumption) => EvalError::Assumption(assumption.span),
-        None => EvalError::AskedWhen,
+    match lowering.assumption_origin.get(index) {
+        Some(AssumptionOrigin::Stated(i)) => guideline
+            .assumptions
+            .get(*i)
+            .map_or(EvalError::AskedWhen, |assumption| {
+                EvalError::Assumption(assumption.span)
+            }),
+        // A record's values always meet what the shape of an input says.
+        Some(AssumptionOrigin::AskedWhen(_) | AssumptionOrigin::Shape(_)) | None => {
+            EvalError::AskedWhen
+        }
     }
 }
 
@@ -182,23 +178,18 @@ pub fn evaluate_settled(
     let (slots, _) = guideline.complete(given);
     let assignment = lowering.assignment(&slots);
     let problem = &lowering.problem;
-    // Lowered assumptions come first one per variable of an input with an
-    // `asked when` (see `assumption_error`). Such an assumption that the
-    // record leaves open while lacking its own variable is met by choosing
-    // that variable ("asked" or "not asked"), whatever the rest; chains of
-    // `asked when` are acyclic, so all of them are met together. Any other
-    // open assumption might be violated by every completion.
-    let asked_vars: Vec<Var> = guideline
-        .inputs
-        .iter()
-        .zip(&lowering.inputs)
-        .filter(|(input, _)| input.asked_when.is_some())
-        .flat_map(|(_, lowered)| lowered.vars.iter().copied())
-        .collect();
-    let open_is_harmless = |index: usize| {
-        asked_vars
-            .get(index)
-            .is_some_and(|&var| assignment.get(var as usize).copied().flatten().is_none())
+    // An `asked when` assumption that the record leaves open while lacking
+    // its own variable is met by choosing that variable ("asked" or "not
+    // asked"), whatever the rest; chains of `asked when` are acyclic, so all
+    // of them are met together. What the shape of an input says is met by
+    // any value of it. Any other open assumption might be violated by every
+    // completion.
+    let open_is_harmless = |index: usize| match lowering.assumption_origin.get(index) {
+        Some(AssumptionOrigin::AskedWhen(var)) => {
+            assignment.get(*var as usize).copied().flatten().is_none()
+        }
+        Some(AssumptionOrigin::Shape(_)) => true,
+        Some(AssumptionOrigin::Stated(_)) | None => false,
     };
     let assumptions_hold = problem
         .assumptions
@@ -484,7 +475,8 @@ fn collect_reasons(
         Cond::BoolIs(_, _, span)
         | Cond::ChoiceIn(_, _, span)
         | Cond::Has(_, _, span)
-        | Cond::Compare(_, _, _, span) => {
+        | Cond::Compare(_, _, _, span)
+        | Cond::IsUnknown(_, span) => {
             out.push(Reason {
                 span: *span,
                 negated,

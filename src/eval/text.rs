@@ -6,7 +6,7 @@
 
 use super::{EvalError, Evaluation, Reason, Recommendation};
 use crate::model::record::FieldError;
-use crate::model::{Cond, Guideline};
+use crate::model::{Cond, Guideline, Value};
 use crate::source::Sources;
 use crate::syntax::ast::CompareOp;
 use crate::syntax::vocabulary::{kind_word, operator_word, opposite, urgency_word};
@@ -158,14 +158,21 @@ fn reason_text(guideline: &Guideline, sources: &Sources, reason: &Reason) -> Str
     if !reason.negated {
         return text;
     }
-    // INVARIANT: only an input that is always asked has a value whenever a
-    // test on it is false; for one with `asked when`, both `x == v` and
-    // `x != v` are false when it is not asked, so `not` must stay.
+    // `x is unknown` false reads as `x is known`.
+    if let Some(name) = text.strip_suffix(" is unknown") {
+        if !name.contains(' ') {
+            return format!("{name} is known");
+        }
+    }
+    // INVARIANT: only an input that is always asked and never unknown has
+    // a value whenever a test on it is false; for one with `asked when` or
+    // `or unknown`, both `x == v` and `x != v` are false when it is not
+    // asked or unknown, so `not` must stay.
     let always_asked = |name: &str| {
         guideline
             .inputs
             .iter()
-            .any(|input| input.id == name && input.asked_when.is_none())
+            .any(|input| input.id == name && input.asked_when.is_none() && !input.admits_unknown)
     };
     let subject = text.split(' ').next().unwrap_or("");
     let turned = always_asked(subject)
@@ -455,6 +462,7 @@ fn every_reason(condition: &Cond, found: &mut impl FnMut(crate::source::Span)) {
         | Cond::ChoiceIn(_, _, span)
         | Cond::Has(_, _, span)
         | Cond::Compare(_, _, _, span)
+        | Cond::IsUnknown(_, span)
         | Cond::Define(_, span) => found(*span),
         Cond::Not(inner) => every_reason(inner, found),
         Cond::And(parts) | Cond::Or(parts) => {
@@ -495,34 +503,47 @@ pub fn error_messages(
     guideline: &Guideline,
     sources: &Sources,
     error: &EvalError,
+    given: &[Option<Value>],
 ) -> Vec<FieldError> {
     match error {
         EvalError::Missing(inputs) => inputs
             .iter()
-            .filter_map(|i| guideline.inputs.get(*i))
-            .map(|input| FieldError {
-                field: input.id.clone(),
-                message: format!(
-                    "the record lacks `{}` ({}), and the recommendation depends on it",
-                    input.id, input.label
-                ),
+            .filter_map(|i| Some((guideline.inputs.get(*i)?, given.get(*i))))
+            .map(|(input, given)| {
+                let message = if matches!(given, Some(Some(Value::Unknown))) {
+                    let default = if input.default.is_some() {
+                        " (a default applies only to a field that is left out)"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "the record says `{}` ({}) is not known, and the recommendation depends on it{default}",
+                        input.id, input.label
+                    )
+                } else {
+                    format!(
+                        "the record lacks `{}` ({}), and the recommendation depends on it",
+                        input.id, input.label
+                    )
+                };
+                FieldError::new(&input.id, message)
             })
             .collect(),
         EvalError::Assumption(span) => {
             let at = sources.line_column(span.file, span.start as usize);
-            vec![FieldError {
-                field: String::new(),
-                message: format!(
+            vec![FieldError::new(
+                "",
+                format!(
                     "the record contradicts the assumption on line {}: `{}`",
                     at.line,
                     sources.slice(*span).trim()
                 ),
-            }]
+            )]
         }
-        EvalError::AskedWhen => vec![FieldError {
-            field: String::new(),
-            message: "the record gives an input that is not asked for this patient".to_owned(),
-        }],
+        EvalError::AskedWhen => vec![FieldError::new(
+            "",
+            "the record gives an input that is not asked for this patient",
+        )],
     }
 }
 

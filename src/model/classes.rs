@@ -91,6 +91,9 @@ pub struct NumberClasses {
     hi: Rational,
     /// Sorted, without duplicates, within `[lo, hi]`, first `lo`, last `hi`.
     points: Vec<Rational>,
+    /// Only whole numbers are values (`whole number`): classes without one
+    /// are empty, and witnesses are whole.
+    whole: bool,
 }
 
 impl NumberClasses {
@@ -112,7 +115,32 @@ impl NumberClasses {
             .collect();
         points.sort_unstable();
         points.dedup();
-        NumberClasses { lo, hi, points }
+        NumberClasses {
+            lo,
+            hi,
+            points,
+            whole: false,
+        }
+    }
+
+    /// The same classes for an input that takes whole numbers only.
+    pub fn whole(self) -> NumberClasses {
+        NumberClasses {
+            whole: true,
+            ..self
+        }
+    }
+
+    /// Whether the input takes whole numbers only.
+    pub fn is_whole(&self) -> bool {
+        self.whole
+    }
+
+    /// Whether no value of the input lies in `class`: for a whole-number
+    /// input, a point that is not whole or an open interval between two
+    /// consecutive whole numbers (or inside one unit step); never otherwise.
+    pub fn is_empty(&self, class: u32) -> bool {
+        self.whole && self.witness(class).is_none() && self.shape(class).is_some()
     }
 
     /// The lower end of the range.
@@ -214,10 +242,22 @@ impl NumberClasses {
     /// A value of `class` to show in a witness: the point itself, or the
     /// roundest value strictly inside the open interval (see
     /// [`nice_between`]). `None` if there is no such class.
+    /// For a whole-number input: the point if it is whole, or the smallest
+    /// whole number inside the interval; `None` for an empty class.
     pub fn witness(&self, class: u32) -> Option<Rational> {
-        match self.shape(class)? {
-            ClassShape::Point(p) => Some(p),
-            ClassShape::Open(a, b) => nice_between(a, b),
+        match (self.shape(class)?, self.whole) {
+            (ClassShape::Point(p), false) => Some(p),
+            (ClassShape::Open(a, b), false) => nice_between(a, b),
+            (ClassShape::Point(p), true) => p.is_integer().then_some(p),
+            (ClassShape::Open(a, b), true) => {
+                // The smallest whole number above `a`.
+                let next = if a.is_integer() {
+                    a.checked_add(Rational::from_integer(1))?
+                } else {
+                    a.ceil()
+                };
+                (next < b).then_some(next)
+            }
         }
     }
 

@@ -14,6 +14,9 @@ use serde_json::{Map, Value as Json};
 pub struct InputVars {
     /// One variable, or one per member of an `any of` input.
     pub vars: Vec<Var>,
+    /// The class that means "not known", for inputs declared `or unknown`
+    /// (in every variable of the input).
+    pub unknown: Option<Class>,
     /// The class that means "not asked", for inputs with `asked when`.
     pub absent: Option<Class>,
     /// The value classes of a number input.
@@ -27,6 +30,22 @@ pub struct Lowering {
     pub inputs: Vec<InputVars>,
     /// For each variable: its input and, for `any of`, the member.
     pub var_origin: Vec<(InputId, Option<u32>)>,
+    /// For each assumption of the problem: where it comes from.
+    pub assumption_origin: Vec<AssumptionOrigin>,
+}
+
+/// Where a lowered assumption comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssumptionOrigin {
+    /// A variable of an input with `asked when` is "not asked" exactly when
+    /// the condition is false.
+    AskedWhen(Var),
+    /// What the values of an input are: a whole number lies in no class
+    /// without a whole number; an `any of` input is unknown as a whole. Every
+    /// value a record gives meets it.
+    Shape(InputId),
+    /// The editor's `assume` statement of this index.
+    Stated(usize),
 }
 
 /// A guideline without errors together with its lowering: what analyses,
@@ -99,7 +118,8 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
     let mut var_origin = Vec::new();
     let mut inputs = Vec::with_capacity(guideline.inputs.len());
     for (index, input) in guideline.inputs.iter().enumerate() {
-        let extra = u32::from(input.asked_when.is_some());
+        let unknown_extra = u32::from(input.admits_unknown);
+        let extra = unknown_extra + u32::from(input.asked_when.is_some());
         let mut numbers = None;
         let (sizes, members): (Vec<u32>, Vec<Option<u32>>) = match &input.ty {
             Type::YesNo => (vec![2], vec![None]),
@@ -111,12 +131,15 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
                     (0..count).map(Some).collect(),
                 )
             }
-            Type::Number { lo, hi, .. } => {
-                let classes = NumberClasses::new(
+            Type::Number { lo, hi, whole, .. } => {
+                let mut classes = NumberClasses::new(
                     *lo,
                     *hi,
                     thresholds.get(index).cloned().unwrap_or_default(),
                 );
+                if *whole {
+                    classes = classes.whole();
+                }
                 let count = classes.class_count();
                 numbers = Some(classes);
                 (vec![count], vec![None])
@@ -131,7 +154,8 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
         }
         inputs.push(InputVars {
             vars,
-            absent: input.asked_when.as_ref().map(|_| base),
+            unknown: input.admits_unknown.then_some(base),
+            absent: input.asked_when.as_ref().map(|_| base + unknown_extra),
             numbers,
         });
     }
@@ -142,11 +166,13 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
         },
         inputs,
         var_origin,
+        assumption_origin: Vec::new(),
     };
     let mut definitions: Vec<Option<Formula>> = vec![None; guideline.definitions.len()];
     // Definitions only use earlier-resolved ones without cycles, so lowering
     // each on demand with a cache terminates.
     let mut assumptions = Vec::new();
+    let mut origins = Vec::new();
     for (index, input) in guideline.inputs.iter().enumerate() {
         let Some(asked) = &input.asked_when else {
             continue;
@@ -156,6 +182,7 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
             continue;
         };
         for &var in &vars.vars {
+            origins.push(AssumptionOrigin::AskedWhen(var));
             let absent = vars.absent.unwrap_or(0);
             let present: Vec<Class> = (0..absent).collect();
             assumptions.push(Formula::Or(vec![
@@ -176,7 +203,14 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
             ]));
         }
     }
-    for assumption in &guideline.assumptions {
+    for (index, vars) in lowering.inputs.iter().enumerate() {
+        if let Some(shape) = vars.shape() {
+            origins.push(AssumptionOrigin::Shape(index));
+            assumptions.push(shape);
+        }
+    }
+    for (index, assumption) in guideline.assumptions.iter().enumerate() {
+        origins.push(AssumptionOrigin::Stated(index));
         assumptions.push(lowering.formula(guideline, &assumption.condition, &mut definitions));
     }
     let mut rules = Vec::with_capacity(guideline.rules.len());
@@ -221,6 +255,7 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
         })
         .collect();
     lowering.problem.assumptions = assumptions;
+    lowering.assumption_origin = origins;
     lowering.problem.rules = rules;
     lowering.problem.requirements = requirements;
     lowering
@@ -243,6 +278,48 @@ pub(crate) fn lower_demand(demand: &Demand) -> p::Demand {
                 .map(|t| t.iter().filter_map(|x| u32::try_from(*x).ok()).collect()),
             urgency: *urgency,
         },
+    }
+}
+
+impl InputVars {
+    /// What the values of the input are, where the classes alone do not say
+    /// it: a whole-number input takes no class that holds no whole number
+    /// (`{2.5}`, or the open interval between 2 and 3), and the members of an
+    /// `any of` input declared `or unknown` are unknown all together.
+    fn shape(&self) -> Option<Formula> {
+        let mut parts = Vec::new();
+        if let (Some(numbers), Some(&var)) = (&self.numbers, self.vars.first()) {
+            let empty: Vec<Class> = (0..numbers.class_count())
+                .filter(|&class| numbers.is_empty(class))
+                .collect();
+            if !empty.is_empty() {
+                parts.push(Formula::Not(Box::new(Formula::In {
+                    var,
+                    classes: empty,
+                })));
+            }
+        }
+        if let Some(unknown) = self.unknown {
+            for pair in self.vars.windows(2) {
+                let [a, b] = pair else { continue };
+                let is = |var: Var| Formula::In {
+                    var,
+                    classes: vec![unknown],
+                };
+                parts.push(Formula::Or(vec![
+                    Formula::And(vec![is(*a), is(*b)]),
+                    Formula::And(vec![
+                        Formula::Not(Box::new(is(*a))),
+                        Formula::Not(Box::new(is(*b))),
+                    ]),
+                ]));
+            }
+        }
+        match parts.len() {
+            0 => None,
+            1 => parts.pop(),
+            _ => Some(Formula::And(parts)),
+        }
     }
 }
 
@@ -297,6 +374,18 @@ impl Lowering {
                     _ => Formula::False,
                 }
             }
+            Cond::IsUnknown(input, _) => {
+                match (
+                    self.var(*input, 0),
+                    self.inputs.get(*input).and_then(|i| i.unknown),
+                ) {
+                    (Some(var), Some(unknown)) => Formula::In {
+                        var,
+                        classes: vec![unknown],
+                    },
+                    _ => Formula::False,
+                }
+            }
             Cond::Define(id, _) => {
                 if let Some(Some(cached)) = definitions.get(*id) {
                     return cached.clone();
@@ -335,6 +424,7 @@ impl Lowering {
                 let class = match slot {
                     Slot::Unknown => None,
                     Slot::NotAsked => vars.absent,
+                    Slot::Known(Value::Unknown) => vars.unknown,
                     Slot::Known(Value::Bool(b)) => Some(u32::from(*b)),
                     Slot::Known(Value::Choice(c)) => Some(*c),
                     Slot::Known(Value::Set(members)) => {
@@ -365,6 +455,13 @@ impl Lowering {
             if vars.absent.is_some_and(|absent| classes.contains(&absent)) {
                 continue;
             }
+            if vars
+                .unknown
+                .is_some_and(|unknown| classes.contains(&unknown))
+            {
+                record.insert(input.id.clone(), Json::String("unknown".to_owned()));
+                continue;
+            }
             let first = classes.first().copied().unwrap_or(0);
             let value = match &input.ty {
                 Type::YesNo => Json::Bool(first == 1),
@@ -381,9 +478,11 @@ impl Lowering {
                 ),
                 Type::Number { .. } => {
                     let value = vars.numbers.as_ref().and_then(|n| n.witness(first));
+                    // A class without a value (no whole number in it) has
+                    // no patient: the field is left out, never `null`.
                     match value.and_then(|v| serde_json::to_value(v).ok()) {
                         Some(json) => json,
-                        None => Json::Null,
+                        None => continue,
                     }
                 }
             };

@@ -42,6 +42,8 @@ pub enum Type {
         lo: Rational,
         hi: Rational,
         unit: Option<Unit>,
+        /// `whole number`: only whole numbers (in `unit`) are values.
+        whole: bool,
     },
 }
 
@@ -52,6 +54,7 @@ impl Type {
             Type::YesNo => "a yes/no input".to_owned(),
             Type::OneOf(_) => "a `one of` input".to_owned(),
             Type::AnyOf(_) => "an `any of` input".to_owned(),
+            Type::Number { whole: true, .. } => "a whole-number input".to_owned(),
             Type::Number { .. } => "a number input".to_owned(),
         }
     }
@@ -67,6 +70,10 @@ pub enum Value {
     Set(Vec<u32>),
     /// In the input's declared unit.
     Number(Rational),
+    /// The answer is not known (`null` in a record). For an input declared
+    /// `or unknown` this is an answer of its own; for any other input it
+    /// leaves the input unknown ([`Guideline::complete`]), never defaulted.
+    Unknown,
 }
 
 #[derive(Clone, Debug)]
@@ -78,6 +85,8 @@ pub struct Input {
     pub ty: Type,
     pub default: Option<Value>,
     pub asked_when: Option<Cond>,
+    /// `or unknown`: "not known" is an answer rules can test.
+    pub admits_unknown: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -110,6 +119,8 @@ pub enum Cond {
     Has(InputId, u32, Span),
     /// A number input compared with a threshold in its declared unit.
     Compare(InputId, CompareOp, Rational, Span),
+    /// `x is unknown`: an input declared `or unknown` has that answer.
+    IsUnknown(InputId, Span),
     Define(DefinitionId, Span),
     Not(Box<Cond>),
     And(Vec<Cond>),
@@ -260,6 +271,11 @@ impl Cond {
                 Slot::Known(_) | Slot::NotAsked => Some(false),
                 Slot::Unknown => None,
             },
+            Cond::IsUnknown(input, _) => match slot(input) {
+                Slot::Known(value) => Some(*value == Value::Unknown),
+                Slot::NotAsked => Some(false),
+                Slot::Unknown => None,
+            },
             // INVARIANT: definitions form no cycle and chains are at most
             // MAX_NESTING deep (resolve replaces offenders by `Invalid`).
             Cond::Define(id, _) => guideline
@@ -280,7 +296,8 @@ impl Cond {
             Cond::BoolIs(input, _, _)
             | Cond::ChoiceIn(input, _, _)
             | Cond::Has(input, _, _)
-            | Cond::Compare(input, _, _, _) => visit(NameUse::Input(*input)),
+            | Cond::Compare(input, _, _, _)
+            | Cond::IsUnknown(input, _) => visit(NameUse::Input(*input)),
             Cond::Define(id, _) => visit(NameUse::Definition(*id)),
             Cond::Not(inner) => inner.visit_names(visit),
             Cond::And(parts) | Cond::Or(parts) => {
@@ -300,15 +317,19 @@ pub enum NameUse {
 }
 
 impl Guideline {
-    /// Completes what a record or case gives: defaults fill gaps, and inputs
-    /// whose `asked when` is false become [`Slot::NotAsked`] (a value given
-    /// for them is set aside and reported in the returned list).
+    /// Completes what a record or case gives: defaults fill gaps (only where
+    /// nothing is given: a [`Value::Unknown`] is never defaulted; it is the
+    /// answer "unknown" for an input declared `or unknown` and leaves any
+    /// other input unknown), and inputs whose `asked when` is false become
+    /// [`Slot::NotAsked`] (a value given for them is set aside and reported
+    /// in the returned list).
     pub fn complete(&self, given: &[Option<Value>]) -> (Vec<Slot>, Vec<InputId>) {
         let mut slots: Vec<Slot> = self
             .inputs
             .iter()
             .enumerate()
             .map(|(index, input)| match given.get(index).cloned().flatten() {
+                Some(Value::Unknown) if !input.admits_unknown => Slot::Unknown,
                 Some(value) => Slot::Known(value),
                 None => input.default.clone().map_or(Slot::Unknown, Slot::Known),
             })
@@ -327,7 +348,10 @@ impl Guideline {
                 }
                 if condition.eval(self, &slots) == Some(false) {
                     if let Some(slot) = slots.get_mut(index) {
-                        if given.get(index).is_some_and(Option::is_some) {
+                        if given
+                            .get(index)
+                            .is_some_and(|g| g.as_ref().is_some_and(|v| *v != Value::Unknown))
+                        {
                             set_aside.push(index);
                         }
                         *slot = Slot::NotAsked;

@@ -15,6 +15,10 @@ pub struct FieldError {
     /// The field's name; empty for the record as a whole.
     pub field: String,
     pub message: String,
+    /// The field is not an input of the guideline (or, for the error that
+    /// counts the rest, the fields are not).
+    #[serde(skip)]
+    pub unknown_field: bool,
 }
 
 /// The values a record gives, one slot per input, and warnings about fields
@@ -26,19 +30,105 @@ pub struct Record {
 }
 
 /// Unknown fields named one by one before the rest are counted in one
-/// warning: a record of 500,000 unknown fields gives six lines, not 40 MB.
+/// error: a record of 500,000 unknown fields gives six lines, not 40 MB.
 const NAMED_UNKNOWN_FIELDS: usize = 5;
 
-fn field_error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        field: field.to_owned(),
-        message: message.into(),
+/// What reading does with a field that is not an input of the guideline.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnknownFields {
+    /// The record is refused: a misspelled field must not be taken for an
+    /// absent one (the default).
+    #[default]
+    Refuse,
+    /// Fields of a wider record are set aside on purpose; a field whose name
+    /// is a near miss of an input's is still refused.
+    Ignore,
+}
+
+/// How a record is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReadOptions {
+    pub unknown_fields: UnknownFields,
+}
+
+impl FieldError {
+    /// A problem with the value of `field` (empty: the record as a whole).
+    pub fn new(field: &str, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+            unknown_field: false,
+        }
     }
 }
 
-/// Reads a JSON patient record. Every field is checked; all problems are
-/// returned together.
+fn field_error(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError::new(field, message)
+}
+
+fn unknown_field_error(field: &str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        unknown_field: true,
+        ..field_error(field, message)
+    }
+}
+
+/// The errors for the fields that are not inputs (`unknown`, sorted),
+/// merged with the errors of the known fields in field order; what is past
+/// the first few named ones is counted in one last error. Both readers
+/// call this, so they refuse alike.
+fn with_unknown_fields(
+    guideline: &Guideline,
+    mut errors: Vec<FieldError>,
+    unknown: &[String],
+    options: ReadOptions,
+) -> Vec<FieldError> {
+    let inputs = || guideline.inputs.iter().map(|i| i.id.as_str());
+    let mut refused = 0usize;
+    for name in unknown {
+        let near = did_you_mean(name, inputs());
+        let message = match (options.unknown_fields, near) {
+            (UnknownFields::Refuse, Some(near)) => {
+                format!("not an input of this guideline (did you mean `{near}`?)")
+            }
+            (UnknownFields::Refuse, None) => "not an input of this guideline".to_owned(),
+            (UnknownFields::Ignore, Some(near)) => format!(
+                "not an input of this guideline, and so close to `{near}` that it is taken for a misspelling: refused even though unknown fields are ignored; correct the name"
+            ),
+            (UnknownFields::Ignore, None) => continue,
+        };
+        refused += 1;
+        if refused <= NAMED_UNKNOWN_FIELDS {
+            errors.push(unknown_field_error(name, message));
+        }
+    }
+    errors.sort_by(|a, b| a.field.cmp(&b.field));
+    if let Some(more) = refused.checked_sub(NAMED_UNKNOWN_FIELDS).filter(|&n| n > 0) {
+        let fields = if more == 1 { "field" } else { "fields" };
+        errors.push(unknown_field_error(
+            "",
+            format!(
+                "and {} more {fields} that are not inputs of this guideline",
+                group_thousands(more)
+            ),
+        ));
+    }
+    errors
+}
+
+/// Reads a JSON patient record, refusing fields that are not inputs. Every
+/// field is checked; all problems are returned together.
 pub fn read_record(guideline: &Guideline, json: &Json) -> Result<Record, Vec<FieldError>> {
+    read_record_with(guideline, json, ReadOptions::default())
+}
+
+/// Reads a JSON patient record as [`read_record`] does, with options.
+/// `null` means "not known": it is never replaced by the input's default.
+pub fn read_record_with(
+    guideline: &Guideline,
+    json: &Json,
+    options: ReadOptions,
+) -> Result<Record, Vec<FieldError>> {
     let Json::Object(fields) = json else {
         return Err(vec![field_error(
             "",
@@ -47,27 +137,15 @@ pub fn read_record(guideline: &Guideline, json: &Json) -> Result<Record, Vec<Fie
     };
     let mut values = vec![None; guideline.inputs.len()];
     let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut unknown = 0usize;
+    let mut unknown = Vec::new();
     for (name, value) in fields {
         let Some(index) = guideline.input_index(name) else {
-            unknown += 1;
-            if unknown <= NAMED_UNKNOWN_FIELDS {
-                let hint = did_you_mean(name, guideline.inputs.iter().map(|i| i.id.as_str()))
-                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-                warnings.push(format!(
-                    "field `{}` is not an input of this guideline and was ignored{hint}",
-                    shorten(name)
-                ));
-            }
+            unknown.push(name.clone());
             continue;
         };
         let Some(input) = guideline.inputs.get(index) else {
             continue;
         };
-        if value.is_null() {
-            continue;
-        }
         match read_value(input, value) {
             Ok(v) => {
                 if let Some(slot) = values.get_mut(index) {
@@ -77,15 +155,13 @@ pub fn read_record(guideline: &Guideline, json: &Json) -> Result<Record, Vec<Fie
             Err(message) => errors.push(field_error(name, message)),
         }
     }
-    if let Some(more) = unknown.checked_sub(NAMED_UNKNOWN_FIELDS).filter(|&n| n > 0) {
-        let fields = if more == 1 { "field" } else { "fields" };
-        warnings.push(format!(
-            "and {} more {fields} that are not inputs of this guideline were ignored",
-            group_thousands(more)
-        ));
-    }
+    unknown.sort_unstable();
+    let errors = with_unknown_fields(guideline, errors, &unknown, options);
     if errors.is_empty() {
-        Ok(Record { values, warnings })
+        Ok(Record {
+            values,
+            warnings: Vec::new(),
+        })
     } else {
         Err(errors)
     }
@@ -100,6 +176,11 @@ fn list(values: &[String]) -> String {
 }
 
 fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
+    // `null` says the answer is not known; `Guideline::complete` decides
+    // what that means for the input (never its default).
+    if value.is_null() || (input.admits_unknown && value.as_str() == Some("unknown")) {
+        return Ok(Value::Unknown);
+    }
     match &input.ty {
         Type::YesNo => value
             .as_bool()
@@ -138,7 +219,12 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
             set.sort_unstable();
             Ok(Value::Set(set))
         }
-        Type::Number { lo, hi, unit } => {
+        Type::Number {
+            lo,
+            hi,
+            unit,
+            whole,
+        } => {
             let unit_text = unit
                 .as_ref()
                 .map_or(String::new(), |u| format!(" {}", u.canonical));
@@ -169,6 +255,12 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
             };
             if number < *lo || number > *hi {
                 return Err(outside(&number.to_human_string()));
+            }
+            if *whole && !number.is_integer() {
+                return Err(format!(
+                    "{} is not a whole number, and this input takes whole numbers only",
+                    number.to_human_string()
+                ));
             }
             Ok(Value::Number(number))
         }
@@ -277,6 +369,7 @@ pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
 #[derive(Clone, Debug)]
 pub struct RecordReader<'g> {
     guideline: &'g Guideline,
+    options: ReadOptions,
     by_name: std::collections::HashMap<&'g str, InputId, Fnv>,
 }
 
@@ -312,14 +405,24 @@ impl std::hash::Hasher for FnvHasher {
 pub type ReadOutcome = Result<Result<Record, Vec<FieldError>>, serde_json::Error>;
 
 impl<'g> RecordReader<'g> {
+    /// A reader that refuses unknown fields, as [`read_record`] does.
     pub fn new(guideline: &'g Guideline) -> RecordReader<'g> {
+        RecordReader::with_options(guideline, ReadOptions::default())
+    }
+
+    /// A reader with options, as [`read_record_with`] reads.
+    pub fn with_options(guideline: &'g Guideline, options: ReadOptions) -> RecordReader<'g> {
         let mut by_name =
             std::collections::HashMap::with_capacity_and_hasher(guideline.inputs.len(), Fnv);
         for (index, input) in guideline.inputs.iter().enumerate() {
             // The first input of a name wins, as `Guideline::input_index` finds it.
             by_name.entry(input.id.as_str()).or_insert(index);
         }
-        RecordReader { guideline, by_name }
+        RecordReader {
+            guideline,
+            options,
+            by_name,
+        }
     }
 
     /// Reads one record's text; see [`ReadOutcome`].
@@ -335,11 +438,9 @@ impl<'g> RecordReader<'g> {
 mod fast {
     use super::strict::{NUMBER_TOKEN, StrictVisitor};
     use super::{
-        FieldError, NAMED_UNKNOWN_FIELDS, Record, RecordReader, choice, describe, field_error,
-        read_value, shorten,
+        FieldError, Record, RecordReader, choice, describe, field_error, read_value, shorten,
+        with_unknown_fields,
     };
-    use crate::diagnostics::escape::group_thousands;
-    use crate::diagnostics::suggest::did_you_mean;
     use crate::model::number::Rational;
     use crate::model::{Input, Type, Value};
     use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
@@ -436,8 +537,7 @@ mod fast {
                     continue;
                 };
                 match map.next_value_seed(FieldSeed { input })? {
-                    Ok(None) => {}
-                    Ok(Some(value)) => {
+                    Ok(value) => {
                         if let Some(slot) = index.and_then(|index| values.get_mut(index)) {
                             *slot = Some(value);
                         }
@@ -445,35 +545,16 @@ mod fast {
                     Err(message) => errors.push(field_error(&key, message)),
                 }
             }
-            // `read_record` goes through the fields in the order of the
-            // JSON map, which is sorted by name.
-            if !errors.is_empty() {
-                errors.sort_by(|a, b| a.field.cmp(&b.field));
-                return Ok(Err(errors));
-            }
             let mut unknown: Vec<String> = unknown.into_iter().collect();
             unknown.sort_unstable();
-            let mut warnings = Vec::new();
-            for name in unknown.iter().take(NAMED_UNKNOWN_FIELDS) {
-                let hint = did_you_mean(name, guideline.inputs.iter().map(|i| i.id.as_str()))
-                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-                warnings.push(format!(
-                    "field `{}` is not an input of this guideline and was ignored{hint}",
-                    shorten(name)
-                ));
+            let errors = with_unknown_fields(guideline, errors, &unknown, self.reader.options);
+            if !errors.is_empty() {
+                return Ok(Err(errors));
             }
-            if let Some(more) = unknown
-                .len()
-                .checked_sub(NAMED_UNKNOWN_FIELDS)
-                .filter(|&n| n > 0)
-            {
-                let fields = if more == 1 { "field" } else { "fields" };
-                warnings.push(format!(
-                    "and {} more {fields} that are not inputs of this guideline were ignored",
-                    group_thousands(more)
-                ));
-            }
-            Ok(Ok(Record { values, warnings }))
+            Ok(Ok(Record {
+                values,
+                warnings: Vec::new(),
+            }))
         }
     }
 
@@ -503,27 +584,24 @@ mod fast {
         }
     }
 
-    /// The value of one known input: `Ok(None)` for null, the value, or the
+    /// The value of one known input: the value (`null` is [`Value::Unknown`]) or the
     /// message `read_value` gives.
     struct FieldSeed<'i> {
         input: &'i Input,
     }
 
-    type FieldResult = Result<Option<Value>, String>;
+    type FieldResult = Result<Value, String>;
 
     impl FieldSeed<'_> {
         /// The reference's reading of a value the fast path does not know.
         fn reference(&self, json: &Json) -> FieldResult {
-            if json.is_null() {
-                return Ok(None);
-            }
-            read_value(self.input, json).map(Some)
+            read_value(self.input, json)
         }
 
         fn integer(&self, number: Rational, json: impl FnOnce() -> Json) -> FieldResult {
             match &self.input.ty {
                 Type::Number { lo, hi, .. } if number >= *lo && number <= *hi => {
-                    Ok(Some(Value::Number(number)))
+                    Ok(Value::Number(number))
                 }
                 _ => self.reference(&json()),
             }
@@ -545,7 +623,7 @@ mod fast {
         }
         fn visit_bool<E>(self, v: bool) -> Result<FieldResult, E> {
             Ok(match self.input.ty {
-                Type::YesNo => Ok(Some(Value::Bool(v))),
+                Type::YesNo => Ok(Value::Bool(v)),
                 _ => self.reference(&Json::Bool(v)),
             })
         }
@@ -563,15 +641,17 @@ mod fast {
         }
         fn visit_str<E>(self, v: &str) -> Result<FieldResult, E> {
             Ok(match &self.input.ty {
-                Type::OneOf(choices) => choice(choices, v).map(|c| Some(Value::Choice(c))),
+                Type::OneOf(choices) if !self.input.admits_unknown => {
+                    choice(choices, v).map(Value::Choice)
+                }
                 _ => self.reference(&Json::String(v.to_owned())),
             })
         }
         fn visit_unit<E>(self) -> Result<FieldResult, E> {
-            Ok(Ok(None))
+            Ok(Ok(Value::Unknown))
         }
         fn visit_none<E>(self) -> Result<FieldResult, E> {
-            Ok(Ok(None))
+            Ok(Ok(Value::Unknown))
         }
         fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<FieldResult, D::Error> {
             Ok(self.reference(&StrictVisitor.visit_some(d)?))
@@ -613,7 +693,7 @@ mod fast {
                 return Ok(Err(message));
             }
             set.sort_unstable();
-            Ok(Ok(Some(Value::Set(set))))
+            Ok(Ok(Value::Set(set)))
         }
     }
 

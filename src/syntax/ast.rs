@@ -41,12 +41,17 @@ pub enum Literal {
     Quantity(Quantity),
     Set(Vec<Ident>, Span),
     Name(Ident),
+    /// `unknown`, for an input declared `or unknown`.
+    Unknown(Span),
 }
 
 impl Literal {
     pub fn span(&self) -> Span {
         match self {
-            Literal::Yes(span) | Literal::No(span) | Literal::Set(_, span) => *span,
+            Literal::Yes(span)
+            | Literal::No(span)
+            | Literal::Unknown(span)
+            | Literal::Set(_, span) => *span,
             Literal::Quantity(q) => q.span,
             Literal::Name(ident) => ident.span,
         }
@@ -90,6 +95,11 @@ pub enum Condition {
         member: Ident,
         span: Span,
     },
+    /// `name is unknown`.
+    IsUnknown {
+        name: Ident,
+        span: Span,
+    },
     Not(Box<Condition>, Span),
     /// A condition in parentheses; the span covers both parentheses.
     /// Resolving looks through it.
@@ -106,6 +116,7 @@ impl Condition {
             Condition::Compare { span, .. }
             | Condition::In { span, .. }
             | Condition::Has { span, .. }
+            | Condition::IsUnknown { span, .. }
             | Condition::Not(_, span)
             | Condition::Paren(_, span)
             | Condition::And(_, span)
@@ -145,6 +156,8 @@ pub enum InputType {
         lo: NumberLit,
         hi: NumberLit,
         unit: Option<Ident>,
+        /// `whole number`.
+        whole: bool,
     },
 }
 
@@ -153,6 +166,8 @@ pub struct InputDecl {
     pub id: Ident,
     pub ty: InputType,
     pub ty_span: Span,
+    /// The span of `or unknown`, when the input admits that answer.
+    pub unknown: Option<Span>,
     pub defaults: Vec<Literal>,
     pub label: Text,
     pub asked_when: Option<Condition>,

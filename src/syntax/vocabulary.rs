@@ -64,6 +64,9 @@ pub const RESERVED_WORDS: &[&str] = &[
     "same_day",
     "urgent",
     "routine",
+    "whole",
+    "unknown",
+    "is",
 ];
 
 /// The word that writes an action kind: `order`, `refer`, `avoid`.

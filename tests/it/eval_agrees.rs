@@ -193,6 +193,11 @@ fn lage_rugpijn_diagram_agrees_with_reference() {
 }
 
 #[test]
+fn whole_numbers_and_unknown_answers_diagram_agrees_with_reference() {
+    agree_on("tests/fixtures/records/ankle.leidraad");
+}
+
+#[test]
 fn nhg_beeldvorming_diagram_agrees_with_reference() {
     agree_on("guidelines/nhg-beeldvorming.leidraad");
 }

@@ -191,18 +191,19 @@ fn record_keys_and_values_are_shown_escaped() {
     let record = "{\"age\": 45, \"complaint_duration\": 2, \"neuro_deficit\": \"acute\", \
         \"trauma\": \"none\", \"suspected\": [], \"mri_possible\": false, \
         \"x\\u001b]0;owned\\u0007\": 1}";
+    // The unknown field refuses the record (issue 8); its name is escaped.
     let run_ok = run(
         &["eval", g.to_str().unwrap(), "--facts", "-"],
         record.as_bytes(),
     );
-    assert_eq!(run_ok.status, Some(0), "{}", run_ok.stderr);
-    assert!(!has_raw_controls(&run_ok.stdout), "{:?}", run_ok.stdout);
+    assert_eq!(run_ok.status, Some(1), "{}", run_ok.stderr);
+    assert!(!has_raw_controls(&run_ok.stderr), "{:?}", run_ok.stderr);
     assert!(
         run_ok
-            .stdout
-            .contains("field `x\\u{1b}]0;owned\\u{7}` is not an input"),
+            .stderr
+            .contains("field `x\\u{1b}]0;owned\\u{7}`: not an input"),
         "{}",
-        run_ok.stdout
+        run_ok.stderr
     );
     let bad = "{\"age\": 45, \"trauma\": \"no\\u001b[2Jne\\u009b\"}";
     let run_bad = run(
@@ -354,26 +355,21 @@ fn a_huge_value_is_quoted_shortened() {
 
 #[test]
 fn many_unknown_fields_give_one_summary() {
-    // 500,000 unknown fields gave 40 MB of warnings, one per field.
+    // 500,000 unknown fields gave 40 MB of warnings, one per field; now
+    // they refuse the record, with the first five named and the rest
+    // counted.
     let unknown: String = (0..100_000).map(|i| format!(r#","u{i}": 1"#)).collect();
     let record = format!("{}{unknown}}}", RECORD.strip_suffix('}').unwrap());
     let run = eval_json(&record);
-    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    assert_eq!(run.status, Some(1), "{}", run.stderr);
+    assert!(run.stdout.len() < 2_000, "{} bytes", run.stdout.len());
     let result: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let warnings: Vec<&str> = result["warnings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|w| w.as_str().unwrap())
-        .collect();
-    assert_eq!(warnings.len(), 6, "{warnings:?}");
-    assert!(
-        warnings[0].contains("field `u0` is not an input"),
-        "{warnings:?}"
-    );
+    let errors = result["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 6, "{errors:?}");
+    assert_eq!(errors[0]["field"], "u0", "{errors:?}");
     assert_eq!(
-        warnings[5],
-        "and 99,995 more fields that are not inputs of this guideline were ignored"
+        errors[5]["message"],
+        "and 99,995 more fields that are not inputs of this guideline"
     );
 }
 

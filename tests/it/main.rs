@@ -30,6 +30,8 @@ mod guidelines;
 mod index_agrees;
 mod input_defects;
 mod logic_exact;
+mod model_exact;
 mod names;
+mod records;
 mod robustness;
 mod tidy;

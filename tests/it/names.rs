@@ -90,6 +90,19 @@ fn a_record_spelling_a_name_with_other_characters_is_refused() {
             .is_none_or(|r| r.as_array().is_some_and(Vec::is_empty)),
         "{value}"
     );
+    // The field `val_van_hoogte_ñ` with `n` + U+0303: not the input, so the
+    // record is refused, not read as if there had been no fall.
+    let (ran, value) = eval_json(
+        "{\"bewustzijn\": \"helder\", \"leeftijd\": 40, \"verschijnselen\": [\"braken\"], \"val_van_hoogte_n\u{303}\": true}",
+    );
+    assert_eq!(ran.status, 1, "{}", ran.stdout_lossy());
+    let errors = value["errors"].as_array().expect("an `errors` array");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["field"] == "val_van_hoogte_n\u{303}"),
+        "{value}"
+    );
 }
 
 #[test]

@@ -181,6 +181,32 @@ impl Resolver {
                 let index = self.choice(&name.name, members, member, Code::UnknownValue)?;
                 Cond::Has(input, index, *span)
             }
+            ast::Condition::IsUnknown { name, span } => {
+                let (input, _) = self.input_named(name)?;
+                if !self
+                    .guideline
+                    .inputs
+                    .get(input)
+                    .is_some_and(|i| i.admits_unknown)
+                {
+                    self.error(
+                        Diagnostic::new(
+                            Code::TypeMismatch,
+                            format!(
+                                "`{}` cannot be unknown: its declaration does not allow that answer",
+                                name.name
+                            ),
+                        )
+                        .with_primary(*span, "this test would never hold")
+                        .with_help(format!(
+                            "add `or unknown` to the type in the declaration of `{}`, for example `yes/no or unknown`",
+                            name.name
+                        )),
+                    );
+                    return None;
+                }
+                Cond::IsUnknown(input, *span)
+            }
             ast::Condition::Not(inner, _) => Cond::Not(Box::new(self.condition_inner(inner)?)),
             ast::Condition::Paren(inner, _) => self.condition_inner(inner)?,
             ast::Condition::And(parts, _) => {
@@ -220,6 +246,13 @@ impl Resolver {
             );
             None
         };
+        if let ast::Literal::Unknown(_) = value {
+            return type_error(
+                self,
+                "`unknown` is not compared with `==`: it is tested on its own".to_owned(),
+                format!("write `{} is unknown`", name.name),
+            );
+        }
         match ty {
             Type::YesNo => {
                 let answer = match value {
@@ -254,7 +287,25 @@ impl Resolver {
                 ))
             }
             Type::OneOf(choices) => {
-                let ast::Literal::Name(word) = value else {
+                // A value may be called `yes` or `no`.
+                let spelled;
+                let word = match value {
+                    ast::Literal::Yes(span) | ast::Literal::No(span) => {
+                        spelled = ast::Ident {
+                            name: if matches!(value, ast::Literal::Yes(_)) {
+                                "yes"
+                            } else {
+                                "no"
+                            }
+                            .to_owned(),
+                            span: *span,
+                        };
+                        Some(&spelled)
+                    }
+                    ast::Literal::Name(word) => Some(word),
+                    _ => None,
+                };
+                let Some(word) = word else {
                     return type_error(
                         self,
                         format!(

@@ -154,6 +154,18 @@ impl Resolver {
                 .insert(input.id.name.clone(), (Named::Input(id), input.id.span));
         }
         let ty = self.input_type(input);
+        self.broken_inputs.push(ty.is_none());
+        self.guideline.inputs.push(Input {
+            id: input.id.name.clone(),
+            label: input.label.text.clone(),
+            span: input.id.span,
+            ty: ty.clone().unwrap_or(Type::YesNo),
+            default: None,
+            asked_when: None,
+            admits_unknown: input.unknown.is_some(),
+        });
+        // The default is read once the input is declared, so that
+        // `default unknown` can see `or unknown`.
         let mut default = None;
         for (position, literal) in input.defaults.iter().enumerate() {
             if position > 0 {
@@ -171,15 +183,9 @@ impl Resolver {
                 default = self.value_of(&input.id.name, ty, literal, Code::InvalidInput);
             }
         }
-        self.broken_inputs.push(ty.is_none());
-        self.guideline.inputs.push(Input {
-            id: input.id.name.clone(),
-            label: input.label.text.clone(),
-            span: input.id.span,
-            ty: ty.unwrap_or(Type::YesNo),
-            default,
-            asked_when: None,
-        });
+        if let Some(declared) = self.guideline.inputs.get_mut(id) {
+            declared.default = default;
+        }
         self.guideline
             .index
             .declare(Symbol::Input(id), input.id.span);
@@ -225,9 +231,34 @@ impl Resolver {
                     Type::AnyOf(names)
                 })
             }
-            ast::InputType::Number { lo, hi, unit } => {
+            ast::InputType::Number {
+                lo,
+                hi,
+                unit,
+                whole,
+            } => {
                 let lo_value = self.number(lo)?;
                 let hi_value = self.number(hi)?;
+                if *whole {
+                    for (bound, value) in [(lo, lo_value), (hi, hi_value)] {
+                        if !value.is_integer() {
+                            self.error(
+                                Diagnostic::new(
+                                    Code::InvalidInput,
+                                    format!(
+                                        "`{}` is a whole number, but its range ends at {}",
+                                        input.id.name, bound.text
+                                    ),
+                                )
+                                .with_primary(bound.span, "not a whole number")
+                                .with_help(
+                                    "give the range in whole numbers, or leave out `whole` if the input can take fractions",
+                                ),
+                            );
+                            return None;
+                        }
+                    }
+                }
                 let unit = match unit {
                     Some(word) => Some(self.unit(word)?),
                     None => None,
@@ -253,6 +284,7 @@ impl Resolver {
                     lo: lo_value,
                     hi: hi_value,
                     unit,
+                    whole: *whole,
                 })
             }
         }

@@ -56,7 +56,7 @@ impl Resolver {
         quantity: &ast::Quantity,
         code: Code,
     ) -> Option<Rational> {
-        let Type::Number { lo, hi, unit } = ty else {
+        let Type::Number { lo, hi, unit, .. } = ty else {
             return None;
         };
         let value = self.number(&quantity.number)?;
@@ -133,6 +133,18 @@ impl Resolver {
         Some(value)
     }
 
+    /// Whether the input of this name is declared `or unknown`.
+    fn admits_unknown(&self, name: &str) -> bool {
+        match self.names.get(name) {
+            Some((Named::Input(id), _)) => self
+                .guideline
+                .inputs
+                .get(*id)
+                .is_some_and(|input| input.admits_unknown),
+            _ => false,
+        }
+    }
+
     /// Converts a literal to a value of `ty` (defaults and case facts).
     pub(super) fn value_of(
         &mut self,
@@ -168,7 +180,39 @@ impl Resolver {
             );
             None
         };
+        // Values of `one of` and members of `any of` may be called `yes` and `no`.
+        let word = |span: Span, yes: bool| ast::Ident {
+            name: if yes { "yes" } else { "no" }.to_owned(),
+            span,
+        };
         match (ty, literal) {
+            (_, ast::Literal::Unknown(span)) => {
+                if self.admits_unknown(name) {
+                    Some(Value::Unknown)
+                } else {
+                    self.error(
+                        Diagnostic::new(
+                            code,
+                            format!("`{name}` cannot be unknown: its declaration does not allow that answer"),
+                        )
+                        .with_primary(*span, "not an answer of this input")
+                        .with_help(format!(
+                            "leave the value out, or add `or unknown` to the type in the declaration of `{name}`"
+                        )),
+                    );
+                    None
+                }
+            }
+            (Type::OneOf(values), ast::Literal::Yes(span) | ast::Literal::No(span)) => {
+                let yes = matches!(literal, ast::Literal::Yes(_));
+                self.choice(name, values, &word(*span, yes), code)
+                    .map(Value::Choice)
+            }
+            (Type::AnyOf(members), ast::Literal::Yes(span) | ast::Literal::No(span)) => {
+                let yes = matches!(literal, ast::Literal::Yes(_));
+                self.choice(name, members, &word(*span, yes), code)
+                    .map(|i| Value::Set(vec![i]))
+            }
             (Type::YesNo, ast::Literal::Yes(_)) => Some(Value::Bool(true)),
             (Type::YesNo, ast::Literal::No(_)) => Some(Value::Bool(false)),
             (Type::YesNo, _) => mismatch(self, "`yes` or `no`"),
@@ -204,18 +248,32 @@ impl Resolver {
                     members.first().map_or("", String::as_str)
                 ),
             ),
-            (Type::Number { .. }, ast::Literal::Quantity(quantity)) => self
-                .quantity(
-                    name,
-                    ty,
-                    quantity,
-                    if code == Code::CaseFactMismatch {
-                        code
-                    } else {
-                        Code::OutOfRange
-                    },
-                )
-                .map(Value::Number),
+            (Type::Number { whole, .. }, ast::Literal::Quantity(quantity)) => {
+                let range_code = if code == Code::CaseFactMismatch {
+                    code
+                } else {
+                    Code::OutOfRange
+                };
+                let value = self.quantity(name, ty, quantity, range_code)?;
+                if *whole && !value.is_integer() {
+                    self.error(
+                        Diagnostic::new(
+                            code,
+                            format!(
+                                "`{name}` is a whole number, so {} does not fit",
+                                quantity_text(quantity)
+                            ),
+                        )
+                        .with_primary(
+                            quantity.span,
+                            format!("{} is not a whole number", value.to_human_string()),
+                        )
+                        .with_help("give a whole number"),
+                    );
+                    return None;
+                }
+                Some(Value::Number(value))
+            }
             (Type::Number { .. }, _) => mismatch(self, "a number"),
         }
     }

@@ -282,7 +282,8 @@ fn self_use(
         Cond::BoolIs(i, _, span)
         | Cond::ChoiceIn(i, _, span)
         | Cond::Has(i, _, span)
-        | Cond::Compare(i, _, _, span) => (*i == input).then(|| {
+        | Cond::Compare(i, _, _, span)
+        | Cond::IsUnknown(i, span) => (*i == input).then(|| {
             vec![SelfUse {
                 span: *span,
                 through: None,

@@ -79,7 +79,7 @@ impl Converter {
 
     fn idents(&self, pair: Pair<'_, Rule>) -> Vec<Ident> {
         pair.into_inner()
-            .filter(|p| p.as_rule() == Rule::ident)
+            .filter(|p| matches!(p.as_rule(), Rule::ident | Rule::kw_yes | Rule::kw_no))
             .map(|p| self.ident(p))
             .collect()
     }
@@ -135,6 +135,7 @@ impl Converter {
         let mut id = None;
         let mut ty = None;
         let mut ty_span = span;
+        let mut unknown = None;
         let mut defaults = Vec::new();
         let mut label = None;
         let mut asked_when = None;
@@ -143,7 +144,11 @@ impl Converter {
                 Rule::ident => id = Some(self.ident(part)),
                 Rule::input_type => {
                     ty_span = self.span(&part);
-                    ty = Some(self.input_type(part.into_inner().next()?)?);
+                    let mut inner = part.into_inner();
+                    ty = Some(self.input_type(inner.next()?)?);
+                    unknown = inner
+                        .find(|p| p.as_rule() == Rule::unknown_answer)
+                        .map(|p| self.span(&p));
                 }
                 Rule::default_clause => {
                     defaults.push(
@@ -164,6 +169,7 @@ impl Converter {
             id: id?,
             ty: ty?,
             ty_span,
+            unknown,
             defaults,
             label: label?,
             asked_when,
@@ -177,16 +183,20 @@ impl Converter {
             Rule::one_of_type => InputType::OneOf(
                 self.idents(
                     pair.into_inner()
-                        .find(|p| p.as_rule() == Rule::ident_list)?,
+                        .find(|p| p.as_rule() == Rule::value_list)?,
                 ),
             ),
             Rule::any_of_type => InputType::AnyOf(
                 self.idents(
                     pair.into_inner()
-                        .find(|p| p.as_rule() == Rule::ident_list)?,
+                        .find(|p| p.as_rule() == Rule::value_list)?,
                 ),
             ),
             Rule::number_type => {
+                let whole = pair
+                    .clone()
+                    .into_inner()
+                    .any(|p| p.as_rule() == Rule::kw_whole);
                 let mut numbers = pair
                     .clone()
                     .into_inner()
@@ -198,7 +208,12 @@ impl Converter {
                     .find(|p| p.as_rule() == Rule::unit)
                     .and_then(|u| u.into_inner().next())
                     .map(|u| self.word(u));
-                InputType::Number { lo, hi, unit }
+                InputType::Number {
+                    lo,
+                    hi,
+                    unit,
+                    whole,
+                }
             }
             _ => return None,
         })
@@ -210,6 +225,7 @@ impl Converter {
         Some(match inner.as_rule() {
             Rule::kw_yes => Literal::Yes(span),
             Rule::kw_no => Literal::No(span),
+            Rule::kw_unknown => Literal::Unknown(span),
             Rule::quantity => Literal::Quantity(self.quantity(inner)?),
             Rule::ident_set => Literal::Set(self.idents(inner), span),
             Rule::ident => Literal::Name(self.ident(inner)),
@@ -316,6 +332,10 @@ impl Converter {
                 let name = self.ident(parts.next()?);
                 let member = self.ident(parts.next()?);
                 Some(Condition::Has { name, member, span })
+            }
+            Rule::unknown_test => {
+                let name = self.ident(pair.into_inner().next()?);
+                Some(Condition::IsUnknown { name, span })
             }
             Rule::name_ref => Some(Condition::Name(self.ident(pair.into_inner().next()?))),
             _ => None,
@@ -716,6 +736,9 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_same_day
             | Rule::kw_urgent
             | Rule::kw_routine
+            | Rule::kw_whole
+            | Rule::kw_unknown
+            | Rule::kw_is
     )
 }
 

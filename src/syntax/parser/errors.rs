@@ -62,6 +62,8 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
         Rule::literal => "a value",
         Rule::ident_set => "a list in square brackets, such as `[infection]`",
         Rule::ident_list => "a list of names separated by commas",
+        // Values may be called `yes` or `no`, but a name is what to write.
+        Rule::value_list => "a name",
         Rule::condition
         | Rule::implies_expr
         | Rule::or_expr
@@ -70,6 +72,7 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::primary
         | Rule::comparison
         | Rule::membership
+        | Rule::unknown_test
         | Rule::has_test => "a condition",
         Rule::compare_op => "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
         Rule::input_type => {
@@ -146,6 +149,9 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
         Rule::kw_same_day => "`same_day`",
         Rule::kw_urgent => "`urgent`",
         Rule::kw_routine => "`routine`",
+        Rule::kw_whole => "`whole`",
+        Rule::kw_unknown => "`unknown`",
+        Rule::kw_is => "`is`",
         _ => return None,
     })
 }
