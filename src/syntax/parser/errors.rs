@@ -304,6 +304,10 @@ pub(super) fn unclosed_parenthesis(text: &str, position: usize) -> Option<usize>
     open.pop()
 }
 
+/// The help for a lone `"` glued to the word before it.
+const HALF_LABEL_HELP: &str = "a label is written between two double quotes, as in \"Koorts\": \
+     if this `\"` ends the label, add the opening `\"` where the label begins";
+
 pub(super) fn syntax_error(
     converter: &Converter,
     text: &str,
@@ -343,28 +347,24 @@ pub(super) fn syntax_error(
             .get(..open)
             .and_then(|before| before.chars().next_back())
             .is_some_and(is_name_char);
-        let mut diagnostic =
-            Diagnostic::new(Code::SyntaxError, "this label has no closing double quote")
+        if after_word {
+            // `guideline demo Demo"`: the quote may close a label that was
+            // never opened.
+            return Diagnostic::new(Code::SyntaxError, "this `\"` has no partner on its line")
                 .with_primary(
-                    converter.span_of(open, end.max(open + 1)),
-                    "the label starts here",
-                );
-        diagnostic =
-            if after_word {
-                // `guideline demo Demo"`: the quote may close a label that was
-                // never opened.
-                Diagnostic::new(Code::SyntaxError, "this `\"` has no partner on its line")
-                .with_primary(converter.span_of(open, open + 1), "a label starts or ends here")
-                .with_help(
-                    "a label is written between two double quotes, as in \"Koorts\": if this `\"` \
-                     ends the label, add the opening `\"` where the label begins",
+                    converter.span_of(open, open + 1),
+                    "a label starts or ends here",
                 )
-            } else {
-                diagnostic.with_help(
-                "end the label with `\"` on the same line; a label cannot run over several lines",
+                .with_help(HALF_LABEL_HELP);
+        }
+        return Diagnostic::new(Code::SyntaxError, "this label has no closing double quote")
+            .with_primary(
+                converter.span_of(open, end.max(open + 1)),
+                "the label starts here",
             )
-            };
-        return diagnostic;
+            .with_help(
+                "end the label with `\"` on the same line; a label cannot run over several lines",
+            );
     }
 
     let mut expected: Vec<String> = match &error.variant {
