@@ -31,6 +31,7 @@ mod index_agrees;
 mod input_defects;
 mod logic_exact;
 mod model_exact;
+mod names;
 mod quantities;
 mod records;
 mod robustness;

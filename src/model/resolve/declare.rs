@@ -145,7 +145,10 @@ impl Resolver {
                 ast::Item::Assume(_) | ast::Item::Require(_) | ast::Item::Case(_) => {}
             }
         }
-        if header_seen.is_none() {
+        // A header that does not parse has its own syntax error; saying
+        // that the file has none would only repeat it.
+        let broken_header = syntax.broken.iter().any(|b| b.keyword == "guideline");
+        if header_seen.is_none() && !broken_header {
             let span = syntax
                 .items
                 .first()

@@ -29,7 +29,7 @@ pub(super) fn salvage(
                     continue; // the keyword
                 }
                 let ident = Ident {
-                    name: found.to_owned(),
+                    name: canonical_name(found).into_owned(),
                     span: span(start, end),
                 };
                 let reserved = RESERVED_WORDS.contains(&found);
@@ -110,12 +110,19 @@ fn words(text: &str) -> Vec<Word> {
                 }
                 after_name_char = false;
             }
-            c if c.is_ascii_alphabetic() || c == '_' => {
-                let mut end = i + 1;
-                while let Some((j, c)) =
-                    chars.next_if(|(_, c)| c.is_ascii_alphanumeric() || *c == '_')
-                {
-                    end = j + c.len_utf8();
+            c if is_name_start(c) => {
+                // As the grammar reads a name, `XR-foot` included.
+                let mut end = i + c.len_utf8();
+                loop {
+                    while let Some((j, c)) = chars.next_if(|(_, c)| is_name_char(*c)) {
+                        end = j + c.len_utf8();
+                    }
+                    let mut after = text.get(end..).unwrap_or("").chars();
+                    if after.next() == Some('-') && after.next().is_some_and(is_name_start) {
+                        chars.next();
+                    } else {
+                        break;
+                    }
                 }
                 if !after_name_char {
                     out.push(Word::Name(i, end));

@@ -44,7 +44,18 @@ impl Converter {
         })
     }
 
+    /// A name, in its canonical form (`names::canonical_name`); the span
+    /// covers it as written.
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        Ident {
+            name: canonical_name(pair.as_str()).into_owned(),
+            span: self.span(&pair),
+        }
+    }
+
+    /// A word kept exactly as written: a unit (the unit table judges it)
+    /// or the header's language tag.
+    fn word(&self, pair: Pair<'_, Rule>) -> Ident {
         Ident {
             name: pair.as_str().to_owned(),
             span: self.span(&pair),
@@ -113,7 +124,7 @@ impl Converter {
             seen.push((name, field_span));
             match keyword.as_rule() {
                 Rule::kw_version => header.version = Some(self.text(value)),
-                Rule::kw_language => header.language = Some(self.ident(value)),
+                Rule::kw_language => header.language = Some(self.word(value)),
                 _ => header.source = Some(self.text(value)),
             }
         }
@@ -197,7 +208,7 @@ impl Converter {
                     .clone()
                     .into_inner()
                     .find(|p| p.as_rule() == Rule::unit)
-                    .map(|u| self.ident(u));
+                    .map(|u| self.word(u));
                 let molar_mass = pair
                     .into_inner()
                     .find(|p| p.as_rule() == Rule::molar_mass)
@@ -234,7 +245,7 @@ impl Converter {
         let span = self.span(&pair);
         let mut parts = pair.into_inner();
         let number = self.number(parts.next()?);
-        let unit = parts.next().map(|u| self.ident(u));
+        let unit = parts.next().map(|u| self.word(u));
         Some(Quantity { number, unit, span })
     }
 

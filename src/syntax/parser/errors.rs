@@ -168,7 +168,7 @@ pub(super) fn found_at(text: &str, position: usize) -> (String, usize) {
     if first == '\n' || first == '\r' {
         return ("the end of the line".to_owned(), 0);
     }
-    if first.is_ascii_alphanumeric() || first == '_' {
+    if is_name_char(first) {
         let word = leading_word(rest);
         let word = if word.is_empty() {
             &rest[..first.len_utf8()]
@@ -252,7 +252,7 @@ pub(super) fn previous_word(text: &str, position: usize) -> &str {
     let start = before
         .char_indices()
         .rev()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .find(|(_, c)| !is_name_char(*c))
         .map_or(0, |(i, c)| i + c.len_utf8());
     before.get(start..).unwrap_or("")
 }
@@ -308,6 +308,10 @@ pub(super) fn unclosed_parenthesis(text: &str, position: usize) -> Option<usize>
     open.pop()
 }
 
+/// The help for a lone `"` glued to the word before it.
+const HALF_LABEL_HELP: &str = "a label is written between two double quotes, as in \"Koorts\": \
+     if this `\"` ends the label, add the opening `\"` where the label begins";
+
 pub(super) fn syntax_error(
     converter: &Converter,
     text: &str,
@@ -320,8 +324,43 @@ pub(super) fn syntax_error(
         InputLocation::Span((start, _)) => start,
     };
 
+    // A `"` inside a label ends it early: what follows it does not fit.
+    if let Some(early) = label_closed_early(text, position) {
+        let mut diagnostic = Diagnostic::new(
+            Code::SyntaxError,
+            "a double quote inside a label must be written `\\\"`",
+        )
+        .with_primary(
+            converter.span_of(early.quote, early.quote + 1),
+            "this `\"` ends the label here",
+        )
+        .with_secondary(
+            converter.span_of(early.open, early.open + 1),
+            "the label starts here",
+        );
+        diagnostic = diagnostic.with_help(match early.fixed {
+            Some(fixed) => format!("write `\\\"` for each double quote inside the label: {fixed}"),
+            None => "write `\\\"` for each double quote inside the label".to_owned(),
+        });
+        return diagnostic;
+    }
+
     // A label left open swallows the rest of the line; say that first.
     if let Some((open, end)) = unterminated_label(text, position) {
+        let after_word = text
+            .get(..open)
+            .and_then(|before| before.chars().next_back())
+            .is_some_and(is_name_char);
+        if after_word {
+            // `guideline demo Demo"`: the quote may close a label that was
+            // never opened.
+            return Diagnostic::new(Code::SyntaxError, "this `\"` has no partner on its line")
+                .with_primary(
+                    converter.span_of(open, open + 1),
+                    "a label starts or ends here",
+                )
+                .with_help(HALF_LABEL_HELP);
+        }
         return Diagnostic::new(Code::SyntaxError, "this label has no closing double quote")
             .with_primary(
                 converter.span_of(open, end.max(open + 1)),
@@ -381,7 +420,60 @@ pub(super) fn syntax_error(
     let mut opened: Option<usize> = None;
 
     let mut label = label;
-    if word == "when" && keyword == "rule" && has("`then`") {
+    let rest = text.get(position..).unwrap_or("");
+    let comparison_expected = expected.iter().any(|e| e.starts_with("a comparison"));
+    let joiner_expected = has("`and`") || has("`or`");
+    let mut span = span;
+    if let Some((written, meant, words)) = [
+        ("=>", ">=", "greater than or equal to"),
+        ("=<", "<=", "less than or equal to"),
+    ]
+    .into_iter()
+    .find(|(written, _, _)| rest.starts_with(written))
+    .filter(|_| comparison_expected)
+    {
+        span = converter.span_of(position, position + 2);
+        message = format!("`{written}` is not a comparison; write `{meant}`");
+        label = format!("write `{meant}` here");
+        help = Some(format!(
+            "\"{words}\" is written `{meant}`, with `{}` first",
+            meant.get(..1).unwrap_or(meant)
+        ));
+    } else if let Some((written, meant, reading)) = [
+        ("&&", "and", "both sides must hold"),
+        ("&", "and", "both sides must hold"),
+        ("||", "or", "either side may hold"),
+        ("|", "or", "either side may hold"),
+    ]
+    .into_iter()
+    .find(|(written, _, _)| rest.starts_with(written))
+    .filter(|_| joiner_expected)
+    {
+        span = converter.span_of(position, position + written.len());
+        message = format!("conditions are joined with the word `{meant}`, found `{written}`");
+        label = format!("write `{meant}` here");
+        help = Some(format!(
+            "write `{meant}` instead of `{written}` ({reading})"
+        ));
+    } else if word == "if" && has("`when`") {
+        message = "a condition starts with `when`, found `if`".to_owned();
+        label = "write `when` here".to_owned();
+        help = Some("write `when` instead of `if`, for example `when fever`".to_owned());
+    } else if let Some((start, end)) = decimal_comma(text, position) {
+        let written = text.get(start..end).unwrap_or("");
+        let meant = written.replace(',', ".");
+        span = converter.span_of(start, end);
+        message =
+            format!("a decimal number is written with a point: write `{meant}`, found `{written}`");
+        label = format!("write `{meant}`");
+        help = Some(format!(
+            "write decimals with a point, as in `{meant}`; a comma separates the items of a list"
+        ));
+    } else if rest.starts_with('=') && !r_is_double(text, position) && comparison_expected {
+        message = "a comparison for equality is written `==`, found `=`".to_owned();
+        label = "write `==` here".to_owned();
+        help = Some("to compare, write `==` (two equals signs)".to_owned());
+    } else if word == "when" && keyword == "rule" && has("`then`") {
         message = "a rule has one `when`, found a second one".to_owned();
         label = "second `when`".to_owned();
         help = Some(
@@ -412,13 +504,6 @@ pub(super) fn syntax_error(
                 "close the parenthesis with `)` where its part of the condition ends".to_owned(),
             );
         }
-    } else if text.get(position..).is_some_and(|r| r.starts_with('='))
-        && !r_is_double(text, position)
-        && expected.iter().any(|e| e.starts_with("a comparison"))
-    {
-        message = "a comparison for equality is written `==`, found `=`".to_owned();
-        label = "write `==` here".to_owned();
-        help = Some("to compare, write `==` (two equals signs)".to_owned());
     } else if has("`:`") {
         help = Some(
             "put a colon between the input's name and its type, for example `input fever : yes/no \"Koorts\"`"
@@ -485,6 +570,153 @@ pub(super) fn syntax_error(
     diagnostic
 }
 
+/// A label that a `"` inside it closed before its end, found from the
+/// token right after that quote (where the parser stopped).
+pub(super) struct EarlyClose {
+    /// The label's opening quote.
+    open: usize,
+    /// The quote that closed it early.
+    quote: usize,
+    /// The label as it should be written, with every inner quote escaped,
+    /// when the line's quotes tell where it ends.
+    fixed: Option<String>,
+}
+
+/// Whether the parser stopped right after a `"` that closed a label, at a
+/// word or quote glued to it (`"Zo "genoemd" iets"` stops at `genoemd`).
+pub(super) fn label_closed_early(text: &str, position: usize) -> Option<EarlyClose> {
+    let position = position.min(text.len());
+    let quote = position.checked_sub(1)?;
+    if text.get(quote..position) != Some("\"") {
+        return None;
+    }
+    let next = text.get(position..)?.chars().next()?;
+    if next.is_whitespace() || next == '#' {
+        return None;
+    }
+    let line_start = text
+        .get(..position)?
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let line_end = text
+        .get(line_start..)?
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| line_start + i);
+    let line = text.get(line_start..line_end)?;
+    // Find the label that the quote at `quote` closed.
+    let mut open: Option<usize> = None;
+    let mut escaped = false;
+    let mut closed_by = None;
+    for (i, c) in line.char_indices() {
+        let at = line_start + i;
+        match (open, c) {
+            (None, '#') => return None,
+            (None, '"') => open = Some(at),
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(start), '"') => {
+                if at == quote {
+                    closed_by = Some(start);
+                    break;
+                }
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    let open = closed_by?;
+    // The label's real end: the last quote on the line, if the quotes
+    // after the label's start are even in number (every inner quote has
+    // its partner) and nothing but spaces follows it.
+    let tail = text.get(open..line_end)?.trim_end();
+    let quotes = tail.matches('"').count();
+    let fixed = (quotes % 2 == 0 && tail.ends_with('"') && !tail.contains('\\')).then(|| {
+        let inner = tail.get(1..tail.len() - 1).unwrap_or("");
+        format!("\"{}\"", inner.replace('"', "\\\""))
+    });
+    Some(EarlyClose { open, quote, fixed })
+}
+
+/// A number written with a decimal comma (`10,5`) around the position where
+/// the parser stopped: at the comma, or right after it. The byte range of
+/// the whole number.
+pub(super) fn decimal_comma(text: &str, position: usize) -> Option<(usize, usize)> {
+    let comma = if text.get(position..)?.starts_with(',') {
+        position
+    } else {
+        position
+            .checked_sub(1)
+            .filter(|&c| text.get(c..position) == Some(","))?
+    };
+    let before = text.get(..comma)?;
+    let after = text.get(comma + 1..)?;
+    if !before.ends_with(|c: char| c.is_ascii_digit())
+        || !after.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return None;
+    }
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_digit() || c == '-'))
+        .map_or(0, |i| i + 1);
+    // `10,5` but not `x10,5`: the number must stand on its own.
+    if before
+        .get(..start)
+        .and_then(|b| b.chars().next_back())
+        .is_some_and(is_name_char)
+    {
+        return None;
+    }
+    let end = comma
+        + 1
+        + after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+    Some((start, end))
+}
+
 pub(super) fn r_is_double(text: &str, position: usize) -> bool {
     text.get(position..).is_some_and(|r| r.starts_with("=="))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages of the syntax errors of `text`.
+    fn errors(text: &str) -> Vec<String> {
+        let (_, diagnostics) = parse(FileId(0), text);
+        diagnostics.into_iter().map(|d| d.message).collect()
+    }
+
+    const HEAD: &str =
+        "guideline g \"G\"\ninput a : yes/no \"A\"\ninput n : number 0..9 \"N\"\nexam X \"X\"\n";
+
+    #[test]
+    fn the_usual_slips_get_their_own_message() {
+        let slip = |statement: &str| errors(&format!("{HEAD}{statement}\n"));
+        assert_eq!(
+            slip("rule r \"R\" when n =< 5 then order X"),
+            ["`=<` is not a comparison; write `<=`"]
+        );
+        assert_eq!(
+            slip("case \"c\" expect order X && no avoid"),
+            ["conditions are joined with the word `and`, found `&&`"]
+        );
+        assert_eq!(
+            slip("rule r \"R\" when a | n > 2 then order X"),
+            ["conditions are joined with the word `or`, found `|`"]
+        );
+        assert_eq!(
+            slip("case \"c\" given n 2,5 expect order X"),
+            ["a decimal number is written with a point: write `2.5`, found `2,5`"]
+        );
+        assert_eq!(
+            slip("rule r \"Zo \"heet\" het\" when a then order X"),
+            ["a double quote inside a label must be written `\\\"`"]
+        );
+        // Not every `|`, `,` or `"` is one of them.
+        assert_eq!(slip("input b : yes|no \"B\""), ["expected `/`, found `|`"]);
+        assert!(!slip("rule r \"R\" when n > 2,a then order X")[0].contains("decimal"));
+        assert!(!slip("rule r \"R\" \"S\" when a then order X")[0].contains("inside a label"));
+    }
 }

@@ -15,11 +15,13 @@ use pest::iterators::{Pair, Pairs};
 mod broken;
 mod convert;
 mod errors;
+mod names;
 mod split;
 
 use broken::salvage;
 use convert::Converter;
 use errors::*;
+use names::*;
 use split::*;
 
 #[derive(pest_derive::Parser)]
@@ -36,6 +38,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
     let mut items = Vec::new();
     let mut broken = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut misspellings = Misspellings::default();
     for chunk in split_statements(text) {
         let Some(chunk_text) = text.get(chunk.start..chunk.end) else {
             continue;
@@ -76,8 +79,12 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                 continue;
             }
         };
-        match LeidraadParser::parse(rule, chunk_text) {
-            Ok(pairs) => match converter.statement(pairs) {
+        let parsed = LeidraadParser::parse(rule, chunk_text).map(|pairs| {
+            note_misspellings(&converter, pairs.clone(), &mut misspellings);
+            converter.statement(pairs)
+        });
+        match parsed {
+            Ok(converted) => match converted {
                 Some(item) => {
                     if let Item::Header(header) = &item {
                         diagnostics.extend(header.repeated.iter().map(repeated_header_field));
@@ -119,6 +126,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             }
         }
     }
+    diagnostics.extend(misspellings.diagnostics());
     let trivia = trivia(file, text);
     (
         SyntaxFile {
@@ -128,6 +136,22 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
         },
         diagnostics,
     )
+}
+
+/// Notes every name of a statement that is not written as it is compared
+/// (`XR-foot`, a name not in NFC). Units are no names (the unit table
+/// judges them), and the header's language is a language tag (`nl-BE`).
+fn note_misspellings(converter: &Converter, pairs: Pairs<'_, Rule>, found: &mut Misspellings) {
+    for pair in pairs {
+        match pair.as_rule() {
+            Rule::unit | Rule::header_field => {}
+            Rule::ident => {
+                let at = pair.as_span();
+                found.note(pair.as_str(), converter.span_of(at.start(), at.end()));
+            }
+            _ => note_misspellings(converter, pair.into_inner(), found),
+        }
+    }
 }
 
 /// The error for a header field given twice.

@@ -12,7 +12,7 @@ pub(super) struct Chunk<'a> {
 pub(super) fn leading_word(line: &str) -> &str {
     let end = line
         .char_indices()
-        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '_'))
+        .find(|(_, c)| !is_name_char(*c))
         .map_or(line.len(), |(i, _)| i);
     line.get(..end).unwrap_or("")
 }
@@ -129,10 +129,10 @@ pub(super) fn nesting_depth(text: &str) -> (usize, usize) {
                 depth = depth.saturating_sub(1);
                 not_run = 0;
             }
-            c if c.is_ascii_alphabetic() || c == '_' => {
+            c if is_name_start(c) => {
                 let mut end = index + c.len_utf8();
                 while let Some(&(i, c)) = chars.peek() {
-                    if c.is_ascii_alphanumeric() || c == '_' {
+                    if is_name_char(c) {
                         end = i + c.len_utf8();
                         chars.next();
                     } else {
