@@ -9,7 +9,10 @@ use crate::logic::problem::Demand as LogicDemand;
 use crate::model::lower::{Lowering, Valid, lower, lower_demand};
 use crate::model::{self, Guideline};
 use crate::source::{FileId, Sources, Span};
-use crate::syntax;
+
+mod uses;
+
+pub use uses::{Loaded, Loader, Request, Uses, load_uses, normalise};
 
 /// One file after checking.
 #[derive(Clone, Debug)]
@@ -19,6 +22,9 @@ pub struct CheckedFile {
     /// Present only when the file has no errors: analyses, evaluation and
     /// compilation run on it.
     pub lowering: Option<Lowering>,
+    /// The files it uses, transitively, in the order first used: their
+    /// problems are the guideline's too.
+    pub used: Vec<FileId>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -29,6 +35,14 @@ pub struct CheckResult {
 }
 
 impl CheckedFile {
+    /// Whether a diagnostic is about this guideline: in its file or in one
+    /// it uses.
+    pub fn concerns(&self, diagnostic: &Diagnostic) -> bool {
+        diagnostic
+            .primary_span()
+            .is_some_and(|span| span.file == self.file || self.used.contains(&span.file))
+    }
+
     /// The guideline with its lowering, when the file has no errors.
     pub fn valid(&self) -> Option<Valid<'_>> {
         self.lowering.as_ref().map(|lowering| Valid {
@@ -101,13 +115,49 @@ impl Default for CheckOptions {
     }
 }
 
-/// Parses and resolves one file; no analyses.
+/// Parses and resolves one file; no analyses. A `use` in it is reported as
+/// not loaded: [`check_file_using`] checks a file with what it uses.
 pub fn check_file(sources: &Sources, file: FileId) -> (CheckedFile, Vec<Diagnostic>) {
+    check_file_using(sources, &Uses::default(), file)
+}
+
+/// Parses and resolves one file with the vocabularies it uses, as
+/// [`load_uses`] loaded them; no analyses. The guideline holds what it
+/// takes from them, with the spans of their files; every diagnostic
+/// points into the file where the problem is.
+pub fn check_file_using(
+    sources: &Sources,
+    uses: &Uses,
+    file: FileId,
+) -> (CheckedFile, Vec<Diagnostic>) {
     let source = sources.get(file);
-    let text = source.map_or("", |f| f.text.as_str());
-    let (syntax, mut diagnostics) = syntax::parse(file, text);
-    let (guideline, resolve_diagnostics) = model::resolve(file, &syntax);
-    diagnostics.extend(resolve_diagnostics);
+    let assembled = uses::assemble(sources, uses, file, file);
+    let mut diagnostics = assembled.diagnostics;
+    let (guideline, resolve_diagnostics) = model::resolve(file, &assembled.syntax);
+    // What is wrong inside a used file is found by checking that file on
+    // its own (below), which says it once and in that file's terms.
+    diagnostics.extend(
+        resolve_diagnostics
+            .into_iter()
+            .filter(|d| d.primary_span().is_none_or(|span| span.file == file))
+            // A name a missing vocabulary would declare is not unknown.
+            .filter(|d| {
+                !(assembled.incomplete
+                    && matches!(d.code, Code::UnknownName | Code::UnknownGroup))
+            }),
+    );
+    for &vocabulary in &assembled.used {
+        let alone = uses::assemble(sources, uses, file, vocabulary);
+        diagnostics.extend(alone.diagnostics);
+        let (_, found) = model::resolve(vocabulary, &alone.syntax);
+        diagnostics.extend(
+            found
+                .into_iter()
+                .filter(|d| d.primary_span().is_none_or(|span| span.file == vocabulary)),
+        );
+    }
+    diagnostics::sort(&mut diagnostics);
+    diagnostics.dedup();
     // A binary file whose readable start is blank holds nothing to check:
     // the not-text error from `load` says all there is to say, and "the
     // file holds no guideline" would only repeat it less clearly.
@@ -123,6 +173,7 @@ pub fn check_file(sources: &Sources, file: FileId) -> (CheckedFile, Vec<Diagnost
             file,
             guideline,
             lowering,
+            used: assembled.used,
         },
         diagnostics,
     )
@@ -170,10 +221,22 @@ pub fn check(sources: &Sources, files: &[FileId]) -> CheckResult {
 
 /// Checks several files; each is its own guideline. With analyses on, every
 /// file without errors is analysed, and every pair of such files is compared.
+/// A `use` is reported as not loaded: [`check_using`] follows them.
 pub fn check_with(sources: &Sources, files: &[FileId], options: &CheckOptions) -> CheckResult {
+    check_using(sources, &Uses::default(), files, options)
+}
+
+/// [`check_with`] for files whose uses [`load_uses`] loaded: each file is
+/// checked with the vocabularies it uses.
+pub fn check_using(
+    sources: &Sources,
+    uses: &Uses,
+    files: &[FileId],
+    options: &CheckOptions,
+) -> CheckResult {
     let mut result = CheckResult::default();
     for &file in files {
-        let (checked, found) = check_file(sources, file);
+        let (checked, found) = check_file_using(sources, uses, file);
         result.diagnostics.extend(found);
         let valid = checked.valid();
         if valid.is_none() {
@@ -217,6 +280,9 @@ pub fn check_with(sources: &Sources, files: &[FileId], options: &CheckOptions) -
         result.diagnostics.extend(found);
     }
     diagnostics::sort(&mut result.diagnostics);
+    // A vocabulary used by several files (or checked as one of them) is
+    // reported on once.
+    result.diagnostics.dedup();
     result
 }
 

@@ -1,7 +1,7 @@
 //! `leidraad check FILE...`
 
 use super::{DiagnosticFormat, Status, count, load_rule_files, render_diagnostics};
-use leidraad::check::{CheckOptions, check_with};
+use leidraad::check::{CheckOptions, check_using};
 use leidraad::diagnostics::escape::{controls, group_thousands};
 use leidraad::diagnostics::{self, Code, Diagnostic, Severity};
 use leidraad::source::FileId;
@@ -19,8 +19,8 @@ pub fn run(
     options: &CheckOptions,
     color: bool,
 ) -> miette::Result<Status> {
-    let (sources, files, mut diagnostics) = load_rule_files(paths)?;
-    let result = check_with(&sources, &files, options);
+    let (sources, files, mut diagnostics, uses) = load_rule_files(paths)?;
+    let result = check_using(&sources, &uses, &files, options);
     diagnostics.extend(result.diagnostics);
     diagnostics::sort(&mut diagnostics);
     if deny_warnings {

@@ -42,7 +42,7 @@ mod explain;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use leidraad::check::{CheckOptions, load};
+use leidraad::check::{CheckOptions, Loaded, Loader, Request, Uses, load, load_uses};
 use leidraad::diagnostics::{Diagnostic, render};
 use leidraad::logic::analyse::AnalysisOptions;
 use leidraad::logic::diagram::CompileOptions;
@@ -347,20 +347,97 @@ pub fn read_bytes(path: &str) -> miette::Result<Vec<u8>> {
 }
 
 /// Loads rule files into `sources`, with a diagnostic for each file that is
-/// not text.
+/// not text, and the vocabularies they use (what could not be loaded is
+/// reported by the check, at the `use`).
 pub fn load_rule_files(
     paths: &[String],
-) -> miette::Result<(Sources, Vec<FileId>, Vec<Diagnostic>)> {
+) -> miette::Result<(Sources, Vec<FileId>, Vec<Diagnostic>, Uses)> {
     let mut sources = Sources::new();
     let mut ids = Vec::new();
     let mut problems = Vec::new();
+    let mut loader = FolderLoader::default();
     for path in paths {
         let bytes = read_bytes(path)?;
         let (id, problem) = load(&mut sources, path, bytes);
         ids.push(id);
         problems.extend(problem);
+        loader.add_root(id, path);
     }
-    Ok((sources, ids, problems))
+    let uses = load_uses(&mut sources, &ids, &mut loader);
+    Ok((sources, ids, problems, uses))
+}
+
+/// Reads the files that guidelines `use`, each from the folder of its root
+/// guideline and never from outside it: a path that a link leads out of
+/// the folder is refused, as is a folder or a file too large. The library
+/// has refused absolute paths, addresses and `..` out of the folder
+/// before asking.
+#[derive(Default)]
+struct FolderLoader {
+    /// Each root's folder, as given and as the file system resolves it.
+    roots: std::collections::HashMap<FileId, (std::path::PathBuf, Option<std::path::PathBuf>)>,
+}
+
+impl FolderLoader {
+    fn add_root(&mut self, id: FileId, path: &str) {
+        // Standard input's folder is the current one.
+        let folder = match std::path::Path::new(path).parent() {
+            Some(parent) if path != "-" => parent.to_path_buf(),
+            _ => std::path::PathBuf::new(),
+        };
+        let on_disk = if folder.as_os_str().is_empty() {
+            std::path::Path::new(".")
+        } else {
+            folder.as_path()
+        };
+        let canonical = std::fs::canonicalize(on_disk).ok();
+        self.roots.insert(id, (folder, canonical));
+    }
+}
+
+impl Loader for FolderLoader {
+    fn load(&mut self, request: &Request<'_>) -> Loaded {
+        let Some((folder, canonical_folder)) = self.roots.get(&request.root) else {
+            return Loaded::Missing("the guideline that uses it was not read from a file".to_owned());
+        };
+        let path = folder.join(request.path);
+        let name = if folder.as_os_str().is_empty() {
+            request.path.to_owned()
+        } else {
+            format!("{}/{}", folder.display(), request.path)
+        };
+        let canonical = match std::fs::canonicalize(&path) {
+            Ok(canonical) => canonical,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Loaded::Missing(format!("there is no file `{name}`"));
+            }
+            Err(_) => return Loaded::Missing(format!("`{name}` could not be read")),
+        };
+        if !canonical_folder
+            .as_ref()
+            .is_some_and(|inside| canonical.starts_with(inside))
+        {
+            return Loaded::Refused(format!(
+                "`{name}` is a link that leads out of the guideline's folder"
+            ));
+        }
+        if !canonical.is_file() {
+            return Loaded::Refused(format!("`{name}` is not a file"));
+        }
+        let mut bytes = Vec::new();
+        let read = std::fs::File::open(&canonical)
+            .and_then(|file| file.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes));
+        if read.is_err() {
+            return Loaded::Missing(format!("`{name}` could not be read"));
+        }
+        if bytes.len() as u64 > MAX_INPUT_BYTES {
+            return Loaded::Refused(format!(
+                "`{name}` is larger than {} MiB",
+                MAX_INPUT_BYTES / 1024 / 1024
+            ));
+        }
+        Loaded::File { name, bytes }
+    }
 }
 
 pub fn render_diagnostics(
@@ -420,12 +497,12 @@ pub fn load_error_free(
     doing: &str,
     color: bool,
 ) -> miette::Result<(Sources, leidraad::check::CheckedFile)> {
-    let (sources, files, mut problems) = load_rule_files(&[path.to_owned()])?;
+    let (sources, files, mut problems, uses) = load_rule_files(&[path.to_owned()])?;
     let front_end = CheckOptions {
         analyses: false,
         ..CheckOptions::default()
     };
-    let mut result = leidraad::check::check_with(&sources, &files, &front_end);
+    let mut result = leidraad::check::check_using(&sources, &uses, &files, &front_end);
     problems.append(&mut result.diagnostics);
     let has_errors = problems.iter().any(Diagnostic::is_error);
     match result.files.into_iter().next() {

@@ -1,18 +1,18 @@
 //! `leidraad test FILE...`: runs the `case` vignettes.
 
 use super::{DiagnosticFormat, Status, count, load_rule_files, render_diagnostics};
-use leidraad::check::{CheckOptions, check_with, run_cases};
+use leidraad::check::{CheckOptions, check_using, run_cases};
 use leidraad::diagnostics::{self, Diagnostic};
 
 pub fn run(paths: &[String], color: bool) -> miette::Result<Status> {
-    let (sources, files, problems) = load_rule_files(paths)?;
+    let (sources, files, problems, uses) = load_rule_files(paths)?;
     // Cases need a guideline without front-end errors; the analyses are the
     // business of `check`.
     let front_end = CheckOptions {
         analyses: false,
         ..CheckOptions::default()
     };
-    let result = check_with(&sources, &files, &front_end);
+    let result = check_using(&sources, &uses, &files, &front_end);
     let mut passed = 0usize;
     let mut failed = 0usize;
     let mut report: Vec<Diagnostic> = problems;
@@ -21,7 +21,7 @@ pub fn run(paths: &[String], color: bool) -> miette::Result<Status> {
         let errors: Vec<&Diagnostic> = result
             .diagnostics
             .iter()
-            .filter(|d| d.is_error() && d.primary_span().is_some_and(|s| s.file == checked.file))
+            .filter(|d| d.is_error() && checked.concerns(d))
             .collect();
         if checked.lowering.is_none() || !errors.is_empty() {
             report.extend(errors.into_iter().cloned());

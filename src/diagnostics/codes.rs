@@ -70,6 +70,13 @@ codes! {
     UnknownGroup = "L115", "unknown-group", Error, "a group is not used by any catalogue entry";
     InvalidScore = "L120", "invalid-score", Error, "a score cannot be added up as written";
     ScoreTooLarge = "L121", "score-too-large", Error, "a score test is too large to decide exactly";
+    UsePathRefused = "L130", "use-path-refused", Error, "a `use` path is absolute, a URL, or leaves the guideline's folder";
+    UsedFileMissing = "L131", "used-file-missing", Error, "a used file cannot be found or read";
+    UseCycle = "L132", "use-cycle", Error, "files use each other in a cycle";
+    DeclarationClash = "L133", "declaration-clash", Error, "a name is declared differently in two files";
+    RepeatedDeclaration = "L134", "repeated-declaration", Warning, "a declaration repeats one a used vocabulary makes";
+    NotAVocabulary = "L135", "not-a-vocabulary", Error, "a used file is not a vocabulary";
+    NotInVocabulary = "L136", "not-in-vocabulary", Error, "a vocabulary holds a rule, requirement or case";
     UnusedInput = "L201", "unused-input", Warning, "an input is never used";
     UnusedDefinition = "L202", "unused-definition", Warning, "a definition is never used";
     UnusedEntry = "L203", "unused-entry", Warning, "a catalogue entry is never recommended";

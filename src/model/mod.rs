@@ -27,6 +27,8 @@ pub type RuleIndex = usize;
 
 #[derive(Clone, Debug)]
 pub struct Header {
+    /// A guideline, or a vocabulary of declarations that guidelines `use`.
+    pub kind: crate::syntax::ast::HeaderKind,
     pub id: String,
     pub label: String,
     pub version: Option<String>,

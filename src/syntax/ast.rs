@@ -134,8 +134,27 @@ impl Condition {
     }
 }
 
+/// What a file holds: a guideline, or a vocabulary of declarations that
+/// guidelines `use`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeaderKind {
+    Guideline,
+    Vocabulary,
+}
+
+impl HeaderKind {
+    /// The header's keyword: `guideline` or `vocabulary`.
+    pub fn word(self) -> &'static str {
+        match self {
+            HeaderKind::Guideline => "guideline",
+            HeaderKind::Vocabulary => "vocabulary",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Header {
+    pub kind: HeaderKind,
     pub id: Ident,
     pub label: Text,
     pub version: Option<Text>,
@@ -144,6 +163,14 @@ pub struct Header {
     /// Fields given more than once: the later value is ignored and the
     /// parser reports it.
     pub repeated: Vec<RepeatedField>,
+    pub span: Span,
+}
+
+/// `use "rugpijn.vocabulary.leidraad"`: the declarations of a vocabulary
+/// file, its path relative to the file that uses it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UseDecl {
+    pub path: Text,
     pub span: Span,
 }
 
@@ -359,6 +386,7 @@ pub struct CaseDecl {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     Header(Header),
+    Use(UseDecl),
     Input(InputDecl),
     Assume(AssumeDecl),
     Define(DefineDecl),
@@ -374,6 +402,7 @@ impl Item {
     pub fn span(&self) -> Span {
         match self {
             Item::Header(x) => x.span,
+            Item::Use(x) => x.span,
             Item::Input(x) => x.span,
             Item::Assume(x) => x.span,
             Item::Define(x) => x.span,
@@ -392,6 +421,7 @@ impl Item {
                 .chain(h.version.as_ref())
                 .chain(h.source.as_ref())
                 .collect(),
+            Item::Use(x) => vec![&x.path],
             Item::Input(x) => vec![&x.label],
             Item::Assume(_) => Vec::new(),
             Item::Define(x) => x.label.iter().collect(),

@@ -5,5 +5,5 @@ pub mod ast;
 mod parser;
 pub mod vocabulary;
 
-pub use parser::{MAX_NESTING, parse};
+pub use parser::{MAX_NESTING, names_in, normal_form, parse};
 pub use vocabulary::STATEMENT_KEYWORDS;

@@ -9,6 +9,8 @@ use crate::syntax::ast::CompareOp;
 /// Words that start a statement.
 pub const STATEMENT_KEYWORDS: &[&str] = &[
     "guideline",
+    "vocabulary",
+    "use",
     "input",
     "assume",
     "define",
@@ -24,6 +26,8 @@ pub const STATEMENT_KEYWORDS: &[&str] = &[
 /// Words that are never names: every keyword of the grammar.
 pub const RESERVED_WORDS: &[&str] = &[
     "guideline",
+    "vocabulary",
+    "use",
     "version",
     "language",
     "source",

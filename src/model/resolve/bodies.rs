@@ -56,7 +56,10 @@ impl Resolver {
                         then,
                     });
                 }
-                ast::Item::Header(_) | ast::Item::Entry(_) | ast::Item::Case(_) => {}
+                ast::Item::Header(_)
+                | ast::Item::Entry(_)
+                | ast::Item::Case(_)
+                | ast::Item::Use(_) => {}
             }
         }
         // Cases last: checking their facts evaluates `asked when`.

@@ -30,6 +30,7 @@ impl Resolver {
                         );
                     }
                     self.guideline.header = Some(Header {
+                        kind: header.kind,
                         id: header.id.name.clone(),
                         label: header.label.text.clone(),
                         version: header.version.as_ref().map(|t| t.text.clone()),
@@ -118,6 +119,7 @@ impl Resolver {
                     }
                 }
                 ast::Item::Rule(rule) => {
+                    self.not_in_vocabulary(item);
                     let index = self.guideline.rules.len();
                     if let Some(first) = self.rules.get(&rule.id.name) {
                         let first = self
@@ -142,12 +144,18 @@ impl Resolver {
                         overrides: Vec::new(),
                     });
                 }
-                ast::Item::Assume(_) | ast::Item::Require(_) | ast::Item::Case(_) => {}
+                ast::Item::Require(_) | ast::Item::Case(_) => {
+                    self.not_in_vocabulary(item);
+                }
+                ast::Item::Assume(_) | ast::Item::Use(_) => {}
             }
         }
         // A header that does not parse has its own syntax error; saying
         // that the file has none would only repeat it.
-        let broken_header = syntax.broken.iter().any(|b| b.keyword == "guideline");
+        let broken_header = syntax
+            .broken
+            .iter()
+            .any(|b| matches!(b.keyword.as_str(), "guideline" | "vocabulary"));
         if header_seen.is_none() && !broken_header {
             let span = syntax
                 .items
@@ -164,6 +172,26 @@ impl Resolver {
                     .with_help("start the file with a header, for example:\n    guideline lage_rugpijn \"Diagnostiek lage rugpijn\""),
             );
         }
+    }
+
+    /// L136 for a rule, requirement or case in a vocabulary, which holds
+    /// declarations only.
+    fn not_in_vocabulary(&mut self, item: &ast::Item) {
+        if !self.vocabulary {
+            return;
+        }
+        let (what, span) = match item {
+            ast::Item::Rule(rule) => ("a rule", rule.id.span),
+            ast::Item::Require(require) => ("a requirement", require.label.span),
+            ast::Item::Case(case) => ("a case", case.label.span),
+            _ => return,
+        };
+        self.error(
+            Diagnostic::new(Code::NotInVocabulary, format!("{what} cannot be part of a vocabulary"))
+                .with_primary(span, "in a vocabulary")
+                .with_note("a vocabulary holds declarations only (inputs, catalogue entries, definitions, scores and assumptions), so that every guideline that uses it decides its own advice")
+                .with_help("move it into a guideline that uses this vocabulary (`use \"FILE\"` after its header)"),
+        );
     }
 
     fn declare_input(&mut self, input: &ast::InputDecl) {

@@ -47,6 +47,9 @@ struct Resolver {
     broken_rules: HashSet<String>,
     /// Some statement did not parse, so "never used" cannot be told.
     incomplete: bool,
+    /// The file is a vocabulary: declarations only, made for guidelines
+    /// to `use`, so none is "never used".
+    vocabulary: bool,
 }
 
 /// Resolves one parsed file.
@@ -77,6 +80,9 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
         broken_entries: HashSet::new(),
         broken_rules: HashSet::new(),
         incomplete: !syntax.broken.is_empty(),
+        vocabulary: syntax.items.iter().any(|item| {
+            matches!(item, ast::Item::Header(h) if h.kind == ast::HeaderKind::Vocabulary)
+        }),
     };
     for broken in &syntax.broken {
         let Some(name) = &broken.name else {

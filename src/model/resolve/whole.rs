@@ -211,8 +211,9 @@ impl Resolver {
     }
 
     pub(super) fn report_unused(&mut self) {
-        if self.incomplete {
-            // A statement that did not parse may use any name.
+        if self.incomplete || self.vocabulary {
+            // A statement that did not parse may use any name, and a
+            // vocabulary's declarations are there for guidelines to use.
             return;
         }
         // Names used only by unused definitions still count as used; that is
@@ -220,8 +221,11 @@ impl Resolver {
         let unused = |symbol: Symbol| {
             !self.guideline.index.is_used(symbol) && !self.duplicates.contains(&symbol)
         };
+        // What a guideline takes from a vocabulary it uses is the
+        // vocabulary's to declare: never reported unused here.
+        let own = |span: Span| span.file == self.file;
         for (index, input) in self.guideline.inputs.iter().enumerate() {
-            if unused(Symbol::Input(index)) {
+            if unused(Symbol::Input(index)) && own(input.span) {
                 self.diagnostics.push(
                     Diagnostic::new(Code::UnusedInput, format!("the input `{}` is never used", input.id))
                         .with_primary(input.span, "declared here")
@@ -230,7 +234,7 @@ impl Resolver {
             }
         }
         for (index, definition) in self.guideline.definitions.iter().enumerate() {
-            if unused(Symbol::Definition(index)) {
+            if unused(Symbol::Definition(index)) && own(definition.span) {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::UnusedDefinition,
@@ -242,7 +246,7 @@ impl Resolver {
             }
         }
         for (index, entry) in self.guideline.entries.iter().enumerate() {
-            if unused(Symbol::Entry(index)) {
+            if unused(Symbol::Entry(index)) && own(entry.span) {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::UnusedEntry,

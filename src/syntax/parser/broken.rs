@@ -70,7 +70,7 @@ pub(super) fn salvage(
 
 /// Statements that declare no name: their second word is a use.
 fn declares_nothing(keyword: &str) -> bool {
-    matches!(keyword, "assume" | "require" | "case")
+    matches!(keyword, "assume" | "require" | "case" | "use")
 }
 
 enum Word {

@@ -27,6 +27,11 @@ impl Converter {
         let decl = statement.into_inner().next()?;
         Some(match decl.as_rule() {
             Rule::header => Item::Header(self.header(decl)?),
+            Rule::use_decl => {
+                let span = self.span(&decl);
+                let path = self.text(decl.into_inner().find(|p| p.as_rule() == Rule::string)?);
+                Item::Use(UseDecl { path, span })
+            }
             Rule::input_decl => Item::Input(self.input(decl)?),
             Rule::assume_decl => {
                 let span = self.span(&decl);
@@ -87,10 +92,15 @@ impl Converter {
 
     fn header(&self, pair: Pair<'_, Rule>) -> Option<Header> {
         let span = self.span(&pair);
+        let kind = match pair.clone().into_inner().next().map(|p| p.as_rule()) {
+            Some(Rule::kw_vocabulary) => HeaderKind::Vocabulary,
+            _ => HeaderKind::Guideline,
+        };
         let mut inner = pair.into_inner().filter(|p| !is_keyword(p.as_rule()));
         let id = self.ident(inner.next()?);
         let label = self.text(inner.next()?);
         let mut header = Header {
+            kind,
             id,
             label,
             version: None,
@@ -761,6 +771,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
         Rule::kw_guideline
+            | Rule::kw_vocabulary
+            | Rule::kw_use
             | Rule::kw_version
             | Rule::kw_language
             | Rule::kw_source

@@ -23,6 +23,7 @@ use convert::Converter;
 use errors::*;
 use names::*;
 use split::*;
+pub use split::{names_in, normal_form};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/leidraad.pest"]
@@ -64,7 +65,8 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             offset: chunk.start,
         };
         let rule = match chunk.keyword {
-            "guideline" => Rule::header_statement,
+            "guideline" | "vocabulary" => Rule::header_statement,
+            "use" => Rule::use_statement,
             "input" => Rule::input_statement,
             "assume" => Rule::assume_statement,
             "define" => Rule::define_statement,

@@ -154,3 +154,78 @@ pub(super) fn nesting_depth(text: &str) -> (usize, usize) {
     }
     worst
 }
+
+/// The tokens of a statement, for comparing two statements and finding the
+/// names one mentions: words (names, keywords and numbers; names in their
+/// canonical form), labels with their quotes, and every other character on
+/// its own. Comments and white space are left out.
+fn tokens(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    while let Some((index, c)) = chars.next() {
+        match c {
+            '"' => {
+                let mut end = text.len();
+                while let Some((i, c)) = chars.next() {
+                    if c == '\\' {
+                        chars.next();
+                    } else if c == '"' || c == '\n' || c == '\r' {
+                        end = i + c.len_utf8();
+                        break;
+                    }
+                }
+                out.push(text.get(index..end).unwrap_or("").to_owned());
+            }
+            '#' => {
+                while chars.next_if(|(_, c)| *c != '\n' && *c != '\r').is_some() {}
+            }
+            c if is_name_char(c) => {
+                let mut end = index + c.len_utf8();
+                while let Some((i, c)) = chars.next_if(|(_, c)| is_name_char(*c)) {
+                    end = i + c.len_utf8();
+                }
+                out.push(canonical_name(text.get(index..end).unwrap_or("")).into_owned());
+            }
+            c if c.is_whitespace() || c == '\u{FEFF}' => {}
+            c => out.push(c.to_string()),
+        }
+    }
+    out
+}
+
+/// The names a statement's text mentions (and its keywords, which name
+/// nothing): every word that starts as a name does, outside labels and
+/// comments, in canonical form.
+pub fn names_in(text: &str) -> Vec<String> {
+    tokens(text)
+        .into_iter()
+        .filter(|token| token.chars().next().is_some_and(is_name_start))
+        .collect()
+}
+
+/// A statement's text with its layout and comments taken out: two
+/// statements that differ only in spaces, line breaks and comments have
+/// the same normal form.
+pub fn normal_form(text: &str) -> String {
+    tokens(text).join(" ")
+}
+
+#[cfg(test)]
+mod token_tests {
+    use super::*;
+
+    #[test]
+    fn normal_forms_ignore_layout_and_comments_but_not_labels() {
+        let a = "input age : number 0..120 years \"Leeftijd\" # bron\n";
+        let b = "input age:number 0 .. 120 years\n    \"Leeftijd\"";
+        assert_eq!(normal_form(a), normal_form(b));
+        assert_ne!(normal_form(a), normal_form("input age : number 0..120 years \"Leeftijd \""));
+        assert_ne!(normal_form(a), normal_form("input age : number 0..110 years \"Leeftijd\""));
+    }
+
+    #[test]
+    fn names_leave_out_labels_comments_and_numbers() {
+        let names = names_in("define jong \"age < 45\" = age < 45 years # fever\n  and rode_vlag");
+        assert_eq!(names, ["define", "jong", "age", "years", "and", "rode_vlag"]);
+    }
+}
