@@ -9,21 +9,42 @@
 
 use std::path::PathBuf;
 
-use leidraad::check::{CheckedFile, check_file};
+use leidraad::check::{CheckedFile, Loaded, Request, Uses, check_file_using, load_uses};
 use leidraad::logic::generate::SplitMix64;
 use leidraad::logic::problem::Class;
 use leidraad::model::Type;
 use leidraad::model::record::read_record;
-use leidraad::source::Sources;
+use leidraad::source::{FileId, Sources};
 use serde_json::{Map, Value as Json};
 
-/// Parses, resolves and lowers a guideline (no analyses). Panics with the
+/// The folder of the bundled guidelines, where their vocabulary is.
+pub fn guidelines_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("guidelines")
+}
+
+/// Adds a guideline's text to new sources, with the vocabularies it uses
+/// read from `folder`, as `leidraad` reads them.
+pub fn with_uses(name: &str, text: &str, folder: &std::path::Path) -> (Sources, FileId, Uses) {
+    let mut sources = Sources::new();
+    let file = sources.add(name, text);
+    let mut loader = |request: &Request<'_>| match std::fs::read(folder.join(request.path)) {
+        Ok(bytes) => Loaded::File {
+            name: request.path.to_owned(),
+            bytes,
+        },
+        Err(error) => Loaded::Missing(error.to_string()),
+    };
+    let uses = load_uses(&mut sources, &[file], &mut loader);
+    (sources, file, uses)
+}
+
+/// Parses, resolves and lowers a guideline (no analyses); a `use` in it is
+/// read from the folder of the bundled guidelines. Panics with the
 /// diagnostics when the text has errors: a benchmark must not silently run
 /// on a half-built guideline.
 pub fn front_end(name: &str, text: &str) -> CheckedFile {
-    let mut sources = Sources::new();
-    let file = sources.add(name, text);
-    let (checked, diagnostics) = check_file(&sources, file);
+    let (sources, file, uses) = with_uses(name, text, &guidelines_dir());
+    let (checked, diagnostics) = check_file_using(&sources, &uses, file);
     let errors: Vec<String> = diagnostics
         .iter()
         .filter(|d| d.is_error())

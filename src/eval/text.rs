@@ -62,13 +62,13 @@ pub fn human(
             r.target_label
         ));
         let line = sources
-            .line_column(guideline.file, r.rule_span.start as usize)
+            .line_column(r.rule_span.file, r.rule_span.start as usize)
             .line;
         out.push_str(&format!(
             "      rule `{}` \"{}\" ({}:{line})\n",
             r.rule,
             r.rule_label,
-            sources.name(guideline.file)
+            sources.name(r.rule_span.file)
         ));
         if r.because.is_empty() {
             out.push_str("      because: the rule always applies\n");
@@ -110,7 +110,7 @@ pub fn to_json(
                 "target_label": r.target_label,
                 "rule": r.rule,
                 "rule_label": r.rule_label,
-                "line": sources.line_column(guideline.file, r.rule_span.start as usize).line,
+                "line": sources.line_column(r.rule_span.file, r.rule_span.start as usize).line,
                 "because": because_texts(guideline, sources, &r.because),
             });
             if let Some(map) = item.as_object_mut() {
@@ -592,10 +592,16 @@ pub fn error_messages(
             .collect(),
         EvalError::Assumption(span) => {
             let at = sources.line_column(span.file, span.start as usize);
+            // An assumption a vocabulary makes is named with its file.
+            let file = if span.file == guideline.file {
+                String::new()
+            } else {
+                format!(" of `{}`", sources.name(span.file))
+            };
             vec![FieldError::new(
                 "",
                 format!(
-                    "the record contradicts the assumption on line {}: `{}`",
+                    "the record contradicts the assumption on line {}{file}: `{}`",
                     at.line,
                     sources.slice(*span).trim()
                 ),

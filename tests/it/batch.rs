@@ -186,10 +186,8 @@ fn the_fast_reader_reads_as_the_reference_does() {
 
 /// The bundled guideline with the sources it was read from.
 fn lage_rugpijn_with_sources() -> (leidraad::source::Sources, CheckedFile) {
-    let text = std::fs::read_to_string(load::lage_rugpijn_path()).unwrap();
-    let mut sources = leidraad::source::Sources::new();
-    let file = sources.add("guidelines/lage-rugpijn.leidraad", &text);
-    let (checked, _) = leidraad::check::check_file(&sources, file);
+    let (sources, file, uses) = crate::support::bundled("lage-rugpijn.leidraad");
+    let (checked, _) = leidraad::check::check_file_using(&sources, &uses, file);
     assert!(checked.lowering.is_some());
     (sources, checked)
 }

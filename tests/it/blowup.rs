@@ -236,13 +236,8 @@ fn thirty_independent_rules_compile_within_the_default_budget() {
 /// the copy's variables, catalogue entries and rules renamed (shifted past
 /// the original's).
 fn guideline_and_its_double() -> (Problem, Problem) {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("guidelines/lage-rugpijn.leidraad"),
-    )
-    .unwrap();
-    let mut sources = Sources::new();
-    let id = sources.add("lage-rugpijn.leidraad", &text);
-    let (checked, _) = check_file(&sources, id);
+    let (sources, id, uses) = crate::support::bundled("lage-rugpijn.leidraad");
+    let (checked, _) = leidraad::check::check_file_using(&sources, &uses, id);
     let lowering = checked.lowering.as_ref().unwrap();
     let one = lowering.problem.clone();
     let vars = u32::try_from(one.var_sizes.len()).unwrap();

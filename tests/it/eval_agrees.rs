@@ -16,7 +16,7 @@
 //! 100000 per guideline).
 
 use crate::support;
-use leidraad::check::{CheckOptions, check_with};
+use leidraad::check::{CheckOptions, check_using};
 use leidraad::eval::{EvalError, Evaluation, evaluate, evaluate_compiled};
 use leidraad::logic::diagram::{CompileOptions, GroupedDiagram};
 use leidraad::logic::generate::SplitMix64;
@@ -59,13 +59,18 @@ fn agree_on(path: &str) {
 }
 
 fn agree_on_text(path: &str, text: String) {
-    let mut sources = Sources::new();
-    let file = sources.add(path, text);
+    // A bundled guideline's vocabulary is read from its folder.
+    let folder = crate::support::root().join(
+        std::path::Path::new(path)
+            .parent()
+            .unwrap_or(std::path::Path::new("")),
+    );
+    let (sources, file, uses) = crate::support::load_with_uses(path, &text, &folder);
     let options = CheckOptions {
         analyses: false,
         ..CheckOptions::default()
     };
-    let result = check_with(&sources, &[file], &options);
+    let result = check_using(&sources, &uses, &[file], &options);
     assert_eq!(result.error_count(), 0, "{path} has errors");
     let checked = &result.files[0];
     let guideline = &checked.guideline;

@@ -380,7 +380,7 @@ fn a_partial_record_against_an_assumption_names_it_on_both_paths() {
     let record = br#"{"neuro_deficit": "subacute", "complaint_duration": 0.5}"#;
     let g = guideline();
     let g = g.to_str().unwrap();
-    let expected = "the record contradicts the assumption on line 108: \
+    let expected = "the record contradicts the assumption on line 35: \
         `assume neuro_deficit == subacute implies complaint_duration >= 1 week`";
     for extra in [None, Some("--reference")] {
         let mut args = vec!["eval", g, "--facts", "-", "--format", "json"];

@@ -18,6 +18,50 @@ pub fn fixtures(folder: &str) -> PathBuf {
     root().join("tests/fixtures").join(folder)
 }
 
+/// Adds a guideline's text to new sources as `name`, with the vocabularies
+/// it uses read from `folder` (as `leidraad` reads them from the folder of
+/// the file; their names are `name`'s folder joined with the path).
+pub fn load_with_uses(
+    name: &str,
+    text: &str,
+    folder: &Path,
+) -> (
+    leidraad::source::Sources,
+    leidraad::source::FileId,
+    leidraad::check::Uses,
+) {
+    use leidraad::check::{Loaded, Request, load_uses};
+    let mut sources = leidraad::source::Sources::new();
+    let file = sources.add(name, text);
+    let prefix = Path::new(name)
+        .parent()
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| !p.is_empty())
+        .map_or(String::new(), |p| format!("{p}/"));
+    let mut loader = |request: &Request<'_>| match std::fs::read(folder.join(request.path)) {
+        Ok(bytes) => Loaded::File {
+            name: format!("{prefix}{}", request.path),
+            bytes,
+        },
+        Err(error) => Loaded::Missing(error.to_string()),
+    };
+    let uses = load_uses(&mut sources, &[file], &mut loader);
+    (sources, file, uses)
+}
+
+/// A bundled guideline (`guidelines/NAME`) with the vocabularies it uses.
+pub fn bundled(
+    name: &str,
+) -> (
+    leidraad::source::Sources,
+    leidraad::source::FileId,
+    leidraad::check::Uses,
+) {
+    let path = format!("guidelines/{name}");
+    let text = std::fs::read_to_string(root().join(&path)).unwrap();
+    load_with_uses(&path, &text, &root().join("guidelines"))
+}
+
 /// A `leidraad` command in the package root, with standard input closed
 /// and colour left to its default (`NO_COLOR` unset unless a test sets it).
 pub fn leidraad<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Command {
