@@ -147,8 +147,9 @@ pub fn check_file_using(
             }),
     );
     for &vocabulary in &assembled.used {
+        // Its syntax errors and its uses were reported above, along the
+        // guideline's uses.
         let alone = uses::assemble(sources, uses, file, vocabulary);
-        diagnostics.extend(alone.diagnostics);
         let (_, found) = model::resolve(vocabulary, &alone.syntax);
         diagnostics.extend(
             found

@@ -352,7 +352,7 @@ pub(crate) fn assemble(sources: &Sources, uses: &Uses, root: FileId, start: File
             file: target,
             items: syntax.items,
             next: 0,
-            entered_by: Some(used_decl.span),
+            entered_by: Some(used_decl.path.span),
         });
     }
     let keep = without_repeats(sources, start, &out, &mut diagnostics);
@@ -387,7 +387,7 @@ fn cycle(sources: &Sources, frames: &[Frame], at: usize, used: &ast::UseDecl) ->
         .collect();
     let mut diagnostic = Diagnostic::new(
         Code::UseCycle,
-        format!("the files use each other in a cycle: {}", chain.join(" uses ")),
+        format!("the files use each other in a cycle: {}", cycle_text(&chain)),
     )
     .with_primary(used.path.span, "this use closes the cycle");
     if let Some(back) = frames.get(at + 1).and_then(|f| f.entered_by) {
@@ -396,6 +396,20 @@ fn cycle(sources: &Sources, frames: &[Frame], at: usize, used: &ast::UseDecl) ->
     diagnostic
         .with_note("files that use each other have no first declaration; each name must be declared in one place")
         .with_help("move what both files need into a third vocabulary that uses neither, or remove one of the `use` lines")
+}
+
+/// `a` uses `b`, which uses `a`.
+fn cycle_text(chain: &[String]) -> String {
+    let mut text = String::new();
+    for (position, name) in chain.iter().enumerate() {
+        match position {
+            0 => {}
+            1 => text.push_str(" uses "),
+            _ => text.push_str(", which uses "),
+        }
+        text.push_str(name);
+    }
+    text
 }
 
 /// Which declarations stay: a name declared in two files is declared once.
