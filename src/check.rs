@@ -141,10 +141,7 @@ pub fn check_file_using(
             .into_iter()
             .filter(|d| d.primary_span().is_none_or(|span| span.file == file))
             // A name a missing vocabulary would declare is not unknown.
-            .filter(|d| {
-                !(assembled.incomplete
-                    && matches!(d.code, Code::UnknownName | Code::UnknownGroup))
-            }),
+            .filter(|d| !(assembled.incomplete && names_unknown(d))),
     );
     for &vocabulary in &assembled.used {
         // Its syntax errors and its uses were reported above, along the
@@ -178,6 +175,19 @@ pub fn check_file_using(
         },
         diagnostics,
     )
+}
+
+/// Whether a diagnostic says only that a name is not declared: an unknown
+/// name or group, or a case fact for an input there is not.
+fn names_unknown(diagnostic: &Diagnostic) -> bool {
+    match diagnostic.code {
+        Code::UnknownName | Code::UnknownGroup => true,
+        Code::CaseFactMismatch => diagnostic
+            .labels
+            .first()
+            .is_some_and(|label| label.message == "unknown input"),
+        _ => false,
+    }
 }
 
 /// Says, per requirement, that it was not verified and why.

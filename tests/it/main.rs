@@ -36,3 +36,4 @@ mod quantities;
 mod records;
 mod robustness;
 mod tidy;
+mod vocabulary;
