@@ -165,7 +165,10 @@ pub fn normalise(folder: &str, path: &str) -> Result<String, String> {
         return Err("the path is empty".to_owned());
     }
     if path.starts_with('/') || path.starts_with('\\') || (scheme && first_colon == Some(1)) {
-        return Err("the path is absolute; a vocabulary is named relative to the file that uses it".to_owned());
+        return Err(
+            "the path is absolute; a vocabulary is named relative to the file that uses it"
+                .to_owned(),
+        );
     }
     if scheme || path.contains("://") {
         return Err("the path is an address; a vocabulary is a file in the guideline's folder, never read from elsewhere".to_owned());
@@ -282,9 +285,14 @@ pub(crate) fn assemble(sources: &Sources, uses: &Uses, root: FileId, start: File
         let target = match uses.targets.get(&(root, used_decl.span)) {
             None => {
                 diagnostics.push(
-                    Diagnostic::new(Code::UsedFileMissing, format!("`{}` was not loaded", path.text))
-                        .with_primary(path.span, "not loaded")
-                        .with_note("the program that checks this file did not supply the files it uses"),
+                    Diagnostic::new(
+                        Code::UsedFileMissing,
+                        format!("`{}` was not loaded", path.text),
+                    )
+                    .with_primary(path.span, "not loaded")
+                    .with_note(
+                        "the program that checks this file did not supply the files it uses",
+                    ),
                 );
                 incomplete = true;
                 continue;
@@ -301,10 +309,15 @@ pub(crate) fn assemble(sources: &Sources, uses: &Uses, root: FileId, start: File
             }
             Some(Target::Missing(reason)) => {
                 diagnostics.push(
-                    Diagnostic::new(Code::UsedFileMissing, format!("`{}` cannot be used", path.text))
-                        .with_primary(path.span, "not found")
-                        .with_note(reason.clone())
-                        .with_help("check the file's name; the path is relative to the folder of this file"),
+                    Diagnostic::new(
+                        Code::UsedFileMissing,
+                        format!("`{}` cannot be used", path.text),
+                    )
+                    .with_primary(path.span, "not found")
+                    .with_note(reason.clone())
+                    .with_help(
+                        "check the file's name; the path is relative to the folder of this file",
+                    ),
                 );
                 incomplete = true;
                 continue;
@@ -383,11 +396,18 @@ fn cycle(sources: &Sources, frames: &[Frame], at: usize, used: &ast::UseDecl) ->
         .iter()
         .skip(at)
         .map(|f| format!("`{}`", sources.name(f.file)))
-        .chain(frames.get(at).map(|f| format!("`{}`", sources.name(f.file))))
+        .chain(
+            frames
+                .get(at)
+                .map(|f| format!("`{}`", sources.name(f.file))),
+        )
         .collect();
     let mut diagnostic = Diagnostic::new(
         Code::UseCycle,
-        format!("the files use each other in a cycle: {}", cycle_text(&chain)),
+        format!(
+            "the files use each other in a cycle: {}",
+            cycle_text(&chain)
+        ),
     )
     .with_primary(used.path.span, "this use closes the cycle");
     if let Some(back) = frames.get(at + 1).and_then(|f| f.entered_by) {
@@ -486,7 +506,12 @@ fn without_repeats(
 /// language counts without a list of them here; a word that names nothing
 /// takes nothing, and one taken too many (a value named like an input)
 /// only adds a declaration that no rule reads.
-fn taken(sources: &Sources, start: FileId, out: &[(FileId, ast::Item)], keep: &[bool]) -> Vec<bool> {
+fn taken(
+    sources: &Sources,
+    start: FileId,
+    out: &[(FileId, ast::Item)],
+    keep: &[bool],
+) -> Vec<bool> {
     let mut taken: Vec<bool> = out.iter().map(|(file, _)| *file == start).collect();
     let kept = |index: usize| keep.get(index).copied().unwrap_or(false);
     // The used files' declarations by the words that take them, and their
@@ -560,9 +585,18 @@ mod tests {
     #[test]
     fn paths_stay_inside_the_folder() {
         assert_eq!(normalise("", "v.leidraad").as_deref(), Ok("v.leidraad"));
-        assert_eq!(normalise("", "./a/../v.leidraad").as_deref(), Ok("v.leidraad"));
-        assert_eq!(normalise("sub", "../v.leidraad").as_deref(), Ok("v.leidraad"));
-        assert_eq!(normalise("sub", "w/v.leidraad").as_deref(), Ok("sub/w/v.leidraad"));
+        assert_eq!(
+            normalise("", "./a/../v.leidraad").as_deref(),
+            Ok("v.leidraad")
+        );
+        assert_eq!(
+            normalise("sub", "../v.leidraad").as_deref(),
+            Ok("v.leidraad")
+        );
+        assert_eq!(
+            normalise("sub", "w/v.leidraad").as_deref(),
+            Ok("sub/w/v.leidraad")
+        );
         for refused in [
             "",
             "../v.leidraad",

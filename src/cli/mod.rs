@@ -398,7 +398,9 @@ impl FolderLoader {
 impl Loader for FolderLoader {
     fn load(&mut self, request: &Request<'_>) -> Loaded {
         let Some((folder, canonical_folder)) = self.roots.get(&request.root) else {
-            return Loaded::Missing("the guideline that uses it was not read from a file".to_owned());
+            return Loaded::Missing(
+                "the guideline that uses it was not read from a file".to_owned(),
+            );
         };
         let path = folder.join(request.path);
         let name = if folder.as_os_str().is_empty() {

@@ -21,7 +21,6 @@ use leidraad::eval::{EvalError, Evaluation, evaluate, evaluate_compiled};
 use leidraad::logic::diagram::{CompileOptions, GroupedDiagram};
 use leidraad::logic::generate::SplitMix64;
 use leidraad::model::record::read_record;
-use leidraad::source::Sources;
 use serde_json::Value as Json;
 
 #[path = "../../benches/support/synth.rs"]

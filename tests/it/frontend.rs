@@ -160,7 +160,8 @@ mod references {
     #[test]
     fn every_use_in_the_bundled_guidelines_is_the_name_and_leads_back() {
         for path in BUNDLED {
-            let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join(Path::new(path).parent().unwrap());
+            let folder =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(Path::new(path).parent().unwrap());
             let (sources, file, used) = crate::support::load_with_uses(path, &read(path), &folder);
             let g = guideline(&sources, &used, file);
             let mut uses = 0;
@@ -181,8 +182,9 @@ mod references {
                     assert_eq!(g.index.declaration_of_use(found.span), Some(declaration));
                 }
                 // A declaration may be in the vocabulary the guideline uses.
-                let from_declaration =
-                    g.index.references_at(declaration.file, declaration.start as usize);
+                let from_declaration = g
+                    .index
+                    .references_at(declaration.file, declaration.start as usize);
                 assert_eq!(
                     from_declaration.len(),
                     g.index.uses_of(symbol).count(),

@@ -123,7 +123,10 @@ fn a_guideline_using_a_vocabulary_checks_evaluates_tests_and_compiles() {
     );
     assert_eq!(eval.status, 0, "{}", eval.stderr_lossy());
     let out = eval.stdout_lossy();
-    assert!(out.contains("order MRI_LWK \"MRI lumbale wervelkolom\""), "{out}");
+    assert!(
+        out.contains("order MRI_LWK \"MRI lumbale wervelkolom\""),
+        "{out}"
+    );
     assert!(out.contains("(koorts.leidraad:4)"), "{out}");
     let wider = leidraad_in(
         &dir,
@@ -134,7 +137,14 @@ fn a_guideline_using_a_vocabulary_checks_evaluates_tests_and_compiles() {
     // The vocabulary's assumption is the guideline's, named with its file.
     let against = leidraad_in(
         &dir,
-        &["eval", "koorts.leidraad", "--facts", "-", "--format", "json"],
+        &[
+            "eval",
+            "koorts.leidraad",
+            "--facts",
+            "-",
+            "--format",
+            "json",
+        ],
         br#"{"fever": true, "age": 0.5}"#,
     );
     assert_eq!(against.status, 1);
@@ -194,8 +204,14 @@ fn a_problem_in_the_vocabulary_points_into_the_vocabulary() {
         b"",
     );
     let twice = diagnostics(&both);
-    let in_vocabulary = twice.iter().filter(|d| d.1.contains("rug.vocabulary")).count();
-    let once = found.iter().filter(|d| d.1.contains("rug.vocabulary")).count();
+    let in_vocabulary = twice
+        .iter()
+        .filter(|d| d.1.contains("rug.vocabulary"))
+        .count();
+    let once = found
+        .iter()
+        .filter(|d| d.1.contains("rug.vocabulary"))
+        .count();
     assert_eq!(in_vocabulary, once, "{twice:?}");
     // `eval` refuses, and shows the error where it is.
     let eval = leidraad_in(
@@ -218,7 +234,10 @@ fn a_path_outside_the_folder_is_refused() {
         "outside/inner",
         &[(
             "koorts.leidraad",
-            &GUIDELINE.replace("shared/rug.vocabulary.leidraad", "../rug.vocabulary.leidraad"),
+            &GUIDELINE.replace(
+                "shared/rug.vocabulary.leidraad",
+                "../rug.vocabulary.leidraad",
+            ),
         )],
     );
     // The file exists, one folder up: it is still not read.
@@ -273,7 +292,8 @@ fn a_link_that_leads_out_of_the_folder_is_refused() {
 #[test]
 fn a_cycle_is_reported_with_both_uses() {
     let a = "vocabulary a \"A\"\nuse \"b.vocabulary.leidraad\"\n\ninput age : number 0..120 years \"Leeftijd\"\n";
-    let b = "vocabulary b \"B\"\n\nuse \"a.vocabulary.leidraad\"\ninput fever : yes/no \"Koorts\"\n";
+    let b =
+        "vocabulary b \"B\"\n\nuse \"a.vocabulary.leidraad\"\ninput fever : yes/no \"Koorts\"\n";
     let guideline = GUIDELINE
         .replace("shared/rug.vocabulary.leidraad", "a.vocabulary.leidraad")
         .replace("then order MRI_LWK", "then order MRI")
@@ -307,7 +327,11 @@ fn a_cycle_is_reported_with_both_uses() {
         a.replace("b.vocabulary", "a.vocabulary"),
     )
     .unwrap();
-    let check = leidraad_in(&dir, &["check", "a.vocabulary.leidraad", "--format", "json"], b"");
+    let check = leidraad_in(
+        &dir,
+        &["check", "a.vocabulary.leidraad", "--format", "json"],
+        b"",
+    );
     assert_eq!(check.status, 1);
     assert_eq!(
         places(&check, "L132"),
@@ -384,7 +408,11 @@ fn a_missing_file_is_a_diagnostic_at_the_use_with_exit_1() {
         br#"{"fever": true}"#,
     );
     assert_eq!(eval.status, 2);
-    assert!(eval.stderr_lossy().contains("error[L131]"), "{}", eval.stderr_lossy());
+    assert!(
+        eval.stderr_lossy().contains("error[L131]"),
+        "{}",
+        eval.stderr_lossy()
+    );
 }
 
 #[test]
@@ -404,10 +432,7 @@ fn the_bundled_guidelines_share_one_vocabulary() {
             b"",
         );
         assert_eq!(check.status, 0, "{name}: {}", check.stdout_lossy());
-        assert!(
-            diagnostics(&check).iter().all(|d| d.0 != "L134"),
-            "{name}"
-        );
+        assert!(diagnostics(&check).iter().all(|d| d.0 != "L134"), "{name}");
     }
     // The source citations stay with the declarations.
     assert!(vocabulary.contains("# bron: 000"), "{vocabulary}");

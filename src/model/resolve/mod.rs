@@ -80,9 +80,9 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
         broken_entries: HashSet::new(),
         broken_rules: HashSet::new(),
         incomplete: !syntax.broken.is_empty(),
-        vocabulary: syntax.items.iter().any(|item| {
-            matches!(item, ast::Item::Header(h) if h.kind == ast::HeaderKind::Vocabulary)
-        }),
+        vocabulary: syntax.items.iter().any(
+            |item| matches!(item, ast::Item::Header(h) if h.kind == ast::HeaderKind::Vocabulary),
+        ),
     };
     for broken in &syntax.broken {
         let Some(name) = &broken.name else {

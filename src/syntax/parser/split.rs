@@ -176,9 +176,7 @@ fn tokens(text: &str) -> Vec<String> {
                 }
                 out.push(text.get(index..end).unwrap_or("").to_owned());
             }
-            '#' => {
-                while chars.next_if(|(_, c)| *c != '\n' && *c != '\r').is_some() {}
-            }
+            '#' => while chars.next_if(|(_, c)| *c != '\n' && *c != '\r').is_some() {},
             c if is_name_char(c) => {
                 let mut end = index + c.len_utf8();
                 while let Some((i, c)) = chars.next_if(|(_, c)| is_name_char(*c)) {
@@ -219,13 +217,22 @@ mod token_tests {
         let a = "input age : number 0..120 years \"Leeftijd\" # bron\n";
         let b = "input age:number 0 .. 120 years\n    \"Leeftijd\"";
         assert_eq!(normal_form(a), normal_form(b));
-        assert_ne!(normal_form(a), normal_form("input age : number 0..120 years \"Leeftijd \""));
-        assert_ne!(normal_form(a), normal_form("input age : number 0..110 years \"Leeftijd\""));
+        assert_ne!(
+            normal_form(a),
+            normal_form("input age : number 0..120 years \"Leeftijd \"")
+        );
+        assert_ne!(
+            normal_form(a),
+            normal_form("input age : number 0..110 years \"Leeftijd\"")
+        );
     }
 
     #[test]
     fn names_leave_out_labels_comments_and_numbers() {
         let names = names_in("define jong \"age < 45\" = age < 45 years # fever\n  and rode_vlag");
-        assert_eq!(names, ["define", "jong", "age", "years", "and", "rode_vlag"]);
+        assert_eq!(
+            names,
+            ["define", "jong", "age", "years", "and", "rode_vlag"]
+        );
     }
 }
