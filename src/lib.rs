@@ -16,7 +16,11 @@
 //! - **Parse and check a file** ([`check`]): [`load`](check::load),
 //!   [`check_file`](check::check_file), [`check_with`](check::check_with)
 //!   and [`run_cases`](check::run_cases). Parsing and checking never fail:
-//!   what is wrong comes back as diagnostics.
+//!   what is wrong comes back as diagnostics. A guideline that `use`s a
+//!   vocabulary is checked with [`check_using`](check::check_using) and
+//!   [`check_file_using`](check::check_file_using) after
+//!   [`load_uses`](check::load_uses) has asked a [`Loader`](check::Loader)
+//!   (implemented by whoever may read files) for the files it uses.
 //! - **The syntax tree** ([`syntax`]): [`parse`](syntax::parse), the tree in
 //!   [`syntax::ast`] with spans, comments and blank lines kept beside it,
 //!   and the words of the language in [`syntax::vocabulary`].

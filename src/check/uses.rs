@@ -127,9 +127,11 @@ pub fn load_uses(sources: &mut Sources, roots: &[FileId], loader: &mut dyn Loade
                                             id
                                         }
                                     };
-                                    if !folders.contains_key(&id) {
+                                    if let std::collections::hash_map::Entry::Vacant(entry) =
+                                        folders.entry(id)
+                                    {
                                         let parent = path.rsplit_once('/').map_or("", |(p, _)| p);
-                                        folders.insert(id, parent.to_owned());
+                                        entry.insert(parent.to_owned());
                                         queue.push(id);
                                     }
                                     Target::File(id)
