@@ -183,7 +183,7 @@ mod tests {
         let body = rule_body(name);
         let head = body.split('~').next().unwrap_or("");
         head.split('|')
-            .map(str::trim)
+            .map(|part| part.trim().trim_matches(['(', ')']).trim())
             .flat_map(|part| match part.strip_prefix("kw_") {
                 Some(word) => BTreeSet::from([word.to_owned()]),
                 None => first_words(part),
@@ -211,6 +211,7 @@ mod tests {
     fn statement_keywords_are_exactly_the_first_words_of_statements() {
         let statements = [
             "header",
+            "use_decl",
             "input_decl",
             "assume_decl",
             "define_decl",
