@@ -70,6 +70,12 @@ codes! {
     UnknownGroup = "L115", "unknown-group", Error, "a group is not used by any catalogue entry";
     InvalidScore = "L120", "invalid-score", Error, "a score cannot be added up as written";
     ScoreTooLarge = "L121", "score-too-large", Error, "a score test is too large to decide exactly";
+    UnknownCodeSystem = "L140", "unknown-code-system", Error, "a code names a code system Leidraad does not know";
+    InvalidSnomedCode = "L141", "invalid-snomed-code", Error, "a SNOMED CT code is malformed or fails its check digit";
+    InvalidLoincCode = "L142", "invalid-loinc-code", Error, "a LOINC code is malformed or fails its check digit";
+    InvalidIcd10Code = "L143", "invalid-icd10-code", Error, "an ICD-10 code does not have the shape of one";
+    DuplicateCode = "L144", "duplicate-code", Error, "one thing has two codes of the same system";
+    SharedCode = "L145", "shared-code", Warning, "two inputs, values or entries have the same code";
     UnusedInput = "L201", "unused-input", Warning, "an input is never used";
     UnusedDefinition = "L202", "unused-definition", Warning, "a definition is never used";
     UnusedEntry = "L203", "unused-entry", Warning, "a catalogue entry is never recommended";

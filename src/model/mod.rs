@@ -3,6 +3,7 @@
 //! point works on the model, never on text.
 
 pub mod classes;
+pub mod codes;
 pub mod index;
 pub mod lower;
 pub mod number;
@@ -92,6 +93,11 @@ pub struct Input {
     pub asked_when: Option<Cond>,
     /// `or unknown`: "not known" is an answer rules can test.
     pub admits_unknown: bool,
+    /// `code snomed 386661006`: terminology codes of the input itself.
+    pub codes: Vec<codes::Coding>,
+    /// The codes of each `one of` value or `any of` member, by index
+    /// (`dvt (snomed 128053003)`); empty for other types.
+    pub value_codes: Vec<Vec<codes::Coding>>,
 }
 
 #[derive(Clone, Debug)]
@@ -137,6 +143,8 @@ pub struct Entry {
     pub kind: EntryKind,
     pub groups: Vec<String>,
     pub span: Span,
+    /// The `code` clause: terminology codes of the entry.
+    pub codes: Vec<codes::Coding>,
 }
 
 /// A resolved condition. Atoms keep their source span so that explanations

@@ -171,6 +171,17 @@ pub enum InputType {
     },
 }
 
+/// One code as written: `snomed 22298006`. Checked in `resolve`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeLit {
+    /// The system word (`snomed`, `loinc`, `icd10`), in an `Ident` though
+    /// it is no name.
+    pub system: Ident,
+    /// The code as written, in an `Ident` though it is no name.
+    pub code: Ident,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputDecl {
     pub id: Ident,
@@ -181,6 +192,11 @@ pub struct InputDecl {
     pub defaults: Vec<Literal>,
     pub label: Text,
     pub asked_when: Option<Condition>,
+    /// `code snomed 386661006, ...`: the input's own codes.
+    pub codes: Vec<CodeLit>,
+    /// The codes written after values of a `one of` or `any of` type
+    /// (`dvt (snomed 128053003)`): the value and its codes.
+    pub value_codes: Vec<(Ident, Vec<CodeLit>)>,
     pub span: Span,
 }
 
@@ -248,6 +264,8 @@ pub struct EntryDecl {
     pub id: Ident,
     pub label: Text,
     pub groups: Vec<Ident>,
+    /// The `code` clause (`code snomed NNN, loinc NNNNN-N`).
+    pub codes: Vec<CodeLit>,
     pub span: Span,
 }
 

@@ -71,6 +71,7 @@ pub const RESERVED_WORDS: &[&str] = &[
     "score",
     "at",
     "least",
+    "code",
 ];
 
 /// The word that writes an action kind: `order`, `refer`, `avoid`.

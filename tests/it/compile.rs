@@ -161,6 +161,7 @@ fn emitted_json_follows_the_schema() {
     let schema = schema();
     for file in [
         SMALL,
+        "tests/fixtures/compile/coded.leidraad",
         "guidelines/lage-rugpijn.leidraad",
         "guidelines/nhg-beeldvorming.leidraad",
     ] {

@@ -18,6 +18,7 @@ mod support;
 mod batch;
 mod blowup;
 mod cli;
+mod codes;
 mod compile;
 mod diagnostics;
 mod diagram_agrees;

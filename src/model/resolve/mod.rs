@@ -91,6 +91,7 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
         set.insert(name.name.clone());
     }
     resolver.declare(syntax);
+    resolver.check_shared_codes();
     resolver.resolve_bodies(syntax);
     resolver.check_definition_cycles();
     resolver.check_scores();
@@ -118,6 +119,7 @@ impl Resolver {
 }
 
 mod bodies;
+mod codes;
 mod cond;
 mod declare;
 mod scores;

@@ -140,11 +140,21 @@ impl Converter {
         let mut defaults = Vec::new();
         let mut label = None;
         let mut asked_when = None;
+        let mut codes = Vec::new();
+        let mut value_codes = Vec::new();
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::ident => id = Some(self.ident(part)),
+                Rule::code_clause => codes = self.codes(part),
                 Rule::input_type => {
                     ty_span = self.span(&part);
+                    if let Some(values) =
+                        part.clone().into_inner().next().and_then(|ty| {
+                            ty.into_inner().find(|p| p.as_rule() == Rule::value_list)
+                        })
+                    {
+                        value_codes = self.value_codes(values);
+                    }
                     let mut inner = part.into_inner();
                     ty = Some(self.input_type(inner.next()?)?);
                     unknown = inner
@@ -174,8 +184,42 @@ impl Converter {
             defaults,
             label: label?,
             asked_when,
+            codes,
+            value_codes,
             span,
         })
+    }
+
+    /// The codings of a `code` clause or of a value's parentheses.
+    fn codes(&self, pair: Pair<'_, Rule>) -> Vec<CodeLit> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::coding)
+            .filter_map(|coding| {
+                let span = self.span(&coding);
+                let mut parts = coding.into_inner();
+                let system = self.word(parts.next()?);
+                let code = self.word(parts.next()?);
+                Some(CodeLit { system, code, span })
+            })
+            .collect()
+    }
+
+    /// Each value of a value list that has codes, with them.
+    fn value_codes(&self, list: Pair<'_, Rule>) -> Vec<(Ident, Vec<CodeLit>)> {
+        let mut found = Vec::new();
+        let mut last = None;
+        for part in list.into_inner() {
+            match part.as_rule() {
+                Rule::ident | Rule::kw_yes | Rule::kw_no => last = Some(self.ident(part)),
+                Rule::value_codes => {
+                    if let Some(value) = last.take() {
+                        found.push((value, self.codes(part)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
     }
 
     fn input_type(&self, pair: Pair<'_, Rule>) -> Option<InputType> {
@@ -435,8 +479,10 @@ impl Converter {
         let mut id = None;
         let mut label = None;
         let mut groups = Vec::new();
+        let mut codes = Vec::new();
         for part in pair.into_inner() {
             match part.as_rule() {
+                Rule::code_clause => codes = self.codes(part),
                 Rule::entry_kind => {
                     kind = Some(match part.into_inner().next()?.as_rule() {
                         Rule::kw_exam => EntryKind::Exam,
@@ -456,6 +502,7 @@ impl Converter {
             id: id?,
             label: label?,
             groups,
+            codes,
             span,
         })
     }
@@ -808,6 +855,7 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_score
             | Rule::kw_at
             | Rule::kw_least
+            | Rule::kw_code
     )
 }
 

@@ -29,6 +29,7 @@ pub(super) fn unknown_statement(file: FileId, chunk: &Chunk<'_>, chunk_text: &st
             | "alternative"
             | "overrides"
             | "asked"
+            | "code"
             | "version"
             | "language"
             | "source"
@@ -64,6 +65,10 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
         Rule::ident_list => "a list of names separated by commas",
         // Values may be called `yes` or `no`, but a name is what to write.
         Rule::value_list => "a name",
+        Rule::code_clause | Rule::kw_code => "`code`",
+        Rule::value_codes => "a value's codes in parentheses, such as `(snomed 128053003)`",
+        Rule::coding | Rule::code_system => "a code system (`snomed`, `loinc`, `icd10`)",
+        Rule::code_value => "a code, such as `22298006`",
         Rule::condition
         | Rule::implies_expr
         | Rule::or_expr
