@@ -35,6 +35,13 @@ impl Remap {
             Cond::IsUnknown(i, s) => Cond::IsUnknown(input(i), *s),
             Cond::Define(d, s) => Cond::Define(d + self.definitions, *s),
             Cond::Score(id, op, t, s) => Cond::Score(id + self.scores, *op, *t, *s),
+            Cond::Linear(i, op, sum, s) => {
+                let mut sum = sum.clone();
+                for (term, _) in &mut sum.terms {
+                    *term = input(term);
+                }
+                Cond::Linear(input(i), *op, sum, *s)
+            }
             Cond::AtLeast(n, parts, s) => {
                 Cond::AtLeast(*n, parts.iter().map(|p| self.cond(p)).collect(), *s)
             }

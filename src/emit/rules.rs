@@ -46,6 +46,25 @@ fn test_text(guideline: &Guideline, cond: &Cond) -> Option<String> {
             }
         }
         Cond::IsUnknown(i, _) => format!("{} is unknown", name(*i)),
+        Cond::Linear(i, op, sum, _) => {
+            let unit = match ty(*i) {
+                Some(Type::Number {
+                    unit: Some(unit), ..
+                }) => format!(" {}", unit.canonical),
+                _ => String::new(),
+            };
+            let mut parts: Vec<String> = sum
+                .terms
+                .iter()
+                .map(|(term, factor)| {
+                    format!("{} * {}{unit}", name(*term), factor.to_human_string())
+                })
+                .collect();
+            if sum.constant.numer() != 0 || parts.is_empty() {
+                parts.push(format!("{}{unit}", sum.constant.to_human_string()));
+            }
+            format!("{} {} {}", name(*i), operator_word(*op), parts.join(" + "))
+        }
         // A score stays a score: its criteria are in its declaration.
         Cond::Score(id, op, threshold, _) => format!(
             "{} {} {}",

@@ -524,6 +524,7 @@ fn every_reason(condition: &Cond, found: &mut impl FnMut(crate::source::Span)) {
         | Cond::Compare(_, _, _, span)
         | Cond::IsUnknown(_, span)
         | Cond::Score(_, _, _, span)
+        | Cond::Linear(_, _, _, span)
         | Cond::Define(_, span) => found(*span),
         Cond::Not(inner) => every_reason(inner, found),
         Cond::And(parts) | Cond::Or(parts) | Cond::AtLeast(_, parts, _) => {

@@ -113,6 +113,25 @@ pub struct Score {
     pub terms: Vec<ScoreTerm>,
 }
 
+/// `constant + Σ factor × input`, in the unit of the input compared.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinearSum {
+    pub constant: Rational,
+    /// Whole-number inputs and the number each is multiplied by.
+    pub terms: Vec<(InputId, Rational)>,
+}
+
+impl LinearSum {
+    /// The sum for these values of the terms' inputs, in order.
+    pub fn at(&self, values: &[Rational]) -> Option<Rational> {
+        let mut sum = self.constant;
+        for ((_, factor), value) in self.terms.iter().zip(values) {
+            sum = sum.checked_add(factor.checked_mul(*value)?)?;
+        }
+        Some(sum)
+    }
+}
+
 /// One term of a score.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ScoreTerm {
@@ -158,6 +177,10 @@ pub enum Cond {
     Score(ScoreId, CompareOp, Rational, Span),
     /// `at least N of (C, ...)`: at least `N` of the conditions hold.
     AtLeast(u32, Vec<Cond>, Span),
+    /// A number input compared with a sum of whole-number inputs times
+    /// numbers, plus a number, all in the first input's unit:
+    /// `d_dimer >= age * 10 ug/L`.
+    Linear(InputId, CompareOp, Box<LinearSum>, Span),
     Define(DefinitionId, Span),
     Not(Box<Cond>),
     And(Vec<Cond>),
@@ -324,6 +347,32 @@ impl Cond {
                 let (low, high) = guideline.scores.get(*id)?.range(guideline, slots)?;
                 decide(*op, low, high, *threshold)
             }
+            Cond::Linear(input, op, sum, _) => {
+                // Any input without a value makes the test false, as every
+                // test on an input that is not asked or unknown is.
+                let mut values = Vec::with_capacity(sum.terms.len());
+                let mut open = false;
+                for id in std::iter::once(input).chain(sum.terms.iter().map(|(id, _)| id)) {
+                    match slot(id) {
+                        Slot::Known(Value::Number(v)) => values.push(*v),
+                        Slot::Known(_) | Slot::NotAsked => return Some(false),
+                        Slot::Unknown => open = true,
+                    }
+                }
+                if open {
+                    return None;
+                }
+                let (left, right) = values.split_first()?;
+                let right = sum.at(right)?;
+                Some(match op {
+                    CompareOp::Eq => *left == right,
+                    CompareOp::Ne => *left != right,
+                    CompareOp::Lt => *left < right,
+                    CompareOp::Le => *left <= right,
+                    CompareOp::Gt => *left > right,
+                    CompareOp::Ge => *left >= right,
+                })
+            }
             Cond::AtLeast(count, parts, _) => {
                 let (mut sure, mut open) = (0u32, 0u32);
                 for part in parts {
@@ -358,6 +407,12 @@ impl Cond {
             | Cond::Compare(input, _, _, _)
             | Cond::IsUnknown(input, _) => visit(NameUse::Input(*input)),
             Cond::Score(id, _, _, _) => visit(NameUse::Score(*id)),
+            Cond::Linear(input, _, sum, _) => {
+                visit(NameUse::Input(*input));
+                for (id, _) in &sum.terms {
+                    visit(NameUse::Input(*id));
+                }
+            }
             Cond::AtLeast(_, parts, _) => {
                 for part in parts {
                     part.visit_names(visit);

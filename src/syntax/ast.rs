@@ -44,6 +44,20 @@ pub enum Literal {
     Name(Ident),
     /// `unknown`, for an input declared `or unknown`.
     Unknown(Span),
+    /// A sum of other inputs times numbers, plus numbers:
+    /// `age * 10 ug/L`, `diastolic + 20 mmHg`.
+    Linear(Vec<LinearTerm>, Span),
+}
+
+/// One term of a [`Literal::Linear`], with the sign written before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinearTerm {
+    pub negative: bool,
+    /// The input multiplied (or added, without `factor`).
+    pub name: Option<Ident>,
+    /// The number it is multiplied by, or the number added.
+    pub factor: Option<Quantity>,
+    pub span: Span,
 }
 
 impl Literal {
@@ -52,6 +66,7 @@ impl Literal {
             Literal::Yes(span)
             | Literal::No(span)
             | Literal::Unknown(span)
+            | Literal::Linear(_, span)
             | Literal::Set(_, span) => *span,
             Literal::Quantity(q) => q.span,
             Literal::Name(ident) => ident.span,

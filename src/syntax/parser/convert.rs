@@ -241,6 +241,49 @@ impl Converter {
         })
     }
 
+    fn linear(&self, pair: Pair<'_, Rule>) -> Option<Literal> {
+        let span = self.span(&pair);
+        let mut terms = Vec::new();
+        let mut negative = false;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::linear_sign => negative = part.as_str() == "-",
+                Rule::linear_term | Rule::product => {
+                    let term_span = self.span(&part);
+                    let inner = if part.as_rule() == Rule::linear_term {
+                        part.into_inner().next()?
+                    } else {
+                        part
+                    };
+                    let (mut name, mut factor) = (None, None);
+                    match inner.as_rule() {
+                        Rule::product => {
+                            for piece in inner.into_inner() {
+                                match piece.as_rule() {
+                                    Rule::ident => name = Some(self.ident(piece)),
+                                    Rule::quantity => factor = Some(self.quantity(piece)?),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        Rule::quantity => factor = Some(self.quantity(inner)?),
+                        Rule::ident => name = Some(self.ident(inner)),
+                        _ => return None,
+                    }
+                    terms.push(LinearTerm {
+                        negative,
+                        name,
+                        factor,
+                        span: term_span,
+                    });
+                    negative = false;
+                }
+                _ => {}
+            }
+        }
+        Some(Literal::Linear(terms, span))
+    }
+
     fn quantity(&self, pair: Pair<'_, Rule>) -> Option<Quantity> {
         let span = self.span(&pair);
         let mut parts = pair.into_inner();
@@ -318,7 +361,12 @@ impl Converter {
                     ">=" => CompareOp::Ge,
                     _ => return None,
                 };
-                let value = self.literal(parts.next()?)?;
+                let right = parts.next()?;
+                let value = if right.as_rule() == Rule::linear {
+                    self.linear(right)?
+                } else {
+                    self.literal(right)?
+                };
                 Some(Condition::Compare {
                     name,
                     op,

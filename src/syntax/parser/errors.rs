@@ -59,7 +59,7 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
         Rule::string | Rule::string_text => "a label in double quotes",
         Rule::unit => "a unit",
         Rule::quantity => "a number",
-        Rule::literal => "a value",
+        Rule::literal | Rule::linear | Rule::linear_term | Rule::product => "a value",
         Rule::ident_set => "a list in square brackets, such as `[infection]`",
         Rule::ident_list => "a list of names separated by commas",
         // Values may be called `yes` or `no`, but a name is what to write.
