@@ -176,7 +176,7 @@ pub fn rules(compiled: &Compiled<'_>) -> String {
             let mut line = format!("{lead} {} {}", kind_word(action.kind), entry(action.target));
             if let Some(urgency) = action.urgency {
                 line.push(' ');
-                line.push_str(urgency_word(urgency));
+                line.push_str(&urgency_word(urgency));
             }
             if let Some(instead) = action.instead {
                 line.push_str(&format!(" instead {}", entry(instead)));

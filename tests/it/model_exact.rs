@@ -238,7 +238,7 @@ fn whole_numbers_and_unknown_answers_are_analysed_exactly() {
                 }
                 Finding::Conflict {
                     rules: (x, y),
-                    target,
+                    targets: (target, _),
                     witness,
                 } => {
                     found_clashes.insert((*x.min(y), *x.max(y), *target as usize));

@@ -120,7 +120,10 @@ impl Resolver {
                         overrides: Vec::new(),
                     });
                 }
-                ast::Item::Assume(_) | ast::Item::Require(_) | ast::Item::Case(_) => {}
+                ast::Item::Assume(_)
+                | ast::Item::Require(_)
+                | ast::Item::Case(_)
+                | ast::Item::Exclusive(_) => {}
             }
         }
         if header_seen.is_none() {
