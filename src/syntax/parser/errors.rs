@@ -392,7 +392,7 @@ pub(super) fn syntax_error(
     {
         message =
             "an action gives one urgency; `or sooner` belongs to requirements and cases".to_owned();
-        label = "remove this".to_owned();
+        label = "remove `or sooner`".to_owned();
         help = Some(
             "write the deadline the source gives, for example `order CT_head within 1 hour`; a requirement can then ask for `within 1 hour or sooner`"
                 .to_owned(),
