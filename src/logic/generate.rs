@@ -739,6 +739,32 @@ mod tests {
     }
 
     #[test]
+    fn random_problems_have_exclusive_pairs_and_time_frames() {
+        let params = ProblemParams::default();
+        let (mut exclusive, mut frames) = (0, 0);
+        for seed in 0..200 {
+            let problem = random_problem(seed, &params);
+            let pairs = &problem.exclusive;
+            assert!(
+                pairs.windows(2).all(|w| w[0] < w[1]),
+                "sorted, no duplicates"
+            );
+            assert!(pairs.iter().all(|&(a, b)| a < b && b < params.targets));
+            exclusive += usize::from(!pairs.is_empty());
+            frames += problem
+                .rules
+                .iter()
+                .flat_map(|r| &r.actions)
+                .filter(|a| matches!(a.urgency, Some(Urgency::Within { .. })))
+                .count();
+        }
+        assert!(
+            exclusive > 50 && frames > 100,
+            "{exclusive} problems with pairs, {frames} frames"
+        );
+    }
+
+    #[test]
     fn synthetic_tables_have_the_requested_shape() {
         let table = synthetic_table(1, 200, 5);
         assert_eq!(table.rules.len(), 200);

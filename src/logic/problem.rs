@@ -341,7 +341,9 @@ pub enum Demand {
         kind: Option<ActionKind>,
         targets: Option<Vec<Target>>,
         urgency: Option<Urgency>,
-        #[serde(default)]
+        /// Left out of the serialised form when false, so that a problem
+        /// without `or sooner` serialises as before.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
         sooner: bool,
     },
 }
@@ -1027,6 +1029,43 @@ mod tests {
             said(0, order, frame(3600)),
             said(0, order, frame(3600))
         ));
+    }
+
+    #[test]
+    fn a_problem_without_the_new_parts_serialises_as_before() {
+        let problem = Problem {
+            var_sizes: vec![2],
+            requirements: vec![Requirement {
+                when: Formula::True,
+                then: Demand::Has {
+                    kind: None,
+                    targets: None,
+                    urgency: Some(Urgency::Urgent),
+                    sooner: false,
+                },
+            }],
+            ..Problem::default()
+        };
+        let text = serde_json::to_string(&problem).unwrap();
+        assert!(
+            !text.contains("exclusive") && !text.contains("sooner"),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<Problem>(&text).unwrap(), problem);
+        let mut newer = problem.clone();
+        newer.exclusive = vec![(0, 1)];
+        if let Some(Requirement {
+            then: Demand::Has {
+                sooner, urgency, ..
+            },
+            ..
+        }) = newer.requirements.first_mut()
+        {
+            *sooner = true;
+            *urgency = Some(Urgency::Within { seconds: 3600 });
+        }
+        let text = serde_json::to_string(&newer).unwrap();
+        assert_eq!(serde_json::from_str::<Problem>(&text).unwrap(), newer);
     }
 
     #[test]
