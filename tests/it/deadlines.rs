@@ -120,6 +120,14 @@ fn the_compiled_diagram_carries_the_deadline() {
         rules.contains("then order CT_head within 8 hours"),
         "{rules}"
     );
+    // The exclusive entries are part of what the rules mean.
+    let wells = run(&["compile", "wells.leidraad", "--emit", "rules"], b"").stdout_lossy();
+    assert!(
+        wells.starts_with(
+            "exclusive treat_dvt, no_anticoagulation \"Een DVT behandelen of geen antistolling: nooit beide\"\n\nrule "
+        ),
+        "{wells}"
+    );
 }
 
 #[test]
