@@ -190,6 +190,16 @@ pub fn rules(compiled: &Compiled<'_>) -> String {
     let guideline = compiled.guideline;
     let entry = |e: usize| guideline.entries.get(e).map_or("?", |x| x.id.as_str());
     let mut out = String::new();
+    // What clashes depends on the entries that exclude each other, so
+    // they come first.
+    for exclusive in &guideline.exclusive {
+        let names: Vec<&str> = exclusive.entries.iter().map(|&e| entry(e)).collect();
+        let label = exclusive.label.replace('\\', "\\\\").replace('"', "\\\"");
+        out.push_str(&format!("exclusive {} \"{label}\"\n", names.join(", ")));
+    }
+    if !guideline.exclusive.is_empty() {
+        out.push('\n');
+    }
     for rule in &guideline.rules {
         out.push_str(&format!("rule {} \"{}\"\n", rule.id, rule.label));
         if !rule.overrides.is_empty() {
@@ -210,7 +220,7 @@ pub fn rules(compiled: &Compiled<'_>) -> String {
             let mut line = format!("{lead} {} {}", kind_word(action.kind), entry(action.target));
             if let Some(urgency) = action.urgency {
                 line.push(' ');
-                line.push_str(urgency_word(urgency));
+                line.push_str(&urgency_word(urgency));
             }
             if let Some(instead) = action.instead {
                 line.push_str(&format!(" instead {}", entry(instead)));

@@ -298,6 +298,11 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
     lowering.assumption_origin = origins;
     lowering.problem.rules = rules;
     lowering.problem.requirements = requirements;
+    lowering.problem.exclusive = guideline
+        .exclusive_pairs()
+        .into_iter()
+        .map(|(a, b)| (p::index_u32(a), p::index_u32(b)))
+        .collect();
     lowering
 }
 
@@ -311,12 +316,14 @@ pub(crate) fn lower_demand(demand: &Demand) -> p::Demand {
             kind,
             targets,
             urgency,
+            sooner,
         } => p::Demand::Has {
             kind: *kind,
             targets: targets
                 .as_ref()
                 .map(|t| t.iter().filter_map(|x| u32::try_from(*x).ok()).collect()),
             urgency: *urgency,
+            sooner: *sooner,
         },
     }
 }

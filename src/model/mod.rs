@@ -225,12 +225,25 @@ pub enum Demand {
     Or(Vec<Demand>),
     Not(Box<Demand>),
     /// Some final action of this kind, with a target among `targets` (any
-    /// target when `None`) and, when given, this urgency.
+    /// target when `None`) and, when given, this urgency (exactly, or this
+    /// or a more urgent one when `sooner`: `or sooner`).
     Has {
         kind: Option<ActionKind>,
         targets: Option<Vec<EntryId>>,
         urgency: Option<Urgency>,
+        sooner: bool,
     },
+}
+
+/// `exclusive A, B "Label"`: catalogue entries that are never to be
+/// ordered or referred together; a patient who gets two of them is a
+/// conflict.
+#[derive(Clone, Debug)]
+pub struct Exclusive {
+    /// The entries, at least two, different, in the order written.
+    pub entries: Vec<EntryId>,
+    pub label: String,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -269,6 +282,8 @@ pub struct Guideline {
     pub rules: Vec<Rule>,
     pub requirements: Vec<Requirement>,
     pub cases: Vec<Case>,
+    /// Entries that exclude each other, one per `exclusive` statement.
+    pub exclusive: Vec<Exclusive>,
     /// Where each declared name is used, with the span of every use.
     pub index: index::Index,
 }
@@ -284,6 +299,31 @@ impl Guideline {
 
     pub fn rule_index(&self, id: &str) -> Option<RuleIndex> {
         self.rules.iter().position(|r| r.id == id)
+    }
+
+    /// Every pair of entries that exclude each other, as the problem keeps
+    /// them (`(a, b)` with `a < b`, sorted, without duplicates).
+    pub fn exclusive_pairs(&self) -> Vec<(EntryId, EntryId)> {
+        let mut pairs = Vec::new();
+        for statement in &self.exclusive {
+            for (position, &a) in statement.entries.iter().enumerate() {
+                for &b in statement.entries.get(position + 1..).unwrap_or(&[]) {
+                    if a != b {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    /// The first `exclusive` statement that names both entries.
+    pub fn exclusive_of(&self, a: EntryId, b: EntryId) -> Option<&Exclusive> {
+        self.exclusive
+            .iter()
+            .find(|x| a != b && x.entries.contains(&a) && x.entries.contains(&b))
     }
 }
 

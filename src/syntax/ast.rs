@@ -273,11 +273,21 @@ pub struct Alternative {
     pub span: Span,
 }
 
+/// An urgency as written: one of the words, or a time frame whose
+/// quantity `resolve` turns into a duration (`within 8 hours`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UrgencyLit {
+    /// `same_day`, `urgent` or `routine` (never [`Urgency::Within`]).
+    Word(Urgency),
+    /// `within QUANTITY`.
+    Within(Quantity),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionDecl {
     pub kind: ActionKind,
     pub target: Ident,
-    pub urgency: Option<(Urgency, Span)>,
+    pub urgency: Option<(UrgencyLit, Span)>,
     pub alternatives: Vec<Alternative>,
     pub instead: Option<Ident>,
     pub span: Span,
@@ -313,11 +323,13 @@ pub enum Demand {
         group: Option<Ident>,
         span: Span,
     },
-    /// `order X [URGENCY]`
+    /// `order X [URGENCY [or sooner]]`
     Has {
         kind: ActionKind,
         target: Ident,
-        urgency: Option<(Urgency, Span)>,
+        urgency: Option<(UrgencyLit, Span)>,
+        /// The span of `or sooner`, when written.
+        sooner: Option<Span>,
         span: Span,
     },
     Nothing(Span),
@@ -371,6 +383,14 @@ pub struct CaseDecl {
     pub span: Span,
 }
 
+/// `exclusive A, B "Label"`: entries never to be advised together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExclusiveDecl {
+    pub entries: Vec<Ident>,
+    pub label: Text,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     Header(Header),
@@ -382,6 +402,7 @@ pub enum Item {
     Rule(RuleDecl),
     Require(RequireDecl),
     Case(CaseDecl),
+    Exclusive(ExclusiveDecl),
 }
 
 impl Item {
@@ -397,6 +418,7 @@ impl Item {
             Item::Rule(x) => x.span,
             Item::Require(x) => x.span,
             Item::Case(x) => x.span,
+            Item::Exclusive(x) => x.span,
         }
     }
 
@@ -415,6 +437,7 @@ impl Item {
             Item::Rule(x) => vec![&x.label],
             Item::Require(x) => vec![&x.label],
             Item::Case(x) => vec![&x.label],
+            Item::Exclusive(x) => vec![&x.label],
         }
     }
 }

@@ -19,6 +19,7 @@ mod batch;
 mod blowup;
 mod cli;
 mod compile;
+mod deadlines;
 mod diagnostics;
 mod diagram_agrees;
 mod docs_examples;

@@ -253,7 +253,7 @@ fn whole_numbers_unknown_answers_scores_and_counts_are_analysed_exactly() {
                 }
                 Finding::Conflict {
                     rules: (x, y),
-                    target,
+                    targets: (target, _),
                     witness,
                 } => {
                     found_clashes.insert((*x.min(y), *x.max(y), *target as usize));

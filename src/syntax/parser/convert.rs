@@ -40,6 +40,7 @@ impl Converter {
             Rule::rule_decl => Item::Rule(self.rule(decl)?),
             Rule::require_decl => Item::Require(self.require(decl)?),
             Rule::case_decl => Item::Case(self.case(decl)?),
+            Rule::exclusive_decl => Item::Exclusive(self.exclusive(decl)?),
             _ => return None,
         })
     }
@@ -508,15 +509,37 @@ impl Converter {
         })
     }
 
-    fn urgency(&self, pair: Pair<'_, Rule>) -> Option<(Urgency, Span)> {
+    fn urgency(&self, pair: Pair<'_, Rule>) -> Option<(UrgencyLit, Span)> {
         let span = self.span(&pair);
-        let urgency = match pair.into_inner().next()?.as_rule() {
-            Rule::kw_same_day => Urgency::SameDay,
-            Rule::kw_urgent => Urgency::Urgent,
-            Rule::kw_routine => Urgency::Routine,
+        let inner = pair.into_inner().next()?;
+        let urgency = match inner.as_rule() {
+            Rule::kw_same_day => UrgencyLit::Word(Urgency::SameDay),
+            Rule::kw_urgent => UrgencyLit::Word(Urgency::Urgent),
+            Rule::kw_routine => UrgencyLit::Word(Urgency::Routine),
+            Rule::time_frame => UrgencyLit::Within(
+                self.quantity(inner.into_inner().find(|p| p.as_rule() == Rule::quantity)?)?,
+            ),
             _ => return None,
         };
         Some((urgency, span))
+    }
+
+    fn exclusive(&self, pair: Pair<'_, Rule>) -> Option<ExclusiveDecl> {
+        let span = self.span(&pair);
+        let mut entries = Vec::new();
+        let mut label = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident_list => entries = self.idents(part),
+                Rule::string => label = Some(self.text(part)),
+                _ => {}
+            }
+        }
+        Some(ExclusiveDecl {
+            entries,
+            label: label?,
+            span,
+        })
     }
 
     fn action_kind(rule: Rule) -> Option<ActionKind> {
@@ -689,10 +712,12 @@ impl Converter {
                     Some(u) => Some(self.urgency(u)?),
                     None => None,
                 };
+                let sooner = parts.next().map(|p| self.span(&p));
                 Some(Demand::Has {
                     kind,
                     target,
                     urgency,
+                    sooner,
                     span,
                 })
             }
@@ -856,6 +881,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_score
             | Rule::kw_at
             | Rule::kw_least
+            | Rule::kw_within
+            | Rule::kw_exclusive
     )
 }
 
