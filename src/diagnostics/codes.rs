@@ -68,6 +68,8 @@ codes! {
     InvalidInput = "L113", "invalid-input", Error, "an input declaration cannot be satisfied";
     WrongActionKind = "L114", "wrong-action-kind", Error, "an action does not fit its target";
     UnknownGroup = "L115", "unknown-group", Error, "a group is not used by any catalogue entry";
+    InvalidTimeFrame = "L116", "invalid-time-frame", Error, "a time frame is not a duration of at least one second";
+    ExclusiveTooFew = "L117", "exclusive-too-few", Error, "an `exclusive` statement names fewer than two different entries";
     InvalidScore = "L120", "invalid-score", Error, "a score cannot be added up as written";
     ScoreTooLarge = "L121", "score-too-large", Error, "a score test is too large to decide exactly";
     UnknownCodeSystem = "L140", "unknown-code-system", Error, "a code names a code system Leidraad does not know";

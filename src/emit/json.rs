@@ -9,7 +9,8 @@
 
 use super::Compiled;
 use crate::logic::diagram::{DiagramRef, GroupedDiagram, LeafId};
-use crate::logic::problem::{RuleId, Var};
+
+use crate::logic::problem::{RuleId, Urgency, Var};
 use crate::model::Type;
 use crate::model::codes::codings_json;
 use crate::syntax::vocabulary::{kind_word, urgency_word};
@@ -184,6 +185,9 @@ fn group_json(compiled: &Compiled<'_>, rules: &[RuleId], assumptions: &[usize]) 
                     item.insert("target".to_owned(), json!(entry(action.target)));
                     if let Some(urgency) = action.urgency {
                         item.insert("urgency".to_owned(), json!(urgency_word(urgency)));
+                        if let Urgency::Within { seconds } = urgency {
+                            item.insert("deadline_seconds".to_owned(), json!(seconds));
+                        }
                     }
                     if let Some(instead) = action.instead {
                         item.insert("instead".to_owned(), json!(entry(instead)));

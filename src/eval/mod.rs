@@ -528,6 +528,7 @@ fn collect_reasons(
         | Cond::ChoiceIn(_, _, span)
         | Cond::Has(_, _, span)
         | Cond::Compare(_, _, _, span)
+        | Cond::Linear(_, _, _, span)
         | Cond::IsUnknown(_, span) => {
             out.push(Reason {
                 span: *span,

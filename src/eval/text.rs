@@ -5,6 +5,7 @@
 //! person to read and as JSON, and why a record could not be evaluated.
 
 use super::{EvalError, Evaluation, Reason, Recommendation, ScoreValue};
+use crate::logic::problem::Urgency;
 use crate::model::codes::codings_json;
 use crate::model::record::FieldError;
 use crate::model::{Cond, Guideline, ScoreTerm, Value};
@@ -117,6 +118,9 @@ pub fn to_json(
             if let Some(map) = item.as_object_mut() {
                 if let Some(u) = r.urgency {
                     map.insert("urgency".to_owned(), json!(urgency_word(u)));
+                    if let Urgency::Within { seconds } = u {
+                        map.insert("deadline_seconds".to_owned(), json!(seconds));
+                    }
                 }
                 if let Some(replaces) = &r.replaces {
                     map.insert("replaces".to_owned(), json!(replaces));
@@ -505,7 +509,11 @@ impl<'a> JsonLines<'a> {
         }
         if let Some(u) = r.urgency {
             out.extend_from_slice(b",\"urgency\":");
-            string(out, urgency_word(u));
+            string(out, &urgency_word(u));
+            if let Urgency::Within { seconds } = u {
+                out.extend_from_slice(b",\"deadline_seconds\":");
+                out.extend_from_slice(seconds.to_string().as_bytes());
+            }
         }
         out.push(b'}');
     }
@@ -554,6 +562,7 @@ fn every_reason(condition: &Cond, found: &mut impl FnMut(crate::source::Span)) {
         | Cond::Compare(_, _, _, span)
         | Cond::IsUnknown(_, span)
         | Cond::Score(_, _, _, span)
+        | Cond::Linear(_, _, _, span)
         | Cond::Define(_, span) => found(*span),
         Cond::Not(inner) => every_reason(inner, found),
         Cond::And(parts) | Cond::Or(parts) | Cond::AtLeast(_, parts, _) => {

@@ -20,6 +20,7 @@ mod blowup;
 mod cli;
 mod codes;
 mod compile;
+mod deadlines;
 mod diagnostics;
 mod diagram_agrees;
 mod docs_examples;

@@ -144,7 +144,10 @@ impl Resolver {
                         overrides: Vec::new(),
                     });
                 }
-                ast::Item::Assume(_) | ast::Item::Require(_) | ast::Item::Case(_) => {}
+                ast::Item::Assume(_)
+                | ast::Item::Require(_)
+                | ast::Item::Case(_)
+                | ast::Item::Exclusive(_) => {}
             }
         }
         // A header that does not parse has its own syntax error; saying

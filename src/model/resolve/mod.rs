@@ -65,6 +65,7 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
             rules: Vec::new(),
             requirements: Vec::new(),
             cases: Vec::new(),
+            exclusive: Vec::new(),
             index: Default::default(),
         },
         names: HashMap::new(),

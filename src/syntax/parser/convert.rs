@@ -40,6 +40,7 @@ impl Converter {
             Rule::rule_decl => Item::Rule(self.rule(decl)?),
             Rule::require_decl => Item::Require(self.require(decl)?),
             Rule::case_decl => Item::Case(self.case(decl)?),
+            Rule::exclusive_decl => Item::Exclusive(self.exclusive(decl)?),
             _ => return None,
         })
     }
@@ -285,6 +286,49 @@ impl Converter {
         })
     }
 
+    fn linear(&self, pair: Pair<'_, Rule>) -> Option<Literal> {
+        let span = self.span(&pair);
+        let mut terms = Vec::new();
+        let mut negative = false;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::linear_sign => negative = part.as_str() == "-",
+                Rule::linear_term | Rule::product => {
+                    let term_span = self.span(&part);
+                    let inner = if part.as_rule() == Rule::linear_term {
+                        part.into_inner().next()?
+                    } else {
+                        part
+                    };
+                    let (mut name, mut factor) = (None, None);
+                    match inner.as_rule() {
+                        Rule::product => {
+                            for piece in inner.into_inner() {
+                                match piece.as_rule() {
+                                    Rule::ident => name = Some(self.ident(piece)),
+                                    Rule::quantity => factor = Some(self.quantity(piece)?),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        Rule::quantity => factor = Some(self.quantity(inner)?),
+                        Rule::ident => name = Some(self.ident(inner)),
+                        _ => return None,
+                    }
+                    terms.push(LinearTerm {
+                        negative,
+                        name,
+                        factor,
+                        span: term_span,
+                    });
+                    negative = false;
+                }
+                _ => {}
+            }
+        }
+        Some(Literal::Linear(terms, span))
+    }
+
     fn quantity(&self, pair: Pair<'_, Rule>) -> Option<Quantity> {
         let span = self.span(&pair);
         let mut parts = pair.into_inner();
@@ -362,7 +406,12 @@ impl Converter {
                     ">=" => CompareOp::Ge,
                     _ => return None,
                 };
-                let value = self.literal(parts.next()?)?;
+                let right = parts.next()?;
+                let value = if right.as_rule() == Rule::linear {
+                    self.linear(right)?
+                } else {
+                    self.literal(right)?
+                };
                 Some(Condition::Compare {
                     name,
                     op,
@@ -507,15 +556,37 @@ impl Converter {
         })
     }
 
-    fn urgency(&self, pair: Pair<'_, Rule>) -> Option<(Urgency, Span)> {
+    fn urgency(&self, pair: Pair<'_, Rule>) -> Option<(UrgencyLit, Span)> {
         let span = self.span(&pair);
-        let urgency = match pair.into_inner().next()?.as_rule() {
-            Rule::kw_same_day => Urgency::SameDay,
-            Rule::kw_urgent => Urgency::Urgent,
-            Rule::kw_routine => Urgency::Routine,
+        let inner = pair.into_inner().next()?;
+        let urgency = match inner.as_rule() {
+            Rule::kw_same_day => UrgencyLit::Word(Urgency::SameDay),
+            Rule::kw_urgent => UrgencyLit::Word(Urgency::Urgent),
+            Rule::kw_routine => UrgencyLit::Word(Urgency::Routine),
+            Rule::time_frame => UrgencyLit::Within(
+                self.quantity(inner.into_inner().find(|p| p.as_rule() == Rule::quantity)?)?,
+            ),
             _ => return None,
         };
         Some((urgency, span))
+    }
+
+    fn exclusive(&self, pair: Pair<'_, Rule>) -> Option<ExclusiveDecl> {
+        let span = self.span(&pair);
+        let mut entries = Vec::new();
+        let mut label = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident_list => entries = self.idents(part),
+                Rule::string => label = Some(self.text(part)),
+                _ => {}
+            }
+        }
+        Some(ExclusiveDecl {
+            entries,
+            label: label?,
+            span,
+        })
     }
 
     fn action_kind(rule: Rule) -> Option<ActionKind> {
@@ -688,10 +759,12 @@ impl Converter {
                     Some(u) => Some(self.urgency(u)?),
                     None => None,
                 };
+                let sooner = parts.next().map(|p| self.span(&p));
                 Some(Demand::Has {
                     kind,
                     target,
                     urgency,
+                    sooner,
                     span,
                 })
             }
@@ -856,6 +929,8 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_at
             | Rule::kw_least
             | Rule::kw_code
+            | Rule::kw_within
+            | Rule::kw_exclusive
     )
 }
 
