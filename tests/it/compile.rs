@@ -217,6 +217,7 @@ fn emitted_json_follows_the_schema() {
         "tests/fixtures/compile/coded.leidraad",
         "guidelines/lage-rugpijn.leidraad",
         "guidelines/nhg-beeldvorming.leidraad",
+        "guidelines/wells-dvt.leidraad",
         "tests/fixtures/deadlines/head-injury.leidraad",
         "tests/fixtures/deadlines/head-injury-too-late.leidraad",
     ] {
