@@ -77,7 +77,7 @@ codes! {
     InvalidLoincCode = "L142", "invalid-loinc-code", Error, "a LOINC code is malformed or fails its check digit";
     InvalidIcd10Code = "L143", "invalid-icd10-code", Error, "an ICD-10 code does not have the shape of one";
     DuplicateCode = "L144", "duplicate-code", Error, "one thing has two codes of the same system";
-    SharedCode = "L145", "shared-code", Warning, "two inputs, values or entries have the same code";
+    SharedCode = "L145", "shared-code", Warning, "two values of one input, or two entries, have the same code";
     UnusedInput = "L201", "unused-input", Warning, "an input is never used";
     UnusedDefinition = "L202", "unused-definition", Warning, "a definition is never used";
     UnusedEntry = "L203", "unused-entry", Warning, "a catalogue entry is never recommended";

@@ -218,6 +218,7 @@ fn emitted_json_follows_the_schema() {
         "guidelines/lage-rugpijn.leidraad",
         "guidelines/nhg-beeldvorming.leidraad",
         "guidelines/wells-dvt.leidraad",
+        "guidelines/nice-head-injury.leidraad",
         "tests/fixtures/deadlines/head-injury.leidraad",
         "tests/fixtures/deadlines/head-injury-too-late.leidraad",
     ] {

@@ -12,6 +12,7 @@ const BUNDLED: &[&str] = &[
     "guidelines/lage-rugpijn.leidraad",
     "guidelines/nhg-beeldvorming.leidraad",
     "guidelines/wells-dvt.leidraad",
+    "guidelines/nice-head-injury.leidraad",
     "tests/fixtures/guidelines/lage-rugpijn-unsettled.leidraad",
 ];
 

@@ -1,6 +1,6 @@
 //! Terminology codes on inputs, values and catalogue entries: each code's
 //! system and form checked (L140-L143), one code per system on one thing
-//! (L144), and one code on two things of a kind (L145).
+//! (L144), and one code on two values of an input or two entries (L145).
 
 use super::*;
 use crate::model::codes::{self, CodeProblem, CodeSystem, Coding};
@@ -140,18 +140,12 @@ impl Resolver {
         self.error(diagnostic.with_help(help));
     }
 
-    /// One code on two inputs, on two values of one input, or on two
-    /// catalogue entries: most likely one of them was copied by mistake
-    /// (L145, a warning).
+    /// One code on two values of one input, or on two catalogue entries:
+    /// most likely one of them was copied by mistake (L145, a warning).
     pub(super) fn check_shared_codes(&mut self) {
+        // Two inputs may well share a code: the same observation at two
+        // times (the GCS on arrival and at 2 hours) has one LOINC code.
         let mut groups: Vec<Vec<(String, Coding)>> = Vec::new();
-        groups.push(
-            self.guideline
-                .inputs
-                .iter()
-                .flat_map(|i| i.codes.iter().map(|c| (format!("`{}`", i.id), c.clone())))
-                .collect(),
-        );
         for input in &self.guideline.inputs {
             let values = match &input.ty {
                 Type::OneOf(values) | Type::AnyOf(values) => values,
