@@ -60,5 +60,43 @@ fn bench_check(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_check);
+/// A guideline of 20 yes/no criteria, two rules and either a score of one
+/// point per criterion compared with 3 (`score`) or a definition that any
+/// criterion holds (`plain`): issue 8 asks that the score cost no more than
+/// twice the plain guideline of the same size.
+fn criteria_guideline(with_score: bool) -> String {
+    let mut text = String::from("guideline g \"G\"\n\n");
+    for i in 1..=20 {
+        text += &format!("input c{i} : yes/no \"Criterion {i}\"\n");
+    }
+    text += "\nexam X \"X\"\n\n";
+    let names: Vec<String> = (1..=20).map(|i| format!("c{i}")).collect();
+    if with_score {
+        let terms: Vec<String> = names.iter().map(|n| format!("1 when {n}")).collect();
+        text += &format!("score s \"S\" = {}\n\n", terms.join(" + "));
+        text += "rule high \"High\"\n  when s >= 3\n  then order X\n";
+        text += "rule low \"Low\"\n  when s < 3\n  then avoid X\n";
+    } else {
+        text += &format!("define any_c = {}\n\n", names.join(" or "));
+        text += "rule high \"High\"\n  when any_c\n  then order X\n";
+        text += "rule low \"Low\"\n  when not any_c\n  then avoid X\n";
+    }
+    text
+}
+
+fn bench_score(c: &mut Criterion) {
+    let mut group = c.benchmark_group("check");
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
+    for (name, with_score) in [("criteria20/score", true), ("criteria20/plain", false)] {
+        let mut sources = Sources::new();
+        let file = sources.add(name, criteria_guideline(with_score));
+        let result = check(&sources, &[file]);
+        assert_eq!(result.error_count(), 0, "{name}: {:?}", result.diagnostics);
+        group.bench_function(name, |b| b.iter(|| check(black_box(&sources), &[file])));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_check, bench_score);
 criterion_main!(benches);

@@ -366,12 +366,37 @@ pub fn run_cases(checked: &CheckedFile) -> (Vec<CaseOutcome>, Vec<Diagnostic>) {
                     } else {
                         format!("recommended: {}", actual.join("; "))
                     };
+                    // `expect order X within 8 hours` for advice within 1 hour:
+                    // the urgency is exact unless `or sooner` says otherwise.
+                    let sooner_holds = match &demand {
+                        LogicDemand::Has {
+                            kind,
+                            targets,
+                            urgency: urgency @ Some(_),
+                            sooner: false,
+                        } => LogicDemand::Has {
+                            kind: *kind,
+                            targets: targets.clone(),
+                            urgency: *urgency,
+                            sooner: true,
+                        }
+                        .holds(&actions),
+                        _ => false,
+                    };
+                    let help = if sooner_holds {
+                        "the advice is more urgent than the case expects; to accept that, write `or sooner` after the urgency"
+                    } else {
+                        "fix the rules if the case is right, or the case if the rules are right"
+                    };
                     diagnostics.push(
-                        Diagnostic::new(Code::CaseFailed, format!("case \"{}\" failed", case.label))
-                            .with_primary(expectation.span, "this expectation does not hold")
-                            .with_secondary(case.span, "in this case")
-                            .with_note(actual_text)
-                            .with_help("fix the rules if the case is right, or the case if the rules are right"),
+                        Diagnostic::new(
+                            Code::CaseFailed,
+                            format!("case \"{}\" failed", case.label),
+                        )
+                        .with_primary(expectation.span, "this expectation does not hold")
+                        .with_secondary(case.span, "in this case")
+                        .with_note(actual_text)
+                        .with_help(help),
                     );
                 }
             }

@@ -35,6 +35,13 @@ impl Remap {
             Cond::IsUnknown(i, s) => Cond::IsUnknown(input(i), *s),
             Cond::Define(d, s) => Cond::Define(d + self.definitions, *s),
             Cond::Score(id, op, t, s) => Cond::Score(id + self.scores, *op, *t, *s),
+            Cond::Linear(i, op, sum, s) => {
+                let mut sum = sum.clone();
+                for (term, _) in &mut sum.terms {
+                    *term = input(term);
+                }
+                Cond::Linear(input(i), *op, sum, *s)
+            }
             Cond::AtLeast(n, parts, s) => {
                 Cond::AtLeast(*n, parts.iter().map(|p| self.cond(p)).collect(), *s)
             }
@@ -143,6 +150,13 @@ fn merge(a: &Guideline, b: &Guideline) -> Result<Guideline, String> {
         }
         merged.rules.push(rule);
     }
+    // Each guideline's exclusions hold for its own rules in the merge, so
+    // that its overrides drop what they drop on their own.
+    for exclusive in &b.exclusive {
+        let mut exclusive = exclusive.clone();
+        exclusive.entries = exclusive.entries.iter().map(|&e| entry(e)).collect();
+        merged.exclusive.push(exclusive);
+    }
     Ok(merged)
 }
 
@@ -199,7 +213,7 @@ pub(crate) fn compare(
     for finding in &analysis.findings {
         let Finding::Conflict {
             rules: (x, y),
-            target,
+            targets: (target, other_target),
             witness,
         } = finding
         else {
@@ -219,8 +233,10 @@ pub(crate) fn compare(
             }
             continue;
         };
-        // Only pairs across the two guidelines are disagreements.
-        if !(*x < offset && *y >= offset) {
+        // Only pairs across the two guidelines, on one entry, are
+        // disagreements. (Entries that one guideline says exclude each
+        // other, advised one by each guideline, are not compared.)
+        if !(*x < offset && *y >= offset) || target != other_target {
             continue;
         }
         let (Some(rule_a), Some(rule_b)) = (a.rules.get(*x), b.rules.get(y - offset)) else {

@@ -23,57 +23,57 @@ fn describe(context: &Context<'_>, action: &ResolvedAction) -> String {
 pub(super) fn diagnostic(
     context: &Context<'_>,
     rules: (RuleId, RuleId),
-    target: Target,
+    targets: (Target, Target),
     witness: &[Class],
 ) -> Option<Diagnostic> {
     let (a, b) = rules;
     let rule_a = context.guideline.rules.get(a)?;
     let rule_b = context.guideline.rules.get(b)?;
-    let target_name = context
-        .guideline
-        .entries
-        .get(target as usize)
-        .map_or("?", |e| e.id.as_str());
-    let witness = context.typical(witness, |_, outcome| {
-        outcome.actions.iter().any(|x| {
-            x.rule == a
-                && x.target == target
-                && outcome.actions.iter().any(|y| {
-                    y.rule == b
-                        && y.target == target
-                        && (x.rule != y.rule || x.action != y.action)
-                        && x.clashes_with(y)
-                })
-        })
-    });
+    let problem = &context.lowering.problem;
+    let entry_name = |target: Target| {
+        context
+            .guideline
+            .entries
+            .get(target as usize)
+            .map_or("?", |e| e.id.as_str())
+    };
+    let what = if targets.0 == targets.1 {
+        format!("a conflict on `{}`", entry_name(targets.0))
+    } else {
+        format!(
+            "a conflict between `{}` and `{}`",
+            entry_name(targets.0),
+            entry_name(targets.1)
+        )
+    };
+    // The clashing pair: an action of `a` on the first target and a
+    // different one of `b` on the second.
+    let pair = |actions: &[ResolvedAction]| {
+        actions
+            .iter()
+            .filter(|x| (x.rule, x.target) == (a, targets.0))
+            .find_map(|x| {
+                actions
+                    .iter()
+                    .find(|y| {
+                        (y.rule, y.target) == (b, targets.1)
+                            && (x.rule != y.rule || x.action != y.action)
+                            && x.clashes_with(y, problem)
+                    })
+                    .map(|y| (*x, *y))
+            })
+    };
+    let witness = context.typical(witness, |_, outcome| pair(&outcome.actions).is_some());
     let Some(confirmed) = context.witness(&witness) else {
-        return Some(unconfirmed(
-            &format!("a conflict on `{target_name}`"),
-            rule_a.id_span,
-        ));
+        return Some(unconfirmed(&what, rule_a.id_span));
     };
-    // Find the clashing pair in the confirmed outcome.
-    let actions = &confirmed.outcome.actions;
-    let pair = actions
-        .iter()
-        .filter(|x| x.rule == a && x.target == target)
-        .find_map(|x| {
-            actions
-                .iter()
-                .find(|y| {
-                    y.rule == b
-                        && y.target == target
-                        && (x.rule != y.rule || x.action != y.action)
-                        && x.clashes_with(y)
-                })
-                .map(|y| (*x, *y))
-        });
-    let Some((first, second)) = pair else {
-        return Some(unconfirmed(
-            &format!("a conflict on `{target_name}`"),
-            rule_a.id_span,
-        ));
+    let Some((first, second)) = pair(&confirmed.outcome.actions) else {
+        return Some(unconfirmed(&what, rule_a.id_span));
     };
+    if targets.0 != targets.1 {
+        return Some(exclusive(context, rules, (first, second), confirmed.record));
+    }
+    let target_name = entry_name(targets.0);
     let span_of = |rule: &crate::model::Rule, index: usize| {
         rule.actions.get(index).map_or(rule.id_span, |x| x.span)
     };
@@ -116,4 +116,87 @@ pub(super) fn diagnostic(
             })
             .with_witness(confirmed.record),
     )
+}
+
+/// L301 for two entries that exclude each other (`exclusive`), both advised
+/// to the confirmed patient `record`.
+fn exclusive(
+    context: &Context<'_>,
+    (a, b): (RuleId, RuleId),
+    (first, second): (ResolvedAction, ResolvedAction),
+    record: serde_json::Value,
+) -> Diagnostic {
+    let guideline = context.guideline;
+    let rule_name = |rule: RuleId| guideline.rules.get(rule).map_or("?", |r| r.id.as_str());
+    let entry_name = |target: Target| {
+        guideline
+            .entries
+            .get(target as usize)
+            .map_or("?", |e| e.id.as_str())
+    };
+    let span_of = |action: &ResolvedAction| {
+        guideline.rules.get(action.rule).map(|rule| {
+            rule.actions
+                .get(action.action)
+                .map_or(rule.id_span, |x| x.span)
+        })
+    };
+    let (x, y) = (entry_name(first.target), entry_name(second.target));
+    let message = if a == b {
+        format!(
+            "rule `{}` advises both `{x}` and `{y}`, which exclude each other",
+            rule_name(a)
+        )
+    } else {
+        format!(
+            "rules `{}` and `{}` advise `{x}` and `{y}` for the same patient, which exclude each other",
+            rule_name(a),
+            rule_name(b)
+        )
+    };
+    let via = |x: &ResolvedAction| {
+        if x.alternative.is_some() {
+            " (as the alternative that applies to this patient)"
+        } else {
+            ""
+        }
+    };
+    let mut diagnostic = Diagnostic::new(Code::Conflict, message);
+    if let Some(span) = span_of(&first) {
+        diagnostic = diagnostic.with_primary(
+            span,
+            format!("{}{}", describe(context, &first), via(&first)),
+        );
+    }
+    if let Some(span) = span_of(&second) {
+        diagnostic = diagnostic.with_secondary(
+            span,
+            format!("{}{}", describe(context, &second), via(&second)),
+        );
+    }
+    if let Some(statement) = guideline.exclusive_of(first.target as usize, second.target as usize) {
+        diagnostic = diagnostic.with_secondary(
+            statement.span,
+            format!("`{x}` and `{y}` exclude each other: {}", statement.label),
+        );
+    }
+    diagnostic
+        .with_note(if a == b {
+            "for the example patient below, both actions apply".to_owned()
+        } else {
+            "both rules fire for the example patient below, and neither overrides the other".to_owned()
+        })
+        .with_help(if a == b {
+            format!(
+                "a rule should not advise two things that exclude each other; split rule `{}` or change an alternative",
+                rule_name(a)
+            )
+        } else {
+            format!(
+                "if one rule is a deliberate exception, add `overrides {}` to rule `{}` (or the other way round) with a comment saying why; otherwise change a condition so that they never apply together",
+                rule_name(b),
+                rule_name(a)
+            )
+        })
+        .with_witness(record)
 }

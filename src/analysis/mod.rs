@@ -214,9 +214,9 @@ pub(crate) fn analyse_file(
         let diagnostic = match finding {
             Finding::Conflict {
                 rules,
-                target,
+                targets,
                 witness,
-            } => conflict::diagnostic(&context, *rules, *target, witness),
+            } => conflict::diagnostic(&context, *rules, *targets, witness),
             Finding::Unreachable { rule } => unreachable::diagnostic(&context, *rule),
             Finding::Shadowed { rule, by, witness } => {
                 shadowed::diagnostic(&context, *rule, by, witness)

@@ -251,7 +251,8 @@ struct Frame {
 /// once. Of a used file, the guideline takes what it names: the inputs,
 /// definitions, scores and catalogue entries its own statements mention
 /// (an entry also through a group it is in), what those mention in turn,
-/// and every assumption that mentions one of them.
+/// every assumption that mentions one of them, and every `exclusive` of
+/// an entry it takes.
 pub(crate) fn assemble(sources: &Sources, uses: &Uses, root: FileId, start: FileId) -> Assembled {
     let text = |file: FileId| sources.get(file).map_or("", |f| f.text.as_str());
     let (syntax, mut diagnostics) = syntax::parse(start, text(start));
@@ -541,6 +542,8 @@ fn taken(
                 .into_iter()
                 .filter(|w| names.contains(w.as_str()))
                 .collect(),
+            // Which entries exclude each other goes with the entries.
+            ast::Item::Exclusive(x) => x.entries.iter().map(|i| i.name.clone()).collect(),
             // Rules, requirements and cases are no part of a vocabulary
             // (L136 says so where the vocabulary is checked).
             _ => Vec::new(),

@@ -68,6 +68,8 @@ codes! {
     InvalidInput = "L113", "invalid-input", Error, "an input declaration cannot be satisfied";
     WrongActionKind = "L114", "wrong-action-kind", Error, "an action does not fit its target";
     UnknownGroup = "L115", "unknown-group", Error, "a group is not used by any catalogue entry";
+    InvalidTimeFrame = "L116", "invalid-time-frame", Error, "a time frame is not a duration of at least one second";
+    ExclusiveTooFew = "L117", "exclusive-too-few", Error, "an `exclusive` statement names fewer than two different entries";
     InvalidScore = "L120", "invalid-score", Error, "a score cannot be added up as written";
     ScoreTooLarge = "L121", "score-too-large", Error, "a score test is too large to decide exactly";
     UsePathRefused = "L130", "use-path-refused", Error, "a `use` path is absolute, a URL, or leaves the guideline's folder";
@@ -77,6 +79,12 @@ codes! {
     RepeatedDeclaration = "L134", "repeated-declaration", Warning, "a declaration repeats one a used vocabulary makes";
     NotAVocabulary = "L135", "not-a-vocabulary", Error, "a used file is not a vocabulary";
     NotInVocabulary = "L136", "not-in-vocabulary", Error, "a vocabulary holds a rule, requirement or case";
+    UnknownCodeSystem = "L140", "unknown-code-system", Error, "a code names a code system Leidraad does not know";
+    InvalidSnomedCode = "L141", "invalid-snomed-code", Error, "a SNOMED CT code is malformed or fails its check digit";
+    InvalidLoincCode = "L142", "invalid-loinc-code", Error, "a LOINC code is malformed or fails its check digit";
+    InvalidIcd10Code = "L143", "invalid-icd10-code", Error, "an ICD-10 code does not have the shape of one";
+    DuplicateCode = "L144", "duplicate-code", Error, "one thing has two codes of the same system";
+    SharedCode = "L145", "shared-code", Warning, "two values of one input, or two entries, have the same code";
     UnusedInput = "L201", "unused-input", Warning, "an input is never used";
     UnusedDefinition = "L202", "unused-definition", Warning, "a definition is never used";
     UnusedEntry = "L203", "unused-entry", Warning, "a catalogue entry is never recommended";

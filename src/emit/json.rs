@@ -9,7 +9,10 @@
 
 use super::Compiled;
 use crate::logic::diagram::{DiagramRef, GroupedDiagram, LeafId};
-use crate::logic::problem::{RuleId, Var};
+
+use crate::logic::problem::{RuleId, Urgency, Var};
+use crate::model::Type;
+use crate::model::codes::codings_json;
 use crate::syntax::vocabulary::{kind_word, urgency_word};
 use serde_json::{Map, Value as Json, json};
 
@@ -46,9 +49,28 @@ pub fn json(compiled: &Compiled<'_>, grouped: &GroupedDiagram) -> String {
             let var: Var = crate::logic::problem::index_u32(index);
             let (input, member) = compiled.var_names(var);
             let size = lowering.problem.var_sizes.get(index).copied().unwrap_or(0);
+            let origin = lowering.var_origin.get(index).copied();
+            let declared = origin.and_then(|(input, _)| guideline.inputs.get(input));
+            // The codes of a `one of` value, by class; of an `any of`
+            // member, for its variable.
+            let value_codes = |value: usize| {
+                declared
+                    .filter(|d| matches!(d.ty, Type::OneOf(_)))
+                    .and_then(|d| d.value_codes.get(value))
+                    .filter(|codes| !codes.is_empty())
+            };
             let classes: Vec<Json> = (0..size)
                 .map(|class| {
-                    json!({ "class": class, "label": compiled.classes_label(var, class, class) })
+                    let mut item = Map::new();
+                    item.insert("class".to_owned(), json!(class));
+                    item.insert(
+                        "label".to_owned(),
+                        json!(compiled.classes_label(var, class, class)),
+                    );
+                    if let Some(codes) = value_codes(class as usize) {
+                        item.insert("codes".to_owned(), codings_json(codes));
+                    }
+                    Json::Object(item)
                 })
                 .collect();
             let mut item = Map::new();
@@ -56,6 +78,24 @@ pub fn json(compiled: &Compiled<'_>, grouped: &GroupedDiagram) -> String {
             item.insert("input".to_owned(), json!(input));
             if let Some(member) = member {
                 item.insert("member".to_owned(), json!(member));
+            }
+            if let Some(declared) = declared {
+                if !declared.codes.is_empty() {
+                    item.insert("codes".to_owned(), codings_json(&declared.codes));
+                }
+                let member_codes = origin
+                    .and_then(|(_, member)| member)
+                    .and_then(|m| declared.value_codes.get(m as usize))
+                    .filter(|codes| !codes.is_empty());
+                if let Some(codes) = member_codes {
+                    item.insert("member_codes".to_owned(), codings_json(codes));
+                }
+                if let Type::Number {
+                    unit: Some(unit), ..
+                } = &declared.ty
+                {
+                    item.insert("ucum".to_owned(), json!(unit.ucum()));
+                }
             }
             item.insert("label".to_owned(), json!(compiled.var_label(var)));
             item.insert("classes".to_owned(), Json::Array(classes));
@@ -65,7 +105,13 @@ pub fn json(compiled: &Compiled<'_>, grouped: &GroupedDiagram) -> String {
     let entries: Vec<Json> = guideline
         .entries
         .iter()
-        .map(|e| json!({ "id": e.id, "label": e.label, "kind": e.kind.as_str(), "groups": e.groups }))
+        .map(|e| {
+            let mut item = json!({ "id": e.id, "label": e.label, "kind": e.kind.as_str(), "groups": e.groups });
+            if let (Some(map), false) = (item.as_object_mut(), e.codes.is_empty()) {
+                map.insert("codes".to_owned(), codings_json(&e.codes));
+            }
+            item
+        })
         .collect();
     let rules: Vec<Json> = guideline
         .rules
@@ -139,6 +185,9 @@ fn group_json(compiled: &Compiled<'_>, rules: &[RuleId], assumptions: &[usize]) 
                     item.insert("target".to_owned(), json!(entry(action.target)));
                     if let Some(urgency) = action.urgency {
                         item.insert("urgency".to_owned(), json!(urgency_word(urgency)));
+                        if let Urgency::Within { seconds } = urgency {
+                            item.insert("deadline_seconds".to_owned(), json!(seconds));
+                        }
                     }
                     if let Some(instead) = action.instead {
                         item.insert("instead".to_owned(), json!(entry(instead)));

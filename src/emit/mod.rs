@@ -154,7 +154,7 @@ impl Compiled<'_> {
         let mut text = format!("{} {target}", kind_word(action.kind));
         if let Some(urgency) = action.urgency {
             text.push(' ');
-            text.push_str(urgency_word(urgency));
+            text.push_str(&urgency_word(urgency));
         }
         if let Some(instead) = action
             .instead

@@ -46,6 +46,25 @@ fn test_text(guideline: &Guideline, cond: &Cond) -> Option<String> {
             }
         }
         Cond::IsUnknown(i, _) => format!("{} is unknown", name(*i)),
+        Cond::Linear(i, op, sum, _) => {
+            let unit = match ty(*i) {
+                Some(Type::Number {
+                    unit: Some(unit), ..
+                }) => format!(" {}", unit.canonical),
+                _ => String::new(),
+            };
+            let mut parts: Vec<String> = sum
+                .terms
+                .iter()
+                .map(|(term, factor)| {
+                    format!("{} * {}{unit}", name(*term), factor.to_human_string())
+                })
+                .collect();
+            if sum.constant.numer() != 0 || parts.is_empty() {
+                parts.push(format!("{}{unit}", sum.constant.to_human_string()));
+            }
+            format!("{} {} {}", name(*i), operator_word(*op), parts.join(" + "))
+        }
         // A score stays a score: its criteria are in its declaration.
         Cond::Score(id, op, threshold, _) => format!(
             "{} {} {}",
@@ -171,6 +190,16 @@ pub fn rules(compiled: &Compiled<'_>) -> String {
     let guideline = compiled.guideline;
     let entry = |e: usize| guideline.entries.get(e).map_or("?", |x| x.id.as_str());
     let mut out = String::new();
+    // What clashes depends on the entries that exclude each other, so
+    // they come first.
+    for exclusive in &guideline.exclusive {
+        let names: Vec<&str> = exclusive.entries.iter().map(|&e| entry(e)).collect();
+        let label = exclusive.label.replace('\\', "\\\\").replace('"', "\\\"");
+        out.push_str(&format!("exclusive {} \"{label}\"\n", names.join(", ")));
+    }
+    if !guideline.exclusive.is_empty() {
+        out.push('\n');
+    }
     for rule in &guideline.rules {
         out.push_str(&format!("rule {} \"{}\"\n", rule.id, rule.label));
         if !rule.overrides.is_empty() {
@@ -191,7 +220,7 @@ pub fn rules(compiled: &Compiled<'_>) -> String {
             let mut line = format!("{lead} {} {}", kind_word(action.kind), entry(action.target));
             if let Some(urgency) = action.urgency {
                 line.push(' ');
-                line.push_str(urgency_word(urgency));
+                line.push_str(&urgency_word(urgency));
             }
             if let Some(instead) = action.instead {
                 line.push_str(&format!(" instead {}", entry(instead)));

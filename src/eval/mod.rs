@@ -85,6 +85,9 @@ pub struct Recommendation {
     /// For `avoid X instead Y`: `Y`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub instead: Option<String>,
+    /// The target's catalogue entry (its codes are in the guideline).
+    #[serde(skip)]
+    pub target_entry: crate::model::EntryId,
     #[serde(skip)]
     pub rule_span: Span,
     #[serde(skip)]
@@ -465,6 +468,7 @@ fn explain_with(
                     .and_then(|_| guideline.entries.get(written.target))
                     .map(|e| e.id.clone()),
                 instead: action.instead.and_then(entry).map(|e| e.id.clone()),
+                target_entry: action.target as usize,
                 rule_span: rule.id_span,
                 because,
             })
@@ -524,6 +528,7 @@ fn collect_reasons(
         | Cond::ChoiceIn(_, _, span)
         | Cond::Has(_, _, span)
         | Cond::Compare(_, _, _, span)
+        | Cond::Linear(_, _, _, span)
         | Cond::IsUnknown(_, span) => {
             out.push(Reason {
                 span: *span,

@@ -5,6 +5,8 @@
 //! person to read and as JSON, and why a record could not be evaluated.
 
 use super::{EvalError, Evaluation, Reason, Recommendation, ScoreValue};
+use crate::logic::problem::Urgency;
+use crate::model::codes::codings_json;
 use crate::model::record::FieldError;
 use crate::model::{Cond, Guideline, ScoreTerm, Value};
 use crate::source::Sources;
@@ -116,12 +118,23 @@ pub fn to_json(
             if let Some(map) = item.as_object_mut() {
                 if let Some(u) = r.urgency {
                     map.insert("urgency".to_owned(), json!(urgency_word(u)));
+                    if let Urgency::Within { seconds } = u {
+                        map.insert("deadline_seconds".to_owned(), json!(seconds));
+                    }
                 }
                 if let Some(replaces) = &r.replaces {
                     map.insert("replaces".to_owned(), json!(replaces));
                 }
                 if let Some(instead) = &r.instead {
                     map.insert("instead".to_owned(), json!(instead));
+                }
+                let codes = guideline
+                    .entries
+                    .get(r.target_entry)
+                    .map(|e| e.codes.as_slice())
+                    .unwrap_or_default();
+                if !codes.is_empty() {
+                    map.insert("codes".to_owned(), codings_json(codes));
                 }
             }
             item
@@ -294,6 +307,9 @@ pub struct JsonLines<'a> {
     /// Each reason that a condition can give, as a JSON string with an id
     /// shared by equal texts, sorted by span and negation.
     reasons: Vec<((crate::source::Span, bool), Box<str>, usize)>,
+    /// Each catalogue entry's codes as the JSON of a `"codes"` field with
+    /// its comma (empty for an entry without codes).
+    codes: Vec<Box<str>>,
 }
 
 impl<'a> JsonLines<'a> {
@@ -339,12 +355,25 @@ impl<'a> JsonLines<'a> {
                 (key, text, id)
             })
             .collect();
+        let codes = guideline
+            .entries
+            .iter()
+            .map(|e| {
+                if e.codes.is_empty() {
+                    Box::from("")
+                } else {
+                    let json = serde_json::to_string(&codings_json(&e.codes)).unwrap_or_default();
+                    format!("\"codes\":{json},").into_boxed_str()
+                }
+            })
+            .collect();
         JsonLines {
             guideline,
             sources,
             explain,
             lines,
             reasons,
+            codes,
         }
     }
 
@@ -443,6 +472,11 @@ impl<'a> JsonLines<'a> {
             out.extend_from_slice(b"],");
             *previous = Some((&r.because, start..out.len()));
         }
+        if self.explain == Explain::Full {
+            if let Some(codes) = self.codes.get(r.target_entry) {
+                out.extend_from_slice(codes.as_bytes());
+            }
+        }
         if let Some(instead) = &r.instead {
             out.extend_from_slice(b"\"instead\":");
             string(out, instead);
@@ -475,7 +509,11 @@ impl<'a> JsonLines<'a> {
         }
         if let Some(u) = r.urgency {
             out.extend_from_slice(b",\"urgency\":");
-            string(out, urgency_word(u));
+            string(out, &urgency_word(u));
+            if let Urgency::Within { seconds } = u {
+                out.extend_from_slice(b",\"deadline_seconds\":");
+                out.extend_from_slice(seconds.to_string().as_bytes());
+            }
         }
         out.push(b'}');
     }
@@ -524,6 +562,7 @@ fn every_reason(condition: &Cond, found: &mut impl FnMut(crate::source::Span)) {
         | Cond::Compare(_, _, _, span)
         | Cond::IsUnknown(_, span)
         | Cond::Score(_, _, _, span)
+        | Cond::Linear(_, _, _, span)
         | Cond::Define(_, span) => found(*span),
         Cond::Not(inner) => every_reason(inner, found),
         Cond::And(parts) | Cond::Or(parts) | Cond::AtLeast(_, parts, _) => {

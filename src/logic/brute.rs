@@ -12,11 +12,12 @@
 //! For one patient, the *final actions* are `outcome.actions`; the *resolved*
 //! actions of a fired rule are its final actions plus its dropped ones; the
 //! *content* of an action is its kind, target, urgency and `instead`.
-//! - `Conflict { rules: (a, b), target }`, `a <= b`: for some patient two
-//!   different final actions, one of `a` and one of `b`, both on `target`,
-//!   clash ([`ResolvedAction::clashes_with`](super::problem::ResolvedAction::clashes_with)). A rule that overrides the
-//!   other can never be part of one: the overriding rule drops the clashing
-//!   action first.
+//! - `Conflict { rules: (a, b), targets: (ta, tb) }`, `a <= b`: for some
+//!   patient two different final actions, one of `a` on `ta` and one of `b`
+//!   on `tb`, clash ([`ResolvedAction::clashes_with`](super::problem::ResolvedAction::clashes_with):
+//!   on one target, or on two targets the problem says exclude each
+//!   other). A rule that overrides the other can never be part of one: the
+//!   overriding rule drops the clashing action first.
 //! - `Unreachable { rule }`: no patient fires the rule.
 //! - `Shadowed { rule }`: the rule is reachable, has at least one action,
 //!   and no patient that fires it keeps any of its actions (so every such
@@ -103,7 +104,8 @@ pub fn brute_force(problem: &Problem, max_assignments: u64) -> Option<Vec<Findin
         return None;
     }
     let rules = problem.rules.len();
-    let mut conflicts: BTreeMap<(RuleId, RuleId, Target), Vec<Class>> = BTreeMap::new();
+    type ConflictKey = ((RuleId, RuleId), (Target, Target));
+    let mut conflicts: BTreeMap<ConflictKey, Vec<Class>> = BTreeMap::new();
     // First patient firing each rule.
     let mut first_firing: Vec<Option<Vec<Class>>> = vec![None; rules];
     // Whether some patient keeps a final action of the rule.
@@ -129,8 +131,8 @@ pub fn brute_force(problem: &Problem, max_assignments: u64) -> Option<Vec<Findin
         }
         for (i, x) in outcome.actions.iter().enumerate() {
             for y in outcome.actions.iter().skip(i + 1) {
-                if x.clashes_with(y) {
-                    let key = (x.rule.min(y.rule), x.rule.max(y.rule), x.target);
+                if x.clashes_with(y, problem) {
+                    let key = Finding::conflict_key((x.rule, x.target), (y.rule, y.target));
                     conflicts.entry(key).or_insert_with(|| assignment.clone());
                 }
             }
@@ -157,10 +159,10 @@ pub fn brute_force(problem: &Problem, max_assignments: u64) -> Option<Vec<Findin
     }
 
     let mut findings = Vec::new();
-    for ((a, b, target), witness) in conflicts {
+    for ((rules, targets), witness) in conflicts {
         findings.push(Finding::Conflict {
-            rules: (a, b),
-            target,
+            rules,
+            targets,
             witness,
         });
     }
@@ -312,6 +314,7 @@ mod tests {
                 },
             ],
             requirements: Vec::new(),
+            exclusive: Vec::new(),
         };
         let findings = brute_force(&problem, 100).unwrap();
         assert_eq!(
@@ -319,7 +322,7 @@ mod tests {
             vec![
                 Finding::Conflict {
                     rules: (0, 1),
-                    target: 0,
+                    targets: (0, 0),
                     witness: vec![1]
                 },
                 Finding::Unreachable { rule: 3 },

@@ -23,11 +23,14 @@ pub enum AnalysisKind {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(tag = "finding", rename_all = "snake_case")]
 pub enum Finding {
-    /// Two final actions of `rules.0` and `rules.1` (equal for a rule that
-    /// clashes with itself) on `target` clash for the witness.
+    /// Two final actions, of `rules.0` on `targets.0` and of `rules.1` on
+    /// `targets.1`, clash for the witness: on one target (the two targets
+    /// equal) or on two targets that exclude each other. The rules are
+    /// equal for a rule that clashes with itself, and then the targets are
+    /// in order ([`Finding::conflict_key`]).
     Conflict {
         rules: (RuleId, RuleId),
-        target: Target,
+        targets: (Target, Target),
         witness: Vec<Class>,
     },
     /// No patient fires the rule.
@@ -60,4 +63,21 @@ pub enum Finding {
         target: Option<Target>,
         reason: String,
     },
+}
+
+impl Finding {
+    /// The rules and targets of a conflict between an action of rule `a` on
+    /// `ta` and one of rule `b` on `tb`, in the order
+    /// [`Finding::Conflict`] keeps them: the lower rule first, and for one
+    /// rule the lower target first.
+    pub fn conflict_key(
+        (a, ta): (RuleId, Target),
+        (b, tb): (RuleId, Target),
+    ) -> ((RuleId, RuleId), (Target, Target)) {
+        if a < b || (a == b && ta <= tb) {
+            ((a, b), (ta, tb))
+        } else {
+            ((b, a), (tb, ta))
+        }
+    }
 }

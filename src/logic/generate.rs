@@ -188,6 +188,27 @@ fn random_urgency(rng: &mut SplitMix64) -> Urgency {
     }
 }
 
+/// The time frames random problems use: few, so that equal frames meet,
+/// with one at the place of `same_day` (24 hours) and one at the place of
+/// `urgent` (2 weeks), so that the order's corners are hit.
+const FRAMES: [u64; 5] = [
+    3600,
+    2 * 3600,
+    8 * 3600,
+    Urgency::DAY_SECONDS,
+    Urgency::URGENT_SECONDS,
+];
+
+/// A word or, two times in five, a time frame.
+fn random_urgency_or_frame(rng: &mut SplitMix64) -> Urgency {
+    if rng.chance(40) {
+        let seconds = rng.pick(&FRAMES).copied().unwrap_or(3600);
+        Urgency::Within { seconds }
+    } else {
+        random_urgency(rng)
+    }
+}
+
 fn random_action(rng: &mut SplitMix64, var_sizes: &[u32], targets: u32) -> Action {
     let kind = match rng.below(10) {
         0..=4 => ActionKind::Order,
@@ -197,7 +218,7 @@ fn random_action(rng: &mut SplitMix64, var_sizes: &[u32], targets: u32) -> Actio
     let target = rng.below(u64::from(targets)) as Target;
     let avoid = kind == ActionKind::Avoid;
     let urgency = if (!avoid && rng.chance(55)) || (avoid && rng.chance(10)) {
-        Some(random_urgency(rng))
+        Some(random_urgency_or_frame(rng))
     } else {
         None
     };
@@ -235,6 +256,7 @@ fn clashing_action(rng: &mut SplitMix64, other: &Action) -> Action {
                 Urgency::SameDay => Urgency::Routine,
                 Urgency::Urgent => Urgency::SameDay,
                 Urgency::Routine => Urgency::Urgent,
+                Urgency::Within { .. } => Urgency::Routine,
             };
         }
         (other.kind, Some(urgency))
@@ -278,11 +300,13 @@ fn random_demand(rng: &mut SplitMix64, targets: u32, depth: usize) -> Demand {
             }
             list
         });
-        let urgency = rng.chance(25).then(|| random_urgency(rng));
+        let urgency = rng.chance(25).then(|| random_urgency_or_frame(rng));
+        let sooner = urgency.is_some() && rng.chance(50);
         return Demand::Has {
             kind,
             targets,
             urgency,
+            sooner,
         };
     }
     match rng.below(3) {
@@ -333,12 +357,15 @@ fn random_var_sizes(rng: &mut SplitMix64, params: &ProblemParams) -> Vec<u32> {
 /// avoid/instead, urgencies, overrides in chains and cycles (never a rule
 /// overriding itself), assumptions that contradict a rule or remove a single
 /// patient, near-copies of rules (redundancy, shadowing) and requirements
-/// with demand trees.
+/// with demand trees, time frames among the urgencies, and pairs of
+/// targets that exclude each other (with overriding rules that order the
+/// partner of what they override).
 pub fn random_problem(seed: u64, params: &ProblemParams) -> Problem {
     let mut rng = SplitMix64::new(seed);
     let var_sizes = random_var_sizes(&mut rng, params);
     let targets = params.targets.max(1);
     let depth = params.max_depth;
+    let exclusive = random_exclusive(&mut SplitMix64::new(seed ^ 0xE7C1_0517_E000_0000), targets);
 
     let rule_count = rng.range(0, params.max_rules as u64) as usize;
     let mut rules: Vec<Rule> = Vec::with_capacity(rule_count);
@@ -394,7 +421,7 @@ pub fn random_problem(seed: u64, params: &ProblemParams) -> Problem {
         rules.push(rule);
     }
 
-    add_overrides(&mut rng, &mut rules);
+    add_overrides(&mut rng, &mut rules, &exclusive);
 
     let mut assumptions = Vec::new();
     for _ in 0..rng.range(0, params.max_assumptions as u64) {
@@ -438,6 +465,7 @@ pub fn random_problem(seed: u64, params: &ProblemParams) -> Problem {
                         kind: Some(action.kind),
                         targets: Some(vec![action.target]),
                         urgency: if rng.chance(50) { action.urgency } else { None },
+                        sooner: rng.chance(30),
                     },
                     None => random_demand(&mut rng, targets, 2),
                 };
@@ -459,13 +487,34 @@ pub fn random_problem(seed: u64, params: &ProblemParams) -> Problem {
         assumptions,
         rules,
         requirements,
+        exclusive,
     }
 }
 
+/// Pairs of targets that exclude each other: none in half the problems,
+/// otherwise one to three, as [`Problem::exclusive`] keeps them.
+fn random_exclusive(rng: &mut SplitMix64, targets: u32) -> Vec<(Target, Target)> {
+    let mut pairs = Vec::new();
+    if targets < 2 || rng.chance(50) {
+        return pairs;
+    }
+    for _ in 0..rng.range(1, 3) {
+        let a = rng.below(u64::from(targets)) as Target;
+        let b = rng.below(u64::from(targets)) as Target;
+        if a != b {
+            pairs.push((a.min(b), a.max(b)));
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
 /// Adds overrides in chains, cycles and at random, and often gives the
-/// overriding rule an action that clashes with the overridden one, so that
+/// overriding rule an action that clashes with the overridden one (on the
+/// same target, or an order of a target that excludes it), so that
 /// overrides actually drop something.
-fn add_overrides(rng: &mut SplitMix64, rules: &mut [Rule]) {
+fn add_overrides(rng: &mut SplitMix64, rules: &mut [Rule], exclusive: &[(Target, Target)]) {
     let count = rules.len();
     if count < 2 {
         return;
@@ -505,8 +554,23 @@ fn add_overrides(rng: &mut SplitMix64, rules: &mut [Rule]) {
             rule.overrides.push(b);
         }
         if let Some(victim_action) = victim_action {
-            if rng.chance(60) {
-                rule.actions.push(clashing_action(rng, &victim_action));
+            let partner = exclusive.iter().find_map(|&(x, y)| {
+                (x == victim_action.target)
+                    .then_some(y)
+                    .or((y == victim_action.target).then_some(x))
+            });
+            match partner {
+                Some(partner) if victim_action.kind != ActionKind::Avoid && rng.chance(50) => {
+                    rule.actions.push(Action {
+                        kind: ActionKind::Order,
+                        target: partner,
+                        urgency: rng.chance(30).then(|| random_urgency_or_frame(rng)),
+                        alternatives: Vec::new(),
+                        instead: None,
+                    });
+                }
+                _ if rng.chance(60) => rule.actions.push(clashing_action(rng, &victim_action)),
+                _ => {}
             }
         }
     }
@@ -603,6 +667,7 @@ pub fn synthetic_table(seed: u64, rules: usize, vars: usize) -> Problem {
                 kind: Some(ActionKind::Avoid),
                 targets: Some(vec![target]),
                 urgency: None,
+                sooner: false,
             }))
         } else {
             Demand::Or(vec![
@@ -610,11 +675,13 @@ pub fn synthetic_table(seed: u64, rules: usize, vars: usize) -> Problem {
                     kind: Some(ActionKind::Order),
                     targets: Some(vec![target]),
                     urgency: None,
+                    sooner: false,
                 },
                 Demand::Not(Box::new(Demand::Has {
                     kind: None,
                     targets: Some(vec![target]),
                     urgency: Some(Urgency::Routine),
+                    sooner: false,
                 })),
             ])
         };
@@ -626,6 +693,7 @@ pub fn synthetic_table(seed: u64, rules: usize, vars: usize) -> Problem {
         assumptions,
         rules: table,
         requirements,
+        exclusive: Vec::new(),
     }
 }
 
@@ -668,6 +736,32 @@ mod tests {
             }
         }
         assert!(with_overrides > 100);
+    }
+
+    #[test]
+    fn random_problems_have_exclusive_pairs_and_time_frames() {
+        let params = ProblemParams::default();
+        let (mut exclusive, mut frames) = (0, 0);
+        for seed in 0..200 {
+            let problem = random_problem(seed, &params);
+            let pairs = &problem.exclusive;
+            assert!(
+                pairs.windows(2).all(|w| w[0] < w[1]),
+                "sorted, no duplicates"
+            );
+            assert!(pairs.iter().all(|&(a, b)| a < b && b < params.targets));
+            exclusive += usize::from(!pairs.is_empty());
+            frames += problem
+                .rules
+                .iter()
+                .flat_map(|r| &r.actions)
+                .filter(|a| matches!(a.urgency, Some(Urgency::Within { .. })))
+                .count();
+        }
+        assert!(
+            exclusive > 50 && frames > 100,
+            "{exclusive} problems with pairs, {frames} frames"
+        );
     }
 
     #[test]

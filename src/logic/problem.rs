@@ -238,13 +238,72 @@ pub enum ActionKind {
     Avoid,
 }
 
-/// Urgency, most urgent first so that `min` is the most urgent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// How soon an action must happen: one of the three words, or a time frame
+/// (`within 8 hours`).
+///
+/// All urgencies lie on one scale, ordered most urgent first (so `min` is
+/// the most urgent and `a <= b` reads "`a` is at least as urgent as `b`").
+/// A time frame sits at its length. The words sit at fixed places, and
+/// each comes just before the time frame of that length, never tied with
+/// it:
+/// - `same_day` at 24 hours: sooner than `within 24 hours` (the same day
+///   is never more than 24 hours away), later than any shorter frame
+///   (`within 8 hours` may be due before the day is out or not, and counts
+///   as the more urgent);
+/// - `urgent` at 2 weeks, NICE's standard for an urgent referral: sooner
+///   than `within 2 weeks`, later than `within 13 days`;
+/// - `routine` after every time frame: it has no deadline.
+///
+/// So the three words keep their order (`same_day`, `urgent`, `routine`)
+/// and two different urgencies are never equally urgent. Which urgencies
+/// clash is [`kinds_clash`]'s business (any two different ones), not this
+/// order's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Urgency {
     SameDay,
     Urgent,
     Routine,
+    /// `within DURATION`: at the latest after this many seconds (at least
+    /// one; the front end converts the editor's unit exactly).
+    Within {
+        seconds: u64,
+    },
+}
+
+impl Urgency {
+    /// Seconds in a day, where `same_day` sits.
+    pub const DAY_SECONDS: u64 = 24 * 60 * 60;
+    /// Seconds in two weeks, where `urgent` sits.
+    pub const URGENT_SECONDS: u64 = 14 * Urgency::DAY_SECONDS;
+
+    /// The place on the one scale: the deadline in seconds (`u64::MAX` for
+    /// none), then 0 for a word and 1 for a time frame of that length.
+    fn place(self) -> (u64, u8) {
+        match self {
+            Urgency::SameDay => (Urgency::DAY_SECONDS, 0),
+            Urgency::Urgent => (Urgency::URGENT_SECONDS, 0),
+            Urgency::Routine => (u64::MAX, 2),
+            Urgency::Within { seconds } => (seconds, 1),
+        }
+    }
+
+    /// Whether `self` is at least as urgent as `other` (`self <= other`).
+    pub fn at_least_as_urgent_as(self, other: Urgency) -> bool {
+        self <= other
+    }
+}
+
+impl Ord for Urgency {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.place().cmp(&other.place())
+    }
+}
+
+impl PartialOrd for Urgency {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// One action as written in a rule.
@@ -275,11 +334,17 @@ pub enum Demand {
     Or(Vec<Demand>),
     Not(Box<Demand>),
     /// Some final action has this kind (any kind when `None`), a target in
-    /// `targets` (any target when `None`) and, when given, this urgency.
+    /// `targets` (any target when `None`) and, when given, this urgency
+    /// ([`Demand::urgency_met`]: exactly, or this or a more urgent one when
+    /// `sooner`, written `or sooner`).
     Has {
         kind: Option<ActionKind>,
         targets: Option<Vec<Target>>,
         urgency: Option<Urgency>,
+        /// Left out of the serialised form when false, so that a problem
+        /// without `or sooner` serialises as before.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        sooner: bool,
     },
 }
 
@@ -296,6 +361,12 @@ pub struct Problem {
     pub assumptions: Vec<Formula>,
     pub rules: Vec<Rule>,
     pub requirements: Vec<Requirement>,
+    /// Pairs of targets that exclude each other (`exclusive A, B`): ordering
+    /// or referring both clashes ([`Problem::clash`]). Each pair is `(a, b)`
+    /// with `a < b`, sorted, without duplicates; [`excludes`] relies on
+    /// it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclusive: Vec<(Target, Target)>,
 }
 
 /// An action after alternatives were resolved for one patient.
@@ -312,11 +383,12 @@ pub struct ResolvedAction {
     pub instead: Option<Target>,
 }
 
-/// The one clash rule: two actions on the same target clash when one
+/// The clash rule for two actions on the same target: they clash when one
 /// avoids what the other orders or refers, or both order or refer it with
-/// different explicit urgencies. Every path that asks "do these clash" (the
-/// reference semantics, the diagram, the analyser, the comparison of two
-/// guidelines) calls this.
+/// different explicit urgencies (two different time frames too). It is
+/// the same-target half of [`Problem::clash`], the one clash rule; every
+/// path that asks "do these clash" (the reference semantics, the diagram,
+/// the analyser, the comparison of two guidelines) goes through that.
 pub fn kinds_clash(a: (ActionKind, Option<Urgency>), b: (ActionKind, Option<Urgency>)) -> bool {
     let a_avoids = a.0 == ActionKind::Avoid;
     let b_avoids = b.0 == ActionKind::Avoid;
@@ -324,6 +396,41 @@ pub fn kinds_clash(a: (ActionKind, Option<Urgency>), b: (ActionKind, Option<Urge
         return true;
     }
     !a_avoids && matches!((a.1, b.1), (Some(x), Some(y)) if x != y)
+}
+
+/// What an action says, as far as clashes go: its target, kind and urgency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Said {
+    pub target: Target,
+    pub kind: ActionKind,
+    pub urgency: Option<Urgency>,
+}
+
+/// The one clash rule, for targets `exclusive` (pairs `(a, b)`, `a < b`,
+/// sorted; see [`Problem::exclusive`]) says exclude each other: two actions
+/// clash when they are on the same target and [`kinds_clash`], or on two
+/// targets that exclude each other and neither is an `avoid` (both are
+/// ordered or referred, whatever their urgencies).
+pub fn clash(exclusive: &[(Target, Target)], a: Said, b: Said) -> bool {
+    if a.target == b.target {
+        return kinds_clash((a.kind, a.urgency), (b.kind, b.urgency));
+    }
+    a.kind != ActionKind::Avoid
+        && b.kind != ActionKind::Avoid
+        && excludes(exclusive, a.target, b.target)
+}
+
+impl Problem {
+    /// Whether the two actions clash in this problem: [`clash`] with its
+    /// exclusive targets.
+    pub fn clash(&self, a: Said, b: Said) -> bool {
+        clash(&self.exclusive, a, b)
+    }
+}
+
+/// Whether the sorted pairs `exclusive` hold `{a, b}`.
+pub fn excludes(exclusive: &[(Target, Target)], a: Target, b: Target) -> bool {
+    a != b && exclusive.binary_search(&(a.min(b), a.max(b))).is_ok()
 }
 
 /// What a final action tells the patient, without the rule it came from:
@@ -337,10 +444,19 @@ pub struct Content {
 }
 
 impl ResolvedAction {
-    /// Whether the two actions clash ([`kinds_clash`] on the same target).
-    pub fn clashes_with(&self, other: &ResolvedAction) -> bool {
-        self.target == other.target
-            && kinds_clash((self.kind, self.urgency), (other.kind, other.urgency))
+    /// Whether the two actions clash in `problem` ([`clash`], with the
+    /// problem's exclusive targets).
+    pub fn clashes_with(&self, other: &ResolvedAction, problem: &Problem) -> bool {
+        clash(&problem.exclusive, self.said(), other.said())
+    }
+
+    /// What the action says, for [`clash`].
+    pub fn said(&self) -> Said {
+        Said {
+            target: self.target,
+            kind: self.kind,
+            urgency: self.urgency,
+        }
     }
 
     /// What the action tells the patient.
@@ -572,7 +688,7 @@ impl Problem {
                 };
                 for (action, mark) in victims.iter().zip(marks.iter_mut()) {
                     let first = mark.is_none_or(|earlier| by < earlier);
-                    if first && by_actions.iter().any(|o| o.clashes_with(action)) {
+                    if first && by_actions.iter().any(|o| o.clashes_with(action, self)) {
                         *mark = Some(by);
                     }
                 }
@@ -638,11 +754,26 @@ impl Demand {
                 kind,
                 targets,
                 urgency,
+                sooner,
             } => actions.iter().any(|a| {
                 kind.is_none_or(|k| k == a.kind)
                     && targets.as_ref().is_none_or(|t| t.contains(&a.target))
-                    && urgency.is_none_or(|u| Some(u) == a.urgency)
+                    && Demand::urgency_met(*urgency, *sooner, a.urgency)
             }),
+        }
+    }
+
+    /// Whether an action with urgency `actual` meets a demand for `wanted`
+    /// (anything when `None`): the same urgency, or, when `sooner`, one at
+    /// least as urgent ([`Urgency::at_least_as_urgent_as`]). An action
+    /// without an urgency meets no demand for one. The one definition,
+    /// for every engine.
+    pub fn urgency_met(wanted: Option<Urgency>, sooner: bool, actual: Option<Urgency>) -> bool {
+        match (wanted, actual) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(w), Some(a)) if sooner => a.at_least_as_urgent_as(w),
+            (Some(w), Some(a)) => w == a,
         }
     }
 }
@@ -673,7 +804,7 @@ impl Problem {
             && outcome.fired.contains(&rule)
             && resolved
                 .iter()
-                .any(|a| a.rule == rule && a.clashes_with(victim))
+                .any(|a| a.rule == rule && a.clashes_with(victim, self))
     }
 
     /// Whether, for the patient with this outcome, rule `s` does everything
@@ -788,6 +919,153 @@ mod tests {
             }
         }
         assert!(compared > 1000, "only {compared} outcomes compared");
+    }
+
+    #[test]
+    fn urgencies_lie_on_one_scale_with_the_words_before_their_frames() {
+        let hours = |h: u64| Urgency::Within { seconds: h * 3600 };
+        let order = [
+            hours(1),
+            hours(8),
+            hours(23),
+            Urgency::SameDay,
+            hours(24),
+            hours(13 * 24),
+            Urgency::Urgent,
+            hours(14 * 24),
+            hours(1_000_000),
+            Urgency::Routine,
+        ];
+        for (i, a) in order.iter().enumerate() {
+            for (j, b) in order.iter().enumerate() {
+                assert_eq!(a.cmp(b), i.cmp(&j), "{a:?} against {b:?}");
+                assert_eq!(a.at_least_as_urgent_as(*b), i <= j);
+            }
+        }
+        // The three words keep their order.
+        assert!(Urgency::SameDay < Urgency::Urgent && Urgency::Urgent < Urgency::Routine);
+    }
+
+    #[test]
+    fn an_urgency_demand_is_exact_unless_or_sooner() {
+        let hour = Some(Urgency::Within { seconds: 3600 });
+        let half = Some(Urgency::Within { seconds: 1800 });
+        let eight = Some(Urgency::Within { seconds: 8 * 3600 });
+        assert!(Demand::urgency_met(hour, false, hour));
+        assert!(!Demand::urgency_met(hour, false, half));
+        assert!(Demand::urgency_met(hour, true, half));
+        assert!(!Demand::urgency_met(hour, true, eight));
+        assert!(
+            !Demand::urgency_met(hour, true, None),
+            "no urgency meets none"
+        );
+        assert!(Demand::urgency_met(None, false, None));
+        assert!(Demand::urgency_met(Some(Urgency::SameDay), true, eight));
+        assert!(!Demand::urgency_met(
+            Some(Urgency::SameDay),
+            true,
+            Some(Urgency::Within { seconds: 24 * 3600 })
+        ));
+        assert!(Demand::urgency_met(
+            Some(Urgency::Routine),
+            true,
+            Some(Urgency::Urgent)
+        ));
+    }
+
+    #[test]
+    fn exclusive_targets_clash_when_both_are_advised() {
+        let said = |target, kind, urgency| Said {
+            target,
+            kind,
+            urgency,
+        };
+        let exclusive = [(1, 3)];
+        let (order, refer, avoid) = (ActionKind::Order, ActionKind::Refer, ActionKind::Avoid);
+        assert!(clash(
+            &exclusive,
+            said(1, order, None),
+            said(3, order, None)
+        ));
+        assert!(clash(
+            &exclusive,
+            said(3, refer, Some(Urgency::Urgent)),
+            said(1, order, None)
+        ));
+        assert!(!clash(
+            &exclusive,
+            said(1, order, None),
+            said(3, avoid, None)
+        ));
+        assert!(!clash(
+            &exclusive,
+            said(1, avoid, None),
+            said(3, avoid, None)
+        ));
+        assert!(!clash(
+            &exclusive,
+            said(1, order, None),
+            said(2, order, None)
+        ));
+        // The same target still follows `kinds_clash`.
+        assert!(clash(
+            &exclusive,
+            said(1, order, None),
+            said(1, avoid, None)
+        ));
+        assert!(!clash(
+            &exclusive,
+            said(1, order, None),
+            said(1, order, None)
+        ));
+        let frame = |s| Some(Urgency::Within { seconds: s });
+        assert!(clash(
+            &[],
+            said(0, order, frame(3600)),
+            said(0, order, frame(7200))
+        ));
+        assert!(!clash(
+            &[],
+            said(0, order, frame(3600)),
+            said(0, order, frame(3600))
+        ));
+    }
+
+    #[test]
+    fn a_problem_without_the_new_parts_serialises_as_before() {
+        let problem = Problem {
+            var_sizes: vec![2],
+            requirements: vec![Requirement {
+                when: Formula::True,
+                then: Demand::Has {
+                    kind: None,
+                    targets: None,
+                    urgency: Some(Urgency::Urgent),
+                    sooner: false,
+                },
+            }],
+            ..Problem::default()
+        };
+        let text = serde_json::to_string(&problem).unwrap();
+        assert!(
+            !text.contains("exclusive") && !text.contains("sooner"),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<Problem>(&text).unwrap(), problem);
+        let mut newer = problem.clone();
+        newer.exclusive = vec![(0, 1)];
+        if let Some(Requirement {
+            then: Demand::Has {
+                sooner, urgency, ..
+            },
+            ..
+        }) = newer.requirements.first_mut()
+        {
+            *sooner = true;
+            *urgency = Some(Urgency::Within { seconds: 3600 });
+        }
+        let text = serde_json::to_string(&newer).unwrap();
+        assert_eq!(serde_json::from_str::<Problem>(&text).unwrap(), newer);
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub enum UseKind {
     CaseFact,
     /// A value or member written in a test, a default or a case fact.
     Value,
+    /// In an `exclusive` statement. Saying that an entry excludes another
+    /// does not recommend it.
+    Exclusive,
 }
 
 /// One use of a name: the span of the name itself, not of the test or
@@ -141,7 +144,8 @@ impl Index {
     /// Whether anything but a case names the symbol: what "never used"
     /// warnings ask.
     pub fn is_used(&self, symbol: Symbol) -> bool {
-        self.uses_of(symbol).any(|u| u.kind != UseKind::CaseFact)
+        self.uses_of(symbol)
+            .any(|u| !matches!(u.kind, UseKind::CaseFact | UseKind::Exclusive))
     }
 
     /// The symbol whose name (a use or a declaration) is at a byte offset;

@@ -69,17 +69,31 @@ fn comparison(op: CompareOp) -> Comparison {
     }
 }
 
-fn collect_thresholds(condition: &Cond, out: &mut [Vec<Rational>]) {
+fn collect_thresholds(guideline: &Guideline, condition: &Cond, out: &mut [Vec<Rational>]) {
     match condition {
+        // Each case of the expansion compares the input with a number and
+        // each term's input with one of its values.
+        Cond::Linear(input, _, sum, _) => {
+            for (values, at) in super::score::linear_cases(guideline, sum).unwrap_or_default() {
+                if let Some(list) = out.get_mut(*input) {
+                    list.push(at);
+                }
+                for ((term, _), value) in sum.terms.iter().zip(values) {
+                    if let Some(list) = out.get_mut(*term) {
+                        list.push(value);
+                    }
+                }
+            }
+        }
         Cond::Compare(input, _, threshold, _) => {
             if let Some(list) = out.get_mut(*input) {
                 list.push(*threshold);
             }
         }
-        Cond::Not(inner) => collect_thresholds(inner, out),
+        Cond::Not(inner) => collect_thresholds(guideline, inner, out),
         Cond::And(parts) | Cond::Or(parts) | Cond::AtLeast(_, parts, _) => {
             for part in parts {
-                collect_thresholds(part, out);
+                collect_thresholds(guideline, part, out);
             }
         }
         _ => {}
@@ -119,7 +133,7 @@ impl Guideline {
 pub(crate) fn lower(guideline: &Guideline) -> Lowering {
     let mut thresholds: Vec<Vec<Rational>> = vec![Vec::new(); guideline.inputs.len()];
     for condition in guideline.conditions() {
-        collect_thresholds(condition, &mut thresholds);
+        collect_thresholds(guideline, condition, &mut thresholds);
     }
     // A score adds a whole-number input's value: the expansion tests each
     // value, so each is a cut point.
@@ -284,6 +298,11 @@ pub(crate) fn lower(guideline: &Guideline) -> Lowering {
     lowering.assumption_origin = origins;
     lowering.problem.rules = rules;
     lowering.problem.requirements = requirements;
+    lowering.problem.exclusive = guideline
+        .exclusive_pairs()
+        .into_iter()
+        .map(|(a, b)| (p::index_u32(a), p::index_u32(b)))
+        .collect();
     lowering
 }
 
@@ -297,12 +316,14 @@ pub(crate) fn lower_demand(demand: &Demand) -> p::Demand {
             kind,
             targets,
             urgency,
+            sooner,
         } => p::Demand::Has {
             kind: *kind,
             targets: targets
                 .as_ref()
                 .map(|t| t.iter().filter_map(|x| u32::try_from(*x).ok()).collect()),
             urgency: *urgency,
+            sooner: *sooner,
         },
     }
 }
@@ -434,6 +455,12 @@ impl Lowering {
                 .map_or(Formula::False, |expanded| {
                     self.formula(guideline, &expanded, definitions)
                 }),
+            Cond::Linear(input, op, sum, span) => {
+                super::score::expand_linear(guideline, *input, *op, sum, *span)
+                    .map_or(Formula::False, |expanded| {
+                        self.formula(guideline, &expanded, definitions)
+                    })
+            }
             Cond::AtLeast(count, parts, _) => super::score::expand_count(*count, parts)
                 .map_or(Formula::False, |expanded| {
                     self.formula(guideline, &expanded, definitions)

@@ -3,6 +3,7 @@
 //! point works on the model, never on text.
 
 pub mod classes;
+pub mod codes;
 pub mod index;
 pub mod lower;
 pub mod number;
@@ -94,6 +95,11 @@ pub struct Input {
     pub asked_when: Option<Cond>,
     /// `or unknown`: "not known" is an answer rules can test.
     pub admits_unknown: bool,
+    /// `code snomed 386661006`: terminology codes of the input itself.
+    pub codes: Vec<codes::Coding>,
+    /// The codes of each `one of` value or `any of` member, by index
+    /// (`dvt (snomed 128053003)`); empty for other types.
+    pub value_codes: Vec<Vec<codes::Coding>>,
 }
 
 #[derive(Clone, Debug)]
@@ -113,6 +119,25 @@ pub struct Score {
     /// The span of the name in the declaration.
     pub span: Span,
     pub terms: Vec<ScoreTerm>,
+}
+
+/// `constant + Σ factor × input`, in the unit of the input compared.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinearSum {
+    pub constant: Rational,
+    /// Whole-number inputs and the number each is multiplied by.
+    pub terms: Vec<(InputId, Rational)>,
+}
+
+impl LinearSum {
+    /// The sum for these values of the terms' inputs, in order.
+    pub fn at(&self, values: &[Rational]) -> Option<Rational> {
+        let mut sum = self.constant;
+        for ((_, factor), value) in self.terms.iter().zip(values) {
+            sum = sum.checked_add(factor.checked_mul(*value)?)?;
+        }
+        Some(sum)
+    }
 }
 
 /// One term of a score.
@@ -139,6 +164,8 @@ pub struct Entry {
     pub kind: EntryKind,
     pub groups: Vec<String>,
     pub span: Span,
+    /// The `code` clause: terminology codes of the entry.
+    pub codes: Vec<codes::Coding>,
 }
 
 /// A resolved condition. Atoms keep their source span so that explanations
@@ -160,6 +187,10 @@ pub enum Cond {
     Score(ScoreId, CompareOp, Rational, Span),
     /// `at least N of (C, ...)`: at least `N` of the conditions hold.
     AtLeast(u32, Vec<Cond>, Span),
+    /// A number input compared with a sum of whole-number inputs times
+    /// numbers, plus a number, all in the first input's unit:
+    /// `d_dimer >= age * 10 ug/L`.
+    Linear(InputId, CompareOp, Box<LinearSum>, Span),
     Define(DefinitionId, Span),
     Not(Box<Cond>),
     And(Vec<Cond>),
@@ -204,12 +235,25 @@ pub enum Demand {
     Or(Vec<Demand>),
     Not(Box<Demand>),
     /// Some final action of this kind, with a target among `targets` (any
-    /// target when `None`) and, when given, this urgency.
+    /// target when `None`) and, when given, this urgency (exactly, or this
+    /// or a more urgent one when `sooner`: `or sooner`).
     Has {
         kind: Option<ActionKind>,
         targets: Option<Vec<EntryId>>,
         urgency: Option<Urgency>,
+        sooner: bool,
     },
+}
+
+/// `exclusive A, B "Label"`: catalogue entries that are never to be
+/// ordered or referred together; a patient who gets two of them is a
+/// conflict.
+#[derive(Clone, Debug)]
+pub struct Exclusive {
+    /// The entries, at least two, different, in the order written.
+    pub entries: Vec<EntryId>,
+    pub label: String,
+    pub span: Span,
 }
 
 #[derive(Clone, Debug)]
@@ -248,6 +292,8 @@ pub struct Guideline {
     pub rules: Vec<Rule>,
     pub requirements: Vec<Requirement>,
     pub cases: Vec<Case>,
+    /// Entries that exclude each other, one per `exclusive` statement.
+    pub exclusive: Vec<Exclusive>,
     /// Where each declared name is used, with the span of every use.
     pub index: index::Index,
 }
@@ -263,6 +309,31 @@ impl Guideline {
 
     pub fn rule_index(&self, id: &str) -> Option<RuleIndex> {
         self.rules.iter().position(|r| r.id == id)
+    }
+
+    /// Every pair of entries that exclude each other, as the problem keeps
+    /// them (`(a, b)` with `a < b`, sorted, without duplicates).
+    pub fn exclusive_pairs(&self) -> Vec<(EntryId, EntryId)> {
+        let mut pairs = Vec::new();
+        for statement in &self.exclusive {
+            for (position, &a) in statement.entries.iter().enumerate() {
+                for &b in statement.entries.get(position + 1..).unwrap_or(&[]) {
+                    if a != b {
+                        pairs.push((a.min(b), a.max(b)));
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        pairs.dedup();
+        pairs
+    }
+
+    /// The first `exclusive` statement that names both entries.
+    pub fn exclusive_of(&self, a: EntryId, b: EntryId) -> Option<&Exclusive> {
+        self.exclusive
+            .iter()
+            .find(|x| a != b && x.entries.contains(&a) && x.entries.contains(&b))
     }
 }
 
@@ -326,6 +397,32 @@ impl Cond {
                 let (low, high) = guideline.scores.get(*id)?.range(guideline, slots)?;
                 decide(*op, low, high, *threshold)
             }
+            Cond::Linear(input, op, sum, _) => {
+                // Any input without a value makes the test false, as every
+                // test on an input that is not asked or unknown is.
+                let mut values = Vec::with_capacity(sum.terms.len());
+                let mut open = false;
+                for id in std::iter::once(input).chain(sum.terms.iter().map(|(id, _)| id)) {
+                    match slot(id) {
+                        Slot::Known(Value::Number(v)) => values.push(*v),
+                        Slot::Known(_) | Slot::NotAsked => return Some(false),
+                        Slot::Unknown => open = true,
+                    }
+                }
+                if open {
+                    return None;
+                }
+                let (left, right) = values.split_first()?;
+                let right = sum.at(right)?;
+                Some(match op {
+                    CompareOp::Eq => *left == right,
+                    CompareOp::Ne => *left != right,
+                    CompareOp::Lt => *left < right,
+                    CompareOp::Le => *left <= right,
+                    CompareOp::Gt => *left > right,
+                    CompareOp::Ge => *left >= right,
+                })
+            }
             Cond::AtLeast(count, parts, _) => {
                 let (mut sure, mut open) = (0u32, 0u32);
                 for part in parts {
@@ -360,6 +457,12 @@ impl Cond {
             | Cond::Compare(input, _, _, _)
             | Cond::IsUnknown(input, _) => visit(NameUse::Input(*input)),
             Cond::Score(id, _, _, _) => visit(NameUse::Score(*id)),
+            Cond::Linear(input, _, sum, _) => {
+                visit(NameUse::Input(*input));
+                for (id, _) in &sum.terms {
+                    visit(NameUse::Input(*id));
+                }
+            }
             Cond::AtLeast(_, parts, _) => {
                 for part in parts {
                     part.visit_names(visit);

@@ -8,6 +8,7 @@ use crate::diagnostics::escape::{group_thousands, shorten};
 use crate::diagnostics::suggest::did_you_mean;
 use serde::Serialize;
 use serde_json::Value as Json;
+use unicode_normalization::UnicodeNormalization as _;
 
 /// A problem with one field of a record.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -86,6 +87,25 @@ fn with_unknown_fields(
     let inputs = || guideline.inputs.iter().map(|i| i.id.as_str());
     let mut refused = 0usize;
     for name in unknown {
+        // The same letters written with other code points (`e` and a
+        // combining diaeresis for `ë`): say so, since "did you mean" would
+        // show what looks like the field itself.
+        if !unicode_normalization::is_nfc(name) {
+            let composed: String = name.nfc().collect();
+            if guideline.input_index(&composed).is_some() {
+                refused += 1;
+                if refused <= NAMED_UNKNOWN_FIELDS {
+                    errors.push(unknown_field_error(
+                        name,
+                        format!(
+                            "written with other characters than the input `{}` (its accented letters are composed differently, not in Unicode NFC); write the field name as the guideline does",
+                            shorten(&composed)
+                        ),
+                    ));
+                }
+                continue;
+            }
+        }
         let near = did_you_mean(name, inputs());
         let message = match (options.unknown_fields, near) {
             (UnknownFields::Refuse, Some(near)) => {

@@ -1,6 +1,7 @@
-//! A score compared with a number, and a count of conditions, written out as
-//! a plain condition over the criteria, exactly: the form in which every
-//! analysis and engine reads them.
+//! A score compared with a number, a count of conditions, and a number
+//! compared with a sum of whole-number inputs, written out as a plain
+//! condition over the criteria, exactly: the form in which every analysis
+//! and engine reads them.
 //!
 //! The expansion walks the terms, largest first, keeping the points so far;
 //! a branch ends as soon as the comparison is settled whatever the remaining
@@ -235,6 +236,67 @@ pub fn expand_count(count: u32, parts: &[Cond]) -> Option<Cond> {
         CompareOp::Ge,
         Rational::from_integer(i64::from(count)),
     )
+}
+
+/// The most combinations of values a linear comparison may enumerate.
+pub const LINEAR_BUDGET: usize = 20_000;
+
+/// Every combination of the values of the sum's inputs, with the sum.
+pub fn linear_cases(
+    guideline: &Guideline,
+    sum: &LinearSum,
+) -> Option<Vec<(Vec<Rational>, Rational)>> {
+    let mut ranges = Vec::with_capacity(sum.terms.len());
+    let mut total = 1usize;
+    for (input, _) in &sum.terms {
+        let values: Vec<Rational> = input_values(guideline.inputs.get(*input)?, false)?
+            .into_iter()
+            .map(|(value, _)| value)
+            .collect();
+        total = total.checked_mul(values.len())?;
+        if total > LINEAR_BUDGET {
+            return None;
+        }
+        ranges.push(values);
+    }
+    let mut out = Vec::with_capacity(total);
+    for mut index in 0..total {
+        let mut values = Vec::with_capacity(ranges.len());
+        for range in &ranges {
+            let len = range.len().max(1);
+            values.push(*range.get(index % len)?);
+            index /= len;
+        }
+        let at = sum.at(&values)?;
+        out.push((values, at));
+    }
+    Some(out)
+}
+
+/// `input OP sum` written out: one case per combination of the values of
+/// the sum's inputs, each a plain comparison of `input` with a number.
+pub fn expand_linear(
+    guideline: &Guideline,
+    input: InputId,
+    op: CompareOp,
+    sum: &LinearSum,
+    span: Span,
+) -> Option<Cond> {
+    let cases = linear_cases(guideline, sum)?;
+    let branches = cases
+        .into_iter()
+        .map(|(values, at)| {
+            let mut parts: Vec<Cond> = sum
+                .terms
+                .iter()
+                .zip(values)
+                .map(|((term, _), value)| Cond::Compare(*term, CompareOp::Eq, value, span))
+                .collect();
+            parts.push(Cond::Compare(input, op, at, span));
+            Cond::And(parts)
+        })
+        .collect();
+    Some(Cond::Or(branches))
 }
 
 #[cfg(test)]

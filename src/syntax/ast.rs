@@ -44,6 +44,20 @@ pub enum Literal {
     Name(Ident),
     /// `unknown`, for an input declared `or unknown`.
     Unknown(Span),
+    /// A sum of other inputs times numbers, plus numbers:
+    /// `age * 10 ug/L`, `diastolic + 20 mmHg`.
+    Linear(Vec<LinearTerm>, Span),
+}
+
+/// One term of a [`Literal::Linear`], with the sign written before it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinearTerm {
+    pub negative: bool,
+    /// The input multiplied (or added, without `factor`).
+    pub name: Option<Ident>,
+    /// The number it is multiplied by, or the number added.
+    pub factor: Option<Quantity>,
+    pub span: Span,
 }
 
 impl Literal {
@@ -52,6 +66,7 @@ impl Literal {
             Literal::Yes(span)
             | Literal::No(span)
             | Literal::Unknown(span)
+            | Literal::Linear(_, span)
             | Literal::Set(_, span) => *span,
             Literal::Quantity(q) => q.span,
             Literal::Name(ident) => ident.span,
@@ -198,6 +213,17 @@ pub enum InputType {
     },
 }
 
+/// One code as written: `snomed 22298006`. Checked in `resolve`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeLit {
+    /// The system word (`snomed`, `loinc`, `icd10`), in an `Ident` though
+    /// it is no name.
+    pub system: Ident,
+    /// The code as written, in an `Ident` though it is no name.
+    pub code: Ident,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputDecl {
     pub id: Ident,
@@ -208,6 +234,11 @@ pub struct InputDecl {
     pub defaults: Vec<Literal>,
     pub label: Text,
     pub asked_when: Option<Condition>,
+    /// `code snomed 386661006, ...`: the input's own codes.
+    pub codes: Vec<CodeLit>,
+    /// The codes written after values of a `one of` or `any of` type
+    /// (`dvt (snomed 128053003)`): the value and its codes.
+    pub value_codes: Vec<(Ident, Vec<CodeLit>)>,
     pub span: Span,
 }
 
@@ -275,6 +306,8 @@ pub struct EntryDecl {
     pub id: Ident,
     pub label: Text,
     pub groups: Vec<Ident>,
+    /// The `code` clause (`code snomed NNN, loinc NNNNN-N`).
+    pub codes: Vec<CodeLit>,
     pub span: Span,
 }
 
@@ -285,11 +318,21 @@ pub struct Alternative {
     pub span: Span,
 }
 
+/// An urgency as written: one of the words, or a time frame whose
+/// quantity `resolve` turns into a duration (`within 8 hours`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UrgencyLit {
+    /// `same_day`, `urgent` or `routine` (never [`Urgency::Within`]).
+    Word(Urgency),
+    /// `within QUANTITY`.
+    Within(Quantity),
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ActionDecl {
     pub kind: ActionKind,
     pub target: Ident,
-    pub urgency: Option<(Urgency, Span)>,
+    pub urgency: Option<(UrgencyLit, Span)>,
     pub alternatives: Vec<Alternative>,
     pub instead: Option<Ident>,
     pub span: Span,
@@ -325,11 +368,13 @@ pub enum Demand {
         group: Option<Ident>,
         span: Span,
     },
-    /// `order X [URGENCY]`
+    /// `order X [URGENCY [or sooner]]`
     Has {
         kind: ActionKind,
         target: Ident,
-        urgency: Option<(Urgency, Span)>,
+        urgency: Option<(UrgencyLit, Span)>,
+        /// The span of `or sooner`, when written.
+        sooner: Option<Span>,
         span: Span,
     },
     Nothing(Span),
@@ -383,6 +428,14 @@ pub struct CaseDecl {
     pub span: Span,
 }
 
+/// `exclusive A, B "Label"`: entries never to be advised together.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExclusiveDecl {
+    pub entries: Vec<Ident>,
+    pub label: Text,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
     Header(Header),
@@ -395,6 +448,7 @@ pub enum Item {
     Rule(RuleDecl),
     Require(RequireDecl),
     Case(CaseDecl),
+    Exclusive(ExclusiveDecl),
 }
 
 impl Item {
@@ -411,6 +465,7 @@ impl Item {
             Item::Rule(x) => x.span,
             Item::Require(x) => x.span,
             Item::Case(x) => x.span,
+            Item::Exclusive(x) => x.span,
         }
     }
 
@@ -430,6 +485,7 @@ impl Item {
             Item::Rule(x) => vec![&x.label],
             Item::Require(x) => vec![&x.label],
             Item::Case(x) => vec![&x.label],
+            Item::Exclusive(x) => vec![&x.label],
         }
     }
 }

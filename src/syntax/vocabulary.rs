@@ -3,6 +3,8 @@
 //! renderer (diagnostics, flowcharts, evaluation results) takes its words
 //! from here, so that the language reads the same everywhere.
 
+use std::borrow::Cow;
+
 use crate::logic::problem::{ActionKind, Urgency};
 use crate::syntax::ast::CompareOp;
 
@@ -21,6 +23,7 @@ pub const STATEMENT_KEYWORDS: &[&str] = &[
     "rule",
     "require",
     "case",
+    "exclusive",
 ];
 
 /// Words that are never names: every keyword of the grammar.
@@ -75,6 +78,9 @@ pub const RESERVED_WORDS: &[&str] = &[
     "score",
     "at",
     "least",
+    "code",
+    "within",
+    "exclusive",
 ];
 
 /// The word that writes an action kind: `order`, `refer`, `avoid`.
@@ -86,13 +92,48 @@ pub fn kind_word(kind: ActionKind) -> &'static str {
     }
 }
 
-/// The word that writes an urgency: `same_day`, `urgent`, `routine`.
-pub fn urgency_word(urgency: Urgency) -> &'static str {
+/// The words that write an urgency: `same_day`, `urgent`, `routine`, or a
+/// time frame such as `within 8 hours` ([`duration_words`]).
+pub fn urgency_word(urgency: Urgency) -> Cow<'static, str> {
     match urgency {
-        Urgency::SameDay => "same_day",
-        Urgency::Urgent => "urgent",
-        Urgency::Routine => "routine",
+        Urgency::SameDay => Cow::Borrowed("same_day"),
+        Urgency::Urgent => Cow::Borrowed("urgent"),
+        Urgency::Routine => Cow::Borrowed("routine"),
+        Urgency::Within { seconds } => Cow::Owned(format!("within {}", duration_words(seconds))),
     }
+}
+
+/// A duration of `seconds` in words, in one unit that measures it in whole
+/// numbers: years or months when it is a whole number of them (a month is
+/// a twelfth of a 365.25-day year), otherwise seconds when it is not whole
+/// minutes, minutes when it is not whole hours, hours up to 72 hours (as
+/// clinicians write 24, 48 and 72 hours) or when it is not whole days,
+/// weeks when it is whole weeks, and days otherwise: `1 hour`, `90
+/// minutes`, `24 hours`, `4 days`, `2 weeks`, `3 months`. Equal durations
+/// are always written the same way, whatever unit the editor used.
+pub fn duration_words(seconds: u64) -> String {
+    const MINUTE: u64 = 60;
+    const HOUR: u64 = 60 * MINUTE;
+    const DAY: u64 = 24 * HOUR;
+    const YEAR: u64 = DAY * 365 + DAY / 4;
+    const MONTH: u64 = YEAR / 12;
+    let (count, unit) = if seconds > 0 && seconds % YEAR == 0 {
+        (seconds / YEAR, "year")
+    } else if seconds > 0 && seconds % MONTH == 0 {
+        (seconds / MONTH, "month")
+    } else if seconds % MINUTE != 0 {
+        (seconds, "second")
+    } else if seconds % HOUR != 0 {
+        (seconds / MINUTE, "minute")
+    } else if seconds <= 72 * HOUR || seconds % DAY != 0 {
+        (seconds / HOUR, "hour")
+    } else if seconds % (7 * DAY) == 0 {
+        (seconds / (7 * DAY), "week")
+    } else {
+        (seconds / DAY, "day")
+    };
+    let plural = if count == 1 { "" } else { "s" };
+    format!("{count} {unit}{plural}")
 }
 
 /// The operator that writes a comparison: `==`, `!=`, `<`, `<=`, `>`, `>=`.
@@ -220,6 +261,7 @@ mod tests {
             "rule_decl",
             "require_decl",
             "case_decl",
+            "exclusive_decl",
         ];
         let first: BTreeSet<String> = statements.iter().flat_map(|s| first_words(s)).collect();
         assert_eq!(set(STATEMENT_KEYWORDS.iter().copied()), first);
@@ -234,14 +276,48 @@ mod tests {
             set([Order, Refer, Avoid].map(kind_word)),
             alternatives("action_kind")
         );
+        let mut urgencies: BTreeSet<String> = [SameDay, Urgent, Routine]
+            .map(|u| urgency_word(u).into_owned())
+            .into_iter()
+            .collect();
+        urgencies.insert("time_frame".to_owned());
+        assert_eq!(urgencies, alternatives("urgency"));
         assert_eq!(
-            set([SameDay, Urgent, Routine].map(urgency_word)),
-            alternatives("urgency")
+            first_words("time_frame"),
+            set(["within"]),
+            "a time frame starts with `within`"
         );
+        assert!(urgency_word(Within { seconds: 3600 }).starts_with("within "));
         assert_eq!(
             set([Eq, Ne, Lt, Le, Gt, Ge].map(operator_word)),
             alternatives("compare_op")
         );
+    }
+
+    #[test]
+    fn durations_are_written_in_one_whole_unit() {
+        let cases = [
+            (1, "1 second"),
+            (90, "90 seconds"),
+            (60, "1 minute"),
+            (30 * 60, "30 minutes"),
+            (90 * 60, "90 minutes"),
+            (3600, "1 hour"),
+            (8 * 3600, "8 hours"),
+            (24 * 3600, "24 hours"),
+            (72 * 3600, "72 hours"),
+            (96 * 3600, "4 days"),
+            (7 * 24 * 3600, "1 week"),
+            (14 * 24 * 3600, "2 weeks"),
+            (10 * 24 * 3600, "10 days"),
+            (2_629_800, "1 month"),
+            (3 * 2_629_800, "3 months"),
+            (12 * 2_629_800, "1 year"),
+            (31_557_600 * 2, "2 years"),
+        ];
+        for (seconds, words) in cases {
+            assert_eq!(duration_words(seconds), words, "{seconds} seconds");
+        }
     }
 
     #[test]

@@ -146,10 +146,63 @@ fn validate(schema: &Json, root: &Json, value: &Json, path: &str) -> Result<(), 
                     return Err(format!("{path}: matches {matching} alternatives of oneOf"));
                 }
             }
+            "pattern" => {
+                let text = value.as_str().unwrap_or("");
+                let ok = match rule.as_str().unwrap() {
+                    TIME_FRAME_PATTERN => is_time_frame(text),
+                    other => {
+                        return Err(format!(
+                            "{path}: the test validator does not know the pattern {other}"
+                        ));
+                    }
+                };
+                if !ok {
+                    return Err(format!("{path}: {value} does not match {rule}"));
+                }
+            }
             other => return Err(format!("{path}: the test validator does not know {other}")),
         }
     }
     Ok(())
+}
+
+/// The one `pattern` of the schema: an urgency that is a time frame.
+const TIME_FRAME_PATTERN: &str = "^within [1-9][0-9]* (second|minute|hour|day|week|month|year)s?$";
+
+/// [`TIME_FRAME_PATTERN`], matched by hand (no regex dependency).
+fn is_time_frame(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("within ") else {
+        return false;
+    };
+    let Some((count, unit)) = rest.split_once(' ') else {
+        return false;
+    };
+    let digits =
+        !count.is_empty() && count.bytes().all(|b| b.is_ascii_digit()) && !count.starts_with('0');
+    let unit = unit.strip_suffix('s').unwrap_or(unit);
+    digits && ["second", "minute", "hour", "day", "week", "month", "year"].contains(&unit)
+}
+
+#[test]
+fn the_time_frame_pattern_is_matched_by_hand() {
+    for good in [
+        "within 1 hour",
+        "within 8 hours",
+        "within 2 weeks",
+        "within 90 minutes",
+    ] {
+        assert!(is_time_frame(good), "{good}");
+    }
+    for bad in [
+        "within 0 hours",
+        "within 01 hour",
+        "within 1.5 hours",
+        "within 1 hourss",
+        "8 hours",
+        "within hours",
+    ] {
+        assert!(!is_time_frame(bad), "{bad}");
+    }
 }
 
 fn schema() -> Json {
@@ -161,8 +214,13 @@ fn emitted_json_follows_the_schema() {
     let schema = schema();
     for file in [
         SMALL,
+        "tests/fixtures/compile/coded.leidraad",
         "guidelines/lage-rugpijn.leidraad",
         "guidelines/nhg-beeldvorming.leidraad",
+        "guidelines/wells-dvt.leidraad",
+        "guidelines/nice-head-injury.leidraad",
+        "tests/fixtures/deadlines/head-injury.leidraad",
+        "tests/fixtures/deadlines/head-injury-too-late.leidraad",
     ] {
         let document: Json = serde_json::from_str(&compile(file, &["--emit", "json"])).unwrap();
         validate(&schema, &schema, &document, "$").unwrap_or_else(|e| panic!("{file}: {e}"));

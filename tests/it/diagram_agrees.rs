@@ -502,6 +502,7 @@ fn diagram_asks_only_what_matters() {
             order_rule(atom(2, &[0, 1, 2]), 1),
         ],
         requirements: Vec::new(),
+        exclusive: Vec::new(),
     };
     let diagram = DecisionDiagram::compile(&problem, &CompileOptions::default()).unwrap();
     // z never matters, so it is never tested.

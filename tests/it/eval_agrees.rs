@@ -207,6 +207,16 @@ fn nhg_beeldvorming_diagram_agrees_with_reference() {
 }
 
 #[test]
+fn wells_dvt_diagram_agrees_with_reference() {
+    agree_on("guidelines/wells-dvt.leidraad");
+}
+
+#[test]
+fn nice_head_injury_diagram_agrees_with_reference() {
+    agree_on("guidelines/nice-head-injury.leidraad");
+}
+
+#[test]
 fn generated_table_diagram_agrees_with_reference() {
     let text = synth::generate(&synth::Params::plain(7, 60, 6)).leidraad();
     agree_on_text("generated plain 60 x 6", text);

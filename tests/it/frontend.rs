@@ -11,6 +11,8 @@ use std::path::Path;
 const BUNDLED: &[&str] = &[
     "guidelines/lage-rugpijn.leidraad",
     "guidelines/nhg-beeldvorming.leidraad",
+    "guidelines/wells-dvt.leidraad",
+    "guidelines/nice-head-injury.leidraad",
     "tests/fixtures/guidelines/lage-rugpijn-unsettled.leidraad",
 ];
 

@@ -18,7 +18,8 @@ use leidraad::logic::analyse::{AnalysisKind, AnalysisOptions, Finding, analyse};
 use leidraad::logic::brute::{assignment_count, brute_force};
 use leidraad::logic::generate::{ProblemParams, SplitMix64, random_formula, random_problem};
 use leidraad::logic::problem::{
-    Action, ActionKind, Class, Formula, Problem, ResolvedAction, Rule, RuleId, Target,
+    Action, ActionKind, Class, Demand, Formula, Problem, ResolvedAction, Rule, RuleId, Target,
+    Urgency,
 };
 
 fn env_number(name: &str) -> Option<u64> {
@@ -206,7 +207,7 @@ fn add_twins(rng: &mut SplitMix64, problem: &mut Problem) {
 /// is read off the witness); the set the analyser and the oracle must share.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Key {
-    Conflict(RuleId, RuleId, Target),
+    Conflict(RuleId, RuleId, Target, Target),
     Unreachable(RuleId),
     Shadowed(RuleId),
     Redundant(RuleId, Vec<RuleId>),
@@ -223,7 +224,9 @@ enum Key {
 
 fn key(finding: &Finding) -> Key {
     match finding {
-        Finding::Conflict { rules, target, .. } => Key::Conflict(rules.0, rules.1, *target),
+        Finding::Conflict { rules, targets, .. } => {
+            Key::Conflict(rules.0, rules.1, targets.0, targets.1)
+        }
         Finding::Unreachable { rule } => Key::Unreachable(*rule),
         Finding::Shadowed { rule, .. } => Key::Shadowed(*rule),
         Finding::Redundant { rule, by, .. } => Key::Redundant(*rule, by.clone()),
@@ -255,16 +258,23 @@ fn witness_of(finding: &Finding) -> Option<&[Class]> {
     }
 }
 
-/// Two different final actions, of rules `a` and `b`, on `target`, clash.
-fn final_clash(actions: &[ResolvedAction], a: RuleId, b: RuleId, target: Target) -> bool {
+/// Two different final actions, of rule `a` on `targets.0` and of rule `b`
+/// on `targets.1`, clash (on one target, or on two that exclude each other).
+fn final_clash(
+    problem: &Problem,
+    actions: &[ResolvedAction],
+    a: RuleId,
+    b: RuleId,
+    targets: (Target, Target),
+) -> bool {
     actions.iter().enumerate().any(|(i, x)| {
         actions.iter().enumerate().any(|(j, y)| {
             i != j
                 && x.rule == a
                 && y.rule == b
-                && x.target == target
-                && y.target == target
-                && x.clashes_with(y)
+                && x.target == targets.0
+                && y.target == targets.1
+                && x.clashes_with(y, problem)
         })
     })
 }
@@ -288,11 +298,12 @@ fn check_witness(problem: &Problem, finding: &Finding) -> Result<(), String> {
     let ok = match finding {
         Finding::Conflict {
             rules: (a, b),
-            target,
+            targets,
             ..
         } => {
             a <= b
-                && final_clash(&outcome.actions, *a, *b, *target)
+                && (a < b || targets.0 <= targets.1)
+                && final_clash(problem, &outcome.actions, *a, *b, *targets)
                 && !problem.rules[*a].overrides.contains(b)
                 && !problem.rules[*b].overrides.contains(a)
         }
@@ -385,6 +396,24 @@ struct Tally {
     patients_total: u64,
     rules: usize,
     findings: [usize; 6],
+    /// Conflicts between two targets that exclude each other.
+    exclusive_conflicts: usize,
+    /// Conflicts where both actions have a time frame.
+    frame_conflicts: usize,
+    /// Requirements with an `or sooner` demand, and how many of them failed.
+    sooner_requirements: usize,
+    sooner_failed: usize,
+}
+
+/// Whether the demand asks for an urgency `or sooner` somewhere.
+fn has_sooner(demand: &Demand) -> bool {
+    match demand {
+        Demand::Has {
+            urgency, sooner, ..
+        } => urgency.is_some() && *sooner,
+        Demand::Not(inner) => has_sooner(inner),
+        Demand::And(parts) | Demand::Or(parts) => parts.iter().any(has_sooner),
+    }
 }
 
 impl Tally {
@@ -393,6 +422,31 @@ impl Tally {
         self.patients_total += assignment_count(problem).unwrap_or(0);
         self.rules += problem.rules.len();
         for finding in oracle {
+            if let Finding::Conflict { rules, targets, .. } = finding {
+                if targets.0 != targets.1 {
+                    self.exclusive_conflicts += 1;
+                }
+                let frame = |rule: RuleId, target: Target| {
+                    problem.rules[rule].actions.iter().any(|a| {
+                        matches!(a.urgency, Some(Urgency::Within { .. }))
+                            && (a.target == target
+                                || a.alternatives.iter().any(|(_, t)| *t == target))
+                    })
+                };
+                if frame(rules.0, targets.0) && frame(rules.1, targets.1) {
+                    self.frame_conflicts += 1;
+                }
+            }
+            if let Finding::RequirementFailed { requirement, .. }
+            | Finding::RequirementProved { requirement } = finding
+            {
+                if has_sooner(&problem.requirements[*requirement].then) {
+                    self.sooner_requirements += 1;
+                    if matches!(finding, Finding::RequirementFailed { .. }) {
+                        self.sooner_failed += 1;
+                    }
+                }
+            }
             let index = match finding {
                 Finding::Conflict { .. } => 0,
                 Finding::Unreachable { .. } => 1,
@@ -437,7 +491,8 @@ fn analyser_matches_brute_force_on_random_problems() {
     eprintln!(
         "logic_exact: {} problems ({} rules, {} assignments) in {:.1?}; \
          oracle findings: {} conflicts, {} unreachable, {} shadowed, {} redundant, \
-         {} failed and {} proved requirements",
+         {} failed and {} proved requirements; {} conflicts on exclusive targets, {} between \
+         time frames; {} requirements with `or sooner` ({} failed)",
         tally.problems,
         tally.rules,
         tally.patients_total,
@@ -448,6 +503,10 @@ fn analyser_matches_brute_force_on_random_problems() {
         tally.findings[3],
         tally.findings[4],
         tally.findings[5],
+        tally.exclusive_conflicts,
+        tally.frame_conflicts,
+        tally.sooner_requirements,
+        tally.sooner_failed,
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // The generator must keep hitting every kind of finding, or this test
@@ -456,6 +515,13 @@ fn analyser_matches_brute_force_on_random_problems() {
         assert!(
             tally.findings.iter().all(|&n| n >= 10),
             "some finding is rarely generated: {tally:?}"
+        );
+        assert!(
+            tally.exclusive_conflicts >= 10
+                && tally.frame_conflicts >= 10
+                && tally.sooner_failed >= 10
+                && tally.sooner_requirements > tally.sooner_failed + 10,
+            "exclusive entries, time frames or `or sooner` are rarely generated: {tally:?}"
         );
     }
 }

@@ -1,5 +1,5 @@
-//! The lowering is exact for whole numbers, unknown answers, scores and
-//! counts (issue 8):
+//! The lowering is exact for whole numbers, unknown answers, scores,
+//! counts and comparisons with sums of inputs (issue 8):
 //! on random small guidelines written as text, which rules some patient
 //! fires and which pairs of rules clash for some patient are computed twice
 //! and must agree:
@@ -37,7 +37,9 @@ const THRESHOLDS: &[&str] = &["0", "1", "2", "2.5", "3", "4.5", "5"];
 
 fn atom(rng: &mut SplitMix64, shape: &Shape) -> String {
     loop {
-        let text = match rng.below(15) {
+        let text = match rng.below(17) {
+            15 => format!("c >= e * 2 - {}", rng.below(3)),
+            16 => "c < e + 1".to_owned(),
             12 => {
                 let op = ["<", "<=", ">", ">=", "==", "!="][rng.index(6)];
                 format!("s {op} {}", rng.range(0, 9) as i64 - 2)
@@ -251,7 +253,7 @@ fn whole_numbers_unknown_answers_scores_and_counts_are_analysed_exactly() {
                 }
                 Finding::Conflict {
                     rules: (x, y),
-                    target,
+                    targets: (target, _),
                     witness,
                 } => {
                     found_clashes.insert((*x.min(y), *x.max(y), *target as usize));

@@ -1,56 +1,79 @@
-//! Two final actions on one target that clash.
+//! Two final actions that clash: on one target, or on two targets that
+//! exclude each other.
 
 use super::*;
 
+/// The rules and targets of a conflict, as [`Finding::Conflict`] keeps them.
+type ConflictKey = ((RuleId, RuleId), (Target, Target));
+
 impl Engine<'_> {
+    /// Whether instance `x` can be a final action for some patient.
+    fn alive(&self, x: usize) -> bool {
+        let dead = self
+            .instances
+            .get(x)
+            .is_some_and(|i| i.present == Lazy::Built(FALSE))
+            || self
+                .instance_bbox(x)
+                .is_some_and(|b| self.layout.is_empty(b));
+        !dead
+    }
+
     pub(super) fn conflicts(&mut self) {
-        let mut found: BTreeMap<(RuleId, RuleId, Target), Vec<Class>> = BTreeMap::new();
-        let mut unknown: BTreeSet<(RuleId, RuleId, Target)> = BTreeSet::new();
-        let groups: Vec<(Target, Vec<usize>)> = self
+        let mut found: BTreeMap<ConflictKey, Vec<Class>> = BTreeMap::new();
+        let mut unknown: BTreeSet<ConflictKey> = BTreeSet::new();
+        // Instances that can never be final do not take part.
+        let groups: BTreeMap<Target, Vec<usize>> = self
             .by_target
             .iter()
-            .map(|(t, list)| (*t, list.clone()))
+            .map(|(t, list)| {
+                (
+                    *t,
+                    list.iter().copied().filter(|&x| self.alive(x)).collect(),
+                )
+            })
             .collect();
-        for (target, group) in groups {
-            // Instances that can never be final do not take part.
-            let group: Vec<usize> = group
-                .into_iter()
-                .filter(|&x| {
-                    let dead = self
-                        .instances
-                        .get(x)
-                        .is_some_and(|i| i.present == Lazy::Built(FALSE))
-                        || self
-                            .instance_bbox(x)
-                            .is_some_and(|b| self.layout.is_empty(b));
-                    !dead
-                })
-                .collect();
+        for group in groups.values() {
             for (position, &x) in group.iter().enumerate() {
                 for &y in group.get(position + 1..).unwrap_or(&[]) {
-                    self.compare_pair(x, y, target, &mut found, &mut unknown);
+                    self.compare_pair(x, y, &mut found, &mut unknown);
                 }
             }
         }
-        for ((a, b, target), witness) in found {
+        // Every action on one target of an exclusive pair against every
+        // action on the other.
+        let problem = self.problem;
+        for &(first, second) in &problem.exclusive {
+            let (Some(xs), Some(ys)) = (groups.get(&first), groups.get(&second)) else {
+                continue;
+            };
+            for &x in xs {
+                for &y in ys {
+                    self.compare_pair(x, y, &mut found, &mut unknown);
+                }
+            }
+        }
+        for (((a, b), targets), witness) in found {
             let part = self.part(&[a, b]);
             let confirmed = part
                 .problem
                 .outcome_complete(&witness)
                 .zip(part.local(a).zip(part.local(b)))
-                .is_some_and(|(outcome, (a, b))| final_conflict(&outcome.actions, a, b, target));
+                .is_some_and(|(outcome, (a, b))| {
+                    final_conflict(&part.problem, &outcome.actions, (a, b), targets)
+                });
             if confirmed {
                 self.findings.push(Finding::Conflict {
                     rules: (a, b),
-                    target,
+                    targets,
                     witness,
                 });
             } else {
                 self.unconfirmed(AnalysisKind::Conflicts, vec![a, b], None);
             }
-            unknown.remove(&(a, b, target));
+            unknown.remove(&((a, b), targets));
         }
-        for (a, b, target) in unknown {
+        for ((a, b), (target, _)) in unknown {
             let rules = if a == b { vec![a] } else { vec![a, b] };
             self.findings.push(Finding::Incomplete {
                 analysis: AnalysisKind::Conflicts,
@@ -66,17 +89,16 @@ impl Engine<'_> {
         &mut self,
         x: usize,
         y: usize,
-        target: Target,
-        found: &mut BTreeMap<(RuleId, RuleId, Target), Vec<Class>>,
-        unknown: &mut BTreeSet<(RuleId, RuleId, Target)>,
+        found: &mut BTreeMap<ConflictKey, Vec<Class>>,
+        unknown: &mut BTreeSet<ConflictKey>,
     ) {
         let (Some(ix), Some(iy)) = (self.instances.get(x), self.instances.get(y)) else {
             return;
         };
-        if !kinds_clash((ix.kind, ix.urgency), (iy.kind, iy.urgency)) {
+        if !self.problem.clash(ix.said(), iy.said()) {
             return;
         }
-        let key = (ix.rule.min(iy.rule), ix.rule.max(iy.rule), target);
+        let key = Finding::conflict_key((ix.rule, ix.target), (iy.rule, iy.target));
         self.stats.pairs_compared += 1;
         if let (Some(bx), Some(by)) = (self.instance_bbox(x), self.instance_bbox(y)) {
             if !self.layout.intersects(bx, by) {
@@ -107,12 +129,20 @@ impl Engine<'_> {
     }
 }
 
-/// Whether the final actions contain two different actions of rules `a`
-/// and `b` on `target` that clash.
-fn final_conflict(actions: &[ResolvedAction], a: RuleId, b: RuleId, target: Target) -> bool {
+/// Whether the final actions contain two different actions, of rule `a` on
+/// `targets.0` and of rule `b` on `targets.1`, that clash in `problem`.
+fn final_conflict(
+    problem: &Problem,
+    actions: &[ResolvedAction],
+    (a, b): (RuleId, RuleId),
+    targets: (Target, Target),
+) -> bool {
     actions.iter().enumerate().any(|(i, x)| {
         actions.iter().enumerate().any(|(j, y)| {
-            i != j && x.rule == a && y.rule == b && x.target == target && x.clashes_with(y)
+            i != j
+                && (x.rule, x.target) == (a, targets.0)
+                && (y.rule, y.target) == (b, targets.1)
+                && x.clashes_with(y, problem)
         })
     })
 }

@@ -50,6 +50,15 @@ impl Instance {
         !self.conditional && self.droppers.is_empty()
     }
 
+    /// What the instance says, for [`Problem::clash`].
+    pub(super) fn said(&self) -> Said {
+        Said {
+            target: self.target,
+            kind: self.kind,
+            urgency: self.urgency,
+        }
+    }
+
     pub(super) fn content(&self) -> Content {
         Content {
             kind: self.kind,
@@ -340,17 +349,13 @@ impl<'p> Engine<'p> {
             }
             self.rule_instances.push(start..self.instances.len());
         }
-        // Droppers: instances of other rules that override this one, on the
-        // same target, with a clashing kind or urgency.
+        // Droppers: instances of other rules that override this one and
+        // clash with it (on the same target, or on one that excludes it).
         for x in 0..self.instances.len() {
             let Some(instance) = self.instances.get(x) else {
                 continue;
             };
-            let (rule, target, kind) = (
-                instance.rule,
-                instance.target,
-                (instance.kind, instance.urgency),
-            );
+            let (rule, said) = (instance.rule, instance.said());
             let mut droppers = Vec::new();
             for &other in self.overriders.get(rule).map_or(&[][..], |v| v.as_slice()) {
                 if other == rule {
@@ -359,9 +364,7 @@ impl<'p> Engine<'p> {
                 let range = self.rule_instances.get(other).cloned().unwrap_or(0..0);
                 for y in range {
                     if let Some(candidate) = self.instances.get(y) {
-                        if candidate.target == target
-                            && kinds_clash(kind, (candidate.kind, candidate.urgency))
-                        {
+                        if problem.clash(said, candidate.said()) {
                             droppers.push(y);
                         }
                     }
@@ -502,6 +505,7 @@ impl<'p> Engine<'p> {
             assumptions: self.problem.assumptions.clone(),
             rules: parts,
             requirements: Vec::new(),
+            exclusive: self.problem.exclusive.clone(),
         };
         Part { problem, ids }
     }

@@ -11,9 +11,11 @@
 //! # Definitions
 //! A *patient* is a complete assignment that satisfies every assumption.
 //! Final actions, drops and clashes are those of [`Problem::outcome`].
-//! - `Conflict { rules: (a, b), target }` (`a <= b`): some patient has a
-//!   final action of `a` and a different final action of `b`, both on
-//!   `target`, that clash. One finding per rule pair and target.
+//! - `Conflict { rules: (a, b), targets: (ta, tb) }` (`a <= b`, and
+//!   `ta <= tb` when `a == b`): some patient has a final action of `a` on
+//!   `ta` and a different final action of `b` on `tb` that clash
+//!   ([`Problem::clash`]: on one target, `ta == tb`, or on two targets that
+//!   exclude each other). One finding per rule pair and pair of targets.
 //! - `Unreachable { rule }`: no patient fires the rule.
 //! - `Shadowed { rule, by }`: the rule is reachable, has actions, and for
 //!   every patient that fires it every one of its actions is dropped (so
@@ -44,7 +46,8 @@
 //! containment and the smallest witness are per-variable word operations.
 //! Everything else goes through the decision diagram (`logic::mdd`), with a
 //! bounding box of every diagram as a cheap pre-filter. Conflicts only
-//! compare resolved actions on the same target (an index by target), and
+//! compare resolved actions on the same target or on two targets that
+//! exclude each other (an index by target), and
 //! redundancy only compares a rule with the rules that have every action
 //! content the rule can give (an index by content); when their written
 //! actions and overrides make it obvious, no diagram is built.
@@ -65,7 +68,7 @@ pub use super::finding::{AnalysisKind, Finding};
 use super::mdd::{FALSE, Mdd, MddError, NodeId, TRUE};
 use super::problem::{
     Action, ActionKind, Class, Content, Demand, Formula, Problem, ResolvedAction, Rule, RuleId,
-    Target, Urgency, kinds_clash,
+    Said, Target, Urgency,
 };
 
 mod boxes;

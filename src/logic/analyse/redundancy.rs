@@ -224,13 +224,9 @@ impl Engine<'_> {
                 let clashing = |range: Range<usize>, instances: &[Instance]| -> Vec<usize> {
                     range
                         .filter(|&y| {
-                            instances.get(y).is_some_and(|i| {
-                                i.target == victim.target
-                                    && kinds_clash(
-                                        (i.kind, i.urgency),
-                                        (victim.kind, victim.urgency),
-                                    )
-                            })
+                            instances
+                                .get(y)
+                                .is_some_and(|i| problem.clash(i.said(), victim.said()))
                         })
                         .collect()
                 };

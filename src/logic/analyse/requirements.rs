@@ -52,13 +52,14 @@ impl Engine<'_> {
                 kind,
                 targets,
                 urgency,
+                sooner,
             } => {
                 // Not satisfied: no qualifying final action is present.
                 let mut uncovered = scope;
                 // Rules that cover much first, so that the uncovered part
                 // shrinks early (ties in instance order, for determinism).
                 let mut matching: Vec<(f64, usize)> = self
-                    .matching_instances(*kind, targets.as_deref(), *urgency)
+                    .matching_instances(*kind, targets.as_deref(), (*urgency, *sooner))
                     .into_iter()
                     .map(|x| {
                         let volume = self
@@ -117,7 +118,7 @@ impl Engine<'_> {
         &self,
         kind: Option<ActionKind>,
         targets: Option<&[Target]>,
-        urgency: Option<Urgency>,
+        (urgency, sooner): (Option<Urgency>, bool),
     ) -> Vec<usize> {
         let candidates: Vec<usize> = match targets {
             Some(list) => {
@@ -138,7 +139,7 @@ impl Engine<'_> {
             .filter(|&x| {
                 self.instances.get(x).is_some_and(|instance| {
                     kind.is_none_or(|k| k == instance.kind)
-                        && urgency.is_none_or(|u| Some(u) == instance.urgency)
+                        && Demand::urgency_met(urgency, sooner, instance.urgency)
                 })
             })
             .collect()
@@ -151,9 +152,10 @@ impl Engine<'_> {
                 kind,
                 targets,
                 urgency,
+                sooner,
             } => {
                 let mut acc = FALSE;
-                for x in self.matching_instances(*kind, targets.as_deref(), *urgency) {
+                for x in self.matching_instances(*kind, targets.as_deref(), (*urgency, *sooner)) {
                     let node = self.present_node(x)?;
                     acc = self.attempt(|m| m.or(acc, node))?;
                 }

@@ -181,6 +181,7 @@ fn sub_problem(problem: &Problem, rules: &[RuleId], assumptions: &[usize]) -> Pr
             })
             .collect(),
         requirements: Vec::new(),
+        exclusive: problem.exclusive.clone(),
     }
 }
 

@@ -2,7 +2,11 @@
 //! names declared in pass 1.
 
 use super::*;
+use crate::model::units::Dimension;
 use crate::syntax::vocabulary::kind_word;
+
+/// The longest time frame: 100 years of 365.25 days, in seconds.
+const MAX_TIME_FRAME_SECONDS: u64 = 100 * 31_557_600;
 
 impl Resolver {
     pub(super) fn resolve_bodies(&mut self, syntax: &ast::SyntaxFile) {
@@ -56,6 +60,7 @@ impl Resolver {
                         then,
                     });
                 }
+                ast::Item::Exclusive(exclusive) => self.resolve_exclusive(exclusive),
                 ast::Item::Header(_)
                 | ast::Item::Entry(_)
                 | ast::Item::Case(_)
@@ -141,7 +146,7 @@ impl Resolver {
             actions.push(Action {
                 kind: action.kind,
                 target,
-                urgency: action.urgency.map(|(u, _)| u),
+                urgency: action.urgency.as_ref().and_then(|u| self.urgency(u)),
                 alternatives,
                 instead,
                 span: action.span,
@@ -154,28 +159,168 @@ impl Resolver {
         }
     }
 
+    /// An urgency as written: a word, or a time frame converted exactly to
+    /// whole seconds. A time frame that is not a duration of at least one
+    /// whole second (no unit, a unit of something else, zero or less, a
+    /// fraction of a second, or too long) is L116; an unknown unit L106.
+    fn urgency(&mut self, (written, span): &(ast::UrgencyLit, Span)) -> Option<Urgency> {
+        let quantity = match written {
+            ast::UrgencyLit::Word(word) => return Some(*word),
+            ast::UrgencyLit::Within(quantity) => quantity,
+        };
+        let text = match &quantity.unit {
+            Some(unit) => format!("{} {}", quantity.number.text, unit.name),
+            None => quantity.number.text.clone(),
+        };
+        let value = self.number(&quantity.number)?;
+        let invalid = |label: String, help: &str| {
+            Diagnostic::new(
+                Code::InvalidTimeFrame,
+                format!("`within {text}` is not a time frame"),
+            )
+            .with_primary(*span, label)
+            .with_help(help.to_owned())
+        };
+        let Some(word) = &quantity.unit else {
+            self.error(invalid(
+                "a number without a unit".to_owned(),
+                &format!("say the unit of time, for example `within {text} hours`"),
+            ));
+            return None;
+        };
+        let unit = self.unit(word, None)?;
+        if unit.dimension != Dimension::Time {
+            self.error(invalid(
+                format!("`{}` measures {}, not time", word.name, unit.dimension.describe()),
+                "a time frame is a duration, for example `within 1 hour`, `within 8 hours` or `within 2 weeks`",
+            ));
+            return None;
+        }
+        if value <= Rational::ZERO {
+            self.error(invalid(
+                "a time frame must be longer than zero".to_owned(),
+                "for \"at once\", write the shortest time the source allows, for example `within 1 hour`",
+            ));
+            return None;
+        }
+        let seconds = Unit::lookup("hours")
+            .and_then(|hours| unit.factor_to_base().checked_div(hours.factor_to_base()))
+            .and_then(|in_hours| in_hours.checked_mul(Rational::from_integer(3600)))
+            .and_then(|per_unit| value.checked_mul(per_unit));
+        let whole = seconds
+            .filter(|s| s.is_integer())
+            .and_then(|s| u64::try_from(s.numer()).ok())
+            .filter(|&s| s <= MAX_TIME_FRAME_SECONDS);
+        match (seconds, whole) {
+            (_, Some(seconds)) => Some(Urgency::Within { seconds }),
+            (Some(s), None) if !s.is_integer() => {
+                self.error(invalid(
+                    "not a whole number of seconds".to_owned(),
+                    "write the time frame in whole seconds or a larger unit, for example `within 90 minutes`",
+                ));
+                None
+            }
+            _ => {
+                self.error(invalid(
+                    "longer than 100 years".to_owned(),
+                    "a time frame this long is no deadline; leave the urgency out, or write `routine`",
+                ));
+                None
+            }
+        }
+    }
+
+    /// `exclusive A, B "Label"`: every name must be a catalogue entry, and at
+    /// least two different ones.
+    fn resolve_exclusive(&mut self, exclusive: &ast::ExclusiveDecl) {
+        let mut entries: Vec<EntryId> = Vec::new();
+        let mut complete = true;
+        for word in &exclusive.entries {
+            let Some(entry) = self.entry(word) else {
+                complete = false;
+                continue;
+            };
+            self.guideline
+                .index
+                .record(Symbol::Entry(entry), word.span, UseKind::Exclusive);
+            if let Some(position) = entries.iter().position(|&e| e == entry) {
+                let first = exclusive
+                    .entries
+                    .get(position)
+                    .map_or(word.span, |w| w.span);
+                self.error(
+                    Diagnostic::new(
+                        Code::ExclusiveTooFew,
+                        format!("`exclusive` names `{}` twice", word.name),
+                    )
+                    .with_primary(word.span, "named again here")
+                    .with_secondary(first, "first named here")
+                    .with_help("an entry never excludes itself; remove the second mention"),
+                );
+                complete = false;
+                continue;
+            }
+            entries.push(entry);
+        }
+        if complete && entries.len() < 2 {
+            let name = exclusive.entries.first().map_or("", |w| w.name.as_str());
+            self.error(
+                Diagnostic::new(
+                    Code::ExclusiveTooFew,
+                    "`exclusive` names only one catalogue entry",
+                )
+                .with_primary(exclusive.span, format!("only `{name}`"))
+                .with_help(format!(
+                    "name the entries that exclude each other, separated by commas: `exclusive {name}, OTHER \"why\"`"
+                )),
+            );
+        }
+        if entries.len() >= 2 {
+            self.guideline.exclusive.push(Exclusive {
+                entries,
+                label: exclusive.label.text.clone(),
+                span: exclusive.span,
+            });
+        }
+    }
+
+    /// A catalogue entry by name, for a statement that names entries of
+    /// any kind; L101 with "did you mean" when there is none.
+    fn entry(&mut self, word: &ast::Ident) -> Option<EntryId> {
+        if let Some(&entry) = self.entries.get(&word.name) {
+            return Some(entry);
+        }
+        if !self.broken_entries.contains(&word.name) {
+            self.unknown_entry(word);
+        }
+        None
+    }
+
+    fn unknown_entry(&mut self, word: &ast::Ident) {
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownName,
+            format!("`{}` is not in the catalogue", word.name),
+        )
+        .with_primary(word.span, "unknown exam, measure or specialist");
+        diagnostic = match did_you_mean(
+            &word.name,
+            self.guideline.entries.iter().map(|e| e.id.as_str()),
+        ) {
+            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
+            None => diagnostic.with_help(format!(
+                "declare it first, for example `exam {} \"Label\"`",
+                word.name
+            )),
+        };
+        self.error(diagnostic);
+    }
+
     /// Resolves an action's target and checks that the action fits it.
     fn target(&mut self, word: &ast::Ident, kind: ActionKind) -> Option<EntryId> {
         let Some(&entry) = self.entries.get(&word.name) else {
-            if self.broken_entries.contains(&word.name) {
-                return None;
+            if !self.broken_entries.contains(&word.name) {
+                self.unknown_entry(word);
             }
-            let mut diagnostic = Diagnostic::new(
-                Code::UnknownName,
-                format!("`{}` is not in the catalogue", word.name),
-            )
-            .with_primary(word.span, "unknown exam, measure or specialist");
-            diagnostic = match did_you_mean(
-                &word.name,
-                self.guideline.entries.iter().map(|e| e.id.as_str()),
-            ) {
-                Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
-                None => diagnostic.with_help(format!(
-                    "declare it first, for example `exam {} \"Label\"`",
-                    word.name
-                )),
-            };
-            self.error(diagnostic);
             return None;
         };
         self.guideline
@@ -228,6 +373,7 @@ impl Resolver {
                 kind: Some(*kind),
                 targets: group.as_ref().map(|g| self.group(g)),
                 urgency: None,
+                sooner: false,
             },
             ast::Demand::No {
                 kind,
@@ -244,22 +390,26 @@ impl Resolver {
                     kind: Some(*kind),
                     targets,
                     urgency: None,
+                    sooner: false,
                 }))
             }
             ast::Demand::Has {
                 kind,
                 target,
                 urgency,
+                sooner,
                 ..
             } => Demand::Has {
                 kind: Some(*kind),
                 targets: Some(self.target(target, *kind).into_iter().collect()),
-                urgency: urgency.map(|(u, _)| u),
+                urgency: urgency.as_ref().and_then(|u| self.urgency(u)),
+                sooner: sooner.is_some(),
             },
             ast::Demand::Nothing(_) => Demand::Not(Box::new(Demand::Has {
                 kind: None,
                 targets: None,
                 urgency: None,
+                sooner: false,
             })),
         }
     }

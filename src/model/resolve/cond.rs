@@ -396,6 +396,12 @@ impl Resolver {
                 ),
             ),
             Type::Number { .. } => {
+                // Compared with other inputs: `d_dimer >= age * 10 ug/L`, `x > y`.
+                let other_input = matches!(value, ast::Literal::Name(word)
+                    if matches!(self.names.get(&word.name), Some((Named::Input(_), _))));
+                if matches!(value, ast::Literal::Linear(..)) || other_input {
+                    return self.linear_comparison(input, ty, name, op, value, span);
+                }
                 let ast::Literal::Quantity(quantity) = value else {
                     return type_error(
                         self,

@@ -107,12 +107,14 @@ impl Resolver {
                     self.guideline
                         .index
                         .declare(Symbol::Entry(id), entry.id.span);
+                    let codes = self.codings(&format!("`{}`", entry.id.name), &entry.codes);
                     self.guideline.entries.push(Entry {
                         id: entry.id.name.clone(),
                         label: entry.label.text.clone(),
                         kind: entry.kind,
                         groups: entry.groups.iter().map(|g| g.name.clone()).collect(),
                         span: entry.id.span,
+                        codes,
                     });
                     if duplicate {
                         self.duplicates.insert(Symbol::Entry(id));
@@ -147,7 +149,7 @@ impl Resolver {
                 ast::Item::Require(_) | ast::Item::Case(_) => {
                     self.not_in_vocabulary(item);
                 }
-                ast::Item::Assume(_) | ast::Item::Use(_) => {}
+                ast::Item::Assume(_) | ast::Item::Use(_) | ast::Item::Exclusive(_) => {}
             }
         }
         // A header that does not parse has its own syntax error; saying
@@ -189,7 +191,7 @@ impl Resolver {
         self.error(
             Diagnostic::new(Code::NotInVocabulary, format!("{what} cannot be part of a vocabulary"))
                 .with_primary(span, "in a vocabulary")
-                .with_note("a vocabulary holds declarations only (inputs, catalogue entries, definitions, scores and assumptions), so that every guideline that uses it decides its own advice")
+                .with_note("a vocabulary holds declarations only (inputs, catalogue entries, definitions, scores, assumptions and exclusive entries), so that every guideline that uses it decides its own advice")
                 .with_help("move it into a guideline that uses this vocabulary (`use \"FILE\"` after its header)"),
         );
     }
@@ -205,6 +207,8 @@ impl Resolver {
         }
         let ty = self.input_type(input);
         self.broken_inputs.push(ty.is_none());
+        let codes = self.codings(&format!("`{}`", input.id.name), &input.codes);
+        let value_codes = self.value_codings(input);
         self.guideline.inputs.push(Input {
             id: input.id.name.clone(),
             label: input.label.text.clone(),
@@ -213,6 +217,8 @@ impl Resolver {
             default: None,
             asked_when: None,
             admits_unknown: input.unknown.is_some(),
+            codes,
+            value_codes,
         });
         // The default is read once the input is declared, so that
         // `default unknown` can see `or unknown`.
@@ -251,6 +257,24 @@ impl Resolver {
         if duplicate.is_some() {
             self.duplicates.insert(Symbol::Input(id));
         }
+    }
+
+    /// The codes of each value of a `one of` or `any of` input, by index
+    /// (the first place of a value listed twice).
+    fn value_codings(&mut self, input: &ast::InputDecl) -> Vec<Vec<crate::model::codes::Coding>> {
+        let (ast::InputType::OneOf(values) | ast::InputType::AnyOf(values)) = &input.ty else {
+            return Vec::new();
+        };
+        let mut codings = vec![Vec::new(); values.len()];
+        for (value, written) in &input.value_codes {
+            let owner = format!("the value `{}` of `{}`", value.name, input.id.name);
+            let checked = self.codings(&owner, written);
+            let position = values.iter().position(|v| v.span == value.span);
+            if let Some(slot) = position.and_then(|p| codings.get_mut(p)) {
+                *slot = checked;
+            }
+        }
+        codings
     }
 
     fn input_type(&mut self, input: &ast::InputDecl) -> Option<Type> {

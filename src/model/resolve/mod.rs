@@ -68,6 +68,7 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
             rules: Vec::new(),
             requirements: Vec::new(),
             cases: Vec::new(),
+            exclusive: Vec::new(),
             index: Default::default(),
         },
         names: HashMap::new(),
@@ -97,6 +98,7 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
         set.insert(name.name.clone());
     }
     resolver.declare(syntax);
+    resolver.check_shared_codes();
     resolver.resolve_bodies(syntax);
     resolver.check_definition_cycles();
     resolver.check_scores();
@@ -124,6 +126,7 @@ impl Resolver {
 }
 
 mod bodies;
+mod codes;
 mod cond;
 mod declare;
 mod scores;

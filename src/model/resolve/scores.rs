@@ -2,7 +2,9 @@
 //! exactly decidable (`model::score`).
 
 use super::*;
-use crate::model::score::{MAX_SCORE_TERMS, expand_count, expand_score, input_values};
+use crate::model::score::{
+    LINEAR_BUDGET, MAX_SCORE_TERMS, expand_count, expand_score, input_values, linear_cases,
+};
 
 impl Resolver {
     /// The terms of a score, each checked: points are numbers, added inputs
@@ -128,6 +130,111 @@ impl Resolver {
         };
         let threshold = self.number(number)?;
         Some(Cond::Score(score, op, threshold, span))
+    }
+
+    /// A number input compared with a sum of other inputs times numbers,
+    /// plus numbers, every number converted to the input's unit.
+    pub(super) fn linear_comparison(
+        &mut self,
+        input: InputId,
+        ty: &Type,
+        name: &ast::Ident,
+        op: ast::CompareOp,
+        value: &ast::Literal,
+        span: Span,
+    ) -> Option<Cond> {
+        let single;
+        let terms: &[ast::LinearTerm] = match value {
+            ast::Literal::Linear(terms, _) => terms,
+            ast::Literal::Name(word) => {
+                single = [ast::LinearTerm {
+                    negative: false,
+                    name: Some(word.clone()),
+                    factor: None,
+                    span: word.span,
+                }];
+                &single
+            }
+            _ => return None,
+        };
+        let zero = Rational::from_integer(0);
+        let mut sum = LinearSum {
+            constant: zero,
+            terms: Vec::new(),
+        };
+        let mut ok = true;
+        for term in terms {
+            // The number, in the compared input's unit: a constant, or what
+            // one of the other input adds.
+            let number = match &term.factor {
+                Some(quantity) => self.quantity_in(&name.name, ty, quantity),
+                None => Some(Rational::from_integer(1)),
+            };
+            let Some(number) = number else {
+                ok = false;
+                continue;
+            };
+            let number = if term.negative {
+                zero.checked_sub(number)?
+            } else {
+                number
+            };
+            let Some(word) = &term.name else {
+                sum.constant = sum.constant.checked_add(number)?;
+                continue;
+            };
+            let Some((other, _)) = self.input_named(word) else {
+                ok = false;
+                continue;
+            };
+            let Some(declared) = self.guideline.inputs.get(other) else {
+                ok = false;
+                continue;
+            };
+            if other == input || input_values(declared, false).is_none() {
+                let why = if other == input {
+                    format!("`{}` is compared with itself", word.name)
+                } else {
+                    format!(
+                        "`{}` is {}; only whole numbers can be multiplied and added here, so that every patient is decided exactly",
+                        word.name,
+                        declared.ty.describe()
+                    )
+                };
+                self.error(
+                    Diagnostic::new(
+                        Code::InvalidScore,
+                        format!("`{}` cannot be compared with this sum: {why}", name.name),
+                    )
+                    .with_primary(word.span, "not a whole-number input")
+                    .with_help(format!(
+                        "declare `{}` as a `whole number`, or compare `{}` with fixed thresholds per range of `{}`",
+                        word.name, name.name, word.name
+                    )),
+                );
+                ok = false;
+                continue;
+            }
+            sum.terms.push((other, number));
+        }
+        if !ok {
+            return None;
+        }
+        if linear_cases(&self.guideline, &sum).is_none() {
+            self.error(
+                Diagnostic::new(
+                    Code::ScoreTooLarge,
+                    format!(
+                        "this comparison of `{}` has more than {LINEAR_BUDGET} cases to decide exactly",
+                        name.name
+                    ),
+                )
+                .with_primary(value.span(), "the inputs on this side have too many values together")
+                .with_help("narrow the ranges of the inputs on the right, or use fewer of them"),
+            );
+            return None;
+        }
+        Some(Cond::Linear(input, op, Box::new(sum), span))
     }
 
     /// `at least N of (...)`.

@@ -131,6 +131,35 @@ impl Resolver {
         quantity: &ast::Quantity,
         code: Code,
     ) -> Option<Rational> {
+        let Type::Number { lo, hi, unit, .. } = ty else {
+            return None;
+        };
+        let value = self.quantity_in(name, ty, quantity)?;
+        if value < *lo || value > *hi {
+            let unit_text = unit
+                .as_ref()
+                .map_or(String::new(), |u| format!(" {}", u.canonical));
+            self.error(
+                Diagnostic::new(
+                    code,
+                    format!("{} lies outside the range of `{name}`", quantity_text(quantity)),
+                )
+                .with_primary(quantity.span, format!("`{name}` goes from {lo} to {hi}{unit_text}"))
+                .with_help(format!("use a value from {lo} to {hi}{unit_text}, or widen the range in the declaration of `{name}`")),
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    /// Converts a quantity to a number in the input's unit, checking the
+    /// unit but not the range (a factor or a number added in a sum).
+    pub(super) fn quantity_in(
+        &mut self,
+        name: &str,
+        ty: &Type,
+        quantity: &ast::Quantity,
+    ) -> Option<Rational> {
         let Type::Number {
             lo,
             hi,
@@ -218,20 +247,6 @@ impl Resolver {
                 }
             }
         };
-        if value < *lo || value > *hi {
-            let unit_text = unit
-                .as_ref()
-                .map_or(String::new(), |u| format!(" {}", u.canonical));
-            self.error(
-                Diagnostic::new(
-                    code,
-                    format!("{} lies outside the range of `{name}`", quantity_text(quantity)),
-                )
-                .with_primary(quantity.span, format!("`{name}` goes from {lo} to {hi}{unit_text}"))
-                .with_help(format!("use a value from {lo} to {hi}{unit_text}, or widen the range in the declaration of `{name}`")),
-            );
-            return None;
-        }
         Some(value)
     }
 

@@ -293,6 +293,14 @@ fn self_use(
                 through: None,
             }]
         }),
+        Cond::Linear(i, _, sum, span) => {
+            (*i == input || sum.terms.iter().any(|(term, _)| *term == input)).then(|| {
+                vec![SelfUse {
+                    span: *span,
+                    through: None,
+                }]
+            })
+        }
         Cond::Define(d, span) => {
             let seen = visited.get_mut(*d)?;
             if *seen {

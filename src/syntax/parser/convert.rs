@@ -45,6 +45,7 @@ impl Converter {
             Rule::rule_decl => Item::Rule(self.rule(decl)?),
             Rule::require_decl => Item::Require(self.require(decl)?),
             Rule::case_decl => Item::Case(self.case(decl)?),
+            Rule::exclusive_decl => Item::Exclusive(self.exclusive(decl)?),
             _ => return None,
         })
     }
@@ -150,11 +151,21 @@ impl Converter {
         let mut defaults = Vec::new();
         let mut label = None;
         let mut asked_when = None;
+        let mut codes = Vec::new();
+        let mut value_codes = Vec::new();
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::ident => id = Some(self.ident(part)),
+                Rule::code_clause => codes = self.codes(part),
                 Rule::input_type => {
                     ty_span = self.span(&part);
+                    if let Some(values) =
+                        part.clone().into_inner().next().and_then(|ty| {
+                            ty.into_inner().find(|p| p.as_rule() == Rule::value_list)
+                        })
+                    {
+                        value_codes = self.value_codes(values);
+                    }
                     let mut inner = part.into_inner();
                     ty = Some(self.input_type(inner.next()?)?);
                     unknown = inner
@@ -184,8 +195,42 @@ impl Converter {
             defaults,
             label: label?,
             asked_when,
+            codes,
+            value_codes,
             span,
         })
+    }
+
+    /// The codings of a `code` clause or of a value's parentheses.
+    fn codes(&self, pair: Pair<'_, Rule>) -> Vec<CodeLit> {
+        pair.into_inner()
+            .filter(|p| p.as_rule() == Rule::coding)
+            .filter_map(|coding| {
+                let span = self.span(&coding);
+                let mut parts = coding.into_inner();
+                let system = self.word(parts.next()?);
+                let code = self.word(parts.next()?);
+                Some(CodeLit { system, code, span })
+            })
+            .collect()
+    }
+
+    /// Each value of a value list that has codes, with them.
+    fn value_codes(&self, list: Pair<'_, Rule>) -> Vec<(Ident, Vec<CodeLit>)> {
+        let mut found = Vec::new();
+        let mut last = None;
+        for part in list.into_inner() {
+            match part.as_rule() {
+                Rule::ident | Rule::kw_yes | Rule::kw_no => last = Some(self.ident(part)),
+                Rule::value_codes => {
+                    if let Some(value) = last.take() {
+                        found.push((value, self.codes(part)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        found
     }
 
     fn input_type(&self, pair: Pair<'_, Rule>) -> Option<InputType> {
@@ -249,6 +294,49 @@ impl Converter {
             Rule::ident => Literal::Name(self.ident(inner)),
             _ => return None,
         })
+    }
+
+    fn linear(&self, pair: Pair<'_, Rule>) -> Option<Literal> {
+        let span = self.span(&pair);
+        let mut terms = Vec::new();
+        let mut negative = false;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::linear_sign => negative = part.as_str() == "-",
+                Rule::linear_term | Rule::product => {
+                    let term_span = self.span(&part);
+                    let inner = if part.as_rule() == Rule::linear_term {
+                        part.into_inner().next()?
+                    } else {
+                        part
+                    };
+                    let (mut name, mut factor) = (None, None);
+                    match inner.as_rule() {
+                        Rule::product => {
+                            for piece in inner.into_inner() {
+                                match piece.as_rule() {
+                                    Rule::ident => name = Some(self.ident(piece)),
+                                    Rule::quantity => factor = Some(self.quantity(piece)?),
+                                    _ => {}
+                                }
+                            }
+                        }
+                        Rule::quantity => factor = Some(self.quantity(inner)?),
+                        Rule::ident => name = Some(self.ident(inner)),
+                        _ => return None,
+                    }
+                    terms.push(LinearTerm {
+                        negative,
+                        name,
+                        factor,
+                        span: term_span,
+                    });
+                    negative = false;
+                }
+                _ => {}
+            }
+        }
+        Some(Literal::Linear(terms, span))
     }
 
     fn quantity(&self, pair: Pair<'_, Rule>) -> Option<Quantity> {
@@ -328,7 +416,12 @@ impl Converter {
                     ">=" => CompareOp::Ge,
                     _ => return None,
                 };
-                let value = self.literal(parts.next()?)?;
+                let right = parts.next()?;
+                let value = if right.as_rule() == Rule::linear {
+                    self.linear(right)?
+                } else {
+                    self.literal(right)?
+                };
                 Some(Condition::Compare {
                     name,
                     op,
@@ -445,8 +538,10 @@ impl Converter {
         let mut id = None;
         let mut label = None;
         let mut groups = Vec::new();
+        let mut codes = Vec::new();
         for part in pair.into_inner() {
             match part.as_rule() {
+                Rule::code_clause => codes = self.codes(part),
                 Rule::entry_kind => {
                     kind = Some(match part.into_inner().next()?.as_rule() {
                         Rule::kw_exam => EntryKind::Exam,
@@ -466,19 +561,42 @@ impl Converter {
             id: id?,
             label: label?,
             groups,
+            codes,
             span,
         })
     }
 
-    fn urgency(&self, pair: Pair<'_, Rule>) -> Option<(Urgency, Span)> {
+    fn urgency(&self, pair: Pair<'_, Rule>) -> Option<(UrgencyLit, Span)> {
         let span = self.span(&pair);
-        let urgency = match pair.into_inner().next()?.as_rule() {
-            Rule::kw_same_day => Urgency::SameDay,
-            Rule::kw_urgent => Urgency::Urgent,
-            Rule::kw_routine => Urgency::Routine,
+        let inner = pair.into_inner().next()?;
+        let urgency = match inner.as_rule() {
+            Rule::kw_same_day => UrgencyLit::Word(Urgency::SameDay),
+            Rule::kw_urgent => UrgencyLit::Word(Urgency::Urgent),
+            Rule::kw_routine => UrgencyLit::Word(Urgency::Routine),
+            Rule::time_frame => UrgencyLit::Within(
+                self.quantity(inner.into_inner().find(|p| p.as_rule() == Rule::quantity)?)?,
+            ),
             _ => return None,
         };
         Some((urgency, span))
+    }
+
+    fn exclusive(&self, pair: Pair<'_, Rule>) -> Option<ExclusiveDecl> {
+        let span = self.span(&pair);
+        let mut entries = Vec::new();
+        let mut label = None;
+        for part in pair.into_inner() {
+            match part.as_rule() {
+                Rule::ident_list => entries = self.idents(part),
+                Rule::string => label = Some(self.text(part)),
+                _ => {}
+            }
+        }
+        Some(ExclusiveDecl {
+            entries,
+            label: label?,
+            span,
+        })
     }
 
     fn action_kind(rule: Rule) -> Option<ActionKind> {
@@ -651,10 +769,12 @@ impl Converter {
                     Some(u) => Some(self.urgency(u)?),
                     None => None,
                 };
+                let sooner = parts.next().map(|p| self.span(&p));
                 Some(Demand::Has {
                     kind,
                     target,
                     urgency,
+                    sooner,
                     span,
                 })
             }
@@ -820,6 +940,9 @@ pub(super) fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_score
             | Rule::kw_at
             | Rule::kw_least
+            | Rule::kw_code
+            | Rule::kw_within
+            | Rule::kw_exclusive
     )
 }
 

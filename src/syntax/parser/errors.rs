@@ -29,6 +29,7 @@ pub(super) fn unknown_statement(file: FileId, chunk: &Chunk<'_>, chunk_text: &st
             | "alternative"
             | "overrides"
             | "asked"
+            | "code"
             | "version"
             | "language"
             | "source"
@@ -59,11 +60,15 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
         Rule::string | Rule::string_text => "a label in double quotes",
         Rule::unit => "a unit",
         Rule::quantity => "a number",
-        Rule::literal => "a value",
+        Rule::literal | Rule::linear | Rule::linear_term | Rule::product => "a value",
         Rule::ident_set => "a list in square brackets, such as `[infection]`",
         Rule::ident_list => "a list of names separated by commas",
         // Values may be called `yes` or `no`, but a name is what to write.
         Rule::value_list => "a name",
+        Rule::code_clause | Rule::kw_code => "`code`",
+        Rule::value_codes => "a value's codes in parentheses, such as `(snomed 128053003)`",
+        Rule::coding | Rule::code_system => "a code system (`snomed`, `loinc`, `icd10`)",
+        Rule::code_value => "a code, such as `22298006`",
         Rule::condition
         | Rule::implies_expr
         | Rule::or_expr
@@ -97,7 +102,7 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
             "an action (`order`, `refer`, `avoid`)"
         }
         Rule::alternative => "`alternative`",
-        Rule::urgency => "an urgency (`same_day`, `urgent`, `routine`)",
+        Rule::urgency => "an urgency (`same_day`, `urgent`, `routine`, `within ...`)",
         Rule::demand
         | Rule::demand_and
         | Rule::demand_not
@@ -480,7 +485,20 @@ pub(super) fn syntax_error(
             "join the conditions with `and` (both must hold) or `or` (either may hold) in one `when`"
                 .to_owned(),
         );
-    } else if matches!(word, "urgent" | "same_day" | "routine") && has("`instead`") {
+    } else if word == "or"
+        && keyword == "rule"
+        && text
+            .get(position + 2..)
+            .is_some_and(|rest| rest.trim_start().starts_with("sooner"))
+    {
+        message =
+            "an action gives one urgency; `or sooner` belongs to requirements and cases".to_owned();
+        label = "remove `or sooner`".to_owned();
+        help = Some(
+            "write the deadline the source gives, for example `order CT_head within 1 hour`; a requirement can then ask for `within 1 hour or sooner`"
+                .to_owned(),
+        );
+    } else if matches!(word, "urgent" | "same_day" | "routine" | "within") && has("`instead`") {
         // Only `avoid` offers `instead`, so this urgency follows an `avoid`.
         message = format!("an `avoid` has no urgency, found `{word}`");
         label = "remove this".to_owned();
@@ -540,13 +558,14 @@ pub(super) fn syntax_error(
             "list the values after `of`, separated by commas, for example `one of none, acute, chronic`"
                 .to_owned(),
         );
-    } else if has("an urgency (`same_day`, `urgent`, `routine`)") && !word.is_empty() {
+    } else if has("an urgency (`same_day`, `urgent`, `routine`, `within ...`)") && !word.is_empty()
+    {
         help = Some(
-            match did_you_mean(word, ["same_day", "urgent", "routine"]) {
+            match did_you_mean(word, ["same_day", "urgent", "routine", "within"]) {
                 Some(s) => format!(
-                    "did you mean `{s}`? The urgencies are `same_day`, `urgent` and `routine`"
+                    "did you mean `{s}`? The urgencies are `same_day`, `urgent`, `routine` and time frames such as `within 1 hour`"
                 ),
-                None => "the urgencies are `same_day`, `urgent` and `routine`".to_owned(),
+                None => "the urgencies are `same_day`, `urgent`, `routine` and time frames such as `within 1 hour`".to_owned(),
             },
         );
     } else if has("a label in double quotes") {

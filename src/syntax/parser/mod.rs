@@ -75,6 +75,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             "rule" => Rule::rule_statement,
             "require" => Rule::require_statement,
             "case" => Rule::case_statement,
+            "exclusive" => Rule::exclusive_statement,
             _ => {
                 diagnostics.push(unknown_statement(file, &chunk, chunk_text));
                 broken.push(broken_statement(None));
