@@ -18,7 +18,9 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use leidraad::check::{CheckOptions, Loaded, Request, check_file_using, check_using, load_uses};
+use leidraad::check::{
+    CheckOptions, Loaded, Request, check, check_file_using, check_using, load_uses,
+};
 use leidraad::diagnostics::render;
 use leidraad::source::Sources;
 
