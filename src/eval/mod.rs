@@ -38,8 +38,8 @@ pub struct ScoreValue {
 /// The value of a score for a patient whose inputs it reads are known.
 fn score_value(guideline: &Guideline, score: ScoreId, slots: &[Slot]) -> Option<ScoreValue> {
     let declared = guideline.scores.get(score)?;
-    let value = declared.value(guideline, slots)?;
     let zero = Rational::from_integer(0);
+    let mut value = zero;
     let mut terms = Vec::new();
     for (index, term) in declared.terms.iter().enumerate() {
         let added = match term {
@@ -58,6 +58,7 @@ fn score_value(guideline: &Guideline, score: ScoreId, slots: &[Slot]) -> Option<
                 _ => return None,
             },
         };
+        value = value.checked_add(added)?;
         if added != zero {
             terms.push((index, added));
         }

@@ -371,14 +371,7 @@ impl Cond {
                 Slot::Unknown => None,
             },
             Cond::Compare(input, op, threshold, _) => match slot(input) {
-                Slot::Known(Value::Number(value)) => Some(match op {
-                    CompareOp::Eq => value == threshold,
-                    CompareOp::Ne => value != threshold,
-                    CompareOp::Lt => value < threshold,
-                    CompareOp::Le => value <= threshold,
-                    CompareOp::Gt => value > threshold,
-                    CompareOp::Ge => value >= threshold,
-                }),
+                Slot::Known(Value::Number(value)) => Some(compare(*op, *value, *threshold)),
                 Slot::Known(_) | Slot::NotAsked => Some(false),
                 Slot::Unknown => None,
             },
@@ -413,15 +406,7 @@ impl Cond {
                     return None;
                 }
                 let (left, right) = values.split_first()?;
-                let right = sum.at(right)?;
-                Some(match op {
-                    CompareOp::Eq => *left == right,
-                    CompareOp::Ne => *left != right,
-                    CompareOp::Lt => *left < right,
-                    CompareOp::Le => *left <= right,
-                    CompareOp::Gt => *left > right,
-                    CompareOp::Ge => *left >= right,
-                })
+                Some(compare(*op, *left, sum.at(right)?))
             }
             Cond::AtLeast(count, parts, _) => {
                 let (mut sure, mut open) = (0u32, 0u32);
@@ -487,17 +472,28 @@ pub enum NameUse {
     Score(ScoreId),
 }
 
+/// Whether `value OP threshold` holds: the one reading of a comparison.
+pub(crate) fn compare(op: CompareOp, value: Rational, threshold: Rational) -> bool {
+    match op {
+        CompareOp::Eq => value == threshold,
+        CompareOp::Ne => value != threshold,
+        CompareOp::Lt => value < threshold,
+        CompareOp::Le => value <= threshold,
+        CompareOp::Gt => value > threshold,
+        CompareOp::Ge => value >= threshold,
+    }
+}
+
 /// Whether `x OP threshold` holds for every `x` in `[low, high]` (`Some`),
-/// for none (`Some(false)`), or depends on which (`None`).
-fn decide(op: CompareOp, low: Rational, high: Rational, threshold: Rational) -> Option<bool> {
-    let holds = |x: Rational| match op {
-        CompareOp::Eq => x == threshold,
-        CompareOp::Ne => x != threshold,
-        CompareOp::Lt => x < threshold,
-        CompareOp::Le => x <= threshold,
-        CompareOp::Gt => x > threshold,
-        CompareOp::Ge => x >= threshold,
-    };
+/// for none (`Some(false)`), or depends on which (`None`). Scores and their
+/// expansion (`score.rs`) both decide with it.
+pub(crate) fn decide(
+    op: CompareOp,
+    low: Rational,
+    high: Rational,
+    threshold: Rational,
+) -> Option<bool> {
+    let holds = |x: Rational| compare(op, x, threshold);
     if low == high {
         return Some(holds(low));
     }
@@ -555,13 +551,6 @@ impl Score {
             high = high.checked_add(b)?;
         }
         Some((low, high))
-    }
-
-    /// The score's value for a patient whose inputs it reads are all known,
-    /// with the terms that count (points that applied, inputs' values).
-    pub fn value(&self, guideline: &Guideline, slots: &[Slot]) -> Option<Rational> {
-        let (low, high) = self.range(guideline, slots)?;
-        (low == high).then_some(low)
     }
 }
 

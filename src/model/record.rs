@@ -74,6 +74,38 @@ fn unknown_field_error(field: &str, message: impl Into<String>) -> FieldError {
     }
 }
 
+/// Why a field that is not an input refuses the record, or `None` when it
+/// is set aside (a wider record under [`UnknownFields::Ignore`]).
+fn unknown_field_message(
+    guideline: &Guideline,
+    name: &str,
+    options: ReadOptions,
+) -> Option<String> {
+    // The same letters written with other code points (`e` and a combining
+    // diaeresis for `ë`): say so, since "did you mean" would show what looks
+    // like the field itself.
+    if !unicode_normalization::is_nfc(name) {
+        let composed: String = name.nfc().collect();
+        if guideline.input_index(&composed).is_some() {
+            return Some(format!(
+                "written with other characters than the input `{}` (its accented letters are composed differently, not in Unicode NFC); write the field name as the guideline does",
+                shorten(&composed)
+            ));
+        }
+    }
+    let near = did_you_mean(name, guideline.inputs.iter().map(|i| i.id.as_str()));
+    match (options.unknown_fields, near) {
+        (UnknownFields::Refuse, Some(near)) => Some(format!(
+            "not an input of this guideline (did you mean `{near}`?)"
+        )),
+        (UnknownFields::Refuse, None) => Some("not an input of this guideline".to_owned()),
+        (UnknownFields::Ignore, Some(near)) => Some(format!(
+            "not an input of this guideline, and so close to `{near}` that it is taken for a misspelling: refused even though unknown fields are ignored; correct the name"
+        )),
+        (UnknownFields::Ignore, None) => None,
+    }
+}
+
 /// The errors for the fields that are not inputs (`unknown`, sorted),
 /// merged with the errors of the known fields in field order; what is past
 /// the first few named ones is counted in one last error. Both readers
@@ -84,38 +116,10 @@ fn with_unknown_fields(
     unknown: &[String],
     options: ReadOptions,
 ) -> Vec<FieldError> {
-    let inputs = || guideline.inputs.iter().map(|i| i.id.as_str());
     let mut refused = 0usize;
     for name in unknown {
-        // The same letters written with other code points (`e` and a
-        // combining diaeresis for `ë`): say so, since "did you mean" would
-        // show what looks like the field itself.
-        if !unicode_normalization::is_nfc(name) {
-            let composed: String = name.nfc().collect();
-            if guideline.input_index(&composed).is_some() {
-                refused += 1;
-                if refused <= NAMED_UNKNOWN_FIELDS {
-                    errors.push(unknown_field_error(
-                        name,
-                        format!(
-                            "written with other characters than the input `{}` (its accented letters are composed differently, not in Unicode NFC); write the field name as the guideline does",
-                            shorten(&composed)
-                        ),
-                    ));
-                }
-                continue;
-            }
-        }
-        let near = did_you_mean(name, inputs());
-        let message = match (options.unknown_fields, near) {
-            (UnknownFields::Refuse, Some(near)) => {
-                format!("not an input of this guideline (did you mean `{near}`?)")
-            }
-            (UnknownFields::Refuse, None) => "not an input of this guideline".to_owned(),
-            (UnknownFields::Ignore, Some(near)) => format!(
-                "not an input of this guideline, and so close to `{near}` that it is taken for a misspelling: refused even though unknown fields are ignored; correct the name"
-            ),
-            (UnknownFields::Ignore, None) => continue,
+        let Some(message) = unknown_field_message(guideline, name, options) else {
+            continue;
         };
         refused += 1;
         if refused <= NAMED_UNKNOWN_FIELDS {

@@ -45,31 +45,6 @@ impl Step<'_> {
     }
 }
 
-/// What a comparison `sum OP threshold` is, for sums in `[low, high]`.
-fn settled(op: CompareOp, low: Rational, high: Rational, threshold: Rational) -> Option<bool> {
-    let holds = |x: Rational| match op {
-        CompareOp::Eq => x == threshold,
-        CompareOp::Ne => x != threshold,
-        CompareOp::Lt => x < threshold,
-        CompareOp::Le => x <= threshold,
-        CompareOp::Gt => x > threshold,
-        CompareOp::Ge => x >= threshold,
-    };
-    if low == high {
-        return Some(holds(low));
-    }
-    match op {
-        CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge => {
-            let (a, b) = (holds(low), holds(high));
-            (a == b).then_some(a)
-        }
-        CompareOp::Eq | CompareOp::Ne => {
-            let inside = low <= threshold && threshold <= high;
-            (!inside).then_some(op == CompareOp::Ne)
-        }
-    }
-}
-
 struct Expansion<'a> {
     steps: Vec<Step<'a>>,
     /// `rest[i]`: the least and most that steps `i..` add together.
@@ -87,7 +62,7 @@ impl Expansion<'_> {
 
     fn from(&mut self, step: usize, sum: Rational) -> Option<Cond> {
         let (low, high) = *self.rest.get(step)?;
-        if let Some(answer) = settled(
+        if let Some(answer) = decide(
             self.op,
             sum.checked_add(low)?,
             sum.checked_add(high)?,
@@ -365,7 +340,7 @@ mod tests {
                         .filter(|(_, v)| **v)
                         .map(|(w, _)| *w)
                         .sum();
-                    let want = settled(
+                    let want = decide(
                         op,
                         Rational::from_integer(sum),
                         Rational::from_integer(sum),

@@ -61,6 +61,21 @@ pub struct LinearTerm {
 }
 
 impl Literal {
+    /// The literal as the name of a value: a name, or `yes` and `no`, which
+    /// may name values of `one of` and members of `any of`.
+    pub fn value_name(&self) -> Option<Ident> {
+        let spelled = |name: &str, span: Span| Ident {
+            name: name.to_owned(),
+            span,
+        };
+        match self {
+            Literal::Name(ident) => Some(ident.clone()),
+            Literal::Yes(span) => Some(spelled("yes", *span)),
+            Literal::No(span) => Some(spelled("no", *span)),
+            _ => None,
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             Literal::Yes(span)

@@ -328,23 +328,7 @@ impl Resolver {
             }
             Type::OneOf(choices) => {
                 // A value may be called `yes` or `no`.
-                let spelled;
-                let word = match value {
-                    ast::Literal::Yes(span) | ast::Literal::No(span) => {
-                        spelled = ast::Ident {
-                            name: if matches!(value, ast::Literal::Yes(_)) {
-                                "yes"
-                            } else {
-                                "no"
-                            }
-                            .to_owned(),
-                            span: *span,
-                        };
-                        Some(&spelled)
-                    }
-                    ast::Literal::Name(word) => Some(word),
-                    _ => None,
-                };
+                let word = value.value_name();
                 let Some(word) = word else {
                     return type_error(
                         self,
@@ -370,7 +354,7 @@ impl Resolver {
                         format!("list the values: `{} in [...]`", name.name),
                     );
                 }
-                let index = self.choice(&name.name, choices, word, Code::UnknownValue)?;
+                let index = self.choice(&name.name, choices, &word, Code::UnknownValue)?;
                 let values: Vec<u32> = if op == ast::CompareOp::Eq {
                     vec![index]
                 } else {

@@ -297,11 +297,6 @@ impl Resolver {
             );
             None
         };
-        // Values of `one of` and members of `any of` may be called `yes` and `no`.
-        let word = |span: Span, yes: bool| ast::Ident {
-            name: if yes { "yes" } else { "no" }.to_owned(),
-            span,
-        };
         match (ty, literal) {
             (_, ast::Literal::Unknown(span)) => {
                 if self.admits_unknown(name) {
@@ -320,14 +315,14 @@ impl Resolver {
                     None
                 }
             }
-            (Type::OneOf(values), ast::Literal::Yes(span) | ast::Literal::No(span)) => {
-                let yes = matches!(literal, ast::Literal::Yes(_));
-                self.choice(name, values, &word(*span, yes), code)
-                    .map(Value::Choice)
+            // Values of `one of` and members of `any of` may be called `yes` and `no`.
+            (Type::OneOf(values), ast::Literal::Yes(_) | ast::Literal::No(_)) => {
+                let word = literal.value_name()?;
+                self.choice(name, values, &word, code).map(Value::Choice)
             }
-            (Type::AnyOf(members), ast::Literal::Yes(span) | ast::Literal::No(span)) => {
-                let yes = matches!(literal, ast::Literal::Yes(_));
-                self.choice(name, members, &word(*span, yes), code)
+            (Type::AnyOf(members), ast::Literal::Yes(_) | ast::Literal::No(_)) => {
+                let word = literal.value_name()?;
+                self.choice(name, members, &word, code)
                     .map(|i| Value::Set(vec![i]))
             }
             (Type::YesNo, ast::Literal::Yes(_)) => Some(Value::Bool(true)),

@@ -262,18 +262,24 @@ pub(super) fn previous_word(text: &str, position: usize) -> &str {
     before.get(start..).unwrap_or("")
 }
 
+/// The start and end (before its line break) of the line holding `position`.
+fn line_around(text: &str, position: usize) -> Option<(usize, usize)> {
+    let start = text
+        .get(..position)?
+        .rfind(['\n', '\r'])
+        .map_or(0, |i| i + 1);
+    let end = text
+        .get(start..)?
+        .find(['\n', '\r'])
+        .map_or(text.len(), |i| start + i);
+    Some((start, end))
+}
+
 /// Where a double-quoted label opens on the line of `position` without
 /// closing before the line ends.
 pub(super) fn unterminated_label(text: &str, position: usize) -> Option<(usize, usize)> {
     let position = position.min(text.len());
-    let line_start = text
-        .get(..position)?
-        .rfind(['\n', '\r'])
-        .map_or(0, |i| i + 1);
-    let line_end = text
-        .get(line_start..)?
-        .find(['\n', '\r'])
-        .map_or(text.len(), |i| line_start + i);
+    let (line_start, line_end) = line_around(text, position)?;
     let line = text.get(line_start..line_end)?;
     let mut open: Option<usize> = None;
     let mut escaped = false;
@@ -613,14 +619,7 @@ pub(super) fn label_closed_early(text: &str, position: usize) -> Option<EarlyClo
     if next.is_whitespace() || next == '#' {
         return None;
     }
-    let line_start = text
-        .get(..position)?
-        .rfind(['\n', '\r'])
-        .map_or(0, |i| i + 1);
-    let line_end = text
-        .get(line_start..)?
-        .find(['\n', '\r'])
-        .map_or(text.len(), |i| line_start + i);
+    let (line_start, line_end) = line_around(text, position)?;
     let line = text.get(line_start..line_end)?;
     // Find the label that the quote at `quote` closed.
     let mut open: Option<usize> = None;
