@@ -55,6 +55,21 @@ pub struct Diagnostic {
     /// A complete example patient record that shows the finding; the
     /// evaluator confirmed it before the diagnostic was made.
     pub witness: Option<serde_json::Value>,
+    /// Of the witness, the facts that matter: every patient with them shows
+    /// the finding. `None` when they were not narrowed down (the whole
+    /// record stands); empty when every patient shows it.
+    pub facts: Option<Vec<Fact>>,
+}
+
+/// One fact of an example patient, in the guideline's terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    /// The input's name, as in records.
+    pub input: String,
+    /// The question: the input's label.
+    pub question: String,
+    /// The answers that show the finding (`≥ 50 years`, `ja`).
+    pub answer: String,
 }
 
 impl Diagnostic {
@@ -68,6 +83,7 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             witness: None,
+            facts: None,
         }
     }
 
@@ -106,6 +122,12 @@ impl Diagnostic {
 
     pub fn with_witness(mut self, witness: serde_json::Value) -> Diagnostic {
         self.witness = Some(witness);
+        self
+    }
+
+    /// The facts of the witness that matter; see [`Diagnostic::facts`].
+    pub fn with_facts(mut self, facts: Option<Vec<Fact>>) -> Diagnostic {
+        self.facts = facts;
         self
     }
 
