@@ -55,6 +55,12 @@ pub struct Diagnostic {
     /// A complete example patient record that shows the finding; the
     /// evaluator confirmed it before the diagnostic was made.
     pub witness: Option<serde_json::Value>,
+    /// The name this diagnostic reports as not declared, when that is all
+    /// it says (an unknown name or group, a case fact for no input). Where
+    /// a vocabulary could not be loaded, the checker leaves such a
+    /// diagnostic out: the vocabulary may declare the name. Not rendered.
+    #[serde(skip)]
+    pub undeclared: Option<String>,
 }
 
 impl Diagnostic {
@@ -68,7 +74,15 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             witness: None,
+            undeclared: None,
         }
+    }
+
+    /// Marks the diagnostic as saying only that `name` is not declared
+    /// (see [`Diagnostic::undeclared`]).
+    pub fn with_undeclared(mut self, name: impl Into<String>) -> Diagnostic {
+        self.undeclared = Some(name.into());
+        self
     }
 
     pub fn with_primary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
