@@ -206,3 +206,43 @@ fn a_unit_of_the_wrong_dimension_is_refused_naming_the_field() {
         );
     }
 }
+
+#[test]
+fn a_lab_value_written_as_on_a_report_is_refused_with_the_fix() {
+    // Lab reports write "mL/min/1.73 m²", with a space, and "> 90"; the
+    // record is refused (units are never guessed), and the message says
+    // how to write it.
+    for (egfr, fix) in [
+        (
+            r#""25 mL/min/1.73 m2""#,
+            r#"a unit is written without spaces: "25 mL/min/1.73m2""#,
+        ),
+        (
+            r#""25 mL/min/1.73 m²""#,
+            r#"a unit is written without spaces: "25 mL/min/1.73m²""#,
+        ),
+        (
+            r#""25mL/min/1.73m2""#,
+            r#"put a space between the number and the unit: "25 mL/min/1.73m2""#,
+        ),
+        (r#""> 90""#, "only a bound, not the patient's value"),
+        (
+            r#""<15 mL/min/1.73m2""#,
+            "only a bound, not the patient's value",
+        ),
+    ] {
+        let (field, message) = refused(&before(egfr));
+        assert_eq!(field, "egfr");
+        assert!(message.contains(fix), "{egfr}: {message}");
+        // The example is in the input's unit.
+        assert!(
+            message.contains(r#"such as "3 mL/min/1.73m²""#),
+            "{message}"
+        );
+    }
+    // Nothing is suggested where nothing is near.
+    let (_, message) = refused(&before(r#""25 per minute""#));
+    assert!(!message.contains("without spaces"), "{message}");
+    let (_, message) = refused(&before(r#""abc""#));
+    assert!(!message.contains("put a space"), "{message}");
+}
