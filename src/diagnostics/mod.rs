@@ -59,6 +59,12 @@ pub struct Diagnostic {
     /// the finding. `None` when they were not narrowed down (the whole
     /// record stands); empty when every patient shows it.
     pub facts: Option<Vec<Fact>>,
+    /// The name this diagnostic reports as not declared, when that is all
+    /// it says (an unknown name or group, a case fact for no input). Where
+    /// a vocabulary could not be loaded, the checker leaves such a
+    /// diagnostic out: the vocabulary may declare the name. Not rendered.
+    #[serde(skip)]
+    pub undeclared: Option<String>,
 }
 
 /// One fact of an example patient, in the guideline's terms.
@@ -84,7 +90,15 @@ impl Diagnostic {
             help: None,
             witness: None,
             facts: None,
+            undeclared: None,
         }
+    }
+
+    /// Marks the diagnostic as saying only that `name` is not declared
+    /// (see [`Diagnostic::undeclared`]).
+    pub fn with_undeclared(mut self, name: impl Into<String>) -> Diagnostic {
+        self.undeclared = Some(name.into());
+        self
     }
 
     pub fn with_primary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
