@@ -12,6 +12,7 @@ use crate::logic::problem::{ActionKind, kinds_clash};
 use crate::model::lower::{Valid, lower};
 use crate::model::record::read_record;
 use crate::model::*;
+use crate::source::Sources;
 use crate::syntax::vocabulary::{kind_word, urgency_word};
 use std::collections::HashMap;
 
@@ -57,6 +58,21 @@ fn name(guideline: &Guideline) -> String {
         .header
         .as_ref()
         .map_or_else(|| "?".to_owned(), |h| h.id.clone())
+}
+
+/// What the messages call the two guidelines: their names, with the file
+/// names when the names are the same (two versions of one guideline).
+fn names(a: &Guideline, b: &Guideline, sources: &Sources) -> (String, String) {
+    let (name_a, name_b) = (name(a), name(b));
+    if name_a != name_b {
+        return (name_a, name_b);
+    }
+    let file =
+        |g: &Guideline| crate::diagnostics::escape::controls(sources.name(g.file)).into_owned();
+    (
+        format!("{name_a}` in `{}", file(a)),
+        format!("{name_b}` in `{}", file(b)),
+    )
 }
 
 /// Why the two guidelines cannot be merged, if they cannot.
@@ -172,11 +188,13 @@ fn advice_words(advice: &crate::eval::Recommendation) -> String {
 
 /// Reports where two error-free guidelines give one patient clashing advice.
 pub(crate) fn compare(
+    sources: &Sources,
     first: Valid<'_>,
     second: Valid<'_>,
     options: &AnalysisOptions,
 ) -> Vec<Diagnostic> {
     let (a, b) = (first.guideline, second.guideline);
+    let (name_a, name_b) = names(a, b, sources);
     let (lower_a, lower_b) = (first.lowering, second.lowering);
     let merged = match merge(a, b) {
         Ok(merged) => merged,
@@ -188,11 +206,7 @@ pub(crate) fn compare(
             return vec![
                 Diagnostic::new(
                     Code::AnalysisIncomplete,
-                    format!(
-                        "`{}` and `{}` were not compared: {reason}",
-                        name(a),
-                        name(b)
-                    ),
+                    format!("`{}` and `{}` were not compared: {reason}", name_a, name_b),
                 )
                 .with_primary(span, "this guideline")
                 .with_help("use the same inputs with the same types and values in both guidelines"),
@@ -225,7 +239,7 @@ pub(crate) fn compare(
                 diagnostics.push(
                     Diagnostic::new(
                         Code::AnalysisIncomplete,
-                        format!("the comparison with `{}` did not finish: {reason}", name(b)),
+                        format!("the comparison with `{}` did not finish: {reason}", name_b),
                     )
                     .with_primary(span, "this guideline")
                     .with_help("raise the budget with `--budget NODES`"),
@@ -278,17 +292,17 @@ pub(crate) fn compare(
                 Code::GuidelinesDisagree,
                 format!(
                     "`{}` and `{}` disagree on `{}`: `{}` says {}, `{}` says {}",
-                    name(a),
-                    name(b),
+                    name_a,
+                    name_b,
                     target_entry.id,
-                    name(a),
+                    name_a,
                     advice_words(&from_a),
-                    name(b),
+                    name_b,
                     advice_words(&from_b)
                 ),
             )
-            .with_primary(span_a, format!("`{}` {} `{}`", name(a), kind_word(from_a.kind), target_entry.id))
-            .with_secondary(span_b, format!("`{}` {} `{}`", name(b), kind_word(from_b.kind), target_entry.id))
+            .with_primary(span_a, format!("`{}` {} `{}`", name_a, kind_word(from_a.kind), target_entry.id))
+            .with_secondary(span_b, format!("`{}` {} `{}`", name_b, kind_word(from_b.kind), target_entry.id))
             .with_note("the example patient below gets both pieces of advice, one from each guideline")
             .with_help("decide which position the guideline takes; where one is a deliberate choice, say so in a comment")
             .with_witness(record),
