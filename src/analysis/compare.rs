@@ -60,19 +60,24 @@ fn name(guideline: &Guideline) -> String {
         .map_or_else(|| "?".to_owned(), |h| h.id.clone())
 }
 
-/// What the messages call the two guidelines: their names, with the file
-/// names when the names are the same (two versions of one guideline).
+/// What the messages call the two guidelines: their names, or, when the
+/// names are the same (two versions of one guideline), their files (the
+/// file names alone when those differ).
 fn names(a: &Guideline, b: &Guideline, sources: &Sources) -> (String, String) {
     let (name_a, name_b) = (name(a), name(b));
     if name_a != name_b {
         return (name_a, name_b);
     }
-    let file =
-        |g: &Guideline| crate::diagnostics::escape::controls(sources.name(g.file)).into_owned();
-    (
-        format!("{name_a}` in `{}", file(a)),
-        format!("{name_b}` in `{}", file(b)),
-    )
+    let path = |g: &Guideline| sources.name(g.file).to_owned();
+    let base = |path: &str| path.rsplit(['/', '\\']).next().unwrap_or(path).to_owned();
+    let (path_a, path_b) = (path(a), path(b));
+    let (shown_a, shown_b) = if base(&path_a) == base(&path_b) {
+        (path_a, path_b)
+    } else {
+        (base(&path_a), base(&path_b))
+    };
+    let escaped = |s: String| crate::diagnostics::escape::controls(&s).into_owned();
+    (escaped(shown_a), escaped(shown_b))
 }
 
 /// Why the two guidelines cannot be merged, if they cannot.

@@ -200,7 +200,7 @@ fn help_and_version_exit_0() {
 }
 
 #[test]
-fn check_json_is_one_array_with_the_documented_fields() {
+fn check_json_is_one_object_with_the_documented_fields() {
     let run = run(&[
         "check",
         "errors.leidraad",
@@ -210,7 +210,20 @@ fn check_json_is_one_array_with_the_documented_fields() {
     ]);
     assert_status(&run, 1, "check --format json");
     let value: Json = serde_json::from_str(&run.stdout).expect("stdout is JSON");
-    let items = value.as_array().expect("one JSON array");
+    assert_eq!(value["format"], "leidraad-check");
+    assert_eq!(value["version"], 1);
+    assert_eq!(value["tool"]["name"], "leidraad");
+    let summary = &value["summary"];
+    assert_eq!(
+        summary["files"],
+        serde_json::json!(["errors.leidraad", "warnings.leidraad"])
+    );
+    assert_eq!(summary["passed"], false);
+    let items = value["diagnostics"].as_array().expect("a `diagnostics` array");
+    let of = |severity: &str| items.iter().filter(|d| d["severity"] == severity).count();
+    assert_eq!(summary["errors"], of("error"));
+    assert_eq!(summary["warnings"], of("warning"));
+    assert_eq!(summary["notes"], of("note"));
     assert!(items.len() >= 2, "{items:?}");
     for item in items {
         for field in [
@@ -273,11 +286,13 @@ fn check_json_is_one_array_with_the_documented_fields() {
 }
 
 #[test]
-fn check_json_of_a_clean_file_is_an_array_without_errors() {
+fn check_json_of_a_clean_file_has_no_errors_and_passes() {
     let run = run(&["check", "clean.leidraad", "--format", "json"]);
     assert_status(&run, 0, "check clean --format json");
     let value: Json = serde_json::from_str(&run.stdout).expect("stdout is JSON");
-    let items = value.as_array().expect("one JSON array");
+    assert_eq!(value["summary"]["passed"], true);
+    assert_eq!(value["summary"]["errors"], 0);
+    let items = value["diagnostics"].as_array().expect("a `diagnostics` array");
     assert!(items.iter().all(|d| d["severity"] == "note"), "{value}");
 }
 
@@ -953,7 +968,7 @@ fn thousands_of_findings_are_counted_past_the_first_for_a_person() {
         many_conflicts().as_bytes(),
     );
     let listed: Json = serde_json::from_str(&json.stdout).unwrap();
-    let conflicts = listed
+    let conflicts = listed["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
