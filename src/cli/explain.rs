@@ -1,8 +1,8 @@
 //! `leidraad explain CODE`
 
 use super::Status;
-use leidraad::diagnostics::{Code, GROUPS, Group};
 use leidraad::diagnostics::suggest::did_you_mean;
+use leidraad::diagnostics::{Code, GROUPS, Group};
 use miette::miette;
 
 pub fn run(code: &str) -> miette::Result<Status> {
@@ -17,7 +17,7 @@ pub fn run(code: &str) -> miette::Result<Status> {
                 info.summary
             );
         }
-        outln!();
+        outln!("");
         outln!("groups, for `check --deny` and `--allow` (`leidraad explain GROUP` lists one):");
         for group in GROUPS {
             outln!("{:<12} {}", group.name, group.summary);
@@ -26,13 +26,16 @@ pub fn run(code: &str) -> miette::Result<Status> {
     }
     if let Some(group) = Group::lookup(code) {
         outln!("# group `{}`: {}", group.name, group.summary);
-        outln!();
+        outln!("");
         for c in group.codes() {
             let info = c.info();
             outln!("{}  {:<26} {}", info.code, info.name, info.summary);
         }
-        outln!();
-        outln!("`leidraad check --deny {0}` makes these fail the check, `--allow {0}` not; the more specific flag wins (a code beats a group, a smaller group a larger one), and on a tie deny.", group.name);
+        outln!("");
+        outln!(
+            "`leidraad check --deny {0}` makes these fail the check, `--allow {0}` not; the more specific flag wins (a code beats a group, a smaller group a larger one), and on a tie deny.",
+            group.name
+        );
         return Ok(Status::Clean);
     }
     match Code::lookup(code) {

@@ -219,7 +219,9 @@ fn check_json_is_one_object_with_the_documented_fields() {
         serde_json::json!(["errors.leidraad", "warnings.leidraad"])
     );
     assert_eq!(summary["passed"], false);
-    let items = value["diagnostics"].as_array().expect("a `diagnostics` array");
+    let items = value["diagnostics"]
+        .as_array()
+        .expect("a `diagnostics` array");
     let of = |severity: &str| items.iter().filter(|d| d["severity"] == severity).count();
     assert_eq!(summary["errors"], of("error"));
     assert_eq!(summary["warnings"], of("warning"));
@@ -292,7 +294,9 @@ fn check_json_of_a_clean_file_has_no_errors_and_passes() {
     let value: Json = serde_json::from_str(&run.stdout).expect("stdout is JSON");
     assert_eq!(value["summary"]["passed"], true);
     assert_eq!(value["summary"]["errors"], 0);
-    let items = value["diagnostics"].as_array().expect("a `diagnostics` array");
+    let items = value["diagnostics"]
+        .as_array()
+        .expect("a `diagnostics` array");
     assert!(items.iter().all(|d| d["severity"] == "note"), "{value}");
 }
 
@@ -801,13 +805,41 @@ fn explain_all_lists_every_code() {
     let run = run(&["explain", "all"]);
     assert_status(&run, 0, "explain all");
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), Code::ALL.len(), "{}", run.stdout);
+    // Every code, a blank line, a heading and every group.
+    let groups = leidraad::diagnostics::GROUPS;
+    assert_eq!(
+        lines.len(),
+        Code::ALL.len() + 2 + groups.len(),
+        "{}",
+        run.stdout
+    );
     for (line, code) in lines.iter().zip(Code::ALL) {
         let info = code.info();
         assert!(line.starts_with(info.code), "{line}");
         assert!(line.contains(info.name), "{line}");
         assert!(line.contains(info.summary), "{line}");
     }
+    for (line, group) in lines.iter().skip(Code::ALL.len() + 2).zip(groups) {
+        assert!(line.starts_with(group.name), "{line}");
+    }
+}
+
+#[test]
+fn explain_of_a_group_lists_its_codes() {
+    let run = run(&["explain", "incomplete"]);
+    assert_status(&run, 0, "explain incomplete");
+    let codes: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with('L'))
+        .map(|l| l.get(..4).unwrap())
+        .collect();
+    assert_eq!(codes, ["L306", "L307"], "{}", run.stdout);
+    assert!(
+        run.stdout.contains("the more specific flag wins"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

@@ -48,7 +48,13 @@ fn each_check_format_has_its_snapshot_and_the_same_status() {
 
 #[test]
 fn short_is_one_line_per_finding_with_file_line_column_and_code() {
-    let ran = formats(&["check", "findings.leidraad", "--format", "short", "--verbose"]);
+    let ran = formats(&[
+        "check",
+        "findings.leidraad",
+        "--format",
+        "short",
+        "--verbose",
+    ]);
     let pattern = regex::Regex::new(r"^[^:]+:\d+:\d+: L\d{3} (error|warning|note): .+$").unwrap();
     let lines: Vec<String> = ran.stdout_lossy().lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), 3, "{lines:?}");
@@ -64,7 +70,12 @@ fn json_has_a_version_and_a_summary_that_counts_the_diagnostics() {
     assert_eq!(value["version"], 1);
     let summary = &value["summary"];
     let diagnostics = value["diagnostics"].as_array().unwrap();
-    let of = |severity: &str| diagnostics.iter().filter(|d| d["severity"] == severity).count();
+    let of = |severity: &str| {
+        diagnostics
+            .iter()
+            .filter(|d| d["severity"] == severity)
+            .count()
+    };
     assert_eq!(summary["errors"], of("error"));
     assert_eq!(summary["warnings"], of("warning"));
     assert_eq!(summary["notes"], of("note"));
@@ -79,7 +90,11 @@ fn json_has_a_version_and_a_summary_that_counts_the_diagnostics() {
 fn github_annotates_errors_and_warnings_only() {
     let ran = check("github");
     let text = ran.stdout_lossy();
-    assert!(text.lines().all(|l| l.starts_with("::error ") || l.starts_with("::warning ")), "{text}");
+    assert!(
+        text.lines()
+            .all(|l| l.starts_with("::error ") || l.starts_with("::warning ")),
+        "{text}"
+    );
     assert!(text.contains("title=L401 case-failed"), "{text}");
     assert!(!text.contains("L308"), "{text}");
 }
@@ -96,7 +111,9 @@ struct Schema {
 impl Schema {
     fn resolve<'a>(&'a self, reference: &str) -> &'a Json {
         let path = reference.strip_prefix('#').unwrap();
-        self.root.pointer(path).unwrap_or_else(|| panic!("no {reference}"))
+        self.root
+            .pointer(path)
+            .unwrap_or_else(|| panic!("no {reference}"))
     }
 
     fn validate(&self, schema: &Json, value: &Json, at: &str, errors: &mut Vec<String>) {
@@ -144,7 +161,9 @@ impl Schema {
                                 continue;
                             }
                             match rule {
-                                Json::Bool(false) => errors.push(format!("{at}: property `{name}` is not allowed")),
+                                Json::Bool(false) => {
+                                    errors.push(format!("{at}: property `{name}` is not allowed"))
+                                }
                                 Json::Bool(true) => {}
                                 sub => self.validate(sub, v, &format!("{at}/{name}"), errors),
                             }
@@ -173,13 +192,17 @@ impl Schema {
                     }
                 }
                 "minItems" => {
-                    if value.as_array().is_some_and(|a| (a.len() as u64) < rule.as_u64().unwrap()) {
+                    if value
+                        .as_array()
+                        .is_some_and(|a| (a.len() as u64) < rule.as_u64().unwrap())
+                    {
                         errors.push(format!("{at}: fewer than {rule} items"));
                     }
                 }
                 "uniqueItems" => {
                     if let (Some(items), true) = (value.as_array(), rule.as_bool().unwrap()) {
-                        let distinct: BTreeSet<String> = items.iter().map(Json::to_string).collect();
+                        let distinct: BTreeSet<String> =
+                            items.iter().map(Json::to_string).collect();
                         if distinct.len() != items.len() {
                             errors.push(format!("{at}: items are not unique"));
                         }
@@ -226,7 +249,11 @@ impl Schema {
                             inner.is_empty()
                         })
                         .count();
-                    let fine = if keyword == "anyOf" { fitting >= 1 } else { fitting == 1 };
+                    let fine = if keyword == "anyOf" {
+                        fitting >= 1
+                    } else {
+                        fitting == 1
+                    };
                     if !fine {
                         errors.push(format!("{at}: {fitting} of the `{keyword}` schemas fit"));
                     }
@@ -258,11 +285,15 @@ fn the_validator_refuses_what_the_schema_forbids() {
     let mut bad = good.clone();
     bad["version"] = Json::from("2.0.0");
     bad["runs"][0]["results"][0]["level"] = Json::from("fatal");
-    bad["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] = Json::from(0);
+    bad["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startLine"] =
+        Json::from(0);
     bad["runs"][0]["tool"]["driver"]["surprise"] = Json::from(1);
     let errors = schema.errors(&bad);
     for part in ["/version", "/level", "/startLine", "`surprise`"] {
-        assert!(errors.iter().any(|e| e.contains(part)), "{part} not refused: {errors:?}");
+        assert!(
+            errors.iter().any(|e| e.contains(part)),
+            "{part} not refused: {errors:?}"
+        );
     }
 }
 
@@ -271,9 +302,20 @@ fn sarif_validates_against_the_official_schema() {
     let schema = sarif_schema();
     let bundled = root().join("guidelines");
     for (dir, args) in [
-        (fixtures("formats"), vec!["check", "findings.leidraad", "errors.leidraad"]),
+        (
+            fixtures("formats"),
+            vec!["check", "findings.leidraad", "errors.leidraad"],
+        ),
         // Disagreements, with related locations and example patients.
-        (bundled.clone(), vec!["check", "lage-rugpijn.leidraad", "nhg-beeldvorming.leidraad", "--compare"]),
+        (
+            bundled.clone(),
+            vec![
+                "check",
+                "lage-rugpijn.leidraad",
+                "nhg-beeldvorming.leidraad",
+                "--compare",
+            ],
+        ),
         (bundled, vec!["check", "."]),
     ] {
         let mut args = args.clone();
@@ -289,7 +331,12 @@ fn sarif_validates_against_the_official_schema() {
         for result in run["results"].as_array().unwrap() {
             let index = result["ruleIndex"].as_u64().unwrap() as usize;
             assert_eq!(rules[index]["id"], result["ruleId"]);
-            assert!(rules[index]["help"]["markdown"].as_str().unwrap().contains("## What"));
+            assert!(
+                rules[index]["help"]["markdown"]
+                    .as_str()
+                    .unwrap()
+                    .contains("## What")
+            );
             assert!(result["partialFingerprints"]["leidraad/v1"].is_string());
         }
     }
@@ -302,14 +349,21 @@ fn sarif_columns_count_utf16_code_units() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|r| r["ruleId"] == "L201" && r["message"]["text"].as_str().unwrap().contains("𝑤_loss"))
+        .find(|r| {
+            r["ruleId"] == "L201" && r["message"]["text"].as_str().unwrap().contains("𝑤_loss")
+        })
         .unwrap()
         .clone();
     let region = &unused["locations"][0]["physicalLocation"]["region"];
     // `𝑤_loss` is 6 characters and 7 UTF-16 code units, after `input `.
     assert_eq!(region["startColumn"], 7);
     assert_eq!(region["endColumn"], 7 + 7);
-    let chars = json(&formats(&["check", "findings.leidraad", "--format", "json"]));
+    let chars = json(&formats(&[
+        "check",
+        "findings.leidraad",
+        "--format",
+        "json",
+    ]));
     let unused = chars["diagnostics"]
         .as_array()
         .unwrap()
@@ -328,7 +382,12 @@ fn gitlab_fingerprints(dir: &Path, file: &str) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| (i["check_name"].as_str().unwrap().to_owned(), i["fingerprint"].as_str().unwrap().to_owned()))
+        .map(|i| {
+            (
+                i["check_name"].as_str().unwrap().to_owned(),
+                i["fingerprint"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -344,8 +403,19 @@ fn fingerprints_are_unique_and_survive_lines_added_above() {
     let before = gitlab_fingerprints(&dir, "g.leidraad");
     let distinct: BTreeSet<&String> = before.iter().map(|(_, f)| f).collect();
     assert_eq!(distinct.len(), before.len(), "{before:?}");
-    assert!(before.iter().filter(|(name, _)| name == "case-failed").count() >= 2, "{before:?}");
-    let moved = text.replacen("guideline formats_demo", "# a new comment\n\nguideline formats_demo", 1);
+    assert!(
+        before
+            .iter()
+            .filter(|(name, _)| name == "case-failed")
+            .count()
+            >= 2,
+        "{before:?}"
+    );
+    let moved = text.replacen(
+        "guideline formats_demo",
+        "# a new comment\n\nguideline formats_demo",
+        1,
+    );
     std::fs::write(dir.join("g.leidraad"), moved).unwrap();
     let after = gitlab_fingerprints(&dir, "g.leidraad");
     assert_eq!(before, after);
@@ -370,7 +440,12 @@ fn each_test_format_has_its_snapshot() {
     }
     let value = json(&test_run("json"));
     assert_eq!(value["format"], "leidraad-test");
-    let statuses: Vec<&str> = value["cases"].as_array().unwrap().iter().map(|c| c["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = value["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, ["passed", "failed", "not_run"]);
 }
 
@@ -385,7 +460,10 @@ struct Element {
 
 impl Element {
     fn attribute(&self, name: &str) -> &str {
-        self.attributes.iter().find(|(n, _)| n == name).map_or_else(|| panic!("no {name} on {}", self.name), |(_, v)| v.as_str())
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or_else(|| panic!("no {name} on {}", self.name), |(_, v)| v.as_str())
     }
 }
 
@@ -426,7 +504,13 @@ fn parse_xml(text: &str) -> Element {
         let tag = tag.trim_end_matches('/');
         let name_end = tag.find(char::is_whitespace).unwrap_or(tag.len());
         let name = tag[..name_end].to_owned();
-        assert!(!name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'), "{name}");
+        assert!(
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_'),
+            "{name}"
+        );
         let mut attributes = Vec::new();
         let mut attrs = tag[name_end..].trim();
         while !attrs.is_empty() {
@@ -437,7 +521,12 @@ fn parse_xml(text: &str) -> Element {
             attrs = attrs[value_end + 1..].trim_start();
         }
         *rest = &rest[close + 1..];
-        let mut node = Element { name, attributes, children: Vec::new(), text: String::new() };
+        let mut node = Element {
+            name,
+            attributes,
+            children: Vec::new(),
+            text: String::new(),
+        };
         if empty {
             return node;
         }
@@ -454,7 +543,9 @@ fn parse_xml(text: &str) -> Element {
             node.children.push(element(rest));
         }
     }
-    let mut rest = text.strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>").expect("an XML declaration");
+    let mut rest = text
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>")
+        .expect("an XML declaration");
     let root = element(&mut rest);
     assert!(rest.trim().is_empty(), "text after the root: {rest}");
     root
@@ -477,17 +568,33 @@ fn junit_parses_with_one_test_case_per_vignette() {
         .iter()
         .map(|c| {
             assert_eq!(c.name, "testcase");
-            (c.attribute("name"), c.children.iter().map(|f| f.name.as_str()).collect())
+            (
+                c.attribute("name"),
+                c.children.iter().map(|f| f.name.as_str()).collect(),
+            )
         })
         .collect();
-    assert_eq!(cases, [("Koorts: MRI", vec![]), ("Koorts: CT verwacht", vec!["failure"])]);
+    assert_eq!(
+        cases,
+        [
+            ("Koorts: MRI", vec![]),
+            ("Koorts: CT verwacht", vec!["failure"])
+        ]
+    );
     let failure = &findings.children[1].children[0];
     assert_eq!(failure.attribute("type"), "L401");
-    assert!(failure.text.contains("nothing is recommended") || failure.text.contains("recommended:"), "{}", failure.text);
+    assert!(
+        failure.text.contains("nothing is recommended") || failure.text.contains("recommended:"),
+        "{}",
+        failure.text
+    );
     let not_run = &root.children[1].children[0];
     assert_eq!(not_run.children[0].name, "error");
     // Markup in a label is escaped, and parses back.
-    let escaped = parse_xml(&leidraad::diagnostics::render::junit(&[], &leidraad::source::Sources::new()));
+    let escaped = parse_xml(&leidraad::diagnostics::render::junit(
+        &[],
+        &leidraad::source::Sources::new(),
+    ));
     assert_eq!(escaped.attribute("tests"), "0");
 }
 
@@ -520,10 +627,25 @@ fn what_was_not_proved_fails_unless_allowed() {
     assert_eq!(off(&[]), 0);
     assert_eq!(off(&["--deny", "incomplete"]), 1);
     // Bad flags are usage errors.
-    let bad = run_in(&dir, &["check", "L306-budget-exhausted.leidraad", "--deny", "warning"]);
+    let bad = run_in(
+        &dir,
+        &[
+            "check",
+            "L306-budget-exhausted.leidraad",
+            "--deny",
+            "warning",
+        ],
+    );
     assert_eq!(bad.status, 2);
-    assert!(bad.stderr_lossy().contains("did you mean `warnings`"), "{}", bad.stderr_lossy());
-    let bad = run_in(&dir, &["check", "L306-budget-exhausted.leidraad", "--allow", "L301"]);
+    let said = bad.stderr_lossy();
+    assert!(
+        said.contains("did you mean") && said.contains("`warnings`?"),
+        "{said}"
+    );
+    let bad = run_in(
+        &dir,
+        &["check", "L306-budget-exhausted.leidraad", "--allow", "L301"],
+    );
     assert_eq!(bad.status, 2);
 }
 
@@ -531,8 +653,16 @@ fn what_was_not_proved_fails_unless_allowed() {
 fn check_runs_the_cases_and_fails_on_one() {
     let ran = run_in(&fixtures("cli"), &["check", "failing-case.leidraad"]);
     assert_eq!(ran.status, 1);
-    assert!(ran.stdout_lossy().contains("error[L401]"), "{}", ran.stdout_lossy());
-    assert!(ran.stderr_lossy().contains("cases: 1 passed, 1 failed"), "{}", ran.stderr_lossy());
+    assert!(
+        ran.stdout_lossy().contains("error[L401]"),
+        "{}",
+        ran.stdout_lossy()
+    );
+    assert!(
+        ran.stderr_lossy().contains("cases: 1 passed, 1 failed"),
+        "{}",
+        ran.stderr_lossy()
+    );
 }
 
 #[test]
@@ -557,7 +687,13 @@ fn a_folder_is_every_rule_file_below_it_in_name_order() {
     std::fs::create_dir_all(dir.join(".hidden")).unwrap();
     std::fs::create_dir_all(dir.join("empty")).unwrap();
     let guideline = std::fs::read_to_string(fixtures("cli").join("clean.leidraad")).unwrap();
-    for path in ["z.leidraad", "a.leidraad", "b/deeper/c.leidraad", ".hidden/h.leidraad", "b/notes.txt"] {
+    for path in [
+        "z.leidraad",
+        "a.leidraad",
+        "b/deeper/c.leidraad",
+        ".hidden/h.leidraad",
+        "b/notes.txt",
+    ] {
         std::fs::write(dir.join(path), &guideline).unwrap();
     }
     let ran = run_in(&dir, &["check", ".", "--format", "json"]);
@@ -568,7 +704,11 @@ fn a_folder_is_every_rule_file_below_it_in_name_order() {
     );
     let empty = run_in(&dir, &["check", "empty"]);
     assert_eq!(empty.status, 2);
-    assert!(empty.stderr_lossy().contains("holds no rule files"), "{}", empty.stderr_lossy());
+    assert!(
+        empty.stderr_lossy().contains("holds no rule files"),
+        "{}",
+        empty.stderr_lossy()
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -576,7 +716,14 @@ fn a_folder_is_every_rule_file_below_it_in_name_order() {
 
 fn git(dir: &Path, args: &[&str]) {
     let status = std::process::Command::new("git")
-        .args(["-c", "user.name=CI", "-c", "user.email=ci@example.org", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=CI",
+            "-c",
+            "user.email=ci@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -595,7 +742,11 @@ fn the_ci_commands_run_on_a_repository_with_two_commits() {
     std::fs::create_dir_all(dir.join("guidelines")).unwrap();
     git(&dir, &["init", "-q", "-b", "main"]);
     let bundled = root().join("guidelines");
-    for file in ["lage-rugpijn.leidraad", "rugpijn.vocabulary.leidraad", "wells-dvt.leidraad"] {
+    for file in [
+        "lage-rugpijn.leidraad",
+        "rugpijn.vocabulary.leidraad",
+        "wells-dvt.leidraad",
+    ] {
         std::fs::copy(bundled.join(file), dir.join("guidelines").join(file)).unwrap();
     }
     git(&dir, &["add", "."]);
@@ -609,11 +760,26 @@ fn the_ci_commands_run_on_a_repository_with_two_commits() {
     git(&dir, &["commit", "-q", "-am", "change"]);
 
     let commands: [(&str, &[&str]); 5] = [
-        ("leidraad check guidelines --format github", &["check", "guidelines", "--format", "github"]),
-        ("leidraad check guidelines --format sarif", &["check", "guidelines", "--format", "sarif"]),
-        ("leidraad check guidelines --format gitlab", &["check", "guidelines", "--format", "gitlab"]),
-        ("leidraad check guidelines --format short", &["check", "guidelines", "--format", "short"]),
-        ("leidraad test guidelines --format junit", &["test", "guidelines", "--format", "junit"]),
+        (
+            "leidraad check guidelines --format github",
+            &["check", "guidelines", "--format", "github"],
+        ),
+        (
+            "leidraad check guidelines --format sarif",
+            &["check", "guidelines", "--format", "sarif"],
+        ),
+        (
+            "leidraad check guidelines --format gitlab",
+            &["check", "guidelines", "--format", "gitlab"],
+        ),
+        (
+            "leidraad check guidelines --format short",
+            &["check", "guidelines", "--format", "short"],
+        ),
+        (
+            "leidraad test guidelines --format junit",
+            &["test", "guidelines", "--format", "junit"],
+        ),
     ];
     for (line, args) in commands {
         assert!(docs.contains(line), "docs/ci.md no longer runs `{line}`");
@@ -621,7 +787,11 @@ fn the_ci_commands_run_on_a_repository_with_two_commits() {
         assert_eq!(ran.status, 1, "{line}: {}", ran.stderr_lossy());
         let out = ran.stdout_lossy();
         match args[3] {
-            "github" => assert!(out.lines().any(|l| l.starts_with("::error file=guidelines/wells-dvt.leidraad,line=")), "{out}"),
+            "github" => assert!(
+                out.lines()
+                    .any(|l| l.starts_with("::error file=guidelines/wells-dvt.leidraad,line=")),
+                "{out}"
+            ),
             "sarif" => {
                 let log: Json = serde_json::from_str(&out).unwrap();
                 assert_eq!(sarif_schema().errors(&log), Vec::<String>::new());
@@ -629,16 +799,25 @@ fn the_ci_commands_run_on_a_repository_with_two_commits() {
                     .as_array()
                     .unwrap()
                     .iter()
-                    .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+                    .filter_map(|r| {
+                        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str()
+                    })
                     .collect();
                 assert!(uris.contains("guidelines/wells-dvt.leidraad"), "{uris:?}");
-                assert!(uris.iter().all(|u| u.starts_with("guidelines/")), "{uris:?}");
+                assert!(
+                    uris.iter().all(|u| u.starts_with("guidelines/")),
+                    "{uris:?}"
+                );
             }
             "gitlab" => {
                 let report: Json = serde_json::from_str(&out).unwrap();
                 let issues = report.as_array().unwrap();
-                assert!(issues.iter().any(|i| i["severity"] == "major" && i["location"]["path"] == "guidelines/wells-dvt.leidraad"));
-                let fingerprints: BTreeSet<&str> = issues.iter().map(|i| i["fingerprint"].as_str().unwrap()).collect();
+                assert!(issues.iter().any(|i| i["severity"] == "major"
+                    && i["location"]["path"] == "guidelines/wells-dvt.leidraad"));
+                let fingerprints: BTreeSet<&str> = issues
+                    .iter()
+                    .map(|i| i["fingerprint"].as_str().unwrap())
+                    .collect();
                 assert_eq!(fingerprints.len(), issues.len());
             }
             "short" => assert!(out.contains("guidelines/wells-dvt.leidraad:"), "{out}"),

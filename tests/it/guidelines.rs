@@ -111,7 +111,14 @@ fn the_two_guidelines_disagree_on_imaging_without_serious_pathology() {
         disagreements.iter().any(|m| m.contains("`RX_full_spine`")),
         "{disagreements:?}"
     );
-    let denied = leidraad(&["check", LAGE_RUGPIJN, NHG, "--compare", "--deny", "warnings"]);
+    let denied = leidraad(&[
+        "check",
+        LAGE_RUGPIJN,
+        NHG,
+        "--compare",
+        "--deny",
+        "warnings",
+    ]);
     assert_eq!(denied.status, 1);
     let denied = leidraad(&["check", LAGE_RUGPIJN, NHG, "--compare", "--deny", "L309"]);
     assert_eq!(denied.status, 1);
