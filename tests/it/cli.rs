@@ -210,8 +210,8 @@ fn check_json_is_one_object_with_the_documented_fields() {
     ]);
     assert_status(&run, 1, "check --format json");
     let value: Json = serde_json::from_str(&run.stdout).expect("stdout is JSON");
-    assert_eq!(value["format"], "leidraad-check");
-    assert_eq!(value["version"], 1);
+    assert_eq!(value["schema"], "leidraad-check");
+    assert_eq!(value["schema_version"], 1);
     assert_eq!(value["tool"]["name"], "leidraad");
     let summary = &value["summary"];
     assert_eq!(

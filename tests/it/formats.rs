@@ -67,8 +67,8 @@ fn short_is_one_line_per_finding_with_file_line_column_and_code() {
 #[test]
 fn json_has_a_version_and_a_summary_that_counts_the_diagnostics() {
     let value = json(&check("json"));
-    assert_eq!(value["format"], "leidraad-check");
-    assert_eq!(value["version"], 1);
+    assert_eq!(value["schema"], "leidraad-check");
+    assert_eq!(value["schema_version"], 1);
     let summary = &value["summary"];
     let diagnostics = value["diagnostics"].as_array().unwrap();
     let of = |severity: &str| {
@@ -246,6 +246,11 @@ impl Schema {
                         other => panic!("format {other}"),
                     }
                 }
+                "allOf" => {
+                    for sub in rule.as_array().unwrap() {
+                        self.validate(sub, value, at, errors);
+                    }
+                }
                 "anyOf" | "oneOf" => {
                     let fitting = rule
                         .as_array()
@@ -278,11 +283,31 @@ impl Schema {
     }
 }
 
-fn sarif_schema() -> Schema {
-    let text = std::fs::read_to_string(root().join("tests/schemas/sarif-2.1.0.json")).unwrap();
+fn schema(path: &str) -> Schema {
+    let text = std::fs::read_to_string(root().join(path)).unwrap();
     Schema {
         root: serde_json::from_str(&text).unwrap(),
     }
+}
+
+fn sarif_schema() -> Schema {
+    schema("tests/schemas/sarif-2.1.0.json")
+}
+
+#[test]
+fn check_and_test_json_follow_their_published_schema() {
+    let schema = schema("docs/check.schema.json");
+    let check = json(&check("json"));
+    assert_eq!(schema.errors(&check), Vec::<String>::new());
+    let test = json(&test_run("json"));
+    assert_eq!(schema.errors(&test), Vec::<String>::new());
+    let mut bad = check.clone();
+    bad["summary"]["surprise"] = Json::from(true);
+    bad["diagnostics"][0]["severity"] = Json::from("fatal");
+    assert!(!schema.errors(&bad).is_empty());
+    let mut bad = test;
+    bad["cases"][0]["status"] = Json::from("skipped");
+    assert!(!schema.errors(&bad).is_empty());
 }
 
 #[test]
@@ -447,7 +472,7 @@ fn each_test_format_has_its_snapshot() {
         insta::assert_snapshot!(format!("test_{format}"), ran.stdout_lossy());
     }
     let value = json(&test_run("json"));
-    assert_eq!(value["format"], "leidraad-test");
+    assert_eq!(value["schema"], "leidraad-test");
     let statuses: Vec<&str> = value["cases"]
         .as_array()
         .unwrap()

@@ -1,6 +1,6 @@
-//! `--format json`: one JSON object with a versioned schema (see
-//! `docs/ci.md`): `format`, `version`, the tool, a summary and every
-//! diagnostic. A field is added without changing the version; a field is
+//! `--format json`: one JSON object with a versioned schema
+//! (`docs/check.schema.json`, described in `docs/ci.md`): `schema`,
+//! `schema_version`, the tool, a summary and every diagnostic. A field is added without changing the version; a field is
 //! renamed, removed or changes meaning only with a new version.
 
 use super::{CaseReport, CaseStatus, Position, Summary, position};
@@ -68,8 +68,8 @@ pub(super) fn diagnostic<'a>(d: &'a Diagnostic, sources: &'a Sources) -> JsonDia
 
 #[derive(Serialize)]
 struct CheckDocument<'a> {
-    format: &'static str,
-    version: u32,
+    schema: &'static str,
+    schema_version: u32,
     tool: Tool,
     summary: &'a Summary,
     diagnostics: Vec<JsonDiagnostic<'a>>,
@@ -81,13 +81,13 @@ fn to_text(value: &impl Serialize) -> String {
     text
 }
 
-/// Renders a check as one JSON object: `format` (`"leidraad-check"`),
-/// `version`, `tool`, `summary` and `diagnostics` (1-based lines and
+/// Renders a check as one JSON object: `schema` (`"leidraad-check"`),
+/// `schema_version`, `tool`, `summary` and `diagnostics` (1-based lines and
 /// columns in characters; the end is exclusive).
 pub fn json(diagnostics: &[Diagnostic], sources: &Sources, summary: &Summary) -> String {
     to_text(&CheckDocument {
-        format: "leidraad-check",
-        version: JSON_VERSION,
+        schema: "leidraad-check",
+        schema_version: JSON_VERSION,
         tool: TOOL,
         summary,
         diagnostics: diagnostics.iter().map(|d| diagnostic(d, sources)).collect(),
@@ -113,8 +113,8 @@ struct JsonCase<'a> {
 
 #[derive(Serialize)]
 struct TestDocument<'a> {
-    format: &'static str,
-    version: u32,
+    schema: &'static str,
+    schema_version: u32,
     tool: Tool,
     summary: TestSummary,
     cases: Vec<JsonCase<'a>>,
@@ -123,14 +123,14 @@ struct TestDocument<'a> {
     diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
-/// Renders `leidraad test` as one JSON object: `format`
-/// (`"leidraad-test"`), `version`, `tool`, `summary`, every case with its
+/// Renders `leidraad test` as one JSON object: `schema`
+/// (`"leidraad-test"`), `schema_version`, `tool`, `summary`, every case with its
 /// status and why it failed, and the diagnostics that belong to no case.
 pub fn test_json(cases: &[CaseReport], others: &[Diagnostic], sources: &Sources) -> String {
     let count = |status: CaseStatus| cases.iter().filter(|c| c.status == status).count();
     to_text(&TestDocument {
-        format: "leidraad-test",
-        version: JSON_VERSION,
+        schema: "leidraad-test",
+        schema_version: JSON_VERSION,
         tool: TOOL,
         summary: TestSummary {
             passed: count(CaseStatus::Passed),
