@@ -91,7 +91,7 @@ pub fn run(paths: &[String], format: TestFormat, color: bool) -> miette::Result<
             outln!("cases: {passed} passed, {failed} failed");
         }
         TestFormat::Json => out!("{}", render::test_json(&cases, &others, &sources)),
-        TestFormat::Junit => out!("{}", render::junit(&cases, &sources)),
+        TestFormat::Junit => out!("{}", render::junit(&cases, &others, &sources)),
         TestFormat::Github => out!("{}", render::github(&report, &sources)),
     }
     Ok(if failed > 0 || report.iter().any(Diagnostic::is_error) {

@@ -623,12 +623,23 @@ fn junit_parses_with_one_test_case_per_vignette() {
     );
     let not_run = &root.children[1].children[0];
     assert_eq!(not_run.children[0].name, "error");
+    let text = &not_run.children[0].text;
+    assert!(text.contains("L101 unknown name `fevr`"), "{text}");
     // Markup in a label is escaped, and parses back.
-    let escaped = parse_xml(&leidraad::diagnostics::render::junit(
-        &[],
-        &leidraad::source::Sources::new(),
-    ));
-    assert_eq!(escaped.attribute("tests"), "0");
+    use leidraad::diagnostics::render::{CaseReport, CaseStatus, junit};
+    let mut sources = leidraad::source::Sources::new();
+    let file = sources.add("a&b.leidraad", "case \"x\"\n");
+    let label = "<b> & \"c\" 'd'";
+    let report = CaseReport {
+        file,
+        label: label.to_owned(),
+        span: leidraad::source::Span::new(file, 0, 4),
+        status: CaseStatus::Passed,
+        diagnostics: Vec::new(),
+    };
+    let escaped = parse_xml(&junit(&[report], &[], &sources));
+    assert_eq!(escaped.children[0].attribute("name"), "a&b.leidraad");
+    assert_eq!(escaped.children[0].children[0].attribute("name"), label);
 }
 
 // --- gates ------------------------------------------------------------------

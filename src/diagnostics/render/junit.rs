@@ -49,8 +49,9 @@ fn details(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     out
 }
 
-/// Renders case results as one JUnit XML document (`testsuites`).
-pub fn junit(cases: &[CaseReport], sources: &Sources) -> String {
+/// Renders case results as one JUnit XML document (`testsuites`); a case
+/// that did not run carries the errors of its file from `others`.
+pub fn junit(cases: &[CaseReport], others: &[Diagnostic], sources: &Sources) -> String {
     let mut files: Vec<FileId> = Vec::new();
     for case in cases {
         if !files.contains(&case.file) {
@@ -86,7 +87,18 @@ pub fn junit(cases: &[CaseReport], sources: &Sources) -> String {
                 .diagnostics
                 .first()
                 .map_or(String::new(), |d| xml(&d.message));
-            let body = xml(&details(&case.diagnostics, sources));
+            let body = if case.status == CaseStatus::NotRun {
+                let errors: Vec<Diagnostic> = others
+                    .iter()
+                    .filter(|d| {
+                        d.is_error() && d.primary_span().is_some_and(|s| s.file == case.file)
+                    })
+                    .cloned()
+                    .collect();
+                xml(&details(&errors, sources))
+            } else {
+                xml(&details(&case.diagnostics, sources))
+            };
             match case.status {
                 CaseStatus::Passed => out.push_str("/>\n"),
                 CaseStatus::Failed => out.push_str(&format!(
