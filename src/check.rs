@@ -96,8 +96,11 @@ pub fn load(sources: &mut Sources, name: &str, bytes: Vec<u8>) -> (FileId, Optio
 pub struct CheckOptions {
     /// Run the analyses that prove things about every patient (conflicts,
     /// rules that never fire, overruled and redundant rules, requirements)
-    /// on every file without errors, and compare files checked together.
+    /// on every file without errors.
     pub analyses: bool,
+    /// With the analyses, also compare every pair of files checked together
+    /// (L309: where two guidelines give one patient clashing advice).
+    pub compare: bool,
     pub analysis: AnalysisOptions,
     /// Guidelines with more rules than this are not analysed; L306 says so.
     /// The node budget bounds memory, not time, and the pairwise analyses
@@ -109,6 +112,7 @@ impl Default for CheckOptions {
     fn default() -> Self {
         CheckOptions {
             analyses: true,
+            compare: false,
             analysis: AnalysisOptions::default(),
             max_rules: 20_000,
         }
@@ -226,7 +230,8 @@ pub fn check(sources: &Sources, files: &[FileId]) -> CheckResult {
 }
 
 /// Checks several files; each is its own guideline. With analyses on, every
-/// file without errors is analysed, and every pair of such files is compared.
+/// file without errors is analysed, and with `compare` every pair of such
+/// files is compared.
 /// A `use` is reported as not loaded: [`check_using`] follows them.
 pub fn check_with(sources: &Sources, files: &[FileId], options: &CheckOptions) -> CheckResult {
     check_using(sources, &Uses::default(), files, options)
@@ -266,17 +271,26 @@ pub fn check_using(
         }
         result.files.push(checked);
     }
-    if options.analyses {
+    if options.analyses && options.compare {
         let files: Vec<Valid<'_>> = result
             .files
             .iter()
             .filter_map(CheckedFile::valid)
             .filter(|valid| valid.guideline.rules.len() <= options.max_rules)
+            // A vocabulary gives no advice to compare.
+            .filter(|valid| {
+                valid
+                    .guideline
+                    .header
+                    .as_ref()
+                    .is_none_or(|h| h.kind != crate::syntax::ast::HeaderKind::Vocabulary)
+            })
             .collect();
         let mut found = Vec::new();
         for (index, first) in files.iter().enumerate() {
             for second in files.iter().skip(index + 1) {
                 found.extend(analysis::compare::compare(
+                    sources,
                     *first,
                     *second,
                     &options.analysis,
@@ -298,6 +312,9 @@ pub struct CaseOutcome {
     pub label: String,
     pub span: Span,
     pub passed: bool,
+    /// Why it failed (L401 for each expectation that does not hold, or one
+    /// L402); empty when it passed.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// Runs the `case` vignettes of a checked file. Failures come back as
@@ -305,12 +322,13 @@ pub struct CaseOutcome {
 pub fn run_cases(checked: &CheckedFile) -> (Vec<CaseOutcome>, Vec<Diagnostic>) {
     let guideline = &checked.guideline;
     let mut outcomes = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut all = Vec::new();
     let Some(lowering) = &checked.lowering else {
-        return (outcomes, diagnostics);
+        return (outcomes, all);
     };
     for case in &guideline.cases {
         let mut passed = true;
+        let mut diagnostics = Vec::new();
         match eval::evaluate(guideline, lowering, &case.facts) {
             Err(error) => {
                 passed = false;
@@ -396,13 +414,15 @@ pub fn run_cases(checked: &CheckedFile) -> (Vec<CaseOutcome>, Vec<Diagnostic>) {
                 }
             }
         }
+        all.extend(diagnostics.iter().cloned());
         outcomes.push(CaseOutcome {
             label: case.label.clone(),
             span: case.span,
             passed,
+            diagnostics,
         });
     }
-    (outcomes, diagnostics)
+    (outcomes, all)
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use crate::logic::problem::{ActionKind, Outcome, kinds_clash};
 use crate::model::lower::{Valid, lower};
 use crate::model::record::read_record;
 use crate::model::*;
+use crate::source::Sources;
 use crate::syntax::vocabulary::{kind_word, urgency_word};
 use std::collections::HashMap;
 
@@ -59,6 +60,26 @@ fn name(guideline: &Guideline) -> String {
         .header
         .as_ref()
         .map_or_else(|| "?".to_owned(), |h| h.id.clone())
+}
+
+/// What the messages call the two guidelines: their names, or, when the
+/// names are the same (two versions of one guideline), their files (the
+/// file names alone when those differ).
+fn names(a: &Guideline, b: &Guideline, sources: &Sources) -> (String, String) {
+    let (name_a, name_b) = (name(a), name(b));
+    if name_a != name_b {
+        return (name_a, name_b);
+    }
+    let path = |g: &Guideline| sources.name(g.file).to_owned();
+    let base = |path: &str| path.rsplit(['/', '\\']).next().unwrap_or(path).to_owned();
+    let (path_a, path_b) = (path(a), path(b));
+    let (shown_a, shown_b) = if base(&path_a) == base(&path_b) {
+        (path_a, path_b)
+    } else {
+        (base(&path_a), base(&path_b))
+    };
+    let escaped = |s: String| crate::diagnostics::escape::controls(&s).into_owned();
+    (escaped(shown_a), escaped(shown_b))
 }
 
 /// Why the two guidelines cannot be merged, if they cannot.
@@ -174,11 +195,13 @@ fn advice_words(advice: &crate::eval::Recommendation) -> String {
 
 /// Reports where two error-free guidelines give one patient clashing advice.
 pub(crate) fn compare(
+    sources: &Sources,
     first: Valid<'_>,
     second: Valid<'_>,
     options: &AnalysisOptions,
 ) -> Vec<Diagnostic> {
     let (a, b) = (first.guideline, second.guideline);
+    let (name_a, name_b) = names(a, b, sources);
     let (lower_a, lower_b) = (first.lowering, second.lowering);
     let merged = match merge(a, b) {
         Ok(merged) => merged,
@@ -190,11 +213,7 @@ pub(crate) fn compare(
             return vec![
                 Diagnostic::new(
                     Code::AnalysisIncomplete,
-                    format!(
-                        "`{}` and `{}` were not compared: {reason}",
-                        name(a),
-                        name(b)
-                    ),
+                    format!("`{}` and `{}` were not compared: {reason}", name_a, name_b),
                 )
                 .with_primary(span, "this guideline")
                 .with_help("use the same inputs with the same types and values in both guidelines"),
@@ -211,10 +230,7 @@ pub(crate) fn compare(
     };
     let analysis = analyse(&lowering.problem, &only_conflicts);
     let offset = a.rules.len();
-    // The merged guideline has no source of its own; its findings point
-    // into the two files by span.
-    let no_sources = crate::source::Sources::default();
-    let context = Context::new(&merged, &lowering, &no_sources);
+    let context = Context::new(&merged, &lowering, sources);
     let mut diagnostics = Vec::new();
     for finding in &analysis.findings {
         let Finding::Conflict {
@@ -231,7 +247,7 @@ pub(crate) fn compare(
                 diagnostics.push(
                     Diagnostic::new(
                         Code::AnalysisIncomplete,
-                        format!("the comparison with `{}` did not finish: {reason}", name(b)),
+                        format!("the comparison with `{}` did not finish: {reason}", name_b),
                     )
                     .with_primary(span, "this guideline")
                     .with_help("raise the budget with `--budget NODES`"),
@@ -300,17 +316,17 @@ pub(crate) fn compare(
                 Code::GuidelinesDisagree,
                 format!(
                     "`{}` and `{}` disagree on `{}`: `{}` says {}, `{}` says {}",
-                    name(a),
-                    name(b),
+                    name_a,
+                    name_b,
                     target_entry.id,
-                    name(a),
+                    name_a,
                     advice_words(&from_a),
-                    name(b),
+                    name_b,
                     advice_words(&from_b)
                 ),
             )
-            .with_primary(span_a, format!("`{}` {} `{}`", name(a), kind_word(from_a.kind), target_entry.id))
-            .with_secondary(span_b, format!("`{}` {} `{}`", name(b), kind_word(from_b.kind), target_entry.id))
+            .with_primary(span_a, format!("`{}` {} `{}`", name_a, kind_word(from_a.kind), target_entry.id))
+            .with_secondary(span_b, format!("`{}` {} `{}`", name_b, kind_word(from_b.kind), target_entry.id))
             .with_note("the example patient below gets both pieces of advice, one from each guideline")
             .with_help("decide which position the guideline takes; where one is a deliberate choice, say so in a comment")
             .with_witness(record)

@@ -1,81 +1,212 @@
-//! `leidraad check FILE...`
+//! `leidraad check PATH...`: the front end, the analyses and the `case`
+//! vignettes of every file, with the gate (`--deny`, `--allow`) deciding
+//! what fails.
 
 use super::{DiagnosticFormat, Status, count, load_rule_files, render_diagnostics};
-use leidraad::check::{CheckOptions, check_using};
+use leidraad::check::{CheckOptions, check_using, run_cases};
 use leidraad::diagnostics::escape::{controls, group_thousands};
+use leidraad::diagnostics::gate::{Gate, Level, Selector};
+use leidraad::diagnostics::render::{self, Summary};
 use leidraad::diagnostics::{self, Code, Diagnostic, Severity};
-use leidraad::source::FileId;
-use std::collections::BTreeMap;
+use leidraad::source::{FileId, Sources};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How many findings of one code in one file a person is shown; thousands
 /// of near-identical conflicts (a wide decision table) would drown the
 /// rest. Machine formats list every one.
 const SHOWN_PER_CODE: usize = 25;
 
+/// How to write the findings.
+pub struct Output {
+    pub format: DiagnosticFormat,
+    /// Every note, instead of a count per file and kind.
+    pub verbose: bool,
+    pub color: bool,
+}
+
+/// The gate of `--deny` and `--allow`; `--no-analyses` allows `incomplete`
+/// unless a flag says otherwise (nothing was meant to be proved).
+pub fn gate(deny: &[String], allow: &[String], no_analyses: bool) -> Result<Gate, String> {
+    let mut gate = Gate::default();
+    for text in deny {
+        gate.deny(Selector::parse(text)?);
+    }
+    for text in allow {
+        gate.allow(Selector::parse(text)?)?;
+    }
+    if no_analyses {
+        if let Ok(incomplete) = Selector::parse("incomplete") {
+            gate.default_level(incomplete, Level::Allow);
+        }
+    }
+    Ok(gate)
+}
+
 pub fn run(
     paths: &[String],
-    format: DiagnosticFormat,
-    deny_warnings: bool,
+    output: &Output,
+    gate: &Gate,
     options: &CheckOptions,
-    color: bool,
 ) -> miette::Result<Status> {
     let (sources, files, mut diagnostics, uses) = load_rule_files(paths)?;
     let result = check_using(&sources, &uses, &files, options);
     diagnostics.extend(result.diagnostics);
+    // The cases of every file that can be evaluated, as `leidraad test`
+    // runs them: a failure is an error at the case.
+    let (mut cases_passed, mut cases_failed) = (0, 0);
+    let mut not_analysed = BTreeSet::new();
+    for checked in &result.files {
+        if checked.lowering.is_none() {
+            not_analysed.insert(checked.file);
+            continue;
+        }
+        let (outcomes, found) = run_cases(checked);
+        cases_passed += outcomes.iter().filter(|o| o.passed).count();
+        cases_failed += outcomes.iter().filter(|o| !o.passed).count();
+        diagnostics.extend(found);
+    }
     diagnostics::sort(&mut diagnostics);
-    if deny_warnings {
-        for d in &mut diagnostics {
-            if d.severity == Severity::Warning {
-                d.severity = Severity::Error;
+    diagnostics.dedup();
+    // In a file with errors nothing was analysed: its requirements are
+    // not verified because of the errors, which fail the check already.
+    gate.apply(&mut diagnostics, |d| {
+        d.code == Code::RequirementNotVerified
+            && d.primary_span()
+                .is_some_and(|s| not_analysed.contains(&s.file))
+    });
+    let mut summary = Summary::new(
+        files.iter().map(|&f| sources.name(f).to_owned()).collect(),
+        &diagnostics,
+    );
+    summary.cases_passed = cases_passed;
+    summary.cases_failed = cases_failed;
+    let Output {
+        format,
+        verbose,
+        color,
+    } = *output;
+    match format {
+        DiagnosticFormat::Human | DiagnosticFormat::Short => {
+            let (shown, notes) = if verbose {
+                (diagnostics.clone(), Vec::new())
+            } else {
+                collapse_notes(&diagnostics, &sources)
+            };
+            if format == DiagnosticFormat::Human {
+                let (shown, hidden) = group_findings(&shown);
+                out!("{}", render_diagnostics(&shown, &sources, format, color));
+                for ((file, code), more) in hidden {
+                    outln!(
+                        "note: {} more {} like these in {} are not shown; `--format json` lists every one",
+                        group_thousands(more),
+                        if more == 1 {
+                            format!("{} finding", code.as_str())
+                        } else {
+                            format!("{} findings", code.as_str())
+                        },
+                        controls(sources.name(file)),
+                    );
+                }
+                for (file, _, text) in &notes {
+                    outln!("note: {}: {text}", controls(file));
+                }
+            } else {
+                out!("{}", render::short(&shown, &sources));
+                for (file, code, text) in &notes {
+                    outln!("{}: {} note: {text}", controls(file), code.as_str());
+                }
             }
+            eoutln!("{}", last_line(&summary));
         }
+        DiagnosticFormat::Json => out!("{}", render::json(&diagnostics, &sources, &summary)),
+        DiagnosticFormat::Sarif => out!("{}", render::sarif(&diagnostics, &sources)),
+        DiagnosticFormat::Gitlab => out!("{}", render::gitlab(&diagnostics, &sources)),
+        DiagnosticFormat::Github => out!("{}", render::github(&diagnostics, &sources)),
     }
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Warning)
-        .count();
-    if format == DiagnosticFormat::Human {
-        let (shown, hidden) = group_findings(&diagnostics);
-        out!("{}", render_diagnostics(&shown, &sources, format, color));
-        for ((file, code), more) in hidden {
-            outln!(
-                "note: {} more {} like these in {} are not shown; `--format json` lists every one",
-                group_thousands(more),
-                if more == 1 {
-                    format!("{} finding", code.as_str())
-                } else {
-                    format!("{} findings", code.as_str())
-                },
-                controls(sources.name(file)),
-            );
-        }
-    } else {
-        out!(
-            "{}",
-            render_diagnostics(&diagnostics, &sources, format, color)
-        );
-    }
-    if format == DiagnosticFormat::Human {
-        let files_text = count(files.len(), "file", "files");
-        if errors == 0 && warnings == 0 {
-            eoutln!("checked {files_text}: no problems found");
-        } else {
-            eoutln!(
-                "checked {files_text}: {}, {}",
-                count(errors, "error", "errors"),
-                count(warnings, "warning", "warnings")
-            );
-        }
-    }
-    Ok(if errors > 0 {
-        Status::Problems
-    } else {
+    Ok(if summary.passed {
         Status::Clean
+    } else {
+        Status::Problems
     })
+}
+
+/// `checked 2 files: 1 error, 0 warnings; 15 requirements proved; cases: 3
+/// passed, 0 failed`.
+fn last_line(summary: &Summary) -> String {
+    let files = count(summary.files.len(), "file", "files");
+    let mut line = if summary.errors == 0 && summary.warnings == 0 {
+        format!("checked {files}: no problems found")
+    } else {
+        format!(
+            "checked {files}: {}, {}",
+            count(summary.errors, "error", "errors"),
+            count(summary.warnings, "warning", "warnings")
+        )
+    };
+    if summary.requirements_proved > 0 {
+        line.push_str(&format!(
+            "; {}",
+            count(
+                summary.requirements_proved,
+                "requirement proved",
+                "requirements proved"
+            )
+        ));
+    }
+    if summary.cases_passed + summary.cases_failed > 0 {
+        line.push_str(&format!(
+            "; cases: {} passed, {} failed",
+            summary.cases_passed, summary.cases_failed
+        ));
+    }
+    line
+}
+
+/// The diagnostics to show a person one by one, and the notes in counts:
+/// one line per file and code (and, for a requirement not verified, per
+/// reason), in output order: `15 requirements proved`.
+fn collapse_notes(
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+) -> (Vec<Diagnostic>, Vec<(String, Code, String)>) {
+    let mut shown = Vec::new();
+    let mut counted: Vec<((FileId, Code, String), usize)> = Vec::new();
+    for d in diagnostics {
+        let file = d.primary_span().map(|s| s.file);
+        let (Severity::Note, Some(file)) = (d.severity, file) else {
+            shown.push(d.clone());
+            continue;
+        };
+        let reason = d.notes.first().cloned().unwrap_or_default();
+        let key = (file, d.code, reason);
+        match counted.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n += 1,
+            None => counted.push((key, 1)),
+        }
+    }
+    let lines = counted
+        .into_iter()
+        .map(|((file, code, reason), n)| {
+            let text = match code {
+                Code::RequirementProved => format!(
+                    "{} (`--verbose` shows each)",
+                    count(n, "requirement proved", "requirements proved")
+                ),
+                Code::RequirementNotVerified => format!(
+                    "{}: {reason}",
+                    count(n, "requirement not verified", "requirements not verified")
+                ),
+                _ => format!(
+                    "{} {} ({}; `--verbose` shows each)",
+                    count(n, "note", "notes"),
+                    code.as_str(),
+                    code.info().summary
+                ),
+            };
+            (sources.name(file).to_owned(), code, text)
+        })
+        .collect();
+    (shown, lines)
 }
 
 /// The diagnostics to show a person: every one, except that past

@@ -75,9 +75,27 @@ enum ColorChoice {
 pub enum DiagnosticFormat {
     /// Like a compiler: source line, underline, label, help.
     Human,
-    /// One JSON array of diagnostics.
+    /// One line per finding: `FILE:LINE:COLUMN: CODE SEVERITY: MESSAGE`.
+    Short,
+    /// One JSON object: format, version, summary and every diagnostic.
     Json,
-    /// GitHub Actions annotations, one per line.
+    /// SARIF 2.1.0, for code scanning (GitHub and others).
+    Sarif,
+    /// A GitLab Code Quality report.
+    Gitlab,
+    /// GitHub Actions annotations for errors and warnings, one per line.
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// A line per file and the failures, like `check`.
+    Human,
+    /// One JSON object: every case with its status.
+    Json,
+    /// JUnit XML, one test case per `case`.
+    Junit,
+    /// GitHub Actions annotations for the failed cases.
     Github,
 }
 
@@ -89,24 +107,34 @@ pub enum ResultFormat {
     Json,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Deny {
-    /// Treat warnings as errors.
-    Warnings,
-}
-
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Check rule files and report every problem found.
+    /// Check rule files and run their cases; report every problem found.
     Check {
-        /// Rule files (`.leidraad`).
-        #[arg(required = true)]
+        /// Rule files (`.leidraad`), or folders: every `.leidraad` file
+        /// below a folder is checked, in name order.
+        #[arg(required = true, value_name = "PATH")]
         files: Vec<String>,
         #[arg(long, value_enum, default_value_t = DiagnosticFormat::Human)]
         format: DiagnosticFormat,
-        /// `--deny warnings` makes warnings fail the check.
-        #[arg(long, value_enum)]
-        deny: Option<Deny>,
+        /// Make the findings of a code (`L309`) or group (`warnings`,
+        /// `unused`, `incomplete`) fail the check; may be repeated. The
+        /// more specific of `--deny` and `--allow` wins; a tie, deny.
+        #[arg(long, value_name = "CODE|GROUP")]
+        deny: Vec<String>,
+        /// Report the findings of a code or group without failing the
+        /// check, for example `--allow incomplete` (an analysis that
+        /// stopped on its budget, a requirement not verified); errors
+        /// cannot be allowed.
+        #[arg(long, value_name = "CODE|GROUP")]
+        allow: Vec<String>,
+        /// Compare the guidelines checked together: where two give one
+        /// patient clashing advice (L309).
+        #[arg(long)]
+        compare: bool,
+        /// Show every note (each proved requirement) instead of a count.
+        #[arg(long, short)]
+        verbose: bool,
         /// The most decision-diagram nodes an analysis may use; past it the
         /// analysis reports what it could not decide (L306).
         #[arg(long, value_name = "NODES", default_value_t = AnalysisOptions::default().node_budget)]
@@ -156,11 +184,13 @@ enum Command {
         #[command(flatten)]
         budgets: DiagramBudgets,
     },
-    /// Run the `case` vignettes in rule files.
+    /// Run the `case` vignettes in rule files (`check` runs them too).
     Test {
-        /// The rule files whose cases to run.
-        #[arg(required = true)]
+        /// The rule files whose cases to run, or folders holding them.
+        #[arg(required = true, value_name = "PATH")]
         files: Vec<String>,
+        #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+        format: TestFormat,
     },
     /// Compile a guideline to its decision diagram and write it out.
     Compile {
@@ -220,19 +250,34 @@ pub fn run(args: Args) -> miette::Result<Status> {
             files,
             format,
             deny,
+            allow,
+            compare,
+            verbose,
             budget,
             no_analyses,
             max_rules,
         } => {
             let options = CheckOptions {
                 analyses: !no_analyses,
+                compare,
                 analysis: AnalysisOptions {
                     node_budget: budget,
                     ..AnalysisOptions::default()
                 },
                 max_rules,
             };
-            check::run(&files, format, deny.is_some(), &options, color)
+            let gate = check::gate(&deny, &allow, no_analyses).map_err(|m| miette!("{m}"))?;
+            let files = find_rule_files(&files)?;
+            check::run(
+                &files,
+                &check::Output {
+                    format,
+                    verbose,
+                    color,
+                },
+                &gate,
+                &options,
+            )
         }
         Command::Eval {
             file,
@@ -266,7 +311,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             &budgets.options(),
             color,
         ),
-        Command::Test { files } => test::run(&files, color),
+        Command::Test { files, format } => test::run(&find_rule_files(&files)?, format, color),
         Command::Compile {
             file,
             emit,
@@ -344,6 +389,55 @@ pub fn read_bytes(path: &str) -> miette::Result<Vec<u8>> {
         ));
     }
     Ok(bytes)
+}
+
+/// The rule files that `paths` name: a file as it is, a folder as every
+/// `.leidraad` file below it (hidden entries and links to folders are
+/// passed by), sorted by name so that every run checks them in one order.
+/// A folder with none is refused.
+pub fn find_rule_files(paths: &[String]) -> miette::Result<Vec<String>> {
+    fn walk(folder: &std::path::Path, found: &mut Vec<std::path::PathBuf>) -> miette::Result<()> {
+        let entries = std::fs::read_dir(folder)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("could not read the folder `{}`", folder.display()))?;
+        let mut entries: Vec<_> = entries
+            .collect::<Result<_, _>>()
+            .into_diagnostic()
+            .wrap_err_with(|| format!("could not read the folder `{}`", folder.display()))?;
+        entries.sort_by_key(std::fs::DirEntry::file_name);
+        for entry in entries {
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = entry.path();
+            let kind = entry.file_type().into_diagnostic()?;
+            if kind.is_dir() {
+                walk(&path, found)?;
+            } else if path.extension().is_some_and(|e| e == "leidraad") && !kind.is_dir() {
+                found.push(path);
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for path in paths {
+        let as_path = std::path::Path::new(path);
+        if path != "-" && as_path.is_dir() {
+            let mut found = Vec::new();
+            walk(as_path, &mut found)?;
+            if found.is_empty() {
+                return Err(miette!(
+                    help = "a rule file's name ends in `.leidraad`",
+                    "the folder `{path}` holds no rule files"
+                ));
+            }
+            files.extend(found.into_iter().map(|p| p.to_string_lossy().into_owned()));
+        } else {
+            files.push(path.clone());
+        }
+    }
+    Ok(files)
 }
 
 /// Loads rule files into `sources`, with a diagnostic for each file that is
@@ -450,7 +544,17 @@ pub fn render_diagnostics(
 ) -> String {
     match format {
         DiagnosticFormat::Human => render::human(diagnostics, sources, color),
-        DiagnosticFormat::Json => render::json(diagnostics, sources),
+        DiagnosticFormat::Short => render::short(diagnostics, sources),
+        DiagnosticFormat::Json => {
+            let names = sources.iter().map(|(_, f)| f.name.clone()).collect();
+            render::json(
+                diagnostics,
+                sources,
+                &render::Summary::new(names, diagnostics),
+            )
+        }
+        DiagnosticFormat::Sarif => render::sarif(diagnostics, sources),
+        DiagnosticFormat::Gitlab => render::gitlab(diagnostics, sources),
         DiagnosticFormat::Github => render::github(diagnostics, sources),
     }
 }

@@ -117,6 +117,83 @@ impl Code {
     }
 }
 
+impl Code {
+    /// Whether a finding of this code fails `leidraad check` when no
+    /// `--deny` or `--allow` says otherwise: every error, and what was not
+    /// proved (the [`Group`] `incomplete`: L306 and L307).
+    pub fn fails_by_default(self) -> bool {
+        self.info().severity == Severity::Error
+            || matches!(
+                self,
+                Code::AnalysisIncomplete | Code::RequirementNotVerified
+            )
+    }
+
+    /// The groups this code belongs to, in [`GROUPS`] order.
+    pub fn groups(self) -> impl Iterator<Item = &'static Group> {
+        GROUPS.iter().filter(move |group| group.contains(self))
+    }
+}
+
+/// A named set of codes that `--deny` and `--allow` take besides single
+/// codes.
+#[derive(Debug)]
+pub struct Group {
+    pub name: &'static str,
+    pub summary: &'static str,
+    members: fn(Code) -> bool,
+}
+
+impl Group {
+    pub fn contains(&self, code: Code) -> bool {
+        (self.members)(code)
+    }
+
+    /// The codes of the group, in code order.
+    pub fn codes(&self) -> impl Iterator<Item = Code> + '_ {
+        Code::ALL
+            .iter()
+            .copied()
+            .filter(|&code| self.contains(code))
+    }
+
+    /// Finds a group by its name (any case).
+    pub fn lookup(text: &str) -> Option<&'static Group> {
+        let text = text.trim();
+        GROUPS.iter().find(|g| g.name.eq_ignore_ascii_case(text))
+    }
+}
+
+/// The groups of codes, each with what it is for. A group's members follow
+/// from the registry (a new warning joins `warnings` by itself).
+pub const GROUPS: &[Group] = &[
+    Group {
+        name: "warnings",
+        summary: "every code whose severity is warning",
+        members: |code| code.info().severity == Severity::Warning,
+    },
+    Group {
+        name: "incomplete",
+        summary: "what was not proved: an analysis that stopped on its budget (L306), a requirement not verified (L307); denied unless allowed",
+        members: |code| {
+            matches!(
+                code,
+                Code::AnalysisIncomplete | Code::RequirementNotVerified
+            )
+        },
+    },
+    Group {
+        name: "unused",
+        summary: "inputs, definitions and catalogue entries that are never used (L201-L203)",
+        members: |code| {
+            matches!(
+                code,
+                Code::UnusedInput | Code::UnusedDefinition | Code::UnusedEntry
+            )
+        },
+    },
+];
+
 impl Serialize for Code {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
@@ -140,11 +217,38 @@ pub fn reference_markdown() -> String {
          - Findings about patients carry an example patient that the evaluator confirmed.\n\n\
          ## Exit status of `leidraad check`\n\n\
          | status | meaning |\n|---|---|\n\
-         | 0 | no errors (warnings allowed unless `--deny warnings`) |\n\
-         | 1 | errors found |\n\
-         | 2 | usage or I/O problem (unreadable file, bad option) |\n\n\
-         ## Codes\n\n| code | name | severity | summary |\n|---|---|---|---|\n",
+         | 0 | nothing that fails: no errors, no failed case, nothing left unproved (warnings and notes allowed unless denied) |\n\
+         | 1 | findings that fail: errors, failed cases, and what `--deny` (or the default for `incomplete`) makes fail |\n\
+         | 2 | usage or input problem (unreadable file, bad option, a code or group that does not exist) |\n\n\
+         `leidraad test` and `leidraad diff` use the same three statuses.\n\n\
+         ## What fails the check: `--deny` and `--allow`\n\n\
+         By default a check fails on every error, and on what was not proved:\n\
+         an analysis that stopped on its budget (L306) and a requirement that was\n\
+         not verified (L307), the group `incomplete`. Warnings and notes do not fail it.\n\
+         `--deny X` makes the findings of `X` fail; `--allow X` makes them not fail\n\
+         (they are still reported). `X` is a code (`L309`), a code's name\n\
+         (`guidelines-disagree`) or a group below; both flags can be given many times.\n\
+         An error cannot be allowed.\n\n\
+         When several flags name one code, **the more specific wins**: a code beats a\n\
+         group, and a smaller group beats a larger one (as ruff does with its rule\n\
+         selectors); between flags that are equally specific, `--deny` wins, whatever\n\
+         their order. So `--deny warnings --allow L201` fails on every warning except\n\
+         an unused input, and `--deny warnings --allow incomplete` does not fail on L306.\n\
+         `--no-analyses` allows `incomplete` unless a flag says otherwise, and in a file\n\
+         with errors L307 stays a note: nothing was analysed, and the errors fail the\n\
+         check already.\n\n\
+         | group | codes | what |\n|---|---|---|\n",
     );
+    for group in GROUPS {
+        let codes: Vec<&str> = group.codes().map(Code::as_str).collect();
+        out.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            group.name,
+            codes.join(", "),
+            group.summary
+        ));
+    }
+    out.push_str("\n## Codes\n\n| code | name | severity | summary |\n|---|---|---|---|\n");
     for code in Code::ALL {
         let info = code.info();
         out.push_str(&format!(

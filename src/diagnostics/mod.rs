@@ -7,10 +7,11 @@
 
 mod codes;
 pub mod escape;
+pub mod gate;
 pub mod render;
 pub mod suggest;
 
-pub use codes::{Code, CodeInfo, reference_markdown};
+pub use codes::{Code, CodeInfo, GROUPS, Group, reference_markdown};
 
 use crate::source::Span;
 use serde::Serialize;

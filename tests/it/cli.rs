@@ -200,7 +200,7 @@ fn help_and_version_exit_0() {
 }
 
 #[test]
-fn check_json_is_one_array_with_the_documented_fields() {
+fn check_json_is_one_object_with_the_documented_fields() {
     let run = run(&[
         "check",
         "errors.leidraad",
@@ -210,7 +210,22 @@ fn check_json_is_one_array_with_the_documented_fields() {
     ]);
     assert_status(&run, 1, "check --format json");
     let value: Json = serde_json::from_str(&run.stdout).expect("stdout is JSON");
-    let items = value.as_array().expect("one JSON array");
+    assert_eq!(value["schema"], "leidraad-check");
+    assert_eq!(value["schema_version"], 1);
+    assert_eq!(value["tool"]["name"], "leidraad");
+    let summary = &value["summary"];
+    assert_eq!(
+        summary["files"],
+        serde_json::json!(["errors.leidraad", "warnings.leidraad"])
+    );
+    assert_eq!(summary["passed"], false);
+    let items = value["diagnostics"]
+        .as_array()
+        .expect("a `diagnostics` array");
+    let of = |severity: &str| items.iter().filter(|d| d["severity"] == severity).count();
+    assert_eq!(summary["errors"], of("error"));
+    assert_eq!(summary["warnings"], of("warning"));
+    assert_eq!(summary["notes"], of("note"));
     assert!(items.len() >= 2, "{items:?}");
     for item in items {
         for field in [
@@ -273,11 +288,15 @@ fn check_json_is_one_array_with_the_documented_fields() {
 }
 
 #[test]
-fn check_json_of_a_clean_file_is_an_array_without_errors() {
+fn check_json_of_a_clean_file_has_no_errors_and_passes() {
     let run = run(&["check", "clean.leidraad", "--format", "json"]);
     assert_status(&run, 0, "check clean --format json");
     let value: Json = serde_json::from_str(&run.stdout).expect("stdout is JSON");
-    let items = value.as_array().expect("one JSON array");
+    assert_eq!(value["summary"]["passed"], true);
+    assert_eq!(value["summary"]["errors"], 0);
+    let items = value["diagnostics"]
+        .as_array()
+        .expect("a `diagnostics` array");
     assert!(items.iter().all(|d| d["severity"] == "note"), "{value}");
 }
 
@@ -786,13 +805,41 @@ fn explain_all_lists_every_code() {
     let run = run(&["explain", "all"]);
     assert_status(&run, 0, "explain all");
     let lines: Vec<&str> = run.stdout.lines().collect();
-    assert_eq!(lines.len(), Code::ALL.len(), "{}", run.stdout);
+    // Every code, a blank line, a heading and every group.
+    let groups = leidraad::diagnostics::GROUPS;
+    assert_eq!(
+        lines.len(),
+        Code::ALL.len() + 2 + groups.len(),
+        "{}",
+        run.stdout
+    );
     for (line, code) in lines.iter().zip(Code::ALL) {
         let info = code.info();
         assert!(line.starts_with(info.code), "{line}");
         assert!(line.contains(info.name), "{line}");
         assert!(line.contains(info.summary), "{line}");
     }
+    for (line, group) in lines.iter().skip(Code::ALL.len() + 2).zip(groups) {
+        assert!(line.starts_with(group.name), "{line}");
+    }
+}
+
+#[test]
+fn explain_of_a_group_lists_its_codes() {
+    let run = run(&["explain", "incomplete"]);
+    assert_status(&run, 0, "explain incomplete");
+    let codes: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with('L'))
+        .map(|l| l.get(..4).unwrap())
+        .collect();
+    assert_eq!(codes, ["L306", "L307"], "{}", run.stdout);
+    assert!(
+        run.stdout.contains("the more specific flag wins"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -953,7 +1000,7 @@ fn thousands_of_findings_are_counted_past_the_first_for_a_person() {
         many_conflicts().as_bytes(),
     );
     let listed: Json = serde_json::from_str(&json.stdout).unwrap();
-    let conflicts = listed
+    let conflicts = listed["diagnostics"]
         .as_array()
         .unwrap()
         .iter()

@@ -22,7 +22,7 @@ fn json(ran: &support::Ran) -> Json {
 /// The diagnostics of `leidraad check FILE --format json`, and its status.
 fn check(file: &str) -> (i32, Vec<Json>) {
     let ran = run(&["check", file, "--format", "json"], b"");
-    let Json::Array(diagnostics) = json(&ran) else {
+    let Json::Array(diagnostics) = json(&ran)["diagnostics"].take() else {
         panic!("{}: not a list", ran.what);
     };
     (ran.status, diagnostics)

@@ -21,8 +21,8 @@ fn leidraad(args: &[&str]) -> Ran {
 }
 
 fn codes(json: &[u8]) -> Vec<(String, String)> {
-    let diagnostics: Json = serde_json::from_slice(json).unwrap();
-    diagnostics
+    let document: Json = serde_json::from_slice(json).unwrap();
+    document["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
@@ -84,7 +84,7 @@ fn unsettled_copy_shows_each_tension_of_the_source() {
     }
     // Every finding carries an example patient.
     let diagnostics: Json = serde_json::from_slice(&output.stdout).unwrap();
-    for d in diagnostics.as_array().unwrap() {
+    for d in diagnostics["diagnostics"].as_array().unwrap() {
         if d["code"] == "L301" || d["code"] == "L305" {
             assert!(d["witness"].is_object(), "{d}");
         }
@@ -95,7 +95,11 @@ fn unsettled_copy_shows_each_tension_of_the_source() {
 
 #[test]
 fn the_two_guidelines_disagree_on_imaging_without_serious_pathology() {
-    let output = leidraad(&["check", LAGE_RUGPIJN, NHG, "--format", "json"]);
+    // Guidelines checked together are compared only when asked.
+    let alone = leidraad(&["check", LAGE_RUGPIJN, NHG, "--format", "json"]);
+    assert_eq!(alone.status, 0);
+    assert!(codes(&alone.stdout).iter().all(|(code, _)| code != "L309"));
+    let output = leidraad(&["check", LAGE_RUGPIJN, NHG, "--compare", "--format", "json"]);
     // Disagreements are warnings: the check passes unless warnings are denied.
     assert_eq!(output.status, 0);
     let found = codes(&output.stdout);
@@ -108,9 +112,18 @@ fn the_two_guidelines_disagree_on_imaging_without_serious_pathology() {
         disagreements.iter().any(|m| m.contains("`RX_full_spine`")),
         "{disagreements:?}"
     );
-    let denied = leidraad(&["check", LAGE_RUGPIJN, NHG, "--deny", "warnings"]);
+    let denied = leidraad(&[
+        "check",
+        LAGE_RUGPIJN,
+        NHG,
+        "--compare",
+        "--deny",
+        "warnings",
+    ]);
     assert_eq!(denied.status, 1);
-    let human = leidraad(&["check", LAGE_RUGPIJN, NHG]);
+    let denied = leidraad(&["check", LAGE_RUGPIJN, NHG, "--compare", "--deny", "L309"]);
+    assert_eq!(denied.status, 1);
+    let human = leidraad(&["check", LAGE_RUGPIJN, NHG, "--compare"]);
     let text = String::from_utf8_lossy(&human.stdout);
     // The proved requirements are snapshotted with each file; here only
     // the disagreements.

@@ -27,6 +27,7 @@ mod docs_examples;
 mod docs_sync;
 mod eval_agrees;
 mod eval_explained;
+mod formats;
 mod frontend;
 mod guidelines;
 mod index_agrees;

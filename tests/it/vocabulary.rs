@@ -36,7 +36,8 @@ fn diagnostics(ran: &Ran) -> Vec<(String, String, u64, String)> {
     let json: Json = serde_json::from_slice(&ran.stdout).unwrap_or_else(|e| {
         panic!("{e}: {}", ran.stdout_lossy());
     });
-    json.as_array()
+    json["diagnostics"]
+        .as_array()
         .unwrap()
         .iter()
         .map(|d| {
@@ -53,7 +54,7 @@ fn diagnostics(ran: &Ran) -> Vec<(String, String, u64, String)> {
 /// Every label of the first diagnostic with `code`, as file and line.
 fn places(ran: &Ran, code: &str) -> Vec<(String, u64)> {
     let json: Json = serde_json::from_slice(&ran.stdout).unwrap();
-    let found = json
+    let found = json["diagnostics"]
         .as_array()
         .unwrap()
         .iter()

@@ -1,9 +1,25 @@
-//! One renderer per output format. This is the only place that knows about
-//! codespan-reporting; every renderer reads the same [`Diagnostic`]s.
+//! One renderer per output format, one file each; this file holds the
+//! human one (the only place that knows about codespan-reporting) and what
+//! the machine formats share. Every renderer reads the same
+//! [`Diagnostic`]s.
+
+mod github;
+mod gitlab;
+mod json;
+mod junit;
+mod sarif;
+mod short;
+
+pub use github::github;
+pub use gitlab::gitlab;
+pub use json::{JSON_VERSION, json, test_json};
+pub use junit::junit;
+pub use sarif::sarif;
+pub use short::short;
 
 use super::escape::{controls, controls_keep_lines, is_unsafe};
-use super::{Diagnostic, Fact, Severity};
-use crate::source::{Sources, Span};
+use super::{Code, Diagnostic, Fact, Severity};
+use crate::source::{ColumnUnit, FileId, LineColumn, Sources, Span};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term;
@@ -142,23 +158,6 @@ fn to_codespan(diagnostic: &Diagnostic, shown: &[ShownFile]) -> cs::Diagnostic<u
         .with_notes(notes)
 }
 
-#[derive(Serialize)]
-struct JsonPosition<'a> {
-    file: &'a str,
-    line: usize,
-    column: usize,
-    end_line: usize,
-    end_column: usize,
-}
-
-#[derive(Serialize)]
-struct JsonLabel<'a> {
-    #[serde(flatten)]
-    position: JsonPosition<'a>,
-    message: &'a str,
-    primary: bool,
-}
-
 /// The facts of an example patient on one line, as a clinician reads them:
 /// `example patient: Leeftijd: ≥ 50 years; Koorts: ja (any answer to the
 /// other questions)`.
@@ -176,27 +175,32 @@ pub fn example_line(facts: &[Fact]) -> String {
     )
 }
 
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    code: &'static str,
-    name: &'static str,
-    severity: Severity,
-    message: &'a str,
-    #[serde(flatten)]
-    position: Option<JsonPosition<'a>>,
-    labels: Vec<JsonLabel<'a>>,
-    notes: &'a [String],
-    help: Option<&'a str>,
-    witness: Option<&'a serde_json::Value>,
-    /// Of the witness, the facts that matter (absent when not narrowed).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    facts: Option<&'a [Fact]>,
+/// Where a span is, as every machine format gives it: the file's name, and
+/// 1-based lines and columns (in characters) with the end exclusive.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub(crate) struct Position<'a> {
+    pub(crate) file: &'a str,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
+    pub(crate) end_line: usize,
+    pub(crate) end_column: usize,
 }
 
-fn position<'a>(sources: &'a Sources, span: Span) -> JsonPosition<'a> {
-    let start = sources.line_column(span.file, span.start as usize);
-    let end = sources.line_column(span.file, span.end as usize);
-    JsonPosition {
+pub(crate) fn position(sources: &Sources, span: Span) -> Position<'_> {
+    position_in(sources, span, ColumnUnit::Chars)
+}
+
+/// [`position`] with the columns counted in `unit`.
+pub(crate) fn position_in(sources: &Sources, span: Span, unit: ColumnUnit) -> Position<'_> {
+    let at = |offset: u32| {
+        sources
+            .get(span.file)
+            .map_or(LineColumn { line: 1, column: 1 }, |f| {
+                f.line_column_in(offset as usize, unit)
+            })
+    };
+    let (start, end) = (at(span.start), at(span.end));
+    Position {
         file: sources.name(span.file),
         line: start.line,
         column: start.column,
@@ -205,88 +209,119 @@ fn position<'a>(sources: &'a Sources, span: Span) -> JsonPosition<'a> {
     }
 }
 
-/// Renders diagnostics as one JSON array (1-based lines and columns; the
-/// end is exclusive).
-pub fn json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
-    let items: Vec<JsonDiagnostic<'_>> = diagnostics
-        .iter()
-        .map(|d| JsonDiagnostic {
-            code: d.code.as_str(),
-            name: d.code.info().name,
-            severity: d.severity,
-            message: &d.message,
-            position: d.primary_span().map(|s| position(sources, s)),
-            labels: d
-                .labels
-                .iter()
-                .map(|l| JsonLabel {
-                    position: position(sources, l.span),
-                    message: &l.message,
-                    primary: l.primary,
-                })
-                .collect(),
-            notes: &d.notes,
-            help: d.help.as_deref(),
-            witness: d.witness.as_ref(),
-            facts: d.facts.as_deref(),
-        })
-        .collect();
-    let mut text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_owned());
-    text.push('\n');
-    text
+/// What a run found, in numbers: the summary of the machine formats and
+/// the last line for a person.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// The files named on the command line (or found in its folders), in
+    /// the order checked.
+    pub files: Vec<String>,
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    /// Requirements proved for every patient (L308).
+    pub requirements_proved: usize,
+    /// `case` vignettes run and passed, and run and failed (or not
+    /// evaluated).
+    pub cases_passed: usize,
+    pub cases_failed: usize,
+    /// Whether the run passed: nothing that fails (the exit status is 0).
+    pub passed: bool,
 }
 
-/// Renders diagnostics as GitHub Actions workflow commands, one per line,
-/// which CI systems show as annotations on the changed file.
-pub fn github(diagnostics: &[Diagnostic], sources: &Sources) -> String {
-    let mut out = String::new();
-    for d in diagnostics {
-        let level = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "notice",
+impl Summary {
+    /// Counts `diagnostics` (after `--deny` and `--allow`: an error is
+    /// what fails).
+    pub fn new(files: Vec<String>, diagnostics: &[Diagnostic]) -> Summary {
+        let of = |severity: Severity| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count()
         };
-        let mut message = d.message.clone();
-        if let Some(help) = &d.help {
-            message.push_str("\nhelp: ");
-            message.push_str(help);
-        }
-        let title = format!("{} {}", d.code.as_str(), d.code.info().name);
-        match d.primary_span() {
-            Some(span) => {
-                let p = position(sources, span);
-                out.push_str(&format!(
-                    "::{level} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
-                    escape_property(&controls(p.file)),
-                    p.line,
-                    p.column,
-                    p.end_line,
-                    p.end_column,
-                    escape_property(&title),
-                    escape_data(&message)
-                ));
-            }
-            None => out.push_str(&format!(
-                "::{level} title={}::{}\n",
-                escape_property(&title),
-                escape_data(&message)
-            )),
+        let errors = of(Severity::Error);
+        Summary {
+            files,
+            errors,
+            warnings: of(Severity::Warning),
+            notes: of(Severity::Note),
+            requirements_proved: diagnostics
+                .iter()
+                .filter(|d| d.code == Code::RequirementProved)
+                .count(),
+            cases_passed: 0,
+            cases_failed: 0,
+            passed: errors == 0,
         }
     }
-    out
 }
 
-/// Escapes a workflow command's message. Control characters other than line
-/// breaks are written `\u{1b}` first: the log shows them to whoever reads it.
-fn escape_data(text: &str) -> String {
-    controls_keep_lines(text)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+/// One `case` vignette after a run, for the test formats.
+#[derive(Clone, Debug)]
+pub struct CaseReport {
+    pub file: FileId,
+    pub label: String,
+    pub span: Span,
+    pub status: CaseStatus,
+    /// Why it failed, or why it did not run (the file's errors).
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-fn escape_property(text: &str) -> String {
-    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    Passed,
+    /// An expectation does not hold (L401).
+    Failed,
+    /// The case could not be evaluated (L402).
+    NotEvaluated,
+    /// The file has errors; no case of it ran.
+    NotRun,
+}
+
+/// A fingerprint per diagnostic that stays the same while the finding
+/// does: made of the code, the file's name and the text under each label
+/// (not the line numbers, and not the message, whose wording may change),
+/// with a count to tell equal ones apart. 32 hex digits.
+pub(crate) fn fingerprints(diagnostics: &[Diagnostic], sources: &Sources) -> Vec<String> {
+    let mut seen: std::collections::HashMap<u128, u32> = std::collections::HashMap::new();
+    diagnostics
+        .iter()
+        .map(|d| {
+            let mut key = String::new();
+            key.push_str(d.code.as_str());
+            key.push('\u{0}');
+            if let Some(span) = d.primary_span() {
+                key.push_str(sources.name(span.file));
+            }
+            for label in &d.labels {
+                key.push('\u{0}');
+                key.push_str(sources.name(label.span.file));
+                key.push('\u{0}');
+                let text = sources
+                    .get(label.span.file)
+                    .and_then(|f| f.text.get(label.span.range()))
+                    .unwrap_or("");
+                // Layout does not change a finding.
+                key.push_str(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+            }
+            let base = fnv128(key.as_bytes());
+            let occurrence = seen.entry(base).or_default();
+            *occurrence += 1;
+            key.push_str(&format!("\u{0}{occurrence}"));
+            format!("{:032x}", fnv128(key.as_bytes()))
+        })
+        .collect()
+}
+
+/// 128-bit FNV-1a: stable across versions and platforms, which is all a
+/// fingerprint needs (it is no defence against a forger).
+fn fnv128(bytes: &[u8]) -> u128 {
+    const OFFSET: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013B;
+    bytes.iter().fold(OFFSET, |hash, &b| {
+        (hash ^ u128::from(b)).wrapping_mul(PRIME)
+    })
 }
 
 #[cfg(test)]
@@ -296,7 +331,7 @@ mod tests {
 
     /// A label after control characters on its line, and a message and help
     /// that carry them.
-    fn hostile() -> (Vec<Diagnostic>, Sources) {
+    pub(crate) fn hostile() -> (Vec<Diagnostic>, Sources) {
         let mut sources = Sources::new();
         let text = "a \u{1b}]0;x\u{7} \u{9b}2J target here\nnext\r\nline\n";
         let file = sources.add("in\u{1b}[2Jput.leidraad", text);
@@ -377,13 +412,5 @@ mod tests {
                 .count(),
             "{plain}"
         );
-    }
-
-    #[test]
-    fn github_output_escapes_control_characters() {
-        let (diagnostics, sources) = hostile();
-        let text = github(&diagnostics, &sources);
-        assert!(!text.trim_end().chars().any(char::is_control), "{text:?}");
-        assert!(text.contains("about `\\u{1b}[8m`"), "{text}");
     }
 }
