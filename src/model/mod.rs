@@ -6,6 +6,7 @@ pub mod classes;
 pub mod codes;
 pub mod index;
 pub mod lower;
+pub(crate) mod merge;
 pub mod number;
 pub mod record;
 mod resolve;
