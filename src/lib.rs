@@ -55,6 +55,7 @@
 pub(crate) mod analysis;
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod logic;
