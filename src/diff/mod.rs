@@ -27,7 +27,7 @@ use crate::logic::problem::{ActionKind, Class, Content, Formula, Problem, Urgenc
 use crate::model::lower::{AssumptionOrigin, Lowering, Valid, lower};
 use crate::model::merge::{Declared, Matching, Merged, merge};
 use crate::model::record::read_record;
-use crate::model::{Guideline, Type};
+use crate::model::Guideline;
 use crate::source::Span;
 use crate::syntax::vocabulary::{kind_word, urgency_word};
 use describe::Words;
@@ -156,6 +156,9 @@ pub struct Group {
     pub presence: Presence,
     /// The inputs that define the group; every other input is "any".
     pub facts: Vec<Fact>,
+    /// When the group is a union of several boxes: what each adds to
+    /// `facts` (the group is `facts` and one of these).
+    pub alternatives: Vec<Vec<Fact>>,
     /// Per entry, the advice of each version (for a group one version does
     /// not have: the other's advice, all of it).
     pub changes: Vec<EntryChange>,
@@ -575,20 +578,21 @@ fn join(mut cubes: Vec<Cube>) -> Vec<Cube> {
 
 /// Widens a box along each variable it restricts, to every class, where
 /// the widened box holds only patients of the same group (or none at all);
-/// so that a group names only the inputs that matter to it.
-fn widen(search: &mut Search<'_>, cube: &Cube, found: &Found, tries: &mut usize) -> Cube {
+/// so that a group names only the inputs that matter to it. Each try may
+/// visit a few boxes, and all tries together a bounded number: widening
+/// only shortens descriptions, it never changes which patients differ.
+fn widen(search: &mut Search<'_>, cube: &Cube, found: &Found, allowance: usize) -> Cube {
     let mut cube = cube.clone();
     let sizes = search.sizes().to_vec();
     for (var, &size) in sizes.iter().enumerate() {
-        if cube.get(var).is_none_or(|s| s.count() >= size) || *tries == 0 {
+        if cube.get(var).is_none_or(|s| s.count() >= size) || search.visited() > allowance {
             continue;
         }
-        *tries -= 1;
         let mut wide = cube.clone();
         if let Some(slot) = wide.get_mut(var) {
             *slot = Set::full(size);
         }
-        if let Ok(outcome) = search.run(wide.clone()) {
+        if let Ok(outcome) = search.run_limited(wide.clone(), 256) {
             if !outcome.same && outcome.boxes.iter().all(|(_, f)| f == found) {
                 cube = wide;
             }
@@ -628,32 +632,32 @@ pub fn diff(old: Valid<'_>, new: Valid<'_>, options: &DiffOptions) -> Result<Dif
     let merged = &prepared.merged;
     let lowering = &prepared.lowering;
     let mut groups = Vec::new();
-    let mut tries = 4_000usize;
+    // Widening may visit as many boxes again as the search did, and a
+    // few thousand more.
+    let allowance = search.visited().saturating_mul(2).saturating_add(4_000);
     for (found, leaves) in by_found {
         let joined = join(leaves.clone());
         let mut widened: Vec<Cube> = Vec::new();
         for cube in &joined {
-            let wide = widen(&mut search, cube, &found, &mut tries);
+            let wide = widen(&mut search, cube, &found, allowance);
             if !widened.iter().any(|w| contains(w, &wide)) {
                 widened.retain(|w| !contains(&wide, w));
                 widened.push(wide);
             }
         }
         let widened = join(widened);
-        for cube in widened {
-            // The example comes from a box the search settled.
-            let mut point = describe::example(lowering, &cube);
-            if search.found_at(&point).as_ref() != Some(&found) {
-                let inside = leaves.iter().find(|leaf| contains(&cube, leaf));
-                if let Some(leaf) = inside {
-                    point = describe::example(lowering, leaf);
-                }
+        // The example comes from a box the search settled.
+        let first = widened.first().cloned().unwrap_or_else(|| search.everyone());
+        let mut point = describe::example(lowering, &first);
+        if search.found_at(&point).as_ref() != Some(&found) {
+            let inside = leaves.iter().find(|leaf| contains(&first, leaf));
+            if let Some(leaf) = inside.or(leaves.first()) {
+                point = describe::example(lowering, leaf);
             }
-            let members: Vec<Cube> = vec![cube.clone()];
-            groups.push(make_group(
-                old, new, &renamed_old, merged, lowering, &found, &cube, members, &point, words,
-            )?);
         }
+        groups.push(make_group(
+            old, new, &renamed_old, merged, lowering, &found, widened, &point, words,
+        )?);
     }
     let inputs = input_changes(&prepared, &renamed_old, new.guideline, &groups, words);
     Ok(Diff {
@@ -761,7 +765,6 @@ fn make_group(
     merged: &Merged,
     lowering: &Lowering,
     found: &Found,
-    cube: &Cube,
     cubes: Vec<Cube>,
     point: &[Class],
     words: Words,
@@ -861,10 +864,33 @@ fn make_group(
         .as_ref()
         .map(|e| rule_refs(e, new.guideline, &changed, &same))
         .unwrap_or_default();
-    let _ = Type::YesNo;
+    // What all boxes of the group share, and what each adds.
+    let per_box: Vec<Vec<Fact>> = cubes
+        .iter()
+        .map(|cube| describe::facts(&merged.guideline, lowering, cube, words))
+        .collect();
+    let facts: Vec<Fact> = per_box
+        .first()
+        .map(|first| {
+            first
+                .iter()
+                .filter(|f| per_box.iter().all(|other| other.contains(f)))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let alternatives: Vec<Vec<Fact>> = if per_box.len() > 1 {
+        per_box
+            .into_iter()
+            .map(|list| list.into_iter().filter(|f| !facts.contains(f)).collect())
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(Group {
         presence,
-        facts: describe::facts(&merged.guideline, lowering, cube, words),
+        facts,
+        alternatives,
         changes,
         example: record,
         old_rules,

@@ -36,12 +36,35 @@ fn change_words(change: &EntryChange, presence: Presence) -> String {
     }
 }
 
+fn facts_text(facts: &[super::Fact]) -> String {
+    facts.iter().map(super::Fact::text).collect::<Vec<_>>().join(", ")
+}
+
+/// The group in the guideline's words: its facts, and when it is a union
+/// of boxes, `one of: (1) ...; (2) ...`.
 fn description(group: &Group) -> String {
-    if group.facts.is_empty() {
+    let mut text = if group.facts.is_empty() && group.alternatives.is_empty() {
         "every patient".to_owned()
     } else {
-        group.facts.iter().map(super::Fact::text).collect::<Vec<_>>().join(", ")
+        facts_text(&group.facts)
+    };
+    if !group.alternatives.is_empty() {
+        let list: Vec<String> = group
+            .alternatives
+            .iter()
+            .enumerate()
+            .map(|(i, alt)| {
+                let alt = if alt.is_empty() { "any".to_owned() } else { facts_text(alt) };
+                format!("({}) {alt}", i + 1)
+            })
+            .collect();
+        if !text.is_empty() {
+            text.push_str(", and ");
+        }
+        text.push_str("one of: ");
+        text.push_str(&list.join("; "));
     }
+    text
 }
 
 fn presence_words(presence: Presence) -> &'static str {
@@ -244,6 +267,15 @@ pub fn markdown(diff: &Diff, sources: &Sources, names: Names<'_>) -> String {
     out
 }
 
+fn facts_json(facts: &[super::Fact]) -> Json {
+    Json::Array(
+        facts
+            .iter()
+            .map(|f| json!({"input": f.input, "label": f.label, "values": f.values}))
+            .collect(),
+    )
+}
+
 fn advice_json(advice: &[Advice]) -> Json {
     Json::Array(
         advice
@@ -290,9 +322,8 @@ pub fn json(diff: &Diff, sources: &Sources, names: Names<'_>) -> String {
             "group": index + 1,
             "presence": g.presence,
             "description": description(g),
-            "facts": g.facts.iter().map(|f| json!({
-                "input": f.input, "label": f.label, "values": f.values,
-            })).collect::<Vec<_>>(),
+            "facts": facts_json(&g.facts),
+            "alternatives": g.alternatives.iter().map(|a| facts_json(a)).collect::<Vec<_>>(),
             "changes": g.changes.iter().map(|c| json!({
                 "entry": c.entry,
                 "label": c.label,

@@ -385,6 +385,21 @@ impl<'a> Search<'a> {
         Ok(out)
     }
 
+    /// [`Search::run`] with at most `boxes` more boxes (the budget of the
+    /// whole search still holds).
+    pub(crate) fn run_limited(&mut self, cube: Cube, boxes: usize) -> Result<Outcome, Stop> {
+        let budget = self.budget;
+        self.budget = budget.min(self.visited.saturating_add(boxes));
+        let result = self.run(cube);
+        self.budget = budget;
+        result
+    }
+
+    /// The boxes visited so far.
+    pub(crate) fn visited(&self) -> usize {
+        self.visited
+    }
+
     fn rule_when(&self, new: bool, rule: RuleId, values: &[Tri]) -> Tri {
         let whens = if new { &self.when_new } else { &self.when_old };
         whens
@@ -510,13 +525,21 @@ impl<'a> Search<'a> {
             if let Some(node) = self.nodes.get(index) {
                 let start = atoms.len();
                 node.atoms(&mut atoms);
-                let mut seen: Vec<Var> = atoms.get(start..).unwrap_or(&[]).iter().map(|(v, _)| *v).collect();
+                // Only atoms that split the box's classes of their variable.
+                let mut seen: Vec<Var> = atoms
+                    .get(start..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter(|(v, set)| {
+                        cube.get(*v as usize)
+                            .is_some_and(|have| !have.is_subset(set) && !have.is_disjoint(set))
+                    })
+                    .map(|(v, _)| *v)
+                    .collect();
                 seen.sort_unstable();
                 seen.dedup();
                 for var in seen {
-                    if cube.get(var as usize).is_some_and(|s| s.count() > 1) {
-                        *counts.entry(var).or_default() += 1;
-                    }
+                    *counts.entry(var).or_default() += 1;
                 }
             }
         }
