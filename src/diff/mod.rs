@@ -289,45 +289,64 @@ fn renamed(old: &Guideline, new: &Guideline, renames: &[(String, String)]) -> Re
     Ok(out)
 }
 
-/// The "asked when" assumptions of one version over the merged lowering.
-fn asked_assumptions(
+/// Each variable's `asked when` in one version, lowered over the merged
+/// inputs (`None`: always asked, or the version lacks the input).
+fn asked_formulas(
     merged: &Merged,
     lowering: &Lowering,
     asked: &[Option<crate::model::Cond>],
-    has_input: &dyn Fn(usize) -> bool,
     definitions: &mut Vec<Option<Formula>>,
-) -> Vec<Formula> {
-    let mut out = Vec::new();
+) -> Vec<Option<Formula>> {
+    let mut out = vec![None; lowering.problem.var_sizes.len()];
     for (index, vars) in lowering.inputs.iter().enumerate() {
-        let Some(absent) = vars.absent else { continue };
-        if !has_input(index) {
+        let Some(condition) = asked.get(index).cloned().flatten() else {
             continue;
-        }
-        let condition = asked.get(index).cloned().flatten();
+        };
+        let formula = lowering.formula(&merged.guideline, &condition, definitions);
         for &var in &vars.vars {
-            let is_absent = Formula::In {
-                var,
-                classes: vec![absent],
-            };
-            match &condition {
-                Some(condition) => {
-                    let asked = lowering.formula(&merged.guideline, condition, definitions);
-                    out.push(Formula::Or(vec![
-                        Formula::And(vec![
-                            asked.clone(),
-                            Formula::In {
-                                var,
-                                classes: (0..absent).collect(),
-                            },
-                        ]),
-                        Formula::And(vec![Formula::Not(Box::new(asked)), is_absent]),
-                    ]));
-                }
-                None => out.push(Formula::Not(Box::new(is_absent))),
+            if let Some(cell) = out.get_mut(var as usize) {
+                *cell = Some(formula.clone());
             }
         }
     }
     out
+}
+
+/// A version's formula seen from the merged patients: every patient has a
+/// value for every input, and a version that does not ask an input reads
+/// it as "not asked", so each test of an input becomes "asked and the
+/// test" (a test is false on an input that is not asked, its negation
+/// true, as in the lowering). `asked when`s that use asked inputs are
+/// projected in turn; the front end refuses cycles, and `depth` bounds the
+/// chain anyway.
+fn project(formula: &Formula, asked: &[Option<Formula>], depth: usize) -> Formula {
+    match formula {
+        Formula::True | Formula::False => formula.clone(),
+        Formula::In { var, .. } => match asked.get(*var as usize).cloned().flatten() {
+            Some(condition) if depth < 64 => {
+                Formula::And(vec![project(&condition, asked, depth + 1), formula.clone()])
+            }
+            Some(_) => Formula::False,
+            None => formula.clone(),
+        },
+        Formula::Not(inner) => Formula::Not(Box::new(project(inner, asked, depth))),
+        Formula::And(parts) => Formula::And(parts.iter().map(|p| project(p, asked, depth)).collect()),
+        Formula::Or(parts) => Formula::Or(parts.iter().map(|p| project(p, asked, depth)).collect()),
+    }
+}
+
+fn project_rules(rules: &mut [crate::logic::problem::Rule], asked: &[Option<Formula>]) {
+    if asked.iter().all(Option::is_none) {
+        return;
+    }
+    for rule in rules {
+        rule.when = project(&rule.when, asked, 0);
+        for action in &mut rule.actions {
+            for (condition, _) in &mut action.alternatives {
+                *condition = project(condition, asked, 0);
+            }
+        }
+    }
 }
 
 /// Pairs each rule of one version with an identical rule of the other
@@ -446,22 +465,22 @@ fn prepare(renamed_old: &Guideline, new: &Guideline) -> Result<Prepared, DiffErr
         }
     }
     let mut definitions = vec![None; merged.guideline.definitions.len()];
-    let old_inputs = renamed_old.inputs.len();
-    old_list.extend(asked_assumptions(
-        &merged,
-        &lowering,
-        &merged.first_asked,
-        &|i| i < old_inputs,
-        &mut definitions,
-    ));
-    let second: BTreeSet<usize> = merged.second_inputs.iter().copied().collect();
-    new_list.extend(asked_assumptions(
-        &merged,
-        &lowering,
-        &merged.second_asked,
-        &|i| second.contains(&i),
-        &mut definitions,
-    ));
+    let old_asked = asked_formulas(&merged, &lowering, &merged.first_asked, &mut definitions);
+    let new_asked = asked_formulas(&merged, &lowering, &merged.second_asked, &mut definitions);
+    let old_list: Vec<Formula> = old_list.iter().map(|f| project(f, &old_asked, 0)).collect();
+    let new_list: Vec<Formula> = new_list.iter().map(|f| project(f, &new_asked, 0)).collect();
+    // Every patient answers every input; "not asked" is each version's
+    // reading of an answer, not an answer of its own.
+    for vars in &lowering.inputs {
+        if let Some(absent) = vars.absent {
+            for &var in &vars.vars {
+                shapes.push(Formula::Not(Box::new(Formula::In {
+                    var,
+                    classes: vec![absent],
+                })));
+            }
+        }
+    }
     // What both versions assume is common; the rest is each one's own.
     let mut common = shapes.clone();
     let mut new_only = new_list;
@@ -478,6 +497,9 @@ fn prepare(renamed_old: &Guideline, new: &Guideline) -> Result<Prepared, DiffErr
     let split = merged.first_rules;
     let all_rules = &lowering.problem.rules;
     let mut new_rules: Vec<crate::logic::problem::Rule> = all_rules.get(split..).unwrap_or(&[]).to_vec();
+    project_rules(&mut new_rules, &new_asked);
+    let mut old_rules: Vec<crate::logic::problem::Rule> = all_rules.get(..split).unwrap_or(&[]).to_vec();
+    project_rules(&mut old_rules, &old_asked);
     for rule in &mut new_rules {
         rule.overrides = rule.overrides.iter().map(|r| r.saturating_sub(split)).collect();
     }
@@ -504,7 +526,7 @@ fn prepare(renamed_old: &Guideline, new: &Guideline) -> Result<Prepared, DiffErr
         requirements: Vec::new(),
         exclusive,
     };
-    let old = side(all_rules.get(..split).unwrap_or(&[]).to_vec(), &old_only, old_exclusive);
+    let old = side(old_rules, &old_only, old_exclusive);
     let new_problem = side(new_rules, &new_only, new_exclusive);
     Ok(Prepared {
         merged,
