@@ -654,9 +654,9 @@ pub fn diff(old: Valid<'_>, new: Valid<'_>, options: &DiffOptions) -> Result<Dif
     let merged = &prepared.merged;
     let lowering = &prepared.lowering;
     let mut groups = Vec::new();
-    // Widening may visit as many boxes again as the search did, and a
-    // few thousand more.
-    let allowance = search.visited().saturating_mul(2).saturating_add(4_000);
+    // Widening may visit as many boxes again as the search did, and two
+    // thousand more.
+    let allowance = search.visited().saturating_add(2_000);
     for (found, leaves) in by_found {
         let joined = join(leaves.clone());
         let mut widened: Vec<Cube> = Vec::new();

@@ -246,15 +246,20 @@ enum Role {
 }
 
 pub(crate) struct Search<'a> {
-    versions: &'a Versions<'a>,
+    /// Each version restricted to the rules that bear on the changed
+    /// entries.
+    old: Problem,
+    new: Problem,
+    changed_old: Vec<bool>,
+    changed_new: Vec<bool>,
+    _versions: std::marker::PhantomData<&'a ()>,
+    /// The entries whose advice is compared.
+    entries: BTreeSet<u32>,
     sizes: Vec<u32>,
     nodes: Vec<Node>,
     roles: Vec<Role>,
     /// The formulas that mention each variable.
     by_var: Vec<Vec<usize>>,
-    /// The rules whose advice bears on the changed entries, per version.
-    relevant_old: Vec<bool>,
-    relevant_new: Vec<bool>,
     /// Formula index of each rule's condition, per version.
     when_old: Vec<usize>,
     when_new: Vec<usize>,
@@ -301,6 +306,44 @@ fn relevant_rules(problem: &Problem, entries: &BTreeSet<u32>) -> Vec<bool> {
     relevant
 }
 
+/// The rules of `problem` marked in `keep`, as a problem of their own
+/// (overrides of rules left out dropped: they can only drop advice on
+/// entries the search does not compare), and the map back.
+fn sub_problem(problem: &Problem, keep: &[bool]) -> (Problem, Vec<RuleId>) {
+    let kept: Vec<RuleId> = (0..problem.rules.len())
+        .filter(|&r| keep.get(r).copied().unwrap_or(false))
+        .collect();
+    let mut index = vec![None; problem.rules.len()];
+    for (new, &old) in kept.iter().enumerate() {
+        if let Some(cell) = index.get_mut(old) {
+            *cell = Some(new);
+        }
+    }
+    let rules = kept
+        .iter()
+        .filter_map(|&r| problem.rules.get(r))
+        .map(|rule| {
+            let mut rule = rule.clone();
+            rule.overrides = rule
+                .overrides
+                .iter()
+                .filter_map(|&v| index.get(v).copied().flatten())
+                .collect();
+            rule
+        })
+        .collect();
+    (
+        Problem {
+            var_sizes: problem.var_sizes.clone(),
+            assumptions: problem.assumptions.clone(),
+            rules,
+            requirements: Vec::new(),
+            exclusive: problem.exclusive.clone(),
+        },
+        kept,
+    )
+}
+
 impl<'a> Search<'a> {
     pub(crate) fn new(
         versions: &'a Versions<'a>,
@@ -308,6 +351,16 @@ impl<'a> Search<'a> {
         time_limit: Option<std::time::Duration>,
     ) -> Search<'a> {
         let sizes = versions.old.var_sizes.clone();
+        // Only the rules whose advice bears on the changed entries matter
+        // (every changed rule is one of them): the search and the advice
+        // it compares read these alone.
+        let (old, kept_old) = sub_problem(versions.old, &relevant_rules(versions.old, &versions.entries));
+        let (new, kept_new) = sub_problem(versions.new, &relevant_rules(versions.new, &versions.entries));
+        let changed = |kept: &[RuleId], all: &[bool]| -> Vec<bool> {
+            kept.iter().map(|&r| all.get(r).copied().unwrap_or(true)).collect()
+        };
+        let changed_old = changed(&kept_old, &versions.changed_old);
+        let changed_new = changed(&kept_new, &versions.changed_new);
         let mut nodes = Vec::new();
         let mut roles = Vec::new();
         let mut add = |formula: &Formula, role: Role, nodes: &mut Vec<Node>| {
@@ -326,15 +379,12 @@ impl<'a> Search<'a> {
         }
         let mut when_old = Vec::new();
         let mut when_new = Vec::new();
-        for (new, problem, whens) in [
-            (false, versions.old, &mut when_old),
-            (true, versions.new, &mut when_new),
-        ] {
+        for (is_new, problem, whens) in [(false, &old, &mut when_old), (true, &new, &mut when_new)] {
             for (rule, r) in problem.rules.iter().enumerate() {
-                whens.push(add(&r.when, Role::When { new, rule }, &mut nodes));
+                whens.push(add(&r.when, Role::When { new: is_new, rule }, &mut nodes));
                 for action in &r.actions {
                     for (condition, _) in &action.alternatives {
-                        add(condition, Role::Alternative { new, rule }, &mut nodes);
+                        add(condition, Role::Alternative { new: is_new, rule }, &mut nodes);
                     }
                 }
             }
@@ -353,9 +403,12 @@ impl<'a> Search<'a> {
             }
         }
         Search {
-            relevant_old: relevant_rules(versions.old, &versions.entries),
-            relevant_new: relevant_rules(versions.new, &versions.entries),
-            versions,
+            _versions: std::marker::PhantomData,
+            entries: versions.entries.clone(),
+            old,
+            new,
+            changed_old,
+            changed_new,
             sizes,
             nodes,
             roles,
@@ -464,8 +517,8 @@ impl<'a> Search<'a> {
                         .enumerate()
                         .any(|(rule, &c)| c && self.rule_when(new, rule, &values) != Tri::False)
                 };
-                if !changed_fires(false, &self.versions.changed_old)
-                    && !changed_fires(true, &self.versions.changed_new)
+                if !changed_fires(false, &self.changed_old)
+                    && !changed_fires(true, &self.changed_new)
                 {
                     out.same = true;
                     return Ok(());
@@ -476,10 +529,9 @@ impl<'a> Search<'a> {
                     .filter(|(index, role)| {
                         values.get(*index) == Some(&Tri::Open)
                             && match **role {
-                                Role::When { new, rule } => self.relevant(new, rule),
+                                Role::When { .. } => true,
                                 Role::Alternative { new, rule } => {
-                                    self.relevant(new, rule)
-                                        && self.rule_when(new, rule, &values) != Tri::False
+                                    self.rule_when(new, rule, &values) != Tri::False
                                 }
                                 _ => false,
                             }
@@ -587,16 +639,11 @@ impl<'a> Search<'a> {
         Ok(())
     }
 
-    fn relevant(&self, new: bool, rule: RuleId) -> bool {
-        let list = if new { &self.relevant_new } else { &self.relevant_old };
-        list.get(rule).copied().unwrap_or(false)
-    }
-
     /// What one patient gets, by the reference semantics of each version;
     /// `None` when the versions agree (or neither has the patient).
     pub(crate) fn found_at(&self, point: &[Class]) -> Option<Found> {
-        let old = self.versions.old.outcome_complete(point);
-        let new = self.versions.new.outcome_complete(point);
+        let old = self.old.outcome_complete(point);
+        let new = self.new.outcome_complete(point);
         match (old, new) {
             (None, None) => None,
             (None, Some(_)) => Some(Found::OnlyNew),
@@ -604,7 +651,7 @@ impl<'a> Search<'a> {
             (Some(old), Some(new)) => {
                 let advice = |actions: &[crate::logic::problem::ResolvedAction]| {
                     let mut by_entry: BTreeMap<u32, BTreeSet<Content>> = BTreeMap::new();
-                    for action in actions {
+                    for action in actions.iter().filter(|a| self.entries.contains(&a.target)) {
                         by_entry
                             .entry(action.target)
                             .or_default()

@@ -99,9 +99,6 @@ pub(crate) struct Merged {
     /// assumptions on the merged inputs (lenient merges only).
     pub old_domain: std::ops::Range<usize>,
     pub new_domain: std::ops::Range<usize>,
-    /// Conditions kept only so that the lowering cuts number inputs at
-    /// their thresholds (the second guideline's `asked when`s).
-    pub extra: std::ops::Range<usize>,
     /// Per merged input: how it was declared.
     pub declared: Vec<Declared>,
     /// The second guideline's inputs and entries in the merge.
@@ -298,6 +295,8 @@ pub(crate) fn merge(a: &Guideline, b: &Guideline, matching: Matching) -> Result<
                     if let Some(slot) = merged.inputs.get_mut(index) {
                         slot.ty = ty;
                         slot.admits_unknown |= input.admits_unknown;
+                        // The words of the newer version.
+                        slot.label.clone_from(&input.label);
                     }
                     values.push(map);
                     old_domain.extend(first);
@@ -381,11 +380,12 @@ pub(crate) fn merge(a: &Guideline, b: &Guideline, matching: Matching) -> Result<
     };
     let old_domain = push_all(old_domain, &mut merged);
     let new_domain = push_all(new_domain, &mut merged);
-    let extra = if matching == Matching::Lenient {
-        push_all(second_asked.iter().flatten().cloned().collect(), &mut merged)
-    } else {
-        merged.assumptions.len()..merged.assumptions.len()
-    };
+    // The second guideline's `asked when`s, as assumptions no version
+    // keeps: only so that the lowering cuts number inputs at their
+    // thresholds too.
+    if matching == Matching::Lenient {
+        push_all(second_asked.iter().flatten().cloned().collect(), &mut merged);
+    }
     let mut entries: HashMap<&str, EntryId> = a
         .entries
         .iter()
@@ -395,7 +395,14 @@ pub(crate) fn merge(a: &Guideline, b: &Guideline, matching: Matching) -> Result<
     let mut entry_map = Vec::with_capacity(b.entries.len());
     for entry in &b.entries {
         match entries.get(entry.id.as_str()) {
-            Some(index) => entry_map.push(*index),
+            Some(index) => {
+                if matching == Matching::Lenient {
+                    if let Some(slot) = merged.entries.get_mut(*index) {
+                        slot.label.clone_from(&entry.label);
+                    }
+                }
+                entry_map.push(*index);
+            }
             None => {
                 entry_map.push(merged.entries.len());
                 entries.insert(entry.id.as_str(), merged.entries.len());
@@ -434,7 +441,6 @@ pub(crate) fn merge(a: &Guideline, b: &Guideline, matching: Matching) -> Result<
         second_assumptions,
         old_domain,
         new_domain,
-        extra,
         declared,
         second_inputs: remap.inputs,
         second_entries: entry_map,

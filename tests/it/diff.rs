@@ -494,3 +494,226 @@ fn random_pairs_agree_with_brute_force() {
     // The mutations change something most of the time.
     assert!(differing * 3 > done as usize, "{differing} of {done}");
 }
+
+// ---------------------------------------------------------------------------
+// The command: formats, exit statuses, git revisions.
+
+fn run(args: &[&str]) -> support::Ran {
+    support::run(support::leidraad(args))
+}
+
+const OLD: &str = "tests/fixtures/diff/old.leidraad";
+const NEW: &str = "tests/fixtures/diff/new.leidraad";
+
+fn shown(ran: &support::Ran) -> String {
+    format!(
+        "status: {}\n--- stdout\n{}--- stderr\n{}",
+        ran.status,
+        ran.stdout_lossy(),
+        ran.stderr_lossy()
+    )
+}
+
+#[test]
+fn human_output() {
+    let ran = run(&["diff", OLD, NEW, "--color", "never"]);
+    assert_eq!(ran.status, 1);
+    insta::assert_snapshot!(shown(&ran));
+}
+
+#[test]
+fn human_output_in_colour() {
+    let ran = run(&["diff", OLD, NEW, "--color", "always"]);
+    assert!(ran.stdout_lossy().contains("\u{1b}[1m"));
+    let ran = run(&["diff", OLD, NEW]);
+    assert!(!ran.stdout_lossy().contains('\u{1b}'), "no colour without a terminal");
+}
+
+#[test]
+fn markdown_output() {
+    let ran = run(&["diff", OLD, NEW, "--format", "markdown"]);
+    assert_eq!(ran.status, 1);
+    let text = ran.stdout_lossy();
+    // The label's HTML and Markdown are escaped.
+    assert!(text.contains("Fever &lt;b&gt;\\|\\*"), "{text}");
+    assert!(!text.contains("<b>"));
+    assert_eq!(text.matches("<details>").count(), text.matches("</details>").count());
+    insta::assert_snapshot!(shown(&ran));
+}
+
+/// Checks a JSON value against the parts of JSON Schema that
+/// docs/diff.schema.json uses: type, const, enum, required, properties,
+/// additionalProperties false, items, minimum and local `$ref`s.
+fn validate(schema: &Json, root: &Json, value: &Json, at: &str) {
+    if let Some(reference) = schema.get("$ref").and_then(Json::as_str) {
+        let name = reference.strip_prefix("#/$defs/").unwrap();
+        return validate(&root["$defs"][name], root, value, at);
+    }
+    if let Some(expected) = schema.get("const") {
+        assert_eq!(value, expected, "{at}");
+    }
+    if let Some(options) = schema.get("enum").and_then(Json::as_array) {
+        assert!(options.contains(value), "{at}: {value} is not one of {options:?}");
+    }
+    if let Some(types) = schema.get("type") {
+        let types: Vec<&str> = match types {
+            Json::String(t) => vec![t.as_str()],
+            Json::Array(list) => list.iter().map(|t| t.as_str().unwrap()).collect(),
+            _ => panic!("{at}: type"),
+        };
+        let ok = types.iter().any(|t| match *t {
+            "object" => value.is_object(),
+            "array" => value.is_array(),
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "boolean" => value.is_boolean(),
+            "null" => value.is_null(),
+            other => panic!("{at}: type {other}"),
+        });
+        assert!(ok, "{at}: {value} is not {types:?}");
+    }
+    if let Some(minimum) = schema.get("minimum").and_then(Json::as_i64) {
+        assert!(value.as_i64().unwrap() >= minimum, "{at}");
+    }
+    if let (Some(object), Some(properties)) = (value.as_object(), schema.get("properties")) {
+        for required in schema.get("required").and_then(Json::as_array).into_iter().flatten() {
+            assert!(object.contains_key(required.as_str().unwrap()), "{at}: {required} missing");
+        }
+        for (key, field) in object {
+            match properties.get(key) {
+                Some(sub) => validate(sub, root, field, &format!("{at}.{key}")),
+                None => assert!(
+                    schema.get("additionalProperties") != Some(&Json::Bool(false)),
+                    "{at}: {key} is not in the schema"
+                ),
+            }
+        }
+    }
+    if let (Some(items), Some(list)) = (schema.get("items"), value.as_array()) {
+        for (index, item) in list.iter().enumerate() {
+            validate(items, root, item, &format!("{at}[{index}]"));
+        }
+    }
+}
+
+#[test]
+fn json_output_follows_its_schema() {
+    let schema: Json =
+        serde_json::from_str(&std::fs::read_to_string(support::root().join("docs/diff.schema.json")).unwrap())
+            .unwrap();
+    let ran = run(&["diff", OLD, NEW, "--format", "json"]);
+    assert_eq!(ran.status, 1);
+    let value: Json = serde_json::from_slice(&ran.stdout).unwrap();
+    validate(&schema, &schema, &value, "$");
+    assert_eq!(value["schema"], "leidraad-diff/1");
+    let same = run(&["diff", OLD, OLD, "--format", "json"]);
+    assert_eq!(same.status, 0);
+    let value: Json = serde_json::from_slice(&same.stdout).unwrap();
+    validate(&schema, &schema, &value, "$");
+    assert_eq!(value["differs"], false);
+    insta::assert_snapshot!(shown(&ran));
+}
+
+#[test]
+fn exit_statuses() {
+    // The same advice for every patient, even with the text changed.
+    assert_eq!(run(&["diff", OLD, OLD]).status, 0);
+    assert_eq!(run(&["diff", OLD, NEW]).status, 1);
+    // A broken version: its diagnostics, status 2.
+    let broken = run(&["diff", OLD, "tests/fixtures/cli/errors.leidraad"]);
+    assert_eq!(broken.status, 2, "{}", shown(&broken));
+    assert!(broken.stderr_lossy().contains("L1"), "{}", shown(&broken));
+    assert_eq!(run(&["diff", OLD, "tests/fixtures/diff/missing.leidraad"]).status, 2);
+    let rename = run(&["diff", OLD, NEW, "--rename", "fever"]);
+    assert_eq!(rename.status, 2);
+    assert!(rename.stderr_lossy().contains("OLD_NAME=NEW_NAME"), "{}", shown(&rename));
+    let unknown = run(&["diff", OLD, NEW, "--rename", "fevr=fever"]);
+    assert_eq!(unknown.status, 2);
+    assert!(unknown.stderr_lossy().contains("`fevr`"), "{}", shown(&unknown));
+    // A budget that runs out ends with a message, status 2.
+    let budget = run(&["diff", OLD, NEW, "--max-boxes", "1"]);
+    assert_eq!(budget.status, 2);
+    assert!(budget.stderr_lossy().contains("--max-boxes"), "{}", shown(&budget));
+}
+
+#[test]
+fn bundled_guideline_against_a_changed_copy() {
+    let dir = std::env::temp_dir().join(format!("leidraad-diff-bundled-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let guidelines = support::root().join("guidelines");
+    std::fs::copy(guidelines.join("rugpijn.vocabulary.leidraad"), dir.join("rugpijn.vocabulary.leidraad")).unwrap();
+    let text = std::fs::read_to_string(guidelines.join("lage-rugpijn.leidraad")).unwrap();
+    std::fs::write(dir.join("new.leidraad"), text.replace("age < 45 years", "age < 40 years")).unwrap();
+    let old = guidelines.join("lage-rugpijn.leidraad");
+    let new = dir.join("new.leidraad");
+    let ran = support::run(support::leidraad([
+        "diff".as_ref(),
+        old.as_os_str(),
+        new.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]));
+    assert_eq!(ran.status, 1, "{}", shown(&ran));
+    let value: Json = serde_json::from_slice(&ran.stdout).unwrap();
+    for group in value["groups"].as_array().unwrap() {
+        assert!(group["description"].as_str().unwrap().starts_with("Leeftijd 40 tot 45 years"), "{group}");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn a_revision_from_git_with_its_vocabulary() {
+    if std::process::Command::new("git").arg("--version").output().is_err() {
+        eprintln!("git is not installed; skipped");
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("leidraad-diff-git-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("g")).unwrap();
+    let vocabulary = |hi: u32| {
+        format!("vocabulary v \"V\"\n\ninput age : number 0..{hi} years \"Age\"\ninput fever : yes/no \"Fever\"\n\nexam xray \"X-ray\"\n")
+    };
+    let guideline = |limit: u32| {
+        format!("guideline t \"T\"\n\nuse \"v.leidraad\"\n\nrule young \"Young with fever\"\n  when age < {limit} years and fever\n  then order xray\n")
+    };
+    git(&dir, &["init", "-q"]);
+    std::fs::write(dir.join("g/v.leidraad"), vocabulary(120)).unwrap();
+    std::fs::write(dir.join("g/g.leidraad"), guideline(18)).unwrap();
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "first"]);
+    std::fs::write(dir.join("g/v.leidraad"), vocabulary(130)).unwrap();
+    git(&dir, &["commit", "-q", "-am", "second: a wider range"]);
+    // The work file: the age limit moved too.
+    std::fs::write(dir.join("g/g.leidraad"), guideline(16)).unwrap();
+    let mut command = support::leidraad(["diff", "HEAD~1:g/g.leidraad", "g/g.leidraad"]);
+    command.current_dir(&dir);
+    let ran = support::run(command);
+    assert_eq!(ran.status, 1, "{}", shown(&ran));
+    let text = ran.stdout_lossy();
+    assert!(text.contains("Age > 120 years"), "{text}");
+    assert!(text.contains("Age 16 to under 18 years, Fever: yes"), "{text}");
+    assert!(text.contains("HEAD~1:g/g.leidraad:"), "{text}");
+    // Both from git: the second commit against the first.
+    let mut command = support::leidraad(["diff", "HEAD~1:g/g.leidraad", "HEAD:g/g.leidraad"]);
+    command.current_dir(&dir);
+    let ran = support::run(command);
+    assert_eq!(ran.status, 1, "{}", shown(&ran));
+    assert!(!ran.stdout_lossy().contains("16 to under 18"), "{}", shown(&ran));
+    // A revision that does not exist: status 2.
+    let mut command = support::leidraad(["diff", "nope:g/g.leidraad", "g/g.leidraad"]);
+    command.current_dir(&dir);
+    assert_eq!(support::run(command).status, 2);
+    let _ = std::fs::remove_dir_all(&dir);
+}
