@@ -31,7 +31,7 @@ use leidraad::diff::{DiffOptions, diff};
 use leidraad::source::Sources;
 
 /// Checks two versions (with the vocabularies in `folder`).
-fn load(old: &str, new: &str, folder: &PathBuf) -> (Sources, Vec<CheckedFile>) {
+fn load(old: &str, new: &str, folder: &std::path::Path) -> (Sources, Vec<CheckedFile>) {
     let mut sources = Sources::new();
     let a = sources.add("old.leidraad", old);
     let b = sources.add("new.leidraad", new);
@@ -59,8 +59,20 @@ fn changed_table(table: &synth::Synth) -> synth::Synth {
     for (n, rule) in [count / 5, count / 2, count - 3].into_iter().enumerate() {
         let r = &mut new.rules[rule];
         match n {
-            0 => r.actions[0].urgency = Some(if r.actions[0].urgency == Some("urgent") { "routine" } else { "urgent" }),
-            1 => r.actions[0].kind = if r.actions[0].kind == synth::Kind::Order { synth::Kind::Avoid } else { synth::Kind::Order },
+            0 => {
+                r.actions[0].urgency = Some(if r.actions[0].urgency == Some("urgent") {
+                    "routine"
+                } else {
+                    "urgent"
+                })
+            }
+            1 => {
+                r.actions[0].kind = if r.actions[0].kind == synth::Kind::Order {
+                    synth::Kind::Avoid
+                } else {
+                    synth::Kind::Order
+                }
+            }
             _ => {
                 for test in &mut r.tests {
                     if let synth::Test::Compare(_, value) = test {
@@ -90,7 +102,11 @@ fn bench_diff(c: &mut Criterion) {
         ("guideline/1500x5", synth::Params::guideline(1, 1500, 5)),
     ] {
         let table = synth::generate(&params);
-        cases.push((name.to_owned(), table.leidraad(), changed_table(&table).leidraad()));
+        cases.push((
+            name.to_owned(),
+            table.leidraad(),
+            changed_table(&table).leidraad(),
+        ));
     }
     if let Some(dir) = std::env::var_os("LEIDRAAD_BENCH_WRITE") {
         let dir = PathBuf::from(dir);

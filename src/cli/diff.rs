@@ -27,7 +27,10 @@ pub enum DiffFormat {
 enum Origin {
     File,
     /// `git show REV:PATH`.
-    Git { rev: String, path: String },
+    Git {
+        rev: String,
+        path: String,
+    },
 }
 
 fn origin(argument: &str) -> Origin {
@@ -120,9 +123,8 @@ pub fn run(
         let (bytes, git) = match origin(argument) {
             Origin::File => (read_bytes(argument)?, None),
             Origin::Git { rev, path } => {
-                let bytes = git_show(&rev, &path).map_err(|reason| {
-                    miette!("could not read `{argument}` from git: {reason}")
-                })?;
+                let bytes = git_show(&rev, &path)
+                    .map_err(|reason| miette!("could not read `{argument}` from git: {reason}"))?;
                 let folder = std::path::Path::new(&path)
                     .parent()
                     .map(|p| p.to_string_lossy().into_owned())
@@ -149,7 +151,8 @@ pub fn run(
     problems.extend(result.diagnostics);
     let errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     let valid: Vec<_> = result.files.iter().filter_map(|f| f.valid()).collect();
-    let (Some(old_valid), Some(new_valid), true) = (valid.first(), valid.get(1), errors.is_empty()) else {
+    let (Some(old_valid), Some(new_valid), true) = (valid.first(), valid.get(1), errors.is_empty())
+    else {
         eout!(
             "{}",
             render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
@@ -160,7 +163,10 @@ pub fn run(
         ));
     };
     let made = diff(*old_valid, *new_valid, &options).map_err(|error| match error {
-        DiffError::Budget(message) => miette!(help = "a diff this large needs a larger budget", "{message}"),
+        DiffError::Budget(message) => miette!(
+            help = "a diff this large needs a larger budget",
+            "{message}"
+        ),
         other => miette!("{other}"),
     })?;
     let names = Names { old, new };

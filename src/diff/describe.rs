@@ -25,7 +25,10 @@ pub struct Fact {
 impl Fact {
     /// `Leeftijd 16 tot 18 years`, `Koorts: ja`.
     pub fn text(&self) -> String {
-        if self.values.starts_with(|c: char| c.is_ascii_digit() || "<>≤≥=".contains(c)) {
+        if self
+            .values
+            .starts_with(|c: char| c.is_ascii_digit() || "<>≤≥=".contains(c))
+        {
             format!("{} {}", self.label, self.values)
         } else {
             format!("{}: {}", self.label, self.values)
@@ -103,7 +106,11 @@ fn run_text(
     match (at_bottom, at_top) {
         (true, true) => words.pick("elke waarde", "any value").to_owned(),
         (true, false) => format!("{} {hi}{high_unit}", if high_incl { "≤" } else { "<" }),
-        (false, true) => format!("{} {lo}{}", if low_incl { "≥" } else { ">" }, unit_after(unit, low)),
+        (false, true) => format!(
+            "{} {lo}{}",
+            if low_incl { "≥" } else { ">" },
+            unit_after(unit, low)
+        ),
         (false, false) if low_incl && !high_incl => {
             format!("{lo} {} {hi}{high_unit}", words.pick("tot", "to under"))
         }
@@ -118,11 +125,21 @@ fn run_text(
 
 /// The facts that define a box: every variable whose classes it restricts,
 /// in declaration order.
-pub(crate) fn facts(guideline: &Guideline, lowering: &Lowering, cube: &Cube, words: Words) -> Vec<Fact> {
+pub(crate) fn facts(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    cube: &Cube,
+    words: Words,
+) -> Vec<Fact> {
     let mut out = Vec::new();
     for (input, vars) in guideline.inputs.iter().zip(&lowering.inputs) {
         for (member, &var) in vars.vars.iter().enumerate() {
-            let size = lowering.problem.var_sizes.get(var as usize).copied().unwrap_or(0);
+            let size = lowering
+                .problem
+                .var_sizes
+                .get(var as usize)
+                .copied()
+                .unwrap_or(0);
             let Some(set) = cube.get(var as usize) else {
                 continue;
             };
@@ -240,7 +257,10 @@ pub(crate) fn example(lowering: &Lowering, cube: &Cube) -> Vec<Class> {
                 }
                 None => known.first().copied(),
             };
-            if let (Some(c), Some(cell)) = (chosen.or(classes.first().copied()), point.get_mut(var as usize)) {
+            if let (Some(c), Some(cell)) = (
+                chosen.or(classes.first().copied()),
+                point.get_mut(var as usize),
+            ) {
                 *cell = c;
             }
         }

@@ -24,10 +24,10 @@ pub use describe::Fact;
 
 use crate::eval::{Evaluation, evaluate};
 use crate::logic::problem::{ActionKind, Class, Content, Formula, Problem, Urgency};
+use crate::model::Guideline;
 use crate::model::lower::{AssumptionOrigin, Lowering, Valid, lower};
 use crate::model::merge::{Declared, Matching, Merged, merge};
 use crate::model::record::read_record;
-use crate::model::Guideline;
 use crate::source::Span;
 use crate::syntax::vocabulary::{kind_word, urgency_word};
 use describe::Words;
@@ -259,7 +259,11 @@ fn header_name(guideline: &Guideline) -> String {
 }
 
 /// Applies the renames to a copy of the old version.
-fn renamed(old: &Guideline, new: &Guideline, renames: &[(String, String)]) -> Result<Guideline, DiffError> {
+fn renamed(
+    old: &Guideline,
+    new: &Guideline,
+    renames: &[(String, String)],
+) -> Result<Guideline, DiffError> {
     let mut out = old.clone();
     for (from, to) in renames {
         if let Some(index) = old.input_index(from) {
@@ -330,7 +334,9 @@ fn project(formula: &Formula, asked: &[Option<Formula>], depth: usize) -> Formul
             None => formula.clone(),
         },
         Formula::Not(inner) => Formula::Not(Box::new(project(inner, asked, depth))),
-        Formula::And(parts) => Formula::And(parts.iter().map(|p| project(p, asked, depth)).collect()),
+        Formula::And(parts) => {
+            Formula::And(parts.iter().map(|p| project(p, asked, depth)).collect())
+        }
         Formula::Or(parts) => Formula::Or(parts.iter().map(|p| project(p, asked, depth)).collect()),
     }
 }
@@ -367,8 +373,12 @@ fn changed_rules(old: &Problem, new: &Problem) -> (Vec<bool>, Vec<bool>) {
         if let Some(list) = free.get_mut(&key(rule)) {
             if !list.is_empty() {
                 let j = list.remove(0);
-                partner_old[index] = Some(j);
-                partner_new[j] = Some(index);
+                if let Some(cell) = partner_old.get_mut(index) {
+                    *cell = Some(j);
+                }
+                if let Some(cell) = partner_new.get_mut(j) {
+                    *cell = Some(index);
+                }
             }
         }
     }
@@ -394,8 +404,12 @@ fn changed_rules(old: &Problem, new: &Problem) -> (Vec<bool>, Vec<bool>) {
                 .filter(|&v| partner_new.get(v).copied().flatten().is_some())
                 .collect();
             if mine != theirs {
-                partner_old[i] = None;
-                partner_new[j] = None;
+                if let Some(cell) = partner_old.get_mut(i) {
+                    *cell = None;
+                }
+                if let Some(cell) = partner_new.get_mut(j) {
+                    *cell = None;
+                }
                 broke = true;
             }
         }
@@ -496,12 +510,18 @@ fn prepare(renamed_old: &Guideline, new: &Guideline) -> Result<Prepared, DiffErr
     }
     let split = merged.first_rules;
     let all_rules = &lowering.problem.rules;
-    let mut new_rules: Vec<crate::logic::problem::Rule> = all_rules.get(split..).unwrap_or(&[]).to_vec();
+    let mut new_rules: Vec<crate::logic::problem::Rule> =
+        all_rules.get(split..).unwrap_or(&[]).to_vec();
     project_rules(&mut new_rules, &new_asked);
-    let mut old_rules: Vec<crate::logic::problem::Rule> = all_rules.get(..split).unwrap_or(&[]).to_vec();
+    let mut old_rules: Vec<crate::logic::problem::Rule> =
+        all_rules.get(..split).unwrap_or(&[]).to_vec();
     project_rules(&mut old_rules, &old_asked);
     for rule in &mut new_rules {
-        rule.overrides = rule.overrides.iter().map(|r| r.saturating_sub(split)).collect();
+        rule.overrides = rule
+            .overrides
+            .iter()
+            .map(|r| r.saturating_sub(split))
+            .collect();
     }
     let mut new_exclusive: Vec<(u32, u32)> = new
         .exclusive_pairs()
@@ -509,7 +529,10 @@ fn prepare(renamed_old: &Guideline, new: &Guideline) -> Result<Prepared, DiffErr
         .map(|(a, b)| {
             let a = merged.second_entries.get(a).copied().unwrap_or(a);
             let b = merged.second_entries.get(b).copied().unwrap_or(b);
-            (crate::logic::problem::index_u32(a.min(b)), crate::logic::problem::index_u32(a.max(b)))
+            (
+                crate::logic::problem::index_u32(a.min(b)),
+                crate::logic::problem::index_u32(a.max(b)),
+            )
         })
         .collect();
     new_exclusive.sort_unstable();
@@ -517,9 +540,16 @@ fn prepare(renamed_old: &Guideline, new: &Guideline) -> Result<Prepared, DiffErr
     let old_exclusive: Vec<(u32, u32)> = renamed_old
         .exclusive_pairs()
         .into_iter()
-        .map(|(a, b)| (crate::logic::problem::index_u32(a), crate::logic::problem::index_u32(b)))
+        .map(|(a, b)| {
+            (
+                crate::logic::problem::index_u32(a),
+                crate::logic::problem::index_u32(b),
+            )
+        })
         .collect();
-    let side = |rules: Vec<crate::logic::problem::Rule>, own: &[Formula], exclusive: Vec<(u32, u32)>| Problem {
+    let side = |rules: Vec<crate::logic::problem::Rule>,
+                own: &[Formula],
+                exclusive: Vec<(u32, u32)>| Problem {
         var_sizes: lowering.problem.var_sizes.clone(),
         assumptions: common.iter().chain(own).cloned().collect(),
         rules,
@@ -585,7 +615,9 @@ fn join(mut cubes: Vec<Cube>) -> Vec<Cube> {
                             *slot = slot.union(other);
                         }
                     }
-                    cubes[i] = union;
+                    if let Some(cell) = cubes.get_mut(i) {
+                        *cell = union;
+                    }
                     cubes.remove(j);
                     joined = true;
                     break 'outer;
@@ -669,7 +701,10 @@ pub fn diff(old: Valid<'_>, new: Valid<'_>, options: &DiffOptions) -> Result<Dif
         }
         let widened = join(widened);
         // The example comes from a box the search settled.
-        let first = widened.first().cloned().unwrap_or_else(|| search.everyone());
+        let first = widened
+            .first()
+            .cloned()
+            .unwrap_or_else(|| search.everyone());
         let mut point = describe::example(lowering, &first);
         if search.found_at(&point).as_ref() != Some(&found) {
             let inside = leaves.iter().find(|leaf| contains(&first, leaf));
@@ -678,7 +713,15 @@ pub fn diff(old: Valid<'_>, new: Valid<'_>, options: &DiffOptions) -> Result<Dif
             }
         }
         groups.push(make_group(
-            old, new, &renamed_old, merged, lowering, &found, widened, &point, words,
+            old,
+            new,
+            &renamed_old,
+            merged,
+            lowering,
+            &found,
+            widened,
+            &point,
+            words,
         )?);
     }
     let inputs = input_changes(&prepared, &renamed_old, new.guideline, &groups, words);
@@ -705,7 +748,9 @@ fn evaluate_side(valid: Valid<'_>, names: &Guideline, record: &Json) -> Option<E
     let fields = record.as_object()?;
     let mut own = serde_json::Map::new();
     for (index, input) in names.inputs.iter().enumerate() {
-        if let (Some(value), Some(original)) = (fields.get(&input.id), valid.guideline.inputs.get(index)) {
+        if let (Some(value), Some(original)) =
+            (fields.get(&input.id), valid.guideline.inputs.get(index))
+        {
             own.insert(original.id.clone(), value.clone());
         }
     }
@@ -725,7 +770,11 @@ fn advice_of(content: &Content, merged: &Guideline) -> Advice {
 }
 
 /// The advice an evaluation gives on one entry (merged names).
-fn evaluated_advice(evaluation: &Evaluation, entry: &str, rename: &dyn Fn(&str) -> String) -> Vec<Advice> {
+fn evaluated_advice(
+    evaluation: &Evaluation,
+    entry: &str,
+    rename: &dyn Fn(&str) -> String,
+) -> Vec<Advice> {
     let mut out: Vec<Advice> = evaluation
         .recommendations
         .iter()
@@ -755,8 +804,9 @@ fn rule_refs(
                 urgency: r.urgency,
                 instead: r.instead.clone(),
             };
-            let does = format!("{} {}", kind_word(r.kind), r.target)
-                + &advice.words().strip_prefix(kind_word(r.kind)).unwrap_or("").to_owned();
+            let words = advice.words();
+            let rest = words.strip_prefix(kind_word(r.kind)).unwrap_or("");
+            let does = format!("{} {}{rest}", kind_word(r.kind), r.target);
             out.push(RuleRef {
                 rule: r.rule.clone(),
                 span: r.rule_span,
@@ -766,7 +816,10 @@ fn rule_refs(
     }
     for o in &evaluation.overruled {
         if entries.contains(&rename(&o.target)) {
-            if let Some(rule) = guideline.rule_index(&o.by_rule).and_then(|i| guideline.rules.get(i)) {
+            if let Some(rule) = guideline
+                .rule_index(&o.by_rule)
+                .and_then(|i| guideline.rules.get(i))
+            {
                 out.push(RuleRef {
                     rule: o.by_rule.clone(),
                     span: rule.id_span,
@@ -824,8 +877,16 @@ fn make_group(
                 let Some(entry) = merged.guideline.entries.get(d.entry as usize) else {
                     continue;
                 };
-                let want_old: Vec<Advice> = d.old.iter().map(|c| advice_of(c, &merged.guideline)).collect();
-                let want_new: Vec<Advice> = d.new.iter().map(|c| advice_of(c, &merged.guideline)).collect();
+                let want_old: Vec<Advice> = d
+                    .old
+                    .iter()
+                    .map(|c| advice_of(c, &merged.guideline))
+                    .collect();
+                let want_new: Vec<Advice> = d
+                    .new
+                    .iter()
+                    .map(|c| advice_of(c, &merged.guideline))
+                    .collect();
                 let got_old = evaluated_advice(o, &entry.id, &old_rename);
                 let got_new = evaluated_advice(n, &entry.id, &same);
                 let sorted = |mut v: Vec<Advice>| {
@@ -851,7 +912,11 @@ fn make_group(
         }
         Found::OnlyOld | Found::OnlyNew => {
             let only_new = *found == Found::OnlyNew;
-            let (has, lacks) = if only_new { (&new_eval, &old_eval) } else { (&old_eval, &new_eval) };
+            let (has, lacks) = if only_new {
+                (&new_eval, &old_eval)
+            } else {
+                (&old_eval, &new_eval)
+            };
             let Some(has) = has.as_ref().filter(|_| lacks.is_none()) else {
                 return Err(DiffError::Unconfirmed(format!(
                     "the example patient {} is not a patient of the {} version only",
@@ -860,12 +925,20 @@ fn make_group(
                 )));
             };
             let rename: &dyn Fn(&str) -> String = if only_new { &same } else { &old_rename };
-            let names: BTreeSet<String> = has.recommendations.iter().map(|r| rename(&r.target)).collect();
+            let names: BTreeSet<String> = has
+                .recommendations
+                .iter()
+                .map(|r| rename(&r.target))
+                .collect();
             let changes = names
                 .iter()
                 .map(|entry| {
                     let advice = evaluated_advice(has, entry, rename);
-                    let (o, n) = if only_new { (Vec::new(), advice) } else { (advice, Vec::new()) };
+                    let (o, n) = if only_new {
+                        (Vec::new(), advice)
+                    } else {
+                        (advice, Vec::new())
+                    };
                     EntryChange {
                         entry: entry.clone(),
                         label: entry_label(entry),
@@ -874,7 +947,14 @@ fn make_group(
                     }
                 })
                 .collect();
-            (if only_new { Presence::OnlyNew } else { Presence::OnlyOld }, changes)
+            (
+                if only_new {
+                    Presence::OnlyNew
+                } else {
+                    Presence::OnlyOld
+                },
+                changes,
+            )
         }
     };
     let changed: BTreeSet<String> = changes.iter().map(|c| c.entry.clone()).collect();
@@ -933,7 +1013,11 @@ fn input_changes(
     let mut definitions = vec![None; merged.guideline.definitions.len()];
     let mut out = Vec::new();
     for (index, input) in merged.guideline.inputs.iter().enumerate() {
-        let declared = merged.declared.get(index).cloned().unwrap_or(Declared::Same);
+        let declared = merged
+            .declared
+            .get(index)
+            .cloned()
+            .unwrap_or(Declared::Same);
         let (kind, mut change_words) = match declared {
             Declared::Same => ("changed", Vec::new()),
             Declared::OnlyFirst => ("removed", vec!["only in the old version".to_owned()]),
@@ -942,10 +1026,17 @@ fn input_changes(
         };
         if index < renamed_old.inputs.len() && merged.second_inputs.contains(&index) {
             let lowered = |c: &Option<crate::model::Cond>, defs: &mut Vec<Option<Formula>>| {
-                c.as_ref().map(|c| lowering.formula(&merged.guideline, c, defs))
+                c.as_ref()
+                    .map(|c| lowering.formula(&merged.guideline, c, defs))
             };
-            let a = lowered(merged.first_asked.get(index).unwrap_or(&None), &mut definitions);
-            let b = lowered(merged.second_asked.get(index).unwrap_or(&None), &mut definitions);
+            let a = lowered(
+                merged.first_asked.get(index).unwrap_or(&None),
+                &mut definitions,
+            );
+            let b = lowered(
+                merged.second_asked.get(index).unwrap_or(&None),
+                &mut definitions,
+            );
             if a != b {
                 change_words.push("`asked when` changed".to_owned());
             }
@@ -961,18 +1052,26 @@ fn input_changes(
                 let Some(assumption) = merged.guideline.assumptions.get(i) else {
                     continue;
                 };
-                let formula = lowering.formula(&merged.guideline, &assumption.condition, &mut definitions);
+                let formula =
+                    lowering.formula(&merged.guideline, &assumption.condition, &mut definitions);
                 if let Some(cube) = excluded_cube(lowering, &formula, index) {
                     let facts = describe::facts(&merged.guideline, lowering, &cube, words);
                     let text: Vec<String> = facts.iter().map(Fact::text).collect();
-                    affects.push(format!("patients with {} exist only in the {only} version", text.join(", ")));
+                    affects.push(format!(
+                        "patients with {} exist only in the {only} version",
+                        text.join(", ")
+                    ));
                 }
             }
         }
         let mentioned: Vec<usize> = groups
             .iter()
             .enumerate()
-            .filter(|(_, g)| g.facts.iter().any(|f| f.input == input.id || f.input.starts_with(&format!("{}.", input.id))))
+            .filter(|(_, g)| {
+                g.facts
+                    .iter()
+                    .any(|f| f.input == input.id || f.input.starts_with(&format!("{}.", input.id)))
+            })
             .map(|(i, _)| i)
             .collect();
         out.push(InputChange {

@@ -23,21 +23,33 @@ fn advice_list(advice: &[Advice]) -> String {
     if advice.is_empty() {
         "nothing".to_owned()
     } else {
-        advice.iter().map(Advice::words).collect::<Vec<_>>().join(", ")
+        advice
+            .iter()
+            .map(Advice::words)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
 /// `refer → nothing`, or for a group one version lacks, the advice alone.
 fn change_words(change: &EntryChange, presence: Presence) -> String {
     match presence {
-        Presence::Both => format!("{} → {}", advice_list(&change.old), advice_list(&change.new)),
+        Presence::Both => format!(
+            "{} → {}",
+            advice_list(&change.old),
+            advice_list(&change.new)
+        ),
         Presence::OnlyNew => advice_list(&change.new),
         Presence::OnlyOld => advice_list(&change.old),
     }
 }
 
 fn facts_text(facts: &[super::Fact]) -> String {
-    facts.iter().map(super::Fact::text).collect::<Vec<_>>().join(", ")
+    facts
+        .iter()
+        .map(super::Fact::text)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The group in the guideline's words: its facts, and when it is a union
@@ -54,7 +66,11 @@ fn description(group: &Group) -> String {
             .iter()
             .enumerate()
             .map(|(i, alt)| {
-                let alt = if alt.is_empty() { "any".to_owned() } else { facts_text(alt) };
+                let alt = if alt.is_empty() {
+                    "any".to_owned()
+                } else {
+                    facts_text(alt)
+                };
                 format!("({}) {alt}", i + 1)
             })
             .collect();
@@ -86,7 +102,11 @@ fn summary(diff: &Diff) -> String {
             } else {
                 format!("{} groups", diff.groups.len())
             },
-            if diff.groups.len() == 1 { "gets" } else { "get" }
+            if diff.groups.len() == 1 {
+                "gets"
+            } else {
+                "get"
+            }
         )
     }
 }
@@ -186,8 +206,8 @@ pub fn markdown_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\n' | '\r' => out.push(' '),
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '!' | '|' | '~' | '{'
-            | '}' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '!' | '|' | '~'
+            | '{' | '}' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -221,11 +241,14 @@ pub fn markdown(diff: &Diff, sources: &Sources, names: Names<'_>) -> String {
         }
     }
     for (index, group) in diff.groups.iter().enumerate() {
-        let entries: Vec<String> = group
-            .changes
-            .iter()
-            .map(|c| format!("{} {}", c.entry, c.kind()))
-            .collect();
+        let entries: Vec<String> = match group.presence {
+            Presence::Both => group
+                .changes
+                .iter()
+                .map(|c| format!("{} {}", c.entry, c.kind()))
+                .collect(),
+            other => vec![presence_words(other).to_owned()],
+        };
         out.push_str(&format!(
             "\n<details>\n<summary>Group {}: {} ({})</summary>\n\n",
             index + 1,
@@ -235,7 +258,9 @@ pub fn markdown(diff: &Diff, sources: &Sources, names: Names<'_>) -> String {
         if group.presence != Presence::Both {
             out.push_str(&format!("{}.\n\n", e(presence_words(group.presence))));
         }
-        out.push_str("| Entry | Old | New |\n|---|---|---|\n");
+        if !group.changes.is_empty() {
+            out.push_str("| Entry | Old | New |\n|---|---|---|\n");
+        }
         for change in &group.changes {
             out.push_str(&format!(
                 "| {} ({}) | {} | {} |\n",
@@ -245,9 +270,12 @@ pub fn markdown(diff: &Diff, sources: &Sources, names: Names<'_>) -> String {
                 e(&advice_list(&change.new))
             ));
         }
+        // In a code block, where neither Markdown nor HTML is read; the
+        // record's names and values are the guideline's identifiers and
+        // numbers, and a fence of four backticks outlasts any in them.
         out.push_str(&format!(
-            "\nExample patient: {}\n",
-            e(&serde_json::to_string(&group.example).unwrap_or_default())
+            "\nExample patient:\n\n````json\n{}\n````\n",
+            controls(&serde_json::to_string(&group.example).unwrap_or_default())
         ));
         for (side, rules) in [("Old", &group.old_rules), ("New", &group.new_rules)] {
             if rules.is_empty() {
@@ -257,7 +285,12 @@ pub fn markdown(diff: &Diff, sources: &Sources, names: Names<'_>) -> String {
                 .iter()
                 .map(|rule| {
                     let (file, line, _) = place(rule, sources);
-                    format!("{} at {}:{line} ({})", e(&rule.rule), e(&file), e(&rule.does))
+                    format!(
+                        "{} at {}:{line} ({})",
+                        e(&rule.rule),
+                        e(&file),
+                        e(&rule.does)
+                    )
                 })
                 .collect();
             out.push_str(&format!("\n{side}: {}\n", list.join("; ")));

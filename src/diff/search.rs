@@ -240,9 +240,15 @@ enum Role {
     OldOnly,
     NewOnly,
     /// A rule's condition (`new` side when true).
-    When { new: bool, rule: RuleId },
+    When {
+        new: bool,
+        rule: RuleId,
+    },
     /// An alternative's condition of a rule.
-    Alternative { new: bool, rule: RuleId },
+    Alternative {
+        new: bool,
+        rule: RuleId,
+    },
 }
 
 pub(crate) struct Search<'a> {
@@ -282,7 +288,8 @@ fn relevant_rules(problem: &Problem, entries: &BTreeSet<u32>) -> Vec<bool> {
         .iter()
         .map(|rule| {
             rule.actions.iter().any(|a| {
-                entries.contains(&a.target) || a.alternatives.iter().any(|(_, t)| entries.contains(t))
+                entries.contains(&a.target)
+                    || a.alternatives.iter().any(|(_, t)| entries.contains(t))
             })
         })
         .collect();
@@ -354,10 +361,18 @@ impl<'a> Search<'a> {
         // Only the rules whose advice bears on the changed entries matter
         // (every changed rule is one of them): the search and the advice
         // it compares read these alone.
-        let (old, kept_old) = sub_problem(versions.old, &relevant_rules(versions.old, &versions.entries));
-        let (new, kept_new) = sub_problem(versions.new, &relevant_rules(versions.new, &versions.entries));
+        let (old, kept_old) = sub_problem(
+            versions.old,
+            &relevant_rules(versions.old, &versions.entries),
+        );
+        let (new, kept_new) = sub_problem(
+            versions.new,
+            &relevant_rules(versions.new, &versions.entries),
+        );
         let changed = |kept: &[RuleId], all: &[bool]| -> Vec<bool> {
-            kept.iter().map(|&r| all.get(r).copied().unwrap_or(true)).collect()
+            kept.iter()
+                .map(|&r| all.get(r).copied().unwrap_or(true))
+                .collect()
         };
         let changed_old = changed(&kept_old, &versions.changed_old);
         let changed_new = changed(&kept_new, &versions.changed_new);
@@ -379,12 +394,17 @@ impl<'a> Search<'a> {
         }
         let mut when_old = Vec::new();
         let mut when_new = Vec::new();
-        for (is_new, problem, whens) in [(false, &old, &mut when_old), (true, &new, &mut when_new)] {
+        for (is_new, problem, whens) in [(false, &old, &mut when_old), (true, &new, &mut when_new)]
+        {
             for (rule, r) in problem.rules.iter().enumerate() {
                 whens.push(add(&r.when, Role::When { new: is_new, rule }, &mut nodes));
                 for action in &r.actions {
                     for (condition, _) in &action.alternatives {
-                        add(condition, Role::Alternative { new: is_new, rule }, &mut nodes);
+                        add(
+                            condition,
+                            Role::Alternative { new: is_new, rule },
+                            &mut nodes,
+                        );
                     }
                 }
             }
@@ -595,14 +615,14 @@ impl<'a> Search<'a> {
                 }
             }
         }
-        let Some((&var, _)) = counts
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        else {
+        let Some((&var, _)) = counts.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))) else {
             return Ok(());
         };
         let size = self.sizes.get(var as usize).copied().unwrap_or(0);
-        let here = cube.get(var as usize).cloned().unwrap_or_else(|| Set::empty(size));
+        let here = cube
+            .get(var as usize)
+            .cloned()
+            .unwrap_or_else(|| Set::empty(size));
         let mut blocks: BTreeMap<Vec<bool>, Set> = BTreeMap::new();
         let mut order: Vec<Vec<bool>> = Vec::new();
         for class in here.classes() {
@@ -629,7 +649,9 @@ impl<'a> Search<'a> {
             let mut child_values = values.clone();
             for &index in self.by_var.get(var as usize).map_or(&[][..], Vec::as_slice) {
                 if child_values.get(index) == Some(&Tri::Open) {
-                    if let (Some(node), Some(cell)) = (self.nodes.get(index), child_values.get_mut(index)) {
+                    if let (Some(node), Some(cell)) =
+                        (self.nodes.get(index), child_values.get_mut(index))
+                    {
                         *cell = node.decide(&child);
                     }
                 }
@@ -664,9 +686,19 @@ impl<'a> Search<'a> {
                 let diffs: Vec<EntryDiff> = entries
                     .into_iter()
                     .filter_map(|entry| {
-                        let o: Vec<Content> = old.get(&entry).map(|s| s.iter().copied().collect()).unwrap_or_default();
-                        let n: Vec<Content> = new.get(&entry).map(|s| s.iter().copied().collect()).unwrap_or_default();
-                        (o != n).then_some(EntryDiff { entry, old: o, new: n })
+                        let o: Vec<Content> = old
+                            .get(&entry)
+                            .map(|s| s.iter().copied().collect())
+                            .unwrap_or_default();
+                        let n: Vec<Content> = new
+                            .get(&entry)
+                            .map(|s| s.iter().copied().collect())
+                            .unwrap_or_default();
+                        (o != n).then_some(EntryDiff {
+                            entry,
+                            old: o,
+                            new: n,
+                        })
                     })
                     .collect();
                 (!diffs.is_empty()).then_some(Found::Differs(diffs))

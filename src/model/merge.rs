@@ -325,7 +325,8 @@ pub(crate) fn merge(a: &Guideline, b: &Guideline, matching: Matching) -> Result<
         definitions: a.definitions.len(),
         scores: a.scores.len(),
     };
-    let mut first_asked: Vec<Option<Cond>> = a.inputs.iter().map(|i| i.asked_when.clone()).collect();
+    let mut first_asked: Vec<Option<Cond>> =
+        a.inputs.iter().map(|i| i.asked_when.clone()).collect();
     first_asked.resize(merged.inputs.len(), None);
     let mut second_asked: Vec<Option<Cond>> = vec![None; merged.inputs.len()];
     for (index, input) in b.inputs.iter().enumerate() {
@@ -367,7 +368,10 @@ pub(crate) fn merge(a: &Guideline, b: &Guideline, matching: Matching) -> Result<
         });
     }
     let second_assumptions = first_assumptions.end..merged.assumptions.len();
-    let header_span = a.header.as_ref().map_or(Span::new(a.file, 0, 0), |h| h.span);
+    let header_span = a
+        .header
+        .as_ref()
+        .map_or(Span::new(a.file, 0, 0), |h| h.span);
     let push_all = |conds: Vec<Cond>, merged: &mut Guideline| {
         let start = merged.assumptions.len();
         for condition in conds {
@@ -384,7 +388,10 @@ pub(crate) fn merge(a: &Guideline, b: &Guideline, matching: Matching) -> Result<
     // keeps: only so that the lowering cuts number inputs at their
     // thresholds too.
     if matching == Matching::Lenient {
-        push_all(second_asked.iter().flatten().cloned().collect(), &mut merged);
+        push_all(
+            second_asked.iter().flatten().cloned().collect(),
+            &mut merged,
+        );
     }
     let mut entries: HashMap<&str, EntryId> = a
         .entries

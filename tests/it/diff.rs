@@ -86,8 +86,12 @@ fn diff_checked(old: &str, new: &str, renames: &[(&str, &str)]) -> Diff {
             .collect(),
         ..DiffOptions::default()
     };
-    let made = diff(old_file.valid().unwrap(), new_file.valid().unwrap(), &options)
-        .unwrap_or_else(|e| panic!("{e}\n--- old\n{old}\n--- new\n{new}"));
+    let made = diff(
+        old_file.valid().unwrap(),
+        new_file.valid().unwrap(),
+        &options,
+    )
+    .unwrap_or_else(|e| panic!("{e}\n--- old\n{old}\n--- new\n{new}"));
     brute_force(&made, &old_file, &new_file, renames, old, new);
     made
 }
@@ -102,7 +106,10 @@ fn brute_force(
 ) {
     let sizes = made.space().var_sizes().to_vec();
     let total: u64 = sizes.iter().map(|&s| u64::from(s)).product();
-    assert!(total <= 2_000_000, "{total} patients is too many to enumerate");
+    assert!(
+        total <= 2_000_000,
+        "{total} patients is too many to enumerate"
+    );
     let old_field = |merged: &str| {
         renames
             .iter()
@@ -136,7 +143,13 @@ fn brute_force(
                 &same,
                 &to_merged,
             );
-            let b = advice(new_valid.guideline, new_valid.lowering, &record, &same, &same);
+            let b = advice(
+                new_valid.guideline,
+                new_valid.lowering,
+                &record,
+                &same,
+                &same,
+            );
             let groups = made.groups_of(&assignment);
             if a != b {
                 differing += 1;
@@ -155,7 +168,11 @@ fn brute_force(
         let mut var = 0;
         loop {
             let Some(cell) = assignment.get_mut(var) else {
-                assert_eq!(made.differs(), differing > 0, "differs() disagrees with the patients");
+                assert_eq!(
+                    made.differs(),
+                    differing > 0,
+                    "differs() disagrees with the patients"
+                );
                 return;
             };
             *cell += 1;
@@ -210,10 +227,21 @@ fn descriptions(made: &Diff) -> String {
                     let words = |a: &[leidraad::diff::Advice]| {
                         a.iter().map(|x| x.words()).collect::<Vec<_>>().join(", ")
                     };
-                    format!("{} {}: [{}] -> [{}]", c.entry, c.kind(), words(&c.old), words(&c.new))
+                    format!(
+                        "{} {}: [{}] -> [{}]",
+                        c.entry,
+                        c.kind(),
+                        words(&c.old),
+                        words(&c.new)
+                    )
                 })
                 .collect();
-            format!("{:?} | {} | {}", g.presence, facts.join(", "), changes.join("; "))
+            format!(
+                "{:?} | {} | {}",
+                g.presence,
+                facts.join(", "),
+                changes.join("; ")
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -281,7 +309,10 @@ fn a_value_added() {
 fn a_range_widened() {
     let made = diff_checked(BASE, &changed("0..120 years", "0..130 years"), &[]);
     assert_eq!(descriptions(&made), "OnlyNew | Age > 120 years | ");
-    assert_eq!(made.inputs[0].words, ["range 0..120 years became 0..130 years"]);
+    assert_eq!(
+        made.inputs[0].words,
+        ["range 0..120 years became 0..130 years"]
+    );
     let age = made.groups[0].example["age"].as_f64().unwrap();
     assert!(age > 120.0 && age < 130.0, "{age}");
 }
@@ -294,7 +325,11 @@ fn an_input_added() {
     );
     let made = diff_checked(BASE, &new, &[]);
     assert!(!made.groups.is_empty());
-    assert!(descriptions(&made).contains("Smoker: yes"), "{}", descriptions(&made));
+    assert!(
+        descriptions(&made).contains("Smoker: yes"),
+        "{}",
+        descriptions(&made)
+    );
     assert_eq!(made.inputs[0].kind, "added");
     assert!(!made.inputs[0].groups.is_empty());
 }
@@ -319,7 +354,9 @@ fn an_input_removed() {
 
 #[test]
 fn a_rename_declared_is_no_change() {
-    let new = BASE.replace("fever", "febrile").replace("xray", "radiograph");
+    let new = BASE
+        .replace("fever", "febrile")
+        .replace("xray", "radiograph");
     let made = diff_checked(BASE, &new, &[("fever", "febrile"), ("xray", "radiograph")]);
     assert!(!made.differs(), "{}", descriptions(&made));
     // Undeclared, the rename is a removed and an added input.
@@ -330,13 +367,19 @@ fn a_rename_declared_is_no_change() {
 #[test]
 fn only_text_changed_is_no_change() {
     let new = BASE
-        .replace("\"Young with fever: x-ray\"", "\"Children with fever get an x-ray\"")
+        .replace(
+            "\"Young with fever: x-ray\"",
+            "\"Children with fever get an x-ray\"",
+        )
         .replace("rule severe", "# a comment\nrule severe")
         .replace("\"Neurologist\"", "\"Neuroloog\"");
     let made = diff_checked(BASE, &new, &[]);
     assert!(!made.differs(), "{}", descriptions(&made));
     // Rules in another order, an equivalent condition: still the same.
-    let new = BASE.replace("age < 18 years and fever", "fever and not (age >= 18 years)");
+    let new = BASE.replace(
+        "age < 18 years and fever",
+        "fever and not (age >= 18 years)",
+    );
     let made = diff_checked(BASE, &new, &[]);
     assert!(!made.differs(), "{}", descriptions(&made));
 }
@@ -347,7 +390,10 @@ fn overrides_and_unknown_and_asked_when() {
         "{BASE}\nrule no_ct \"Fever: no CT\"\n  overrides severe\n  when fever\n  then avoid ct\n"
     );
     let new = old
-        .replace("input fever : yes/no \"Fever\"", "input fever : yes/no or unknown \"Fever\"")
+        .replace(
+            "input fever : yes/no \"Fever\"",
+            "input fever : yes/no or unknown \"Fever\"",
+        )
         .replace(
             "input signs : any of rash, cough \"Signs\"",
             "input signs : any of rash, cough \"Signs\"\n    asked when pain == severe",
@@ -355,7 +401,11 @@ fn overrides_and_unknown_and_asked_when() {
     let made = diff_checked(&old, &new, &[]);
     assert!(made.differs());
     let made = diff_checked(&old, &old.replace("  overrides severe\n", ""), &[]);
-    assert!(descriptions(&made).contains("ct changes: [avoid] -> [order urgent, avoid]"), "{}", descriptions(&made));
+    assert!(
+        descriptions(&made).contains("ct changes: [avoid] -> [order urgent, avoid]"),
+        "{}",
+        descriptions(&made)
+    );
 }
 
 // ---------------------------------------------------------------------------
@@ -454,14 +504,21 @@ impl Random {
             if self.a_unknown { " or unknown" } else { "" },
             self.b_values,
             self.c_hi,
-            if self.d_asked { "    asked when b != p\n" } else { "" },
+            if self.d_asked {
+                "    asked when b != p\n"
+            } else {
+                ""
+            },
         );
         for (index, (condition, actions, overrides)) in self.rules.iter().enumerate() {
             text.push_str(&format!("\nrule r{index} \"Rule {index}\"\n"));
             if let Some(o) = overrides {
                 text.push_str(&format!("  overrides r{o}\n"));
             }
-            text.push_str(&format!("  when {condition}\n  then {}\n", actions.join("\n       ")));
+            text.push_str(&format!(
+                "  when {condition}\n  then {}\n",
+                actions.join("\n       ")
+            ));
         }
         text
     }
@@ -526,7 +583,10 @@ fn human_output_in_colour() {
     let ran = run(&["diff", OLD, NEW, "--color", "always"]);
     assert!(ran.stdout_lossy().contains("\u{1b}[1m"));
     let ran = run(&["diff", OLD, NEW]);
-    assert!(!ran.stdout_lossy().contains('\u{1b}'), "no colour without a terminal");
+    assert!(
+        !ran.stdout_lossy().contains('\u{1b}'),
+        "no colour without a terminal"
+    );
 }
 
 #[test]
@@ -537,7 +597,10 @@ fn markdown_output() {
     // The label's HTML and Markdown are escaped.
     assert!(text.contains("Fever &lt;b&gt;\\|\\*"), "{text}");
     assert!(!text.contains("<b>"));
-    assert_eq!(text.matches("<details>").count(), text.matches("</details>").count());
+    assert_eq!(
+        text.matches("<details>").count(),
+        text.matches("</details>").count()
+    );
     insta::assert_snapshot!(shown(&ran));
 }
 
@@ -553,7 +616,10 @@ fn validate(schema: &Json, root: &Json, value: &Json, at: &str) {
         assert_eq!(value, expected, "{at}");
     }
     if let Some(options) = schema.get("enum").and_then(Json::as_array) {
-        assert!(options.contains(value), "{at}: {value} is not one of {options:?}");
+        assert!(
+            options.contains(value),
+            "{at}: {value} is not one of {options:?}"
+        );
     }
     if let Some(types) = schema.get("type") {
         let types: Vec<&str> = match types {
@@ -576,8 +642,16 @@ fn validate(schema: &Json, root: &Json, value: &Json, at: &str) {
         assert!(value.as_i64().unwrap() >= minimum, "{at}");
     }
     if let (Some(object), Some(properties)) = (value.as_object(), schema.get("properties")) {
-        for required in schema.get("required").and_then(Json::as_array).into_iter().flatten() {
-            assert!(object.contains_key(required.as_str().unwrap()), "{at}: {required} missing");
+        for required in schema
+            .get("required")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            assert!(
+                object.contains_key(required.as_str().unwrap()),
+                "{at}: {required} missing"
+            );
         }
         for (key, field) in object {
             match properties.get(key) {
@@ -598,9 +672,10 @@ fn validate(schema: &Json, root: &Json, value: &Json, at: &str) {
 
 #[test]
 fn json_output_follows_its_schema() {
-    let schema: Json =
-        serde_json::from_str(&std::fs::read_to_string(support::root().join("docs/diff.schema.json")).unwrap())
-            .unwrap();
+    let schema: Json = serde_json::from_str(
+        &std::fs::read_to_string(support::root().join("docs/diff.schema.json")).unwrap(),
+    )
+    .unwrap();
     let ran = run(&["diff", OLD, NEW, "--format", "json"]);
     assert_eq!(ran.status, 1);
     let value: Json = serde_json::from_slice(&ran.stdout).unwrap();
@@ -623,17 +698,32 @@ fn exit_statuses() {
     let broken = run(&["diff", OLD, "tests/fixtures/cli/errors.leidraad"]);
     assert_eq!(broken.status, 2, "{}", shown(&broken));
     assert!(broken.stderr_lossy().contains("L1"), "{}", shown(&broken));
-    assert_eq!(run(&["diff", OLD, "tests/fixtures/diff/missing.leidraad"]).status, 2);
+    assert_eq!(
+        run(&["diff", OLD, "tests/fixtures/diff/missing.leidraad"]).status,
+        2
+    );
     let rename = run(&["diff", OLD, NEW, "--rename", "fever"]);
     assert_eq!(rename.status, 2);
-    assert!(rename.stderr_lossy().contains("OLD_NAME=NEW_NAME"), "{}", shown(&rename));
+    assert!(
+        rename.stderr_lossy().contains("OLD_NAME=NEW_NAME"),
+        "{}",
+        shown(&rename)
+    );
     let unknown = run(&["diff", OLD, NEW, "--rename", "fevr=fever"]);
     assert_eq!(unknown.status, 2);
-    assert!(unknown.stderr_lossy().contains("`fevr`"), "{}", shown(&unknown));
+    assert!(
+        unknown.stderr_lossy().contains("`fevr`"),
+        "{}",
+        shown(&unknown)
+    );
     // A budget that runs out ends with a message, status 2.
     let budget = run(&["diff", OLD, NEW, "--max-boxes", "1"]);
     assert_eq!(budget.status, 2);
-    assert!(budget.stderr_lossy().contains("--max-boxes"), "{}", shown(&budget));
+    assert!(
+        budget.stderr_lossy().contains("--max-boxes"),
+        "{}",
+        shown(&budget)
+    );
 }
 
 #[test]
@@ -641,9 +731,17 @@ fn bundled_guideline_against_a_changed_copy() {
     let dir = std::env::temp_dir().join(format!("leidraad-diff-bundled-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let guidelines = support::root().join("guidelines");
-    std::fs::copy(guidelines.join("rugpijn.vocabulary.leidraad"), dir.join("rugpijn.vocabulary.leidraad")).unwrap();
+    std::fs::copy(
+        guidelines.join("rugpijn.vocabulary.leidraad"),
+        dir.join("rugpijn.vocabulary.leidraad"),
+    )
+    .unwrap();
     let text = std::fs::read_to_string(guidelines.join("lage-rugpijn.leidraad")).unwrap();
-    std::fs::write(dir.join("new.leidraad"), text.replace("age < 45 years", "age < 40 years")).unwrap();
+    std::fs::write(
+        dir.join("new.leidraad"),
+        text.replace("age < 45 years", "age < 40 years"),
+    )
+    .unwrap();
     let old = guidelines.join("lage-rugpijn.leidraad");
     let new = dir.join("new.leidraad");
     let ran = support::run(support::leidraad([
@@ -656,14 +754,27 @@ fn bundled_guideline_against_a_changed_copy() {
     assert_eq!(ran.status, 1, "{}", shown(&ran));
     let value: Json = serde_json::from_slice(&ran.stdout).unwrap();
     for group in value["groups"].as_array().unwrap() {
-        assert!(group["description"].as_str().unwrap().starts_with("Leeftijd 40 tot 45 years"), "{group}");
+        assert!(
+            group["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("Leeftijd 40 tot 45 years"),
+            "{group}"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn git(dir: &std::path::Path, args: &[&str]) {
     let status = std::process::Command::new("git")
-        .args(["-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.org",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .stdout(std::process::Stdio::null())
@@ -675,7 +786,11 @@ fn git(dir: &std::path::Path, args: &[&str]) {
 
 #[test]
 fn a_revision_from_git_with_its_vocabulary() {
-    if std::process::Command::new("git").arg("--version").output().is_err() {
+    if std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
         eprintln!("git is not installed; skipped");
         return;
     }
@@ -683,10 +798,14 @@ fn a_revision_from_git_with_its_vocabulary() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("g")).unwrap();
     let vocabulary = |hi: u32| {
-        format!("vocabulary v \"V\"\n\ninput age : number 0..{hi} years \"Age\"\ninput fever : yes/no \"Fever\"\n\nexam xray \"X-ray\"\n")
+        format!(
+            "vocabulary v \"V\"\n\ninput age : number 0..{hi} years \"Age\"\ninput fever : yes/no \"Fever\"\n\nexam xray \"X-ray\"\n"
+        )
     };
     let guideline = |limit: u32| {
-        format!("guideline t \"T\"\n\nuse \"v.leidraad\"\n\nrule young \"Young with fever\"\n  when age < {limit} years and fever\n  then order xray\n")
+        format!(
+            "guideline t \"T\"\n\nuse \"v.leidraad\"\n\nrule young \"Young with fever\"\n  when age < {limit} years and fever\n  then order xray\n"
+        )
     };
     git(&dir, &["init", "-q"]);
     std::fs::write(dir.join("g/v.leidraad"), vocabulary(120)).unwrap();
@@ -703,14 +822,21 @@ fn a_revision_from_git_with_its_vocabulary() {
     assert_eq!(ran.status, 1, "{}", shown(&ran));
     let text = ran.stdout_lossy();
     assert!(text.contains("Age > 120 years"), "{text}");
-    assert!(text.contains("Age 16 to under 18 years, Fever: yes"), "{text}");
+    assert!(
+        text.contains("Age 16 to under 18 years, Fever: yes"),
+        "{text}"
+    );
     assert!(text.contains("HEAD~1:g/g.leidraad:"), "{text}");
     // Both from git: the second commit against the first.
     let mut command = support::leidraad(["diff", "HEAD~1:g/g.leidraad", "HEAD:g/g.leidraad"]);
     command.current_dir(&dir);
     let ran = support::run(command);
     assert_eq!(ran.status, 1, "{}", shown(&ran));
-    assert!(!ran.stdout_lossy().contains("16 to under 18"), "{}", shown(&ran));
+    assert!(
+        !ran.stdout_lossy().contains("16 to under 18"),
+        "{}",
+        shown(&ran)
+    );
     // A revision that does not exist: status 2.
     let mut command = support::leidraad(["diff", "nope:g/g.leidraad", "g/g.leidraad"]);
     command.current_dir(&dir);
