@@ -4,7 +4,7 @@
 //! The two versions are merged into one space of patients (inputs and
 //! catalogue entries matched by name, after `renames`; a widened range, an
 //! added value or `or unknown` become one declaration, and each version's
-//! own values a condition on it: [`crate::model::merge`]). Both are lowered
+//! own values a condition on it: `model::merge`). Both are lowered
 //! together, so that their number inputs are cut at the thresholds of both,
 //! and each version keeps its own rules, overrides, exclusions and
 //! assumptions. The search (`search.rs`) then settles every patient of that
