@@ -43,6 +43,9 @@
 //!   analyses over it ([`logic::analyse`]) and the rule index
 //!   ([`logic::index`]).
 //!
+//! - **Diff two versions** ([`diff`]): [`diff::diff`] over the
+//!   patients of both, with its renderers ([`diff::render`]).
+//!
 //! Everything else is `pub(crate)`: how the analyses become diagnostics
 //! (`analysis`), the diagram arena of the analyser (`logic::mdd`), the
 //! helpers behind the renderers and the diagram builder. The test scaffolding
@@ -55,6 +58,7 @@
 pub(crate) mod analysis;
 pub mod check;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod logic;

@@ -12,48 +12,11 @@ use crate::eval::evaluate;
 use crate::logic::analyse::{AnalysisOptions, Finding, analyse};
 use crate::logic::problem::{ActionKind, Outcome, kinds_clash};
 use crate::model::lower::{Valid, lower};
+use crate::model::merge::{Matching, merge};
 use crate::model::record::read_record;
 use crate::model::*;
 use crate::source::Sources;
 use crate::syntax::vocabulary::{kind_word, urgency_word};
-use std::collections::HashMap;
-
-/// Maps the second guideline's names into the merged one.
-struct Remap {
-    inputs: Vec<InputId>,
-    definitions: usize,
-    scores: usize,
-}
-
-impl Remap {
-    fn cond(&self, cond: &Cond) -> Cond {
-        let input = |i: &InputId| self.inputs.get(*i).copied().unwrap_or(usize::MAX);
-        match cond {
-            Cond::True => Cond::True,
-            Cond::Invalid => Cond::Invalid,
-            Cond::BoolIs(i, b, s) => Cond::BoolIs(input(i), *b, *s),
-            Cond::ChoiceIn(i, v, s) => Cond::ChoiceIn(input(i), v.clone(), *s),
-            Cond::Has(i, m, s) => Cond::Has(input(i), *m, *s),
-            Cond::Compare(i, op, t, s) => Cond::Compare(input(i), *op, *t, *s),
-            Cond::IsUnknown(i, s) => Cond::IsUnknown(input(i), *s),
-            Cond::Define(d, s) => Cond::Define(d + self.definitions, *s),
-            Cond::Score(id, op, t, s) => Cond::Score(id + self.scores, *op, *t, *s),
-            Cond::Linear(i, op, sum, s) => {
-                let mut sum = sum.clone();
-                for (term, _) in &mut sum.terms {
-                    *term = input(term);
-                }
-                Cond::Linear(input(i), *op, sum, *s)
-            }
-            Cond::AtLeast(n, parts, s) => {
-                Cond::AtLeast(*n, parts.iter().map(|p| self.cond(p)).collect(), *s)
-            }
-            Cond::Not(inner) => Cond::Not(Box::new(self.cond(inner))),
-            Cond::And(parts) => Cond::And(parts.iter().map(|p| self.cond(p)).collect()),
-            Cond::Or(parts) => Cond::Or(parts.iter().map(|p| self.cond(p)).collect()),
-        }
-    }
-}
 
 fn name(guideline: &Guideline) -> String {
     guideline
@@ -82,107 +45,6 @@ fn names(a: &Guideline, b: &Guideline, sources: &Sources) -> (String, String) {
     (escaped(shown_a), escaped(shown_b))
 }
 
-/// Why the two guidelines cannot be merged, if they cannot.
-fn merge(a: &Guideline, b: &Guideline) -> Result<Guideline, String> {
-    let mut merged = a.clone();
-    merged.requirements.clear();
-    merged.cases.clear();
-    let mut inputs = Vec::with_capacity(b.inputs.len());
-    for input in &b.inputs {
-        match a.input_index(&input.id) {
-            Some(index) => {
-                let theirs = a.inputs.get(index).map(|i| &i.ty);
-                if theirs != Some(&input.ty) {
-                    return Err(format!(
-                        "the input `{}` is declared differently in the two guidelines",
-                        input.id
-                    ));
-                }
-                inputs.push(index);
-            }
-            None => {
-                inputs.push(merged.inputs.len());
-                merged.inputs.push(input.clone());
-            }
-        }
-    }
-    let remap = Remap {
-        inputs,
-        definitions: a.definitions.len(),
-        scores: a.scores.len(),
-    };
-    // `asked when` of inputs new to the merge refer to the second
-    // guideline's names.
-    for input in merged.inputs.iter_mut().skip(a.inputs.len()) {
-        input.asked_when = input.asked_when.as_ref().map(|c| remap.cond(c));
-    }
-    for definition in &b.definitions {
-        let mut definition = definition.clone();
-        definition.condition = remap.cond(&definition.condition);
-        merged.definitions.push(definition);
-    }
-    for score in &b.scores {
-        let mut score = score.clone();
-        for term in &mut score.terms {
-            match term {
-                ScoreTerm::Points { when, .. } => *when = remap.cond(when),
-                ScoreTerm::Input { input, .. } => {
-                    *input = remap.inputs.get(*input).copied().unwrap_or(usize::MAX);
-                }
-            }
-        }
-        merged.scores.push(score);
-    }
-    for assumption in &b.assumptions {
-        merged.assumptions.push(Assumption {
-            condition: remap.cond(&assumption.condition),
-            span: assumption.span,
-        });
-    }
-    let mut entries: HashMap<&str, EntryId> = a
-        .entries
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
-        .collect();
-    let mut entry_map = Vec::with_capacity(b.entries.len());
-    for entry in &b.entries {
-        match entries.get(entry.id.as_str()) {
-            Some(index) => entry_map.push(*index),
-            None => {
-                entry_map.push(merged.entries.len());
-                entries.insert(entry.id.as_str(), merged.entries.len());
-                merged.entries.push(entry.clone());
-            }
-        }
-    }
-    let entry = |e: EntryId| entry_map.get(e).copied().unwrap_or(usize::MAX);
-    let offset = a.rules.len();
-    for rule in &b.rules {
-        let mut rule = rule.clone();
-        rule.when = rule.when.as_ref().map(|c| remap.cond(c));
-        rule.overrides = rule.overrides.iter().map(|r| r + offset).collect();
-        for action in &mut rule.actions {
-            action.target = entry(action.target);
-            action.instead = action.instead.map(entry);
-            action.alternatives = action
-                .alternatives
-                .iter()
-                .map(|(c, t)| (remap.cond(c), entry(*t)))
-                .collect();
-        }
-        merged.rules.push(rule);
-    }
-    // Each guideline's exclusions hold for its own rules in the merge, so
-    // that its overrides drop what they drop on their own.
-    for exclusive in &b.exclusive {
-        let mut exclusive = exclusive.clone();
-        exclusive.entries = exclusive.entries.iter().map(|&e| entry(e)).collect();
-        merged.exclusive.push(exclusive);
-    }
-    Ok(merged)
-}
-
 /// "order urgent", "avoid": what one guideline advises on the target.
 fn advice_words(advice: &crate::eval::Recommendation) -> String {
     match advice.urgency {
@@ -203,8 +65,8 @@ pub(crate) fn compare(
     let (a, b) = (first.guideline, second.guideline);
     let (name_a, name_b) = names(a, b, sources);
     let (lower_a, lower_b) = (first.lowering, second.lowering);
-    let merged = match merge(a, b) {
-        Ok(merged) => merged,
+    let merged = match merge(a, b, Matching::Strict) {
+        Ok(merged) => merged.guideline,
         Err(reason) => {
             let span = a
                 .header

@@ -37,6 +37,7 @@ macro_rules! eoutln {
 
 mod check;
 mod compile;
+mod diff;
 mod eval;
 mod explain;
 mod test;
@@ -208,6 +209,28 @@ enum Command {
         #[command(flatten)]
         budgets: DiagramBudgets,
     },
+    /// What a change to a guideline does to every patient: the groups of
+    /// patients whose advice differs between OLD and NEW. Exit status 0:
+    /// the same advice for every patient; 1: some differ; 2: usage or
+    /// input error, or the diff ran out of its budget.
+    Diff {
+        /// The old version: a file, or `REV:PATH` read with `git show`.
+        old: String,
+        /// The new version: a file, or `REV:PATH`.
+        new: String,
+        #[arg(long, value_enum, default_value_t = diff::DiffFormat::Human)]
+        format: diff::DiffFormat,
+        /// An input or catalogue entry renamed: `--rename OLD_NAME=NEW_NAME`
+        /// (repeat for several).
+        #[arg(long = "rename", value_name = "OLD=NEW")]
+        renames: Vec<String>,
+        /// The most boxes of patients the diff may visit before it stops.
+        #[arg(long, value_name = "N", default_value_t = leidraad::diff::DiffOptions::default().max_boxes)]
+        max_boxes: usize,
+        /// The longest the diff may take, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+        time_limit: f64,
+    },
     /// Print the explanation of a diagnostic code, such as `L101`.
     Explain {
         /// A code (`L101`) or its name (`unknown-name`); `all` lists every code.
@@ -324,6 +347,25 @@ pub fn run(args: Args) -> miette::Result<Status> {
             order,
             target.as_deref(),
             &budgets.options(),
+            color,
+        ),
+        Command::Diff {
+            old,
+            new,
+            format,
+            renames,
+            max_boxes,
+            time_limit,
+        } => diff::run(
+            &old,
+            &new,
+            format,
+            &renames,
+            leidraad::diff::DiffOptions {
+                renames: Vec::new(),
+                max_boxes,
+                time_limit: Some(Duration::try_from_secs_f64(time_limit).unwrap_or(Duration::MAX)),
+            },
             color,
         ),
         Command::Explain { code } => explain::run(&code),

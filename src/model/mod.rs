@@ -7,6 +7,7 @@ pub mod codes;
 pub(crate) mod describe;
 pub mod index;
 pub mod lower;
+pub(crate) mod merge;
 pub mod number;
 pub mod record;
 mod resolve;

@@ -23,6 +23,7 @@ mod compile;
 mod deadlines;
 mod diagnostics;
 mod diagram_agrees;
+mod diff;
 mod docs_examples;
 mod docs_sync;
 mod eval_agrees;

@@ -23,6 +23,10 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
         &["source", "diagnostics", "logic", "syntax", "model", "eval"],
     ),
     (
+        "diff",
+        &["source", "diagnostics", "logic", "syntax", "model", "eval"],
+    ),
+    (
         "check",
         &[
             "source",
@@ -45,6 +49,7 @@ const MODULES: &[&str] = &[
     "eval",
     "analysis",
     "emit",
+    "diff",
     "check",
     "cli",
 ];
