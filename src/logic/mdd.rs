@@ -398,13 +398,11 @@ impl Mdd {
         };
         self.guarded(|m| {
             let base = m.scratch.len();
-            for class in 0..size {
-                let kid = if classes.contains(&class) {
-                    TRUE
-                } else {
-                    FALSE
-                };
-                m.scratch.push(kid);
+            m.scratch.resize(base + size as usize, FALSE);
+            for &class in classes.iter().filter(|&&c| c < size) {
+                if let Some(kid) = m.scratch.get_mut(base + class as usize) {
+                    *kid = TRUE;
+                }
             }
             let result = m.make(var, base);
             m.scratch.truncate(base);
