@@ -501,8 +501,9 @@ impl Mdd {
     /// tests them in, so that each state's diagram only tests later
     /// variables.
     fn sum(&mut self, sum: &Sum) -> Result<NodeId, MddError> {
-        let mut terms: Vec<(Var, Vec<(NodeId, i128)>, &[(Formula, i64)])> =
-            Vec::with_capacity(sum.terms.len());
+        // Per term: its first variable, its cases' diagrams, the term.
+        type Built<'t> = (Var, Vec<(NodeId, i128)>, &'t [(Formula, i64)]);
+        let mut terms: Vec<Built<'_>> = Vec::with_capacity(sum.terms.len());
         for term in &sum.terms {
             let mut vars = Vec::new();
             let mut cases = Vec::with_capacity(term.len());

@@ -11,6 +11,9 @@ pub(super) const F_TRUE: FId = 1;
 /// A set of classes as sorted, disjoint, non-adjacent half-open runs.
 pub(super) type Runs = Box<[(Class, Class)]>;
 
+/// One term of an interned sum: its cases, each a guard and its points.
+pub(super) type FTerm = Box<[(FId, i128)]>;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(super) enum FNode {
     Const(bool),
@@ -30,7 +33,7 @@ pub(super) enum FNode {
     /// left" is one node however it was reached: the sharing of the
     /// dynamic programme.
     Sum {
-        terms: Box<[Box<[(FId, i128)]>]>,
+        terms: Box<[FTerm]>,
         min: Option<i128>,
         max: Option<i128>,
     },
@@ -268,7 +271,7 @@ impl Arena {
         max: Option<i128>,
     ) -> FId {
         let mut offset: i128 = 0;
-        let mut kept: Vec<Box<[(FId, i128)]>> = Vec::with_capacity(terms.len());
+        let mut kept: Vec<FTerm> = Vec::with_capacity(terms.len());
         for term in terms {
             let mut cases: Vec<(FId, i128)> = Vec::with_capacity(term.len());
             // What the term adds when none of the kept cases applies.
