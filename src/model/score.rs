@@ -30,8 +30,9 @@ pub const SCORE_TABLE_BUDGET: usize = 1_000_000;
 /// The most terms a score or count may have.
 pub const MAX_SCORE_TERMS: usize = 256;
 
-/// The largest total swing of a score's points, scaled to whole numbers,
-/// so that every sum the engines form fits with room to spare.
+/// The most a score's total can be away from 0, its points scaled to
+/// whole numbers, so that every sum the engines form fits with room to
+/// spare.
 const POINTS_LIMIT: i128 = 1 << 62;
 
 /// One term as the expansion sees it: points for a condition, or each value
@@ -125,7 +126,8 @@ impl<'a> Plan<'a> {
         }
         let small = |n: i128| i64::try_from(n).ok();
         let mut terms = Vec::with_capacity(steps.len());
-        let mut swing: i128 = 0;
+        // The most any total can be away from 0: every total lies within.
+        let mut reach: i128 = 0;
         for step in steps {
             let term = match step {
                 Step::Points(points, when) => {
@@ -140,13 +142,13 @@ impl<'a> Plan<'a> {
                 ),
             };
             let (low, high) = term.bounds();
-            swing = swing.checked_add(high.checked_sub(low)?)?;
-            if swing > POINTS_LIMIT {
+            reach = reach.checked_add(low.abs().max(high.abs()))?;
+            if reach > POINTS_LIMIT {
                 return None;
             }
             terms.push(term);
         }
-        // Every sum lies within the swing of 0, so a threshold beyond it
+        // Every total lies within `reach` of 0, so a threshold beyond it
         // can be clamped without changing any answer.
         let limit = POINTS_LIMIT + 1;
         let at = scaled(threshold, scale)?.clamp(-limit, limit);
