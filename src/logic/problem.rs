@@ -1068,6 +1068,58 @@ mod tests {
         assert!(compared > 1000, "only {compared} outcomes compared");
     }
 
+    /// Every complete assignment that agrees with `partial`.
+    fn completions(sizes: &[u32], partial: &[Option<Class>]) -> Vec<Vec<Class>> {
+        let mut out = vec![Vec::new()];
+        for (&size, known) in sizes.iter().zip(partial) {
+            let classes: Vec<Class> = match known {
+                Some(class) => vec![*class],
+                None => (0..size).collect(),
+            };
+            out = out
+                .into_iter()
+                .flat_map(|prefix| {
+                    classes.iter().map(move |&class| {
+                        let mut next = prefix.clone();
+                        next.push(class);
+                        next
+                    })
+                })
+                .collect();
+        }
+        out
+    }
+
+    #[test]
+    fn a_sum_known_on_a_partial_assignment_holds_for_every_completion() {
+        let mut rng = SplitMix64::new(41);
+        let (mut known, mut open) = (0, 0);
+        for _ in 0..2000 {
+            let sizes: Vec<u32> = (0..rng.range(1, 4))
+                .map(|_| rng.range(1, 3) as u32)
+                .collect();
+            let sum = crate::logic::generate::random_sum(&mut rng, &sizes, 1);
+            let partial: Vec<Option<Class>> = sizes
+                .iter()
+                .map(|&size| rng.chance(50).then(|| rng.below(u64::from(size)) as Class))
+                .collect();
+            let all = completions(&sizes, &partial);
+            match sum.eval(&partial) {
+                Some(answer) => {
+                    known += 1;
+                    for complete in &all {
+                        assert_eq!(sum.holds(complete), answer, "{sum:?} at {partial:?}");
+                    }
+                }
+                None => open += 1,
+            }
+            if partial.iter().all(Option::is_some) {
+                assert_eq!(sum.eval(&partial), Some(sum.holds(&all[0])));
+            }
+        }
+        assert!(known > 500 && open > 100, "{known} known, {open} open");
+    }
+
     #[test]
     fn urgencies_lie_on_one_scale_with_the_words_before_their_frames() {
         let hours = |h: u64| Urgency::Within { seconds: h * 3600 };
