@@ -178,16 +178,11 @@ pub fn check_file_using(
 }
 
 /// Whether a diagnostic says only that a name is not declared: an unknown
-/// name or group, or a case fact for an input there is not.
+/// name or group, or a case fact for an input there is not. The resolver
+/// marks such diagnostics where it makes them
+/// ([`Diagnostic::undeclared`]); their wording plays no part.
 fn names_unknown(diagnostic: &Diagnostic) -> bool {
-    match diagnostic.code {
-        Code::UnknownName | Code::UnknownGroup => true,
-        Code::CaseFactMismatch => diagnostic
-            .labels
-            .first()
-            .is_some_and(|label| label.message == "unknown input"),
-        _ => false,
-    }
+    diagnostic.undeclared.is_some()
 }
 
 /// Says, per requirement, that it was not verified and why.
@@ -408,4 +403,58 @@ pub fn run_cases(checked: &CheckedFile) -> (Vec<CaseOutcome>, Vec<Diagnostic>) {
         });
     }
     (outcomes, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The diagnostics of `text` checked alone: its `use` is not loaded.
+    fn alone(text: &str) -> Vec<Diagnostic> {
+        let mut sources = Sources::new();
+        let file = sources.add("g.leidraad", text);
+        check_file(&sources, file).1
+    }
+
+    #[test]
+    fn a_missing_vocabulary_leaves_out_only_what_says_a_name_is_not_declared() {
+        let text = "\
+guideline g \"G\"
+use \"shared.vocabulary.leidraad\"
+input age : number 0..120 years \"Age\"
+rule r \"R\"
+  when fever and age > 50
+  then order MRI in imaging
+require \"R\"
+  then some order in scans
+case \"C\"
+  given fever yes, age 130
+  expect order MRI
+";
+        let found = alone(text);
+        let codes: Vec<&str> = found.iter().map(|d| d.code.as_str()).collect();
+        // `fever`, `MRI`, the group `scans` and the case fact `fever` may
+        // all be declared by the vocabulary; the age of 130 is out of the
+        // range of an input declared here, and is reported.
+        assert!(
+            !codes.contains(&"L101") && !codes.contains(&"L115"),
+            "{found:?}"
+        );
+        let case_facts: Vec<&Diagnostic> = found
+            .iter()
+            .filter(|d| d.code == Code::CaseFactMismatch)
+            .collect();
+        assert_eq!(case_facts.len(), 1, "{found:?}");
+        assert!(case_facts[0].message.contains("age"), "{found:?}");
+        // What is left out is decided by the mark the resolver sets, not by
+        // the words of a label.
+        let span = Span::new(FileId(0), 0, 1);
+        let worded = Diagnostic::new(Code::CaseFactMismatch, "`x` is not an input")
+            .with_primary(span, "unknown input");
+        assert!(!names_unknown(&worded));
+        let marked = Diagnostic::new(Code::CaseFactMismatch, "`x` is not an input")
+            .with_primary(span, "no input is called so")
+            .with_undeclared("x");
+        assert!(names_unknown(&marked));
+    }
 }

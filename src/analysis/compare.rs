@@ -5,10 +5,12 @@
 //! rule of one guideline overrides a rule of the other. A conflict between a
 //! rule of the first and a rule of the second is a disagreement.
 
+use super::Context;
+use super::example::{Shows, rules_on};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::evaluate;
 use crate::logic::analyse::{AnalysisOptions, Finding, analyse};
-use crate::logic::problem::{ActionKind, kinds_clash};
+use crate::logic::problem::{ActionKind, Outcome, kinds_clash};
 use crate::model::lower::{Valid, lower};
 use crate::model::record::read_record;
 use crate::model::*;
@@ -209,6 +211,10 @@ pub(crate) fn compare(
     };
     let analysis = analyse(&lowering.problem, &only_conflicts);
     let offset = a.rules.len();
+    // The merged guideline has no source of its own; its findings point
+    // into the two files by span.
+    let no_sources = crate::source::Sources::default();
+    let context = Context::new(&merged, &lowering, &no_sources);
     let mut diagnostics = Vec::new();
     for finding in &analysis.findings {
         let Finding::Conflict {
@@ -245,7 +251,23 @@ pub(crate) fn compare(
         let Some(target_entry) = merged.entries.get(*target as usize) else {
             continue;
         };
-        let record = lowering.witness_record(&merged, witness);
+        // Of the merged witness, the facts that matter for this pair.
+        let problem = &lowering.problem;
+        let shows = |o: &Outcome| {
+            o.actions.iter().any(|p| {
+                (p.rule, p.target) == (*x, *target)
+                    && o.actions
+                        .iter()
+                        .any(|q| (q.rule, q.target) == (*y, *target) && p.clashes_with(q, problem))
+            })
+        };
+        let finding = Shows {
+            rules: rules_on(&context, &[*target]),
+            premises: Vec::new(),
+            shows: &shows,
+        };
+        let example = context.example(witness, &finding);
+        let record = lowering.witness_record(&merged, &example.classes);
         // Confirm with each guideline's own evaluator.
         let advice = |g: &Guideline, l: &crate::model::lower::Lowering, rule: &str| {
             // Each guideline reads its own fields of the merged record.
@@ -291,7 +313,8 @@ pub(crate) fn compare(
             .with_secondary(span_b, format!("`{}` {} `{}`", name(b), kind_word(from_b.kind), target_entry.id))
             .with_note("the example patient below gets both pieces of advice, one from each guideline")
             .with_help("decide which position the guideline takes; where one is a deliberate choice, say so in a comment")
-            .with_witness(record),
+            .with_witness(record)
+            .with_facts(example.facts),
         );
     }
     diagnostics

@@ -1,9 +1,10 @@
 //! L301: a patient gets two clashing actions from rules that do not
 //! override each other.
 
+use super::example::{Shows, rules_on};
 use super::{Context, unconfirmed};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::logic::problem::{ActionKind, Class, ResolvedAction, RuleId, Target};
+use crate::logic::problem::{ActionKind, Class, Outcome, ResolvedAction, RuleId, Target};
 use crate::syntax::vocabulary::{kind_word, urgency_word};
 
 fn describe(context: &Context<'_>, action: &ResolvedAction) -> String {
@@ -63,15 +64,22 @@ pub(super) fn diagnostic(
                     .map(|y| (*x, *y))
             })
     };
-    let witness = context.typical(witness, |_, outcome| pair(&outcome.actions).is_some());
-    let Some(confirmed) = context.witness(&witness) else {
+    let shows = |outcome: &Outcome| pair(&outcome.actions).is_some();
+    let finding = Shows {
+        rules: rules_on(context, &[targets.0, targets.1]),
+        premises: Vec::new(),
+        shows: &shows,
+    };
+    let Some((confirmed, facts)) = context.confirmed_example(witness, &finding) else {
         return Some(unconfirmed(&what, rule_a.id_span));
     };
     let Some((first, second)) = pair(&confirmed.outcome.actions) else {
         return Some(unconfirmed(&what, rule_a.id_span));
     };
     if targets.0 != targets.1 {
-        return Some(exclusive(context, rules, (first, second), confirmed.record));
+        return Some(
+            exclusive(context, rules, (first, second), confirmed.record).with_facts(facts),
+        );
     }
     let target_name = entry_name(targets.0);
     let span_of = |rule: &crate::model::Rule, index: usize| {
@@ -114,7 +122,8 @@ pub(super) fn diagnostic(
                     rule_b.id, rule_a.id
                 )
             })
-            .with_witness(confirmed.record),
+            .with_witness(confirmed.record)
+            .with_facts(facts),
     )
 }
 

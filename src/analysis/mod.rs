@@ -9,12 +9,14 @@
 
 pub(crate) mod compare;
 mod conflict;
+mod example;
 mod incomplete;
 mod redundant;
 mod requirement;
 mod shadowed;
 mod unreachable;
 
+use crate::diagnostics::Fact;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::{Evaluation, evaluate};
 use crate::logic::analyse::{AnalysisOptions, Finding, analyse};
@@ -23,8 +25,9 @@ use crate::model::Guideline;
 use crate::model::lower::{Lowering, Valid};
 use crate::model::record::read_record;
 use crate::source::{Sources, Span};
+use example::{FactsEngine, Shows};
 use serde_json::Value as Json;
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 /// What the analyses need of one checked file.
 pub(crate) struct Context<'a> {
@@ -33,6 +36,8 @@ pub(crate) struct Context<'a> {
     pub sources: &'a Sources,
     /// What is left of [`TYPICAL_BUDGET`], in rule evaluations.
     typical_left: Cell<u64>,
+    /// The diagrams that find the facts of example patients.
+    facts: RefCell<Option<FactsEngine>>,
 }
 
 /// How many rule evaluations [`Context::typical`] may spend on one file
@@ -63,6 +68,7 @@ impl<'a> Context<'a> {
             lowering,
             sources,
             typical_left: Cell::new(TYPICAL_BUDGET),
+            facts: RefCell::new(None),
         }
     }
 
@@ -103,6 +109,32 @@ impl<'a> Context<'a> {
             evaluation,
             outcome,
         })
+    }
+
+    /// The example patient of a finding: the facts of `witness` that
+    /// matter ([`Context::example`]) and a plausible patient with them,
+    /// confirmed by the evaluator. When the facts cannot be narrowed (a
+    /// budget), the witness is moved to ordinary values as far as the
+    /// finding allows and shown whole. `None` when the evaluator does not
+    /// confirm the patient.
+    pub(crate) fn confirmed_example(
+        &self,
+        witness: &[Class],
+        finding: &Shows<'_>,
+    ) -> Option<(Witness, Option<Vec<Fact>>)> {
+        let example = self.example(witness, finding);
+        if example.facts.is_some() {
+            return self.witness(&example.classes).map(|w| (w, example.facts));
+        }
+        let typical = self.typical(witness, |classes, outcome| {
+            let partial: Vec<Option<Class>> = classes.iter().map(|c| Some(*c)).collect();
+            finding
+                .premises
+                .iter()
+                .all(|p| p.eval(&partial) == Some(true))
+                && (finding.shows)(outcome)
+        });
+        self.witness(&typical).map(|w| (w, None))
     }
 
     /// Moves a witness towards ordinary values while `shows` (the finding,

@@ -1,8 +1,9 @@
 //! L304: another rule always does what this rule does.
 
+use super::example::Shows;
 use super::{Context, unconfirmed};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::logic::problem::{Class, RuleId};
+use crate::logic::problem::{Class, Outcome, RuleId};
 
 pub(super) fn diagnostic(
     context: &Context<'_>,
@@ -11,10 +12,18 @@ pub(super) fn diagnostic(
     witness: &[Class],
 ) -> Option<Diagnostic> {
     let redundant = context.guideline.rules.get(rule)?;
-    let witness = context.typical(witness, |_, outcome| {
+    let shows = |outcome: &Outcome| {
         outcome.fired.contains(&rule) && by.iter().all(|b| outcome.fired.contains(b))
-    });
-    let Some(confirmed) = context.witness(&witness) else {
+    };
+    let mut rules: Vec<RuleId> = by.iter().copied().chain(std::iter::once(rule)).collect();
+    rules.sort_unstable();
+    rules.dedup();
+    let finding = Shows {
+        rules,
+        premises: Vec::new(),
+        shows: &shows,
+    };
+    let Some((confirmed, facts)) = context.confirmed_example(witness, &finding) else {
         return Some(unconfirmed(
             &format!("that rule `{}` is redundant", redundant.id),
             redundant.id_span,
@@ -55,6 +64,7 @@ pub(super) fn diagnostic(
             .with_help(
                 "remove the redundant rule, or make it say something the other rule does not",
             )
-            .with_witness(confirmed.record),
+            .with_witness(confirmed.record)
+            .with_facts(facts),
     )
 }

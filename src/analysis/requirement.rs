@@ -1,9 +1,10 @@
 //! L305 and L308: a requirement fails for some patient, or holds for all.
 
+use super::example::{Shows, rules_on};
 use super::{Context, unconfirmed};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::text::recommendation_line;
-use crate::logic::problem::Class;
+use crate::logic::problem::{Class, Demand, Outcome, Target};
 use crate::model::lower::lower_demand;
 
 pub(super) fn failed(context: &Context<'_>, index: usize, witness: &[Class]) -> Option<Diagnostic> {
@@ -15,13 +16,18 @@ pub(super) fn failed(context: &Context<'_>, index: usize, witness: &[Class]) -> 
         .requirements
         .get(index)
         .map(|r| r.when.clone());
-    let witness = context.typical(witness, |classes, outcome| {
-        let partial: Vec<Option<Class>> = classes.iter().map(|c| Some(*c)).collect();
-        when.as_ref()
-            .is_some_and(|w| w.eval(&partial) == Some(true))
-            && !demand.holds(&outcome.actions)
-    });
-    let Some(confirmed) = context.witness(&witness) else {
+    let when = when?;
+    let shows = |outcome: &Outcome| !demand.holds(&outcome.actions);
+    let rules = match demand_targets(&demand) {
+        Some(targets) => rules_on(context, &targets),
+        None => (0..context.lowering.problem.rules.len()).collect(),
+    };
+    let finding = Shows {
+        rules,
+        premises: vec![&when],
+        shows: &shows,
+    };
+    let Some((confirmed, facts)) = context.confirmed_example(witness, &finding) else {
         return Some(unconfirmed(
             &format!("that requirement \"{}\" fails", requirement.label),
             requirement.span,
@@ -50,7 +56,8 @@ pub(super) fn failed(context: &Context<'_>, index: usize, witness: &[Class]) -> 
             .with_primary(context.first_line(requirement.span), "fails for the example patient")
             .with_note(format!("the example patient below meets the requirement's `when` but gets: {got}"))
             .with_help("add or change a rule so that such patients get what the requirement asks, or narrow the requirement's `when` if they are meant to be excluded")
-            .with_witness(confirmed.record),
+            .with_witness(confirmed.record)
+            .with_facts(facts),
     )
 }
 
@@ -61,4 +68,20 @@ pub(super) fn proved(context: &Context<'_>, index: usize) -> Option<Diagnostic> 
             .with_primary(context.first_line(requirement.span), "proved")
             .with_note("proved over every combination of input values allowed by the inputs' ranges and the `assume` statements"),
     )
+}
+
+/// The targets a demand is about, or `None` when it names none (any
+/// target): then every rule can matter.
+fn demand_targets(demand: &Demand) -> Option<Vec<Target>> {
+    match demand {
+        Demand::And(parts) | Demand::Or(parts) => {
+            let mut all = Vec::new();
+            for part in parts {
+                all.extend(demand_targets(part)?);
+            }
+            Some(all)
+        }
+        Demand::Not(inner) => demand_targets(inner),
+        Demand::Has { targets, .. } => targets.clone(),
+    }
 }

@@ -1,8 +1,9 @@
 //! L303: every action of the rule is always dropped by overriding rules.
 
+use super::example::{Shows, rules_on};
 use super::{Context, unconfirmed};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::logic::problem::{Class, RuleId};
+use crate::logic::problem::{Class, Outcome, RuleId, Target};
 
 pub(super) fn diagnostic(
     context: &Context<'_>,
@@ -11,10 +12,33 @@ pub(super) fn diagnostic(
     witness: &[Class],
 ) -> Option<Diagnostic> {
     let shadowed = context.guideline.rules.get(rule)?;
-    let witness = context.typical(witness, |_, outcome| {
+    let shows = |outcome: &Outcome| {
         outcome.fired.contains(&rule) && !outcome.actions.iter().any(|a| a.rule == rule)
-    });
-    let Some(confirmed) = context.witness(&witness) else {
+    };
+    let targets: Vec<Target> = context
+        .lowering
+        .problem
+        .rules
+        .get(rule)
+        .map(|r| {
+            r.actions
+                .iter()
+                .flat_map(|a| {
+                    std::iter::once(a.target).chain(a.alternatives.iter().map(|(_, t)| *t))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut rules = rules_on(context, &targets);
+    if let Err(at) = rules.binary_search(&rule) {
+        rules.insert(at, rule);
+    }
+    let finding = Shows {
+        rules,
+        premises: Vec::new(),
+        shows: &shows,
+    };
+    let Some((confirmed, facts)) = context.confirmed_example(witness, &finding) else {
         return Some(unconfirmed(
             &format!("that rule `{}` is always overruled", shadowed.id),
             shadowed.id_span,
@@ -54,6 +78,7 @@ pub(super) fn diagnostic(
                 names.join(" and ")
             ))
             .with_help("remove the rule, or narrow the overriding rule's condition so that this rule applies somewhere")
-            .with_witness(confirmed.record),
+            .with_witness(confirmed.record)
+            .with_facts(facts),
     )
 }

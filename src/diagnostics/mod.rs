@@ -55,6 +55,27 @@ pub struct Diagnostic {
     /// A complete example patient record that shows the finding; the
     /// evaluator confirmed it before the diagnostic was made.
     pub witness: Option<serde_json::Value>,
+    /// Of the witness, the facts that matter: every patient with them shows
+    /// the finding. `None` when they were not narrowed down (the whole
+    /// record stands); empty when every patient shows it.
+    pub facts: Option<Vec<Fact>>,
+    /// The name this diagnostic reports as not declared, when that is all
+    /// it says (an unknown name or group, a case fact for no input). Where
+    /// a vocabulary could not be loaded, the checker leaves such a
+    /// diagnostic out: the vocabulary may declare the name. Not rendered.
+    #[serde(skip)]
+    pub undeclared: Option<String>,
+}
+
+/// One fact of an example patient, in the guideline's terms.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Fact {
+    /// The input's name, as in records.
+    pub input: String,
+    /// The question: the input's label.
+    pub question: String,
+    /// The answers that show the finding (`≥ 50 years`, `ja`).
+    pub answer: String,
 }
 
 impl Diagnostic {
@@ -68,7 +89,16 @@ impl Diagnostic {
             notes: Vec::new(),
             help: None,
             witness: None,
+            facts: None,
+            undeclared: None,
         }
+    }
+
+    /// Marks the diagnostic as saying only that `name` is not declared
+    /// (see [`Diagnostic::undeclared`]).
+    pub fn with_undeclared(mut self, name: impl Into<String>) -> Diagnostic {
+        self.undeclared = Some(name.into());
+        self
     }
 
     pub fn with_primary(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
@@ -106,6 +136,12 @@ impl Diagnostic {
 
     pub fn with_witness(mut self, witness: serde_json::Value) -> Diagnostic {
         self.witness = Some(witness);
+        self
+    }
+
+    /// The facts of the witness that matter; see [`Diagnostic::facts`].
+    pub fn with_facts(mut self, facts: Option<Vec<Fact>>) -> Diagnostic {
+        self.facts = facts;
         self
     }
 

@@ -2,7 +2,7 @@
 //! codespan-reporting; every renderer reads the same [`Diagnostic`]s.
 
 use super::escape::{controls, controls_keep_lines, is_unsafe};
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, Fact, Severity};
 use crate::source::{Sources, Span};
 use codespan_reporting::diagnostic as cs;
 use codespan_reporting::files::SimpleFiles;
@@ -126,9 +126,11 @@ fn to_codespan(diagnostic: &Diagnostic, shown: &[ShownFile]) -> cs::Diagnostic<u
         .iter()
         .map(|n| format!("note: {}", controls_keep_lines(n)))
         .collect();
-    if let Some(witness) = &diagnostic.witness {
+    match (&diagnostic.facts, &diagnostic.witness) {
+        (Some(facts), _) => notes.push(controls_keep_lines(&example_line(facts)).into_owned()),
         // JSON text already escapes control characters in strings.
-        notes.push(format!("example patient: {witness}"));
+        (None, Some(witness)) => notes.push(format!("example patient: {witness}")),
+        (None, None) => {}
     }
     if let Some(help) = &diagnostic.help {
         notes.push(format!("help: {}", controls_keep_lines(help)));
@@ -157,6 +159,23 @@ struct JsonLabel<'a> {
     primary: bool,
 }
 
+/// The facts of an example patient on one line, as a clinician reads them:
+/// `example patient: Leeftijd: ≥ 50 years; Koorts: ja (any answer to the
+/// other questions)`.
+pub fn example_line(facts: &[Fact]) -> String {
+    if facts.is_empty() {
+        return "example patient: any patient, whatever the answers".to_owned();
+    }
+    let parts: Vec<String> = facts
+        .iter()
+        .map(|f| format!("{}: {}", f.question, f.answer))
+        .collect();
+    format!(
+        "example patient: {} (any answer to the other questions)",
+        parts.join("; ")
+    )
+}
+
 #[derive(Serialize)]
 struct JsonDiagnostic<'a> {
     code: &'static str,
@@ -169,6 +188,9 @@ struct JsonDiagnostic<'a> {
     notes: &'a [String],
     help: Option<&'a str>,
     witness: Option<&'a serde_json::Value>,
+    /// Of the witness, the facts that matter (absent when not narrowed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    facts: Option<&'a [Fact]>,
 }
 
 fn position<'a>(sources: &'a Sources, span: Span) -> JsonPosition<'a> {
@@ -206,6 +228,7 @@ pub fn json(diagnostics: &[Diagnostic], sources: &Sources) -> String {
             notes: &d.notes,
             help: d.help.as_deref(),
             witness: d.witness.as_ref(),
+            facts: d.facts.as_deref(),
         })
         .collect();
     let mut text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".to_owned());

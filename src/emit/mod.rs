@@ -15,8 +15,9 @@ pub use rules::rules;
 
 use crate::logic::diagram::{DecisionDiagram, DiagramRef};
 use crate::logic::problem::{Class, Content, Var};
+use crate::model::Guideline;
+use crate::model::describe::{Describe, Words, words};
 use crate::model::lower::Lowering;
-use crate::model::{Guideline, Type};
 use crate::syntax::vocabulary::{kind_word, urgency_word};
 use std::collections::BTreeMap;
 
@@ -29,119 +30,28 @@ pub struct Compiled<'a> {
     pub diagram: &'a DecisionDiagram,
 }
 
-/// Words for the flowchart, in the guideline's language.
-struct Words {
-    yes: &'static str,
-    no: &'static str,
-    not_asked: &'static str,
-    nothing: &'static str,
-    impossible: &'static str,
-}
-
 impl Compiled<'_> {
-    fn words(&self) -> Words {
-        let dutch = self
-            .guideline
-            .header
-            .as_ref()
-            .and_then(|h| h.language.as_deref())
-            .is_some_and(|l| l.eq_ignore_ascii_case("nl"));
-        if dutch {
-            Words {
-                yes: "ja",
-                no: "nee",
-                not_asked: "niet gevraagd",
-                nothing: "geen onderzoek of verwijzing",
-                impossible: "onmogelijk (in strijd met een aanname)",
-            }
-        } else {
-            Words {
-                yes: "yes",
-                no: "no",
-                not_asked: "not asked",
-                nothing: "no exam or referral",
-                impossible: "impossible (contradicts an assumption)",
-            }
-        }
+    fn words(&self) -> &'static Words {
+        words(self.guideline)
+    }
+
+    fn describe(&self) -> Describe<'_> {
+        Describe::new(self.guideline, self.lowering)
     }
 
     /// The question a variable asks, with the editor's label.
     pub(crate) fn var_label(&self, var: Var) -> String {
-        let Some((input_id, member)) = self.lowering.var_origin.get(var as usize) else {
-            return format!("#{var}");
-        };
-        let Some(input) = self.guideline.inputs.get(*input_id) else {
-            return format!("#{var}");
-        };
-        match (&input.ty, member) {
-            (Type::AnyOf(members), Some(m)) => {
-                let name = members.get(*m as usize).map_or("?", String::as_str);
-                format!("{}: {name}", input.label)
-            }
-            _ => input.label.clone(),
-        }
+        self.describe().var_label(var)
     }
 
     /// The input id and, for `any of`, the member of a variable.
     pub(crate) fn var_names(&self, var: Var) -> (String, Option<String>) {
-        let Some((input_id, member)) = self.lowering.var_origin.get(var as usize) else {
-            return (format!("#{var}"), None);
-        };
-        let Some(input) = self.guideline.inputs.get(*input_id) else {
-            return (format!("#{var}"), None);
-        };
-        let member = match (&input.ty, member) {
-            (Type::AnyOf(members), Some(m)) => members.get(*m as usize).cloned(),
-            _ => None,
-        };
-        (input.id.clone(), member)
+        self.describe().var_names(var)
     }
 
     /// A label for the classes `first..=last` of a variable.
     pub(crate) fn classes_label(&self, var: Var, first: Class, last: Class) -> String {
-        let words = self.words();
-        let Some((input_id, _)) = self.lowering.var_origin.get(var as usize) else {
-            return format!("{first}..{last}");
-        };
-        let (Some(input), Some(vars)) = (
-            self.guideline.inputs.get(*input_id),
-            self.lowering.inputs.get(*input_id),
-        ) else {
-            return format!("{first}..{last}");
-        };
-        let absent = vars.absent;
-        let mut parts: Vec<String> = Vec::new();
-        match &input.ty {
-            Type::Number { unit, .. } => {
-                if let Some(numbers) = &vars.numbers {
-                    let top = numbers.class_count().saturating_sub(1);
-                    if first <= top {
-                        let unit = unit.as_ref().map_or("", |u| u.canonical);
-                        parts.extend(numbers.describe_span(first, last.min(top), unit));
-                    }
-                }
-            }
-            Type::YesNo | Type::AnyOf(_) => {
-                for class in first..=last {
-                    match class {
-                        0 => parts.push(words.no.to_owned()),
-                        1 => parts.push(words.yes.to_owned()),
-                        _ => {}
-                    }
-                }
-            }
-            Type::OneOf(values) => {
-                for class in first..=last {
-                    if let Some(value) = values.get(class as usize) {
-                        parts.push(value.clone());
-                    }
-                }
-            }
-        }
-        if absent.is_some_and(|a| first <= a && a <= last) {
-            parts.push(words.not_asked.to_owned());
-        }
-        parts.join(", ")
+        self.describe().classes_label(var, first, last)
     }
 
     /// One line per action of a leaf, as an editor writes it.

@@ -162,7 +162,21 @@ pub fn because_texts(guideline: &Guideline, sources: &Sources, because: &[Reason
         .collect()
 }
 
+/// One reason as written; a reason quoted from another file than the
+/// guideline's (a definition of a vocabulary it uses) says where, since its
+/// words are not in the guideline: `fever (rug.vocabulary.leidraad:4)`.
 fn reason_text(guideline: &Guideline, sources: &Sources, reason: &Reason) -> String {
+    let text = reason_words(guideline, sources, reason);
+    if reason.span.file == guideline.file {
+        return text;
+    }
+    let line = sources
+        .line_column(reason.span.file, reason.span.start as usize)
+        .line;
+    format!("{text} ({}:{line})", sources.name(reason.span.file))
+}
+
+fn reason_words(guideline: &Guideline, sources: &Sources, reason: &Reason) -> String {
     let text = sources
         .slice(reason.span)
         .split_whitespace()

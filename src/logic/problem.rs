@@ -683,6 +683,17 @@ pub enum OutcomeError {
 }
 
 impl Problem {
+    /// The actions of one rule resolved for a complete or partial patient;
+    /// an action whose alternatives the assignment does not decide is left
+    /// out (see [`Problem::outcome`]).
+    pub(crate) fn resolved_actions(
+        &self,
+        rule_id: RuleId,
+        assignment: &[Option<Class>],
+    ) -> Vec<ResolvedAction> {
+        self.resolve_actions(rule_id, assignment, &mut Vec::new())
+    }
+
     /// Resolves the actions of one rule for a patient. An action whose
     /// alternatives the assignment does not decide is left out, and the
     /// variables of the undecided condition are added to `unknown`.

@@ -589,11 +589,14 @@ impl Lowering {
                         .map(|(m, _)| Json::String(m.clone()))
                         .collect(),
                 ),
-                Type::Number { .. } => {
+                Type::Number {
+                    unit, molar_mass, ..
+                } => {
                     let value = vars.numbers.as_ref().and_then(|n| n.witness(first));
                     // A class without a value (no whole number in it) has
                     // no patient: the field is left out, never `null`.
-                    match value.and_then(|v| serde_json::to_value(v).ok()) {
+                    let Some(value) = value else { continue };
+                    match witness_number(value, unit.as_ref(), *molar_mass) {
                         Some(json) => json,
                         None => continue,
                     }
@@ -604,3 +607,30 @@ impl Lowering {
         Json::Object(record)
     }
 }
+
+/// A number of a witness record as `eval` reads it back, exactly: a JSON
+/// number in the input's unit where that is a short decimal, otherwise a
+/// text with the unit in which it is one (`"0.3 mg/dL"` for the point
+/// 18750/707 of an input in µmol/L with creatinine's molar mass). Only a
+/// value that no unit writes as a short decimal is written as its fraction
+/// text, which a record cannot give.
+fn witness_number(
+    value: Rational,
+    unit: Option<&Unit>,
+    molar_mass: Option<Rational>,
+) -> Option<Json> {
+    if value.exact_decimal_places(MAX_WITNESS_DECIMALS).is_none() {
+        if let Some((converted, other)) = unit.and_then(|unit| {
+            Unit::exact_decimal_in_some_unit(value, unit, molar_mass, MAX_WITNESS_DECIMALS)
+        }) {
+            return Some(Json::String(format!(
+                "{converted} {}",
+                other.word_for(converted)
+            )));
+        }
+    }
+    serde_json::to_value(value).ok()
+}
+
+/// Decimals a witness number is written with (as `Rational`'s display).
+const MAX_WITNESS_DECIMALS: u32 = 6;

@@ -4,6 +4,7 @@
 
 pub mod classes;
 pub mod codes;
+pub(crate) mod describe;
 pub mod index;
 pub mod lower;
 pub mod number;

@@ -324,14 +324,20 @@ fn read_quantity(
     molar_mass: Option<Rational>,
 ) -> Result<(Rational, Option<String>), String> {
     let quoted = shorten(text);
+    // An example in the input's own unit: "3 µmol/L", "3 months".
+    let example = unit.map_or_else(
+        || "\"45\"".to_owned(),
+        |u| format!("\"3 {}\"", u.word_for(Rational::from_integer(3))),
+    );
     let mut parts = text.split_whitespace();
     let number_text = parts.next().unwrap_or("");
     let number = match Rational::parse_exact(number_text) {
         Ok(number) => number,
         Err(ExactError::NotANumber) => {
             return Err(format!(
-                "expected a number such as \"3 months\", found \"{quoted}\" ({})",
-                super::number::NumberError::NotANumber
+                "expected a number such as {example}, found \"{quoted}\" ({}){}",
+                super::number::NumberError::NotANumber,
+                unit_without_space_hint(text)
             ));
         }
         Err(e) => {
@@ -343,8 +349,17 @@ fn read_quantity(
     };
     let unit_text = parts.next();
     if parts.next().is_some() {
+        // "25 mL/min/1.73 m2": a unit written with a space inside it.
+        let joined: String = text.split_whitespace().skip(1).collect::<Vec<_>>().concat();
+        let hint = Unit::lookup(&joined).map_or(String::new(), |_| {
+            format!(
+                " (a unit is written without spaces: \"{} {}\")",
+                shorten(number_text),
+                shorten(&joined)
+            )
+        });
         return Err(format!(
-            "expected a number and a unit, such as \"3 months\", found \"{quoted}\""
+            "expected a number and a unit, such as {example}, found \"{quoted}\"{hint}"
         ));
     }
     match unit_text {
@@ -352,6 +367,35 @@ fn read_quantity(
         Some(word) => in_input_unit(number, word, unit, molar_mass, &quoted)
             .map(|n| (n, Some(format!("\"{quoted}\"")))),
     }
+}
+
+/// The hint for a text that does not start with a number: for a bound
+/// (`"> 90"`), that it is one; for a number written against a known unit
+/// (`"25mL/min"`), the same with a space. Nothing else is suggested.
+fn unit_without_space_hint(text: &str) -> String {
+    let text = text.trim();
+    // "> 90", "<5": a bound, as a FHIR Quantity's comparator.
+    if text.starts_with(['<', '>', '≤', '≥']) {
+        return "; a value written with `<` or `>` is only a bound, not the patient's value, so it cannot be used: give the measured value".to_owned();
+    }
+    let split = text
+        .char_indices()
+        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == '-'))
+        .map_or(text.len(), |(i, _)| i);
+    let (number, word) = text.split_at(split);
+    let word = word.trim();
+    if number.is_empty()
+        || word.is_empty()
+        || Rational::parse_exact(number).is_err()
+        || Unit::lookup(word).is_none()
+    {
+        return String::new();
+    }
+    format!(
+        "; put a space between the number and the unit: \"{} {}\"",
+        shorten(number),
+        shorten(word)
+    )
 }
 
 /// `number` in the unit `word` converted to the input's unit, or why not;

@@ -505,6 +505,41 @@ impl Unit {
         value.checked_mul(ratio).ok_or(too_large)
     }
 
+    /// `value`, given in `unit`, as an exact decimal of at most `places`
+    /// decimals: in `unit` itself if it has one there, otherwise in the unit
+    /// of the table (of the same dimension, or with `molar_mass` of its
+    /// molar partner) where it has the fewest, the first in table order
+    /// among equals. A threshold written in another unit than
+    /// its input's, such as `0.3 mg/dL` for an input in µmol/L (18750/707
+    /// µmol/L at 113.12 g/mol), has no short decimal in the input's unit,
+    /// but has one in the unit it was written in. `None` if no unit has one.
+    pub(crate) fn exact_decimal_in_some_unit(
+        value: Rational,
+        unit: &Unit,
+        molar_mass: Option<Rational>,
+        places: u32,
+    ) -> Option<(Rational, Unit)> {
+        if value.exact_decimal_places(places).is_some() {
+            return Some((value, *unit));
+        }
+        let mut best: Option<(u32, Rational, Unit)> = None;
+        for row in UNITS {
+            let Some(other) = row.unit() else { continue };
+            if !unit.converts_to(&other, molar_mass) {
+                continue;
+            }
+            let Ok(converted) = Unit::convert(value, unit, &other, molar_mass) else {
+                continue;
+            };
+            if let Some(k) = converted.exact_decimal_places(places) {
+                if best.as_ref().is_none_or(|(fewest, _, _)| k < *fewest) {
+                    best = Some((k, converted, other));
+                }
+            }
+        }
+        best.map(|(_, value, unit)| (value, unit))
+    }
+
     /// Whether the two units are the same size (`ng/mL` and `µg/L`): a
     /// number means the same in either.
     pub(crate) fn same_size(&self, other: &Unit) -> bool {
@@ -811,6 +846,33 @@ mod tests {
         );
         assert!(unit("mg/dL").converts_to(&unit("umol/L"), Some(creatinine)));
         assert!(!unit("mg/dL").converts_to(&unit("umol/L"), None));
+    }
+
+    #[test]
+    fn a_value_without_a_decimal_is_written_in_a_unit_that_has_one() {
+        let creatinine = d("113.12");
+        let in_some = |value: Rational, word: &str, mass: Option<Rational>| {
+            Unit::exact_decimal_in_some_unit(value, &unit(word), mass, 6)
+                .map(|(v, u)| format!("{v} {}", u.canonical))
+        };
+        // 0.3 mg/dL is 18750/707 µmol/L: no decimal in µmol/L, 3 in mg/L.
+        let point = molar(d("0.3"), "mg/dL", "umol/L", creatinine).unwrap();
+        assert_eq!(point, r(18750, 707));
+        assert_eq!(
+            in_some(point, "umol/L", Some(creatinine)).as_deref(),
+            Some("3 mg/L")
+        );
+        // Without the molar mass no unit has it.
+        assert_eq!(in_some(point, "umol/L", None), None);
+        // A short decimal stays in its unit, even where another unit has
+        // fewer decimals for the same size.
+        assert_eq!(
+            in_some(d("26.5"), "umol/L", Some(creatinine)).as_deref(),
+            Some("26.5 µmol/L")
+        );
+        // 3 months in weeks is 1461/112 weeks.
+        let months = convert(n(3), "months", "weeks").unwrap();
+        assert_eq!(in_some(months, "weeks", None).as_deref(), Some("3 months"));
     }
 
     #[test]

@@ -219,6 +219,7 @@ fn emitted_json_follows_the_schema() {
         "guidelines/nhg-beeldvorming.leidraad",
         "guidelines/wells-dvt.leidraad",
         "guidelines/nice-head-injury.leidraad",
+        "guidelines/esur-contrast-kidney.leidraad",
         "tests/fixtures/deadlines/head-injury.leidraad",
         "tests/fixtures/deadlines/head-injury-too-late.leidraad",
     ] {

@@ -217,6 +217,11 @@ fn nice_head_injury_diagram_agrees_with_reference() {
 }
 
 #[test]
+fn esur_contrast_kidney_diagram_agrees_with_reference() {
+    agree_on("guidelines/esur-contrast-kidney.leidraad");
+}
+
+#[test]
 fn generated_table_diagram_agrees_with_reference() {
     let text = synth::generate(&synth::Params::plain(7, 60, 6)).leidraad();
     agree_on_text("generated plain 60 x 6", text);

@@ -13,6 +13,7 @@ const BUNDLED: &[&str] = &[
     "guidelines/nhg-beeldvorming.leidraad",
     "guidelines/wells-dvt.leidraad",
     "guidelines/nice-head-injury.leidraad",
+    "guidelines/esur-contrast-kidney.leidraad",
     "tests/fixtures/guidelines/lage-rugpijn-unsettled.leidraad",
 ];
 

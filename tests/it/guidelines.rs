@@ -11,6 +11,7 @@ const LAGE_RUGPIJN: &str = "guidelines/lage-rugpijn.leidraad";
 const NHG: &str = "guidelines/nhg-beeldvorming.leidraad";
 const WELLS: &str = "guidelines/wells-dvt.leidraad";
 const HEAD_INJURY: &str = "guidelines/nice-head-injury.leidraad";
+const CONTRAST: &str = "guidelines/esur-contrast-kidney.leidraad";
 const UNSETTLED: &str = "tests/fixtures/guidelines/lage-rugpijn-unsettled.leidraad";
 
 fn leidraad(args: &[&str]) -> Ran {
@@ -36,7 +37,7 @@ fn codes(json: &[u8]) -> Vec<(String, String)> {
 
 #[test]
 fn bundled_guidelines_check_clean_and_prove_every_requirement() {
-    for file in [LAGE_RUGPIJN, NHG, WELLS, HEAD_INJURY] {
+    for file in [LAGE_RUGPIJN, NHG, WELLS, HEAD_INJURY, CONTRAST] {
         let output = leidraad(&["check", file, "--deny", "warnings", "--format", "json"]);
         assert_eq!(output.status, 0, "{file}");
         let found = codes(&output.stdout);
@@ -57,7 +58,7 @@ fn bundled_guidelines_check_clean_and_prove_every_requirement() {
 
 #[test]
 fn bundled_guidelines_pass_their_cases() {
-    let output = leidraad(&["test", LAGE_RUGPIJN, NHG, WELLS, HEAD_INJURY]);
+    let output = leidraad(&["test", LAGE_RUGPIJN, NHG, WELLS, HEAD_INJURY, CONTRAST]);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status, 0, "{stdout}");
     assert!(stdout.contains(" 0 failed"), "{stdout}");

@@ -31,6 +31,7 @@ mod frontend;
 mod guidelines;
 mod index_agrees;
 mod input_defects;
+mod labs;
 mod logic_exact;
 mod model_exact;
 mod names;

@@ -438,3 +438,83 @@ fn the_bundled_guidelines_share_one_vocabulary() {
     assert!(vocabulary.contains("# bron: 000"), "{vocabulary}");
     assert!(vocabulary.starts_with("# "));
 }
+
+#[test]
+fn a_reason_quoted_from_a_vocabulary_says_where_it_is_written() {
+    // The words of a definition made in the vocabulary are not in the
+    // guideline: the reason names the file and line; a reason written in
+    // the guideline itself does not.
+    let vocabulary = "\
+vocabulary rug \"Begrippen\"
+input age   : number 0..120 years \"Leeftijd\"
+input fever : yes/no \"Koorts\"
+define old_and_feverish \"Oud en koorts\" = fever and age > 50 years
+exam MRI_LWK \"MRI lumbale wervelkolom\"
+";
+    let guideline = "\
+guideline koorts \"Koorts\"
+use \"shared/rug.vocabulary.leidraad\"
+rule r \"Oud en koorts: MRI\"
+  when old_and_feverish and age < 100 years
+  then order MRI_LWK
+";
+    let dir = folder(
+        "reasons",
+        &[
+            ("koorts.leidraad", guideline),
+            ("shared/rug.vocabulary.leidraad", vocabulary),
+            ("records.jsonl", "{\"age\": 60, \"fever\": true}\n"),
+        ],
+    );
+    let record = br#"{"age": 60, "fever": true}"#;
+    let expected = [
+        "old_and_feverish",
+        "age < 100 years",
+        "fever (shared/rug.vocabulary.leidraad:4)",
+        "age > 50 years (shared/rug.vocabulary.leidraad:4)",
+    ];
+    let text = leidraad_in(&dir, &["eval", "koorts.leidraad", "--facts", "-"], record);
+    assert_eq!(text.status, 0, "{}", text.stderr_lossy());
+    let because = text
+        .stdout_lossy()
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("because: ").map(str::to_owned))
+        .unwrap();
+    let mut listed: Vec<&str> = because.split(", ").collect();
+    let mut wanted = expected.to_vec();
+    listed.sort_unstable();
+    wanted.sort_unstable();
+    assert_eq!(listed, wanted, "{because}");
+    // JSON and every line of a batch say the same, in the same order.
+    let json = leidraad_in(
+        &dir,
+        &[
+            "eval",
+            "koorts.leidraad",
+            "--facts",
+            "-",
+            "--format",
+            "json",
+        ],
+        record,
+    );
+    let batch = leidraad_in(
+        &dir,
+        &["eval", "koorts.leidraad", "--batch", "records.jsonl"],
+        b"",
+    );
+    let from_json: Json = serde_json::from_str(&json.stdout_lossy()).unwrap();
+    let from_batch: Json =
+        serde_json::from_str(batch.stdout_lossy().lines().next().unwrap()).unwrap();
+    let reasons = |j: &Json| j["recommendations"][0]["because"].clone();
+    assert_eq!(reasons(&from_json), reasons(&from_batch));
+    let mut in_json: Vec<String> = reasons(&from_json)
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(in_json.join(", "), because);
+    in_json.sort_unstable();
+    assert_eq!(in_json, wanted);
+}

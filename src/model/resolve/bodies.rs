@@ -301,7 +301,8 @@ impl Resolver {
             Code::UnknownName,
             format!("`{}` is not in the catalogue", word.name),
         )
-        .with_primary(word.span, "unknown exam, measure or specialist");
+        .with_primary(word.span, "unknown exam, measure or specialist")
+        .with_undeclared(word.name.as_str());
         diagnostic = match did_you_mean(
             &word.name,
             self.guideline.entries.iter().map(|e| e.id.as_str()),
@@ -424,7 +425,8 @@ impl Resolver {
                 Code::UnknownGroup,
                 format!("no catalogue entry is in the group `{}`", group.name),
             )
-            .with_primary(group.span, "unknown group");
+            .with_primary(group.span, "unknown group")
+            .with_undeclared(group.name.as_str());
             diagnostic = match did_you_mean(&group.name, self.groups.iter().map(String::as_str)) {
                 Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
                 None => diagnostic.with_help("put entries in a group with `in GROUP`, for example `exam MRI_LWK \"MRI\" in imaging`"),
@@ -452,7 +454,8 @@ impl Resolver {
                     Code::CaseFactMismatch,
                     format!("`{}` is not an input", fact.name.name),
                 )
-                .with_primary(fact.name.span, "unknown input");
+                .with_primary(fact.name.span, "unknown input")
+                .with_undeclared(fact.name.name.as_str());
                 if let Some(s) = did_you_mean(
                     &fact.name.name,
                     self.guideline.inputs.iter().map(|i| i.id.as_str()),

@@ -37,7 +37,8 @@ impl Resolver {
         }
         let mut diagnostic =
             Diagnostic::new(Code::UnknownName, format!("unknown name `{}`", ident.name))
-                .with_primary(ident.span, "not an input or a definition");
+                .with_primary(ident.span, "not an input or a definition")
+                .with_undeclared(ident.name.as_str());
         let candidates: Vec<&str> = self
             .guideline
             .inputs
