@@ -6,8 +6,8 @@
 //! no extra dependency is needed.
 
 use super::problem::{
-    Action, ActionKind, Class, Demand, Formula, Problem, Requirement, Rule, RuleId, Target,
-    Urgency, Var,
+    Action, ActionKind, Class, Demand, Formula, Problem, Requirement, Rule, RuleId, Sum, SumTerm,
+    Target, Urgency, Var,
 };
 
 /// The SplitMix64 generator: tiny, fast and good enough for test inputs.
@@ -165,6 +165,9 @@ pub fn random_formula(rng: &mut SplitMix64, var_sizes: &[u32], depth: usize) -> 
     if depth == 0 || roll < 40 {
         return random_atom(rng, var_sizes);
     }
+    if roll < 46 {
+        return random_sum(rng, var_sizes, depth - 1);
+    }
     if roll < 52 {
         return Formula::Not(Box::new(random_formula(rng, var_sizes, depth - 1)));
     }
@@ -178,6 +181,25 @@ pub fn random_formula(rng: &mut SplitMix64, var_sizes: &[u32], depth: usize) -> 
     } else {
         Formula::Or(parts)
     }
+}
+
+/// A random [`Sum`]: a few terms of one or two cases with small points
+/// (some negative, some 0), compared with a range around what they add.
+pub fn random_sum(rng: &mut SplitMix64, var_sizes: &[u32], depth: usize) -> Formula {
+    let terms: Vec<SumTerm> = (0..rng.range(0, 5))
+        .map(|_| {
+            (0..rng.range(1, 2))
+                .map(|_| {
+                    let points = rng.range(0, 6) as i64 - 2;
+                    (random_formula(rng, var_sizes, depth), points)
+                })
+                .collect()
+        })
+        .collect();
+    let bound = |rng: &mut SplitMix64| (!rng.chance(25)).then(|| rng.range(0, 8) as i64 - 2);
+    let min = bound(rng);
+    let max = if rng.chance(20) { min } else { bound(rng) };
+    Formula::Sum(Box::new(Sum { terms, min, max }))
 }
 
 fn random_urgency(rng: &mut SplitMix64) -> Urgency {

@@ -49,7 +49,7 @@ fn narrow(formula: &Formula, allowed: &mut [Vec<bool>]) -> Option<()> {
             }
             _ => None,
         },
-        Formula::False | Formula::Or(_) => None,
+        Formula::False | Formula::Or(_) | Formula::Sum(_) => None,
     }
 }
 

@@ -14,9 +14,9 @@
 //! a mark, which is how an analysis throws away its temporaries and recovers
 //! from running out of its node budget.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use super::problem::{Class, Formula, Var, index_u32};
+use super::problem::{Class, Formula, Sum, Var, index_u32};
 
 /// A node of a diagram; the two terminals are [`FALSE`] and [`TRUE`].
 pub(crate) type NodeId = u32;
@@ -398,13 +398,11 @@ impl Mdd {
         };
         self.guarded(|m| {
             let base = m.scratch.len();
-            for class in 0..size {
-                let kid = if classes.contains(&class) {
-                    TRUE
-                } else {
-                    FALSE
-                };
-                m.scratch.push(kid);
+            m.scratch.resize(base + size as usize, FALSE);
+            for &class in classes.iter().filter(|&&c| c < size) {
+                if let Some(kid) = m.scratch.get_mut(base + class as usize) {
+                    *kid = TRUE;
+                }
             }
             let result = m.make(var, base);
             m.scratch.truncate(base);
@@ -485,7 +483,79 @@ impl Mdd {
                 }
                 Ok(acc)
             }
+            Formula::Sum(sum) => self.sum(sum),
         }
+    }
+
+    /// `if guard then a else b`.
+    fn ite(&mut self, guard: NodeId, a: NodeId, b: NodeId) -> Result<NodeId, MddError> {
+        let then = self.and(guard, a)?;
+        let otherwise = self.and_not(b, guard)?;
+        self.or(then, otherwise)
+    }
+
+    /// The diagram of a sum, by dynamic programming over its terms: the
+    /// diagram of "these points so far, the terms from `i` on left" is
+    /// built once per state, however the points were reached. The terms
+    /// go in the order of their first variable, the order the diagram
+    /// tests them in, so that each state's diagram only tests later
+    /// variables.
+    fn sum(&mut self, sum: &Sum) -> Result<NodeId, MddError> {
+        // Per term: its first variable, its cases' diagrams, the term.
+        type Built<'t> = (Var, Vec<(NodeId, i128)>, &'t [(Formula, i64)]);
+        let mut terms: Vec<Built<'_>> = Vec::with_capacity(sum.terms.len());
+        for term in &sum.terms {
+            let mut vars = Vec::new();
+            let mut cases = Vec::with_capacity(term.len());
+            for (formula, points) in term {
+                formula.collect_vars(&mut vars);
+                cases.push((self.from_formula(formula)?, i128::from(*points)));
+            }
+            let first = vars.into_iter().min().unwrap_or(Var::MAX);
+            terms.push((first, cases, term));
+        }
+        terms.sort_by_key(|(first, _, _)| *first);
+        let rest = Sum::rest_bounds(terms.iter().map(|(_, _, term)| *term));
+        let cases: Vec<Vec<(NodeId, i128)>> = terms.into_iter().map(|(_, c, _)| c).collect();
+        let mut memo = HashMap::new();
+        self.sum_from(sum, &cases, &rest, 0, 0, &mut memo)
+    }
+
+    fn sum_from(
+        &mut self,
+        sum: &Sum,
+        terms: &[Vec<(NodeId, i128)>],
+        rest: &[(i128, i128)],
+        index: usize,
+        so_far: i128,
+        memo: &mut HashMap<(usize, i128), NodeId>,
+    ) -> Result<NodeId, MddError> {
+        let bounds = rest.get(index).copied().unwrap_or((0, 0));
+        if let Some(answer) = sum.settled(so_far, bounds) {
+            return Ok(if answer { TRUE } else { FALSE });
+        }
+        if let Some(&done) = memo.get(&(index, so_far)) {
+            return Ok(done);
+        }
+        let Some(term) = terms.get(index) else {
+            // Not reached: after the last term the bounds are (0, 0).
+            return Ok(if sum.accepts(so_far) { TRUE } else { FALSE });
+        };
+        // No case applies: the term adds nothing.
+        let mut node = self.sum_from(sum, terms, rest, index + 1, so_far, memo)?;
+        for &(guard, points) in term.iter().rev() {
+            let then = self.sum_from(
+                sum,
+                terms,
+                rest,
+                index + 1,
+                so_far.saturating_add(points),
+                memo,
+            )?;
+            node = self.ite(guard, then, node)?;
+        }
+        memo.insert((index, so_far), node);
+        Ok(node)
     }
 
     /// Whether `a ∧ b` is satisfiable, without building it.
@@ -782,6 +852,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A sum written out as a condition tree without any sharing, one
+    /// path per way of choosing the terms' cases: what [`Formula::Sum`]
+    /// replaces.
+    fn unshared(sum: &Sum, index: usize, so_far: i128) -> Formula {
+        let Some(term) = sum.terms.get(index) else {
+            return if sum.accepts(so_far) {
+                Formula::True
+            } else {
+                Formula::False
+            };
+        };
+        let mut branches = Vec::new();
+        let mut earlier: Vec<Formula> = Vec::new();
+        for (formula, points) in term {
+            let mut parts = earlier.clone();
+            parts.push(formula.clone());
+            parts.push(unshared(sum, index + 1, so_far + i128::from(*points)));
+            branches.push(Formula::And(parts));
+            earlier.push(Formula::Not(Box::new(formula.clone())));
+        }
+        earlier.push(unshared(sum, index + 1, so_far));
+        branches.push(Formula::And(earlier));
+        Formula::Or(branches)
+    }
+
+    #[test]
+    fn a_sum_is_the_same_node_as_its_unshared_tree() {
+        let mut rng = SplitMix64::new(23);
+        let mut sums = 0;
+        for _ in 0..600 {
+            let sizes = random_sizes(&mut rng);
+            let mut mdd = Mdd::new(&sizes, 1 << 20);
+            let Formula::Sum(sum) = crate::logic::generate::random_sum(&mut rng, &sizes, 2) else {
+                unreachable!()
+            };
+            let shared = mdd.from_formula(&Formula::Sum(sum.clone())).unwrap();
+            let tree = mdd.from_formula(&unshared(&sum, 0, 0)).unwrap();
+            assert_eq!(shared, tree, "{sum:?}");
+            let negated = mdd
+                .from_formula(&Formula::Not(Box::new(Formula::Sum(sum.clone()))))
+                .unwrap();
+            assert_eq!(mdd.not(shared).unwrap(), negated);
+            for a in &all_assignments(&sizes) {
+                assert_eq!(mdd.eval(shared, a), Formula::Sum(sum.clone()).holds(a));
+            }
+            sums += usize::from(shared > TRUE);
+        }
+        assert!(sums > 50, "only {sums} sums were not constant");
     }
 
     #[test]

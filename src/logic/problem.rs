@@ -53,6 +53,128 @@ pub enum Formula {
     Not(Box<Formula>),
     And(Vec<Formula>),
     Or(Vec<Formula>),
+    /// A weighted sum of conditions lies in a range: a score compared with
+    /// a threshold, or `at least N of (...)`. See [`Sum`].
+    Sum(Box<Sum>),
+}
+
+/// One term of a [`Sum`]: the points of its first case whose formula
+/// holds, or nothing (0) when none does.
+pub type SumTerm = Vec<(Formula, i64)>;
+
+/// `min <= Σ terms <= max`: each term adds the points of its first case
+/// whose formula holds (0 when none does).
+///
+/// The sum is one node, not its written-out condition tree: every engine
+/// decides it by dynamic programming over the terms, where a state is the
+/// points so far and the terms left, so two ways of reaching the same
+/// points share everything below (linear in terms × distinct partial sums,
+/// where the tree is exponential). Sums are computed in `i128`, so no
+/// points in `i64` overflow.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Sum {
+    pub terms: Vec<SumTerm>,
+    /// The least sum that holds; `None`: no least.
+    pub min: Option<i64>,
+    /// The greatest sum that holds; `None`: no greatest.
+    pub max: Option<i64>,
+}
+
+impl Sum {
+    /// Whether a sum lies in the range.
+    pub fn accepts(&self, total: i128) -> bool {
+        self.min.is_none_or(|min| total >= i128::from(min))
+            && self.max.is_none_or(|max| total <= i128::from(max))
+    }
+
+    /// The least and most one term can add: its cases' points and 0.
+    pub fn term_bounds(term: &[(Formula, i64)]) -> (i128, i128) {
+        term.iter().fold((0, 0), |(low, high), (_, points)| {
+            let points = i128::from(*points);
+            (low.min(points), high.max(points))
+        })
+    }
+
+    /// `rest[i]`: the least and most the terms `i..` add together (one
+    /// more entry than terms, the last `(0, 0)`).
+    pub fn rest_bounds<'t>(
+        terms: impl DoubleEndedIterator<Item = &'t [(Formula, i64)]>,
+    ) -> Vec<(i128, i128)> {
+        let mut rest = vec![(0, 0)];
+        let mut acc = (0i128, 0i128);
+        for term in terms.rev() {
+            let (low, high) = Sum::term_bounds(term);
+            acc = (acc.0.saturating_add(low), acc.1.saturating_add(high));
+            rest.push(acc);
+        }
+        rest.reverse();
+        rest
+    }
+
+    /// Whether the comparison is settled with `so_far` points and the rest
+    /// adding between `low` and `high`: `Some(answer)` when every total in
+    /// `so_far + low ..= so_far + high` gives `answer`.
+    pub fn settled(&self, so_far: i128, (low, high): (i128, i128)) -> Option<bool> {
+        let (least, most) = (so_far.saturating_add(low), so_far.saturating_add(high));
+        let below = self.min.map(i128::from);
+        let above = self.max.map(i128::from);
+        if below.is_some_and(|min| most < min) || above.is_some_and(|max| least > max) {
+            return Some(false);
+        }
+        if below.is_none_or(|min| least >= min) && above.is_none_or(|max| most <= max) {
+            return Some(true);
+        }
+        None
+    }
+
+    /// The points of one term on a complete assignment.
+    fn term_points(term: &[(Formula, i64)], assignment: &[Class]) -> i128 {
+        term.iter()
+            .find(|(formula, _)| formula.holds(assignment))
+            .map_or(0, |(_, points)| i128::from(*points))
+    }
+
+    fn holds(&self, assignment: &[Class]) -> bool {
+        let total = self
+            .terms
+            .iter()
+            .map(|term| Sum::term_points(term, assignment))
+            .fold(0i128, i128::saturating_add);
+        self.accepts(total)
+    }
+
+    /// Three-valued: per term, the least and most it can add given what is
+    /// known (a case whose formula is unknown may or may not apply); the
+    /// answer is known when every total in the bounds gives the same.
+    fn eval(&self, assignment: &[Option<Class>]) -> Option<bool> {
+        let mut bounds = (0i128, 0i128);
+        for term in &self.terms {
+            let mut possible: Option<(i128, i128)> = None;
+            let mut include = |points: i128| {
+                possible = Some(possible.map_or((points, points), |(low, high)| {
+                    (low.min(points), high.max(points))
+                }));
+            };
+            let mut decided = false;
+            for (formula, points) in term {
+                match formula.eval(assignment) {
+                    Some(false) => {}
+                    Some(true) => {
+                        include(i128::from(*points));
+                        decided = true;
+                        break;
+                    }
+                    None => include(i128::from(*points)),
+                }
+            }
+            if !decided {
+                include(0);
+            }
+            let (low, high) = possible.unwrap_or((0, 0));
+            bounds = (bounds.0.saturating_add(low), bounds.1.saturating_add(high));
+        }
+        self.settled(0, bounds)
+    }
 }
 
 impl Formula {
@@ -70,6 +192,7 @@ impl Formula {
             Formula::Not(inner) => inner.eval(assignment).map(|b| !b),
             Formula::And(parts) => all3(parts.iter().map(|p| p.eval(assignment))),
             Formula::Or(parts) => any3(parts.iter().map(|p| p.eval(assignment))),
+            Formula::Sum(sum) => sum.eval(assignment),
         }
     }
 
@@ -84,6 +207,7 @@ impl Formula {
             Formula::Not(inner) => !inner.holds(assignment),
             Formula::And(parts) => parts.iter().all(|p| p.holds(assignment)),
             Formula::Or(parts) => parts.iter().any(|p| p.holds(assignment)),
+            Formula::Sum(sum) => sum.holds(assignment),
         }
     }
 
@@ -105,6 +229,24 @@ impl Formula {
             Formula::False => Along::Never,
             Formula::In { var: v, classes } if *v == var => Along::For(ClassSet::of(size, classes)),
             Formula::In { .. } => constant(self.holds(assignment)),
+            Formula::Sum(_) => {
+                let mut vars = Vec::new();
+                self.collect_vars(&mut vars);
+                if !vars.contains(&var) {
+                    return constant(self.holds(assignment));
+                }
+                // One evaluation per class: a sum is decided term by term.
+                let mut moved = assignment.to_vec();
+                let holding: Vec<Class> = (0..size)
+                    .filter(|&class| {
+                        if let Some(cell) = moved.get_mut(var as usize) {
+                            *cell = class;
+                        }
+                        self.holds(&moved)
+                    })
+                    .collect();
+                Along::For(ClassSet::of(size, &holding))
+            }
             Formula::Not(inner) => match inner.along(assignment, var, size) {
                 Along::Never => Along::Always,
                 Along::Always => Along::Never,
@@ -149,6 +291,11 @@ impl Formula {
             Formula::And(parts) | Formula::Or(parts) => {
                 for part in parts {
                     part.collect_vars(out);
+                }
+            }
+            Formula::Sum(sum) => {
+                for (formula, _) in sum.terms.iter().flatten() {
+                    formula.collect_vars(out);
                 }
             }
         }
@@ -930,6 +1077,58 @@ mod tests {
             }
         }
         assert!(compared > 1000, "only {compared} outcomes compared");
+    }
+
+    /// Every complete assignment that agrees with `partial`.
+    fn completions(sizes: &[u32], partial: &[Option<Class>]) -> Vec<Vec<Class>> {
+        let mut out = vec![Vec::new()];
+        for (&size, known) in sizes.iter().zip(partial) {
+            let classes: Vec<Class> = match known {
+                Some(class) => vec![*class],
+                None => (0..size).collect(),
+            };
+            out = out
+                .into_iter()
+                .flat_map(|prefix| {
+                    classes.iter().map(move |&class| {
+                        let mut next = prefix.clone();
+                        next.push(class);
+                        next
+                    })
+                })
+                .collect();
+        }
+        out
+    }
+
+    #[test]
+    fn a_sum_known_on_a_partial_assignment_holds_for_every_completion() {
+        let mut rng = SplitMix64::new(41);
+        let (mut known, mut open) = (0, 0);
+        for _ in 0..2000 {
+            let sizes: Vec<u32> = (0..rng.range(1, 4))
+                .map(|_| rng.range(1, 3) as u32)
+                .collect();
+            let sum = crate::logic::generate::random_sum(&mut rng, &sizes, 1);
+            let partial: Vec<Option<Class>> = sizes
+                .iter()
+                .map(|&size| rng.chance(50).then(|| rng.below(u64::from(size)) as Class))
+                .collect();
+            let all = completions(&sizes, &partial);
+            match sum.eval(&partial) {
+                Some(answer) => {
+                    known += 1;
+                    for complete in &all {
+                        assert_eq!(sum.holds(complete), answer, "{sum:?} at {partial:?}");
+                    }
+                }
+                None => open += 1,
+            }
+            if partial.iter().all(Option::is_some) {
+                assert_eq!(sum.eval(&partial), Some(sum.holds(&all[0])));
+            }
+        }
+        assert!(known > 500 && open > 100, "{known} known, {open} open");
     }
 
     #[test]

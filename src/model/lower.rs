@@ -451,9 +451,9 @@ impl Lowering {
             Cond::Score(id, op, threshold, _) => guideline
                 .scores
                 .get(*id)
-                .and_then(|score| super::score::expand_score(guideline, score, *op, *threshold))
-                .map_or(Formula::False, |expanded| {
-                    self.formula(guideline, &expanded, definitions)
+                .and_then(|score| super::score::plan_score(guideline, score, *op, *threshold))
+                .map_or(Formula::False, |plan| {
+                    self.sum(guideline, &plan, definitions)
                 }),
             Cond::Linear(input, op, sum, span) => {
                 super::score::expand_linear(guideline, *input, *op, sum, *span)
@@ -461,9 +461,9 @@ impl Lowering {
                         self.formula(guideline, &expanded, definitions)
                     })
             }
-            Cond::AtLeast(count, parts, _) => super::score::expand_count(*count, parts)
-                .map_or(Formula::False, |expanded| {
-                    self.formula(guideline, &expanded, definitions)
+            Cond::AtLeast(count, parts, _) => super::score::plan_count(*count, parts)
+                .map_or(Formula::False, |plan| {
+                    self.sum(guideline, &plan, definitions)
                 }),
             Cond::Not(inner) => Formula::Not(Box::new(self.formula(guideline, inner, definitions))),
             Cond::And(parts) => Formula::And(
@@ -478,6 +478,53 @@ impl Lowering {
                     .map(|c| self.formula(guideline, c, definitions))
                     .collect(),
             ),
+        }
+    }
+
+    /// A planned score comparison or count as one [`Formula::Sum`]. An
+    /// added input's term has one case per value (its class, with what it
+    /// adds); the classes that hold no whole number are no patient's (the
+    /// input's shape assumption), so they need no case.
+    fn sum(
+        &self,
+        guideline: &Guideline,
+        plan: &super::score::Plan<'_>,
+        definitions: &mut Vec<Option<Formula>>,
+    ) -> Formula {
+        let mut terms = Vec::with_capacity(plan.terms.len());
+        for term in &plan.terms {
+            match term {
+                super::score::PlanTerm::Points(points, when) => {
+                    terms.push(vec![(self.formula(guideline, when, definitions), *points)]);
+                }
+                super::score::PlanTerm::Values(input, values) => {
+                    let (Some(var), Some(numbers)) = (
+                        self.var(*input, 0),
+                        self.inputs.get(*input).and_then(|i| i.numbers.as_ref()),
+                    ) else {
+                        return Formula::False;
+                    };
+                    let cases = values
+                        .iter()
+                        .filter(|(_, add)| *add != 0)
+                        .map(|(value, add)| {
+                            let classes = numbers.classes_where(Comparison::Eq, *value);
+                            (Formula::In { var, classes }, *add)
+                        })
+                        .collect();
+                    terms.push(cases);
+                }
+            }
+        }
+        let sum = Formula::Sum(Box::new(p::Sum {
+            terms,
+            min: plan.min,
+            max: plan.max,
+        }));
+        if plan.outside {
+            Formula::Not(Box::new(sum))
+        } else {
+            sum
         }
     }
 

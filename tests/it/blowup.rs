@@ -251,6 +251,13 @@ fn guideline_and_its_double() -> (Problem, Problem) {
             Formula::Not(inner) => Formula::Not(Box::new(shift(inner, by))),
             Formula::And(parts) => Formula::And(parts.iter().map(|p| shift(p, by)).collect()),
             Formula::Or(parts) => Formula::Or(parts.iter().map(|p| shift(p, by)).collect()),
+            Formula::Sum(sum) => {
+                let mut sum = sum.clone();
+                for (formula, _) in sum.terms.iter_mut().flatten() {
+                    *formula = shift(formula, by);
+                }
+                Formula::Sum(sum)
+            }
             other => other.clone(),
         }
     }

@@ -40,5 +40,6 @@ mod names;
 mod quantities;
 mod records;
 mod robustness;
+mod scores_large;
 mod tidy;
 mod vocabulary;

@@ -208,6 +208,8 @@ impl Layout {
                     _ => None,
                 }
             }
+            // A sum is a box only in corner cases; the diagram decides it.
+            Formula::Sum(_) => None,
             Formula::Or(parts) => {
                 let mut boxes = Vec::with_capacity(parts.len());
                 for part in parts {

@@ -152,6 +152,7 @@ pub fn validate(problem: &Problem) -> Result<(), String> {
                 }
                 Formula::Not(inner) => stack.push(inner),
                 Formula::And(parts) | Formula::Or(parts) => stack.extend(parts.iter()),
+                Formula::Sum(sum) => stack.extend(sum.terms.iter().flatten().map(|(f, _)| f)),
             }
         }
         Ok(())

@@ -11,6 +11,9 @@ pub(super) const F_TRUE: FId = 1;
 /// A set of classes as sorted, disjoint, non-adjacent half-open runs.
 pub(super) type Runs = Box<[(Class, Class)]>;
 
+/// One term of an interned sum: its cases, each a guard and its points.
+pub(super) type FTerm = Box<[(FId, i128)]>;
+
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(super) enum FNode {
     Const(bool),
@@ -22,6 +25,18 @@ pub(super) enum FNode {
     /// Sorted, deduplicated, at least two, at most one atom per variable.
     And(Box<[FId]>),
     Or(Box<[FId]>),
+    /// `min <= Σ terms <= max` ([`Formula::Sum`]), normalised by
+    /// [`Arena::sum`]: every term has a case, none of its guards is a
+    /// constant, its last case has points other than 0, and the sum is not
+    /// settled by the terms' bounds. Points already certain are taken out
+    /// of `min` and `max`, so a state "these points so far, these terms
+    /// left" is one node however it was reached: the sharing of the
+    /// dynamic programme.
+    Sum {
+        terms: Box<[FTerm]>,
+        min: Option<i128>,
+        max: Option<i128>,
+    },
 }
 
 pub(super) struct Arena {
@@ -66,6 +81,10 @@ impl Arena {
             FNode::Const(_) => 0,
             FNode::Atom { runs, .. } => std::mem::size_of_val(&**runs),
             FNode::And(children) | FNode::Or(children) => std::mem::size_of_val(&**children),
+            FNode::Sum { terms, .. } => terms
+                .iter()
+                .map(|term| std::mem::size_of_val(&**term) + 16)
+                .sum(),
         };
         self.bytes += 2 * (std::mem::size_of::<FNode>() + payload) + 56;
         self.nodes.push(node.clone());
@@ -121,6 +140,27 @@ impl Arena {
                 self.atom(*var, runs)
             }
             Formula::Not(inner) => self.lower(inner, !negate)?,
+            Formula::Sum(sum) => {
+                let mut terms = Vec::with_capacity(sum.terms.len());
+                for term in &sum.terms {
+                    let mut cases = Vec::with_capacity(term.len());
+                    for (formula, points) in term {
+                        cases.push((self.lower(formula, false)?, i128::from(*points)));
+                    }
+                    terms.push(cases);
+                }
+                let (min, max) = (sum.min.map(i128::from), sum.max.map(i128::from));
+                if negate {
+                    // Below the range or above it; a side without a bound
+                    // has nothing beyond it.
+                    let below = min.map(|min| self.sum(terms.clone(), None, Some(min - 1)));
+                    let above = max.map(|max| self.sum(terms, Some(max + 1), None));
+                    let parts = below.into_iter().chain(above).collect();
+                    self.or(parts)
+                } else {
+                    self.sum(terms, min, max)
+                }
+            }
             Formula::And(parts) | Formula::Or(parts) => {
                 let mut children = Vec::with_capacity(parts.len());
                 for part in parts {
@@ -222,6 +262,72 @@ impl Arena {
         }
     }
 
+    /// The sum node of these terms and bounds, normalised (see
+    /// [`FNode::Sum`]), or a constant when the terms decide it.
+    pub(super) fn sum(
+        &mut self,
+        terms: Vec<Vec<(FId, i128)>>,
+        min: Option<i128>,
+        max: Option<i128>,
+    ) -> FId {
+        let mut offset: i128 = 0;
+        let mut kept: Vec<FTerm> = Vec::with_capacity(terms.len());
+        for term in terms {
+            let mut cases: Vec<(FId, i128)> = Vec::with_capacity(term.len());
+            // What the term adds when none of the kept cases applies.
+            let mut otherwise = 0;
+            for (guard, points) in term {
+                if guard == F_FALSE {
+                    continue;
+                }
+                if guard == F_TRUE {
+                    otherwise = points;
+                    break;
+                }
+                cases.push((guard, points));
+            }
+            offset = offset.saturating_add(otherwise);
+            for case in &mut cases {
+                case.1 = case.1.saturating_sub(otherwise);
+            }
+            // A last case adding nothing is the same as no case.
+            while cases.last().is_some_and(|&(_, points)| points == 0) {
+                cases.pop();
+            }
+            if !cases.is_empty() {
+                kept.push(cases.into_boxed_slice());
+            }
+        }
+        let min = min.map(|min| min.saturating_sub(offset));
+        let max = max.map(|max| max.saturating_sub(offset));
+        let (low, high) = kept.iter().fold((0i128, 0i128), |(low, high), term| {
+            let (l, h) = term
+                .iter()
+                .fold((0i128, 0i128), |(l, h), &(_, p)| (l.min(p), h.max(p)));
+            (low.saturating_add(l), high.saturating_add(h))
+        });
+        if min.is_some_and(|min| high < min) || max.is_some_and(|max| low > max) {
+            return F_FALSE;
+        }
+        if min.is_none_or(|min| low >= min) && max.is_none_or(|max| high <= max) {
+            return F_TRUE;
+        }
+        let top = kept
+            .iter()
+            .flat_map(|term| term.iter())
+            .map(|&(guard, _)| self.top(guard))
+            .min()
+            .unwrap_or(u32::MAX);
+        self.intern(
+            FNode::Sum {
+                terms: kept.into_boxed_slice(),
+                min,
+                max,
+            },
+            top,
+        )
+    }
+
     /// The formula with the variable at order position `position` fixed to
     /// `class`. Formulas whose first variable is later are unchanged.
     pub(super) fn cofactor(&mut self, f: FId, position: u32, class: Class) -> FId {
@@ -247,6 +353,17 @@ impl Arena {
                     .collect();
                 self.or(parts)
             }
+            Some(FNode::Sum { terms, min, max }) => {
+                let terms = terms
+                    .iter()
+                    .map(|term| {
+                        term.iter()
+                            .map(|&(guard, points)| (self.cofactor(guard, position, class), points))
+                            .collect()
+                    })
+                    .collect();
+                self.sum(terms, min, max)
+            }
             Some(FNode::Const(_)) | None => f,
         };
         self.bytes += 32;
@@ -270,6 +387,11 @@ impl Arena {
             Some(FNode::And(children) | FNode::Or(children)) => {
                 for &child in children.iter() {
                     self.boundaries(child, position, out);
+                }
+            }
+            Some(FNode::Sum { terms, .. }) => {
+                for &(guard, _) in terms.iter().flat_map(|term| term.iter()) {
+                    self.boundaries(guard, position, out);
                 }
             }
             Some(FNode::Const(_)) | None => {}

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::model::score::{
-    LINEAR_BUDGET, MAX_SCORE_TERMS, expand_count, expand_score, input_values, linear_cases,
+    LINEAR_BUDGET, MAX_SCORE_TERMS, input_values, linear_cases, plan_count, plan_score,
 };
 
 impl Resolver {
@@ -268,7 +268,7 @@ impl Resolver {
             return None;
         }
         let count = u32::try_from(count.numer()).ok()?;
-        if parts.len() > MAX_SCORE_TERMS || expand_count(count, &resolved).is_none() {
+        if parts.len() > MAX_SCORE_TERMS || plan_count(count, &resolved).is_none() {
             self.error(
                 Diagnostic::new(
                     Code::ScoreTooLarge,
@@ -333,7 +333,7 @@ impl Resolver {
             let Some(score) = self.guideline.scores.get(id) else {
                 continue;
             };
-            if expand_score(&self.guideline, score, op, threshold).is_none() {
+            if plan_score(&self.guideline, score, op, threshold).is_none() {
                 let name = score.id.clone();
                 let count = score.terms.len();
                 self.error(
