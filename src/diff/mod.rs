@@ -338,6 +338,13 @@ fn project(formula: &Formula, asked: &[Option<Formula>], depth: usize) -> Formul
             Formula::And(parts.iter().map(|p| project(p, asked, depth)).collect())
         }
         Formula::Or(parts) => Formula::Or(parts.iter().map(|p| project(p, asked, depth)).collect()),
+        Formula::Sum(sum) => {
+            let mut sum = (**sum).clone();
+            for (case, _) in sum.terms.iter_mut().flatten() {
+                *case = project(case, asked, depth);
+            }
+            Formula::Sum(Box::new(sum))
+        }
     }
 }
 

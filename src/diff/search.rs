@@ -121,6 +121,13 @@ enum Node {
     Not(Box<Node>),
     And(Vec<Node>),
     Or(Vec<Node>),
+    /// `min <= Σ terms <= max`, each term the points of its first case
+    /// that holds (see [`crate::logic::problem::Sum`]).
+    Sum {
+        terms: Vec<Vec<(Node, i64)>>,
+        min: Option<i64>,
+        max: Option<i64>,
+    },
 }
 
 impl Node {
@@ -135,6 +142,72 @@ impl Node {
             Formula::Not(inner) => Node::Not(Box::new(Node::new(inner, sizes))),
             Formula::And(parts) => Node::And(parts.iter().map(|p| Node::new(p, sizes)).collect()),
             Formula::Or(parts) => Node::Or(parts.iter().map(|p| Node::new(p, sizes)).collect()),
+            Formula::Sum(sum) => Node::Sum {
+                terms: sum
+                    .terms
+                    .iter()
+                    .map(|term| {
+                        term.iter()
+                            .map(|(case, points)| (Node::new(case, sizes), *points))
+                            .collect()
+                    })
+                    .collect(),
+                min: sum.min,
+                max: sum.max,
+            },
+        }
+    }
+
+    /// A sum on a box: the least and most every term can add (its first
+    /// case that holds for the whole box, or any case still open before
+    /// it, or 0), so the sum is decided when that whole span lies inside
+    /// or outside the range. On a box of single classes every case is
+    /// decided, so the span is one total.
+    fn decide_sum(
+        terms: &[Vec<(Node, i64)>],
+        min: Option<i64>,
+        max: Option<i64>,
+        cube: &Cube,
+    ) -> Tri {
+        let (mut low, mut high) = (0i128, 0i128);
+        for term in terms {
+            let (mut term_low, mut term_high) = (i128::MAX, i128::MIN);
+            let mut settled = false;
+            for (case, points) in term {
+                let points = i128::from(*points);
+                match case.decide(cube) {
+                    Tri::False => {}
+                    Tri::Open => {
+                        term_low = term_low.min(points);
+                        term_high = term_high.max(points);
+                    }
+                    Tri::True => {
+                        term_low = term_low.min(points);
+                        term_high = term_high.max(points);
+                        settled = true;
+                        break;
+                    }
+                }
+            }
+            if !settled {
+                // No case may hold: the term adds nothing.
+                term_low = term_low.min(0);
+                term_high = term_high.max(0);
+            }
+            low += term_low;
+            high += term_high;
+        }
+        let inside = |total: i128| {
+            min.is_none_or(|m| total >= i128::from(m)) && max.is_none_or(|m| total <= i128::from(m))
+        };
+        let below = max.is_some_and(|m| low > i128::from(m));
+        let above = min.is_some_and(|m| high < i128::from(m));
+        if inside(low) && inside(high) {
+            Tri::True
+        } else if below || above {
+            Tri::False
+        } else {
+            Tri::Open
         }
     }
 
@@ -174,6 +247,7 @@ impl Node {
                 }
                 out
             }
+            Node::Sum { terms, min, max } => Node::decide_sum(terms, *min, *max, cube),
         }
     }
 
@@ -185,6 +259,11 @@ impl Node {
             Node::And(parts) | Node::Or(parts) => {
                 for part in parts {
                     part.atoms(out);
+                }
+            }
+            Node::Sum { terms, .. } => {
+                for (case, _) in terms.iter().flatten() {
+                    case.atoms(out);
                 }
             }
         }
