@@ -177,8 +177,8 @@ pub fn human(diff: &Diff, sources: &Sources, names: Names<'_>, color: bool) -> S
             ));
         }
         out.push_str(&format!(
-            "  example patient: {}\n",
-            controls(&serde_json::to_string(&group.example).unwrap_or_default())
+            "  example patient (advice confirmed with both versions): {}\n",
+            controls(&example_facts(group))
         ));
         for (side, rules) in [("old", &group.old_rules), ("new", &group.new_rules)] {
             for rule in rules {
@@ -193,6 +193,33 @@ pub fn human(diff: &Diff, sources: &Sources, names: Names<'_>, color: bool) -> S
         }
     }
     out
+}
+
+/// The example patient's answers to the questions that define its group
+/// (`age 41, fever false`), in the order of the record; the rest of the
+/// record, which does not matter for the group, is in the JSON output.
+fn example_facts(group: &Group) -> String {
+    let named: std::collections::BTreeSet<&str> = group
+        .facts
+        .iter()
+        .chain(group.alternatives.iter().flatten())
+        .map(|f| f.input.split('.').next().unwrap_or(&f.input))
+        .collect();
+    let Some(record) = group.example.as_object() else {
+        return serde_json::to_string(&group.example).unwrap_or_default();
+    };
+    let shown: Vec<String> = record
+        .iter()
+        .filter(|(field, _)| named.contains(field.as_str()))
+        .map(|(field, value)| format!("{field} {value}"))
+        .collect();
+    if shown.is_empty() {
+        return "any patient (the whole record is in --format json)".to_owned();
+    }
+    format!(
+        "{} (other answers do not matter; the whole record is in --format json)",
+        shown.join(", ")
+    )
 }
 
 /// Text made safe inside Markdown and HTML: `&`, `<`, `>` as entities,
