@@ -872,8 +872,32 @@ fn the_ci_commands_run_on_a_repository_with_two_commits() {
             other => panic!("{other}"),
         }
     }
-    // The version before the change passes.
-    git(&dir, &["checkout", "-q", "HEAD~1"]);
+    // The diff step, on a change of the age limit of "jong" (45 → 40): the
+    // old version read from git (its vocabulary too), the new from the
+    // work tree, as the pull-request job runs it.
+    assert!(
+        docs.contains(r#"leidraad diff "origin/$BASE:$f" "$f" --format markdown"#),
+        "docs/ci.md no longer runs the diff step"
+    );
+    let rugpijn = dir.join("guidelines/lage-rugpijn.leidraad");
+    let text = std::fs::read_to_string(&rugpijn).unwrap();
+    let changed = text.replacen("age < 45 years", "age < 40 years", 1);
+    assert_ne!(changed, text);
+    std::fs::write(&rugpijn, changed).unwrap();
+    git(&dir, &["commit", "-q", "-am", "jong"]);
+    let old = "HEAD~1:guidelines/lage-rugpijn.leidraad";
+    let new = "guidelines/lage-rugpijn.leidraad";
+    let diff = run_in(&dir, &["diff", old, new, "--format", "markdown"]);
+    assert_eq!(diff.status, 1, "{}", diff.stderr_lossy());
+    let comment = diff.stdout_lossy();
+    assert!(comment.contains("<details>"), "{comment}");
+    let same = run_in(
+        &dir,
+        &["diff", "HEAD:guidelines/lage-rugpijn.leidraad", new],
+    );
+    assert_eq!(same.status, 0, "{}", same.stdout_lossy());
+    // The version before the changes passes.
+    git(&dir, &["checkout", "-q", "HEAD~2"]);
     let before = run_in(&dir, &["check", "guidelines", "--format", "github"]);
     assert_eq!(before.status, 0, "{}", before.stdout_lossy());
     std::fs::remove_dir_all(&dir).unwrap();
