@@ -46,6 +46,9 @@
 //! - **Diff two versions** ([`diff`]): [`diff::diff`] over the
 //!   patients of both, with its renderers ([`diff::render`]).
 //!
+//! - **Format a file** ([`format`]): [`format::format`], one layout that
+//!   changes white space only, or refuses.
+//!
 //! Everything else is `pub(crate)`: how the analyses become diagnostics
 //! (`analysis`), the diagram arena of the analyser (`logic::mdd`), the
 //! helpers behind the renderers and the diagram builder. The test scaffolding
@@ -61,6 +64,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod emit;
 pub mod eval;
+pub mod format;
 pub mod logic;
 pub mod model;
 pub mod source;

@@ -26,6 +26,7 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
         "diff",
         &["source", "diagnostics", "logic", "syntax", "model", "eval"],
     ),
+    ("format", &["source", "diagnostics", "syntax"]),
     (
         "check",
         &[
@@ -50,6 +51,7 @@ const MODULES: &[&str] = &[
     "analysis",
     "emit",
     "diff",
+    "format",
     "check",
     "cli",
 ];
