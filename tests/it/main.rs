@@ -29,6 +29,7 @@ mod docs_sync;
 mod eval_agrees;
 mod eval_explained;
 mod formats;
+mod fmt;
 mod frontend;
 mod guidelines;
 mod index_agrees;

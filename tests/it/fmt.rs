@@ -1,0 +1,185 @@
+//! `leidraad fmt`'s properties on every bundled guideline, every fixture
+//! and generated files: formatting twice changes nothing, only white space
+//! changes (the token sequence, comments included, is the same), the
+//! formatted file parses to the same tree (spans aside) and checks with the
+//! same diagnostic codes, and a file with syntax errors is refused.
+
+use leidraad::check::check_file;
+use leidraad::format::{FormatError, format, tokens};
+use leidraad::logic::generate::SplitMix64;
+use leidraad::source::{FileId, Sources};
+use leidraad::syntax::parse;
+use std::path::Path;
+
+/// Every `.leidraad` file of the repository that is text.
+fn every_file() -> Vec<(String, String)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut dirs = vec![root.join("guidelines"), root.join("tests/fixtures")];
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "leidraad")
+                && let Ok(text) = String::from_utf8(std::fs::read(&path).unwrap())
+            {
+                files.push((path.display().to_string(), text));
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 100, "found only {} files", files.len());
+    files
+}
+
+/// The debug form of a tree with every span taken out.
+fn without_spans(debug: &str) -> String {
+    let mut out = String::new();
+    let mut rest = debug;
+    while let Some(at) = rest.find("Span {") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find('}').unwrap();
+        rest = &rest[at + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn codes(text: &str) -> Vec<String> {
+    let mut sources = Sources::new();
+    let id = sources.add("f.leidraad", text.to_owned());
+    let (_, diagnostics) = check_file(&sources, id);
+    let mut codes: Vec<String> = diagnostics
+        .iter()
+        .map(|d| format!("{:?} {:?}", d.code, d.severity))
+        .collect();
+    codes.sort();
+    codes
+}
+
+/// Checks every property on one file; returns whether it was formatted
+/// (false: refused for its syntax errors).
+fn properties(name: &str, text: &str) -> bool {
+    let (tree, diagnostics) = parse(FileId(0), text);
+    let has_errors = diagnostics.iter().any(|d| d.is_error()) || !tree.broken.is_empty();
+    let formatted = match format(FileId(0), text) {
+        Ok(formatted) => formatted,
+        Err(FormatError::Syntax(_)) => {
+            assert!(has_errors, "{name}: refused without a syntax error");
+            return false;
+        }
+        Err(FormatError::Unsafe(why)) => panic!("{name}: the formatter refused: {why}"),
+    };
+    assert!(!has_errors, "{name}: formatted despite syntax errors");
+    let again = format(FileId(0), &formatted).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    assert_eq!(again, formatted, "{name}: formatting twice changed it");
+    let (tree2, diagnostics2) = parse(FileId(0), &formatted);
+    assert!(!diagnostics2.iter().any(|d| d.is_error()), "{name}");
+    assert_eq!(
+        tokens(text, &tree.trivia.comments),
+        tokens(&formatted, &tree2.trivia.comments),
+        "{name}: tokens changed"
+    );
+    assert_eq!(
+        without_spans(&format!("{:?}", tree.items)),
+        without_spans(&format!("{:?}", tree2.items)),
+        "{name}: the tree changed"
+    );
+    assert_eq!(codes(text), codes(&formatted), "{name}: diagnostics changed");
+    // Only white space changed: the text without it is the same, comments'
+    // trailing white space aside.
+    let squeeze = |t: &str| -> String {
+        t.lines()
+            .flat_map(|l| l.trim_end().chars())
+            .filter(|c| !c.is_whitespace() && *c != '\u{FEFF}')
+            .collect()
+    };
+    assert_eq!(squeeze(text), squeeze(&formatted), "{name}");
+    true
+}
+
+#[test]
+fn every_fixture_and_guideline() {
+    let mut formatted = 0;
+    let mut refused = 0;
+    for (name, text) in every_file() {
+        if properties(&name, &text) {
+            formatted += 1;
+        } else {
+            refused += 1;
+        }
+    }
+    assert!(formatted > 50 && refused > 20, "{formatted} formatted, {refused} refused");
+}
+
+#[test]
+fn the_bundled_guidelines_are_formatted() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("guidelines");
+    for entry in std::fs::read_dir(root).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(
+            format(FileId(0), &text).unwrap(),
+            text,
+            "run `leidraad fmt {}`",
+            path.display()
+        );
+    }
+}
+
+/// A random messy layout of a random guideline: spaces inside brackets,
+/// before commas, runs of blank lines, trailing white space, comments,
+/// indented statement starts, CRLF.
+fn messy(rng: &mut SplitMix64) -> String {
+    let mut text = String::new();
+    if rng.chance(30) {
+        text += "\n\n";
+    }
+    text += "guideline g \"Generated ( , )\"   # header  \n";
+    let inputs = [
+        "input a : yes/no \"A\"",
+        "input b : one of p , q,yes \"B\"",
+        "input c : whole number 0..5 \"C\"",
+        "input d : any of m1, no \"D\"",
+    ];
+    for input in inputs {
+        let sep = ["\n", "\n\n\n", "  \n", "\r\n", " # note\n"][rng.index(5)];
+        let indent = if rng.chance(20) { "  " } else { "" };
+        text += &format!("{indent}{input}{sep}");
+    }
+    text += "exam X \"X\"\nexam Y \"Y\"\n";
+    for r in 0..rng.range(2, 6) {
+        let atoms = ["a", "b == p", "b in [ q ,yes ]", "c >= 2", "d has m1", "not a"];
+        let mut when = atoms[rng.index(atoms.len())].to_owned();
+        for _ in 0..rng.below(4) {
+            let op = if rng.chance(50) { "and" } else { "or" };
+            let next = atoms[rng.index(atoms.len())];
+            when = if rng.chance(40) {
+                format!("( {when} {op}   {next} )")
+            } else if rng.chance(30) {
+                format!("{when}\n     {op} {next}")
+            } else {
+                format!("{when} {op} {next}")
+            };
+        }
+        let gap = ["\n", "\n\n", "\n \n\t\n", "\n# between\n\n"][rng.index(4)];
+        text += &format!(
+            "{gap}rule r{r} \"R{r}\"  \n  when {when}   # why\n  then order X\n       avoid Y\n"
+        );
+    }
+    text
+}
+
+#[test]
+fn generated_files() {
+    let mut rng = SplitMix64::new(10);
+    let mut changed = 0;
+    for i in 0..1000 {
+        let text = messy(&mut rng);
+        assert!(properties(&format!("generated {i}:\n{text}"), &text), "{text}");
+        changed += usize::from(format(FileId(0), &text).unwrap() != text);
+    }
+    // The generator's mess is real: (almost) every file changes.
+    assert!(changed > 950, "only {changed} of 1000 changed");
+}
