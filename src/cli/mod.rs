@@ -40,6 +40,7 @@ mod compile;
 mod diff;
 mod eval;
 mod explain;
+mod fmt;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -231,6 +232,22 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
         time_limit: f64,
     },
+    /// Write rule files in the one layout (white space only; comments and
+    /// labels kept). Exit status 0: formatted; 1: a file has syntax errors
+    /// (left as it is), or would change under `--check`/`--diff`; 2: usage
+    /// or I/O error.
+    Fmt {
+        /// Rule files, folders (every `.leidraad` file below), or `-` for
+        /// standard input to standard output (the default).
+        #[arg(value_name = "PATH")]
+        files: Vec<String>,
+        /// Write nothing; list the files that would change.
+        #[arg(long)]
+        check: bool,
+        /// Write nothing; show what would change as a unified diff.
+        #[arg(long)]
+        diff: bool,
+    },
     /// Print the explanation of a diagnostic code, such as `L101`.
     Explain {
         /// A code (`L101`) or its name (`unknown-name`); `all` lists every code.
@@ -368,6 +385,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             },
             color,
         ),
+        Command::Fmt { files, check, diff } => fmt::run(&files, check, diff, color),
         Command::Explain { code } => explain::run(&code),
     }
 }
