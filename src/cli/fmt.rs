@@ -48,7 +48,8 @@ pub fn run(paths: &[String], check: bool, diff: bool, color: bool) -> miette::Re
             Err(FormatError::Syntax(errors)) => {
                 eoutln!(
                     "{}",
-                    render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color).trim_end()
+                    render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
+                        .trim_end()
                 );
                 eoutln!("`{path}` has syntax errors and was not formatted");
                 broken += 1;
@@ -77,7 +78,11 @@ pub fn run(paths: &[String], check: bool, diff: bool, color: bool) -> miette::Re
         }
     }
     if !(paths.len() == 1 && paths.first().is_some_and(|p| p == "-")) {
-        let verb = if write { "formatted" } else { "would be formatted" };
+        let verb = if write {
+            "formatted"
+        } else {
+            "would be formatted"
+        };
         eoutln!(
             "{} {verb}, {} already formatted{}",
             count(changed.len(), "file", "files"),

@@ -104,7 +104,13 @@ fn layout(text: &str, tree: &SyntaxFile) -> String {
         if starts.binary_search(&body_start).is_err() {
             out.push_str(line.get(..indent_len).unwrap_or(""));
         }
-        respace(text, body_start, line_start + line.len(), &comments, &mut out);
+        respace(
+            text,
+            body_start,
+            line_start + line.len(),
+            &comments,
+            &mut out,
+        );
         out.push('\n');
     }
     out
@@ -192,7 +198,11 @@ pub fn tokens<'a>(text: &'a str, comments: &[Span]) -> Vec<&'a str> {
             && start == i
         {
             flush(&mut word, i, &mut out);
-            out.push(text.get(start..end).unwrap_or("").trim_end_matches(is_space));
+            out.push(
+                text.get(start..end)
+                    .unwrap_or("")
+                    .trim_end_matches(is_space),
+            );
             while chars.next_if(|(j, _)| *j < end).is_some() {}
             next_comment = comments.next();
             continue;

@@ -86,7 +86,11 @@ fn properties(name: &str, text: &str) -> bool {
         without_spans(&format!("{:?}", tree2.items)),
         "{name}: the tree changed"
     );
-    assert_eq!(codes(text), codes(&formatted), "{name}: diagnostics changed");
+    assert_eq!(
+        codes(text),
+        codes(&formatted),
+        "{name}: diagnostics changed"
+    );
     // Only white space changed: the text without it is the same, comments'
     // trailing white space aside.
     let squeeze = |t: &str| -> String {
@@ -110,7 +114,10 @@ fn every_fixture_and_guideline() {
             refused += 1;
         }
     }
-    assert!(formatted > 50 && refused > 20, "{formatted} formatted, {refused} refused");
+    assert!(
+        formatted > 50 && refused > 20,
+        "{formatted} formatted, {refused} refused"
+    );
 }
 
 #[test]
@@ -150,7 +157,14 @@ fn messy(rng: &mut SplitMix64) -> String {
     }
     text += "exam X \"X\"\nexam Y \"Y\"\n";
     for r in 0..rng.range(2, 6) {
-        let atoms = ["a", "b == p", "b in [ q ,yes ]", "c >= 2", "d has m1", "not a"];
+        let atoms = [
+            "a",
+            "b == p",
+            "b in [ q ,yes ]",
+            "c >= 2",
+            "d has m1",
+            "not a",
+        ];
         let mut when = atoms[rng.index(atoms.len())].to_owned();
         for _ in 0..rng.below(4) {
             let op = if rng.chance(50) { "and" } else { "or" };
@@ -177,9 +191,123 @@ fn generated_files() {
     let mut changed = 0;
     for i in 0..1000 {
         let text = messy(&mut rng);
-        assert!(properties(&format!("generated {i}:\n{text}"), &text), "{text}");
+        assert!(
+            properties(&format!("generated {i}:\n{text}"), &text),
+            "{text}"
+        );
         changed += usize::from(format(FileId(0), &text).unwrap() != text);
     }
     // The generator's mess is real: (almost) every file changes.
     assert!(changed > 950, "only {changed} of 1000 changed");
+}
+
+mod command {
+    use crate::support;
+    use std::path::PathBuf;
+
+    const MESSY: &str = "guideline g \"G\"  \n\n\n\ninput a : one of p ,q \"A\"\nrule r \"R\"\n  when a == p   # c  \n  then order X\nexam X \"X\"\n";
+    const TIDY: &str = "guideline g \"G\"\n\ninput a : one of p, q \"A\"\nrule r \"R\"\n  when a == p   # c\n  then order X\nexam X \"X\"\n";
+    const BROKEN: &str = "guideline g \"G\"\nrule r \"R\" when then\n";
+
+    /// A fresh folder under the target directory with the three files.
+    fn folder(name: &str) -> PathBuf {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("fmt-{name}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        std::fs::write(dir.join("messy.leidraad"), MESSY).unwrap();
+        std::fs::write(dir.join("sub/tidy.leidraad"), TIDY).unwrap();
+        dir
+    }
+
+    fn fmt(args: &[&str], dir: &PathBuf, stdin: &str) -> support::Ran {
+        let mut command = support::leidraad(std::iter::once("fmt").chain(args.iter().copied()));
+        command.current_dir(dir);
+        support::run_with(command, stdin.as_bytes(), support::LIMIT)
+    }
+
+    fn read(dir: &PathBuf, file: &str) -> String {
+        std::fs::read_to_string(dir.join(file)).unwrap()
+    }
+
+    #[test]
+    fn check_lists_what_would_change_and_writes_nothing() {
+        let dir = folder("check");
+        let ran = fmt(&["--check", "."], &dir, "");
+        assert_eq!(ran.status, 1);
+        let stdout = String::from_utf8(ran.stdout).unwrap();
+        assert_eq!(stdout, "would reformat ./messy.leidraad\n");
+        assert_eq!(read(&dir, "messy.leidraad"), MESSY);
+        assert_eq!(fmt(&["--check", "sub"], &dir, "").status, 0);
+    }
+
+    #[test]
+    fn diff_shows_a_unified_diff_and_writes_nothing() {
+        let dir = folder("diff");
+        let ran = fmt(&["--diff", "messy.leidraad"], &dir, "");
+        assert_eq!(ran.status, 1);
+        let stdout = String::from_utf8(ran.stdout).unwrap();
+        assert!(
+            stdout.starts_with(
+                "--- messy.leidraad\n+++ messy.leidraad (formatted)\n@@ -1,9 +1,7 @@\n"
+            ),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("\n-input a : one of p ,q \"A\"\n+input a : one of p, q \"A\"\n"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("\n-  when a == p   # c  \n+  when a == p   # c\n"),
+            "{stdout}"
+        );
+        assert_eq!(read(&dir, "messy.leidraad"), MESSY);
+    }
+
+    #[test]
+    fn writes_files_in_place_and_leaves_no_temporary_file() {
+        let dir = folder("write");
+        let ran = fmt(&["."], &dir, "");
+        assert_eq!(ran.status, 0);
+        assert_eq!(read(&dir, "messy.leidraad"), TIDY);
+        assert_eq!(read(&dir, "sub/tidy.leidraad"), TIDY);
+        let names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+        assert_eq!(fmt(&["--check", "."], &dir, "").status, 0);
+    }
+
+    #[test]
+    fn standard_input_to_standard_output() {
+        let dir = folder("stdin");
+        let ran = fmt(&["-"], &dir, MESSY);
+        assert_eq!(ran.status, 0);
+        assert_eq!(String::from_utf8(ran.stdout).unwrap(), TIDY);
+        let ran = fmt(&[], &dir, MESSY);
+        assert_eq!(String::from_utf8(ran.stdout).unwrap(), TIDY);
+    }
+
+    #[test]
+    fn syntax_errors_leave_the_file_and_are_reported() {
+        let dir = folder("broken");
+        std::fs::write(dir.join("broken.leidraad"), BROKEN).unwrap();
+        let ran = fmt(&["broken.leidraad", "messy.leidraad"], &dir, "");
+        assert_eq!(ran.status, 1);
+        let stderr = String::from_utf8(ran.stderr).unwrap();
+        assert!(
+            stderr.contains("expected a condition, found `then`"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("`broken.leidraad` has syntax errors and was not formatted"),
+            "{stderr}"
+        );
+        assert_eq!(read(&dir, "broken.leidraad"), BROKEN);
+        // The other file is still formatted.
+        assert_eq!(read(&dir, "messy.leidraad"), TIDY);
+        let ran = fmt(&["-"], &dir, BROKEN);
+        assert_eq!(ran.status, 1);
+        assert!(ran.stdout.is_empty());
+    }
 }
