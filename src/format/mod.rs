@@ -10,6 +10,10 @@
 //!   columns of a run of inputs) stay aligned;
 //! - no space after `(` and `[` or before `)`, `]` and `,`, and one space
 //!   after a `,` that has none;
+//! - a line wider than [`WIDTH`] characters (without a trailing comment)
+//!   is broken before `or`/`and` outside labels, at the outermost bracket
+//!   depth the line has, the operator
+//!   leading the next line, two spaces deeper;
 //! - no white space at the end of a line (comments included);
 //! - a group of blank lines becomes one blank line; none at the start or the
 //!   end of the file, and the file ends with one line end (LF).
@@ -101,19 +105,109 @@ fn layout(text: &str, tree: &SyntaxFile) -> String {
             blank_pending = false;
         }
         let body_start = line_start + indent_len;
+        let mut written = String::new();
         if starts.binary_search(&body_start).is_err() {
-            out.push_str(line.get(..indent_len).unwrap_or(""));
+            written.push_str(line.get(..indent_len).unwrap_or(""));
         }
+        let commented = comments
+            .iter()
+            .any(|(start, _)| (body_start..line_start + line.len()).contains(start));
         respace(
             text,
             body_start,
             line_start + line.len(),
             &comments,
-            &mut out,
+            &mut written,
         );
-        out.push('\n');
+        if commented {
+            out.push_str(&written);
+            out.push('\n');
+        } else {
+            break_long(&written, &mut out);
+        }
     }
     out
+}
+
+/// The widest line, in characters, before a condition is broken.
+pub const WIDTH: usize = 100;
+
+/// Writes one line (without a comment), broken before `or` and `and`
+/// outside brackets and labels while it is wider than [`WIDTH`]: each
+/// break as late as keeps the line within the width, at an `or` where one
+/// fits (or at the first place, if none does), the operator leading the next line, indented two spaces
+/// more than the line.
+fn break_long(line: &str, out: &mut String) {
+    let mut line = line.to_owned();
+    loop {
+        if line.chars().count() <= WIDTH {
+            break;
+        }
+        let indent: String = line.chars().take_while(|c| is_space(*c)).collect();
+        let points = break_points(&line, indent.len());
+        let fit = |at: &&usize| {
+            line.get(..**at)
+                .is_some_and(|h| h.trim_end().chars().count() <= WIDTH)
+        };
+        let is_or = |at: &&usize| line.get(**at..).is_some_and(|r| r.starts_with("or "));
+        // The last `or` that fits, else the last `and` that fits.
+        let fits =
+            (points.iter().rev().filter(is_or).find(fit)).or_else(|| points.iter().rev().find(fit));
+        let Some(&at) = fits.or(points.first()) else {
+            break;
+        };
+        let (Some(head), Some(tail)) = (line.get(..at), line.get(at..)) else {
+            break;
+        };
+        out.push_str(head.trim_end());
+        out.push('\n');
+        line = format!("{indent}  {tail}");
+    }
+    out.push_str(&line);
+    out.push('\n');
+}
+
+/// Where a line may be broken: the byte offsets of every `or` and `and`
+/// after its first word, with a space on both sides, outside labels and at
+/// the outermost bracket depth any of them has on this line.
+fn break_points(line: &str, from: usize) -> Vec<usize> {
+    let mut points = Vec::new();
+    let mut depth = 0i64;
+    let mut in_label = false;
+    let mut escaped = false;
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        if in_label {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_label = false;
+            }
+            previous = c;
+            continue;
+        }
+        match c {
+            '"' => in_label = true,
+            '(' | '[' => depth += 1,
+            ')' | ']' => depth -= 1,
+            _ => {}
+        }
+        if previous == ' ' && i > from {
+            let rest = line.get(i..).unwrap_or("");
+            if rest.starts_with("or ") || rest.starts_with("and ") {
+                points.push((i, depth));
+            }
+        }
+        previous = c;
+    }
+    let outermost = points.iter().map(|(_, d)| *d).min();
+    points
+        .into_iter()
+        .filter(|(_, d)| Some(*d) == outermost)
+        .map(|(i, _)| i)
+        .collect()
 }
 
 /// White space as the grammar skips it within a line (line ends aside).
@@ -272,6 +366,17 @@ mod tests {
             format(FileId(0), text),
             Err(FormatError::Syntax(e)) if !e.is_empty()
         ));
+    }
+
+    #[test]
+    fn long_conditions_break_before_the_operator() {
+        let long = "define d \"D or E\" = alpha_one and beta_two or (gamma_three or delta_four) and k in [p, q] or epsilon_five and zeta_six or eta\n";
+        let out = fmt(&format!("guideline g \"G\"\n{long}"));
+        assert_eq!(
+            out,
+            "guideline g \"G\"\ndefine d \"D or E\" = alpha_one and beta_two or (gamma_three or delta_four) and k in [p, q]\n  or epsilon_five and zeta_six or eta\n"
+        );
+        assert_eq!(fmt(&out), out);
     }
 
     #[test]

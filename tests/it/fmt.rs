@@ -173,6 +173,10 @@ fn messy(rng: &mut SplitMix64) -> String {
                 format!("( {when} {op}   {next} )")
             } else if rng.chance(30) {
                 format!("{when}\n     {op} {next}")
+            } else if rng.chance(30) {
+                let long =
+                    "a and b == p and c >= 2 and d has m1 or not a and b in [q, yes] or c < 1";
+                format!("{when} {op} {long} {op} {next}")
             } else {
                 format!("{when} {op} {next}")
             };
@@ -189,15 +193,28 @@ fn messy(rng: &mut SplitMix64) -> String {
 fn generated_files() {
     let mut rng = SplitMix64::new(10);
     let mut changed = 0;
+    let mut broken = 0;
     for i in 0..1000 {
         let text = messy(&mut rng);
         assert!(
             properties(&format!("generated {i}:\n{text}"), &text),
             "{text}"
         );
-        changed += usize::from(format(FileId(0), &text).unwrap() != text);
+        let formatted = format(FileId(0), &text).unwrap();
+        changed += usize::from(formatted != text);
+        broken += usize::from(
+            formatted
+                .lines()
+                .any(|l| l.trim_start().starts_with("or ") && !text.contains(l)),
+        );
+        let unbreakable = |l: &str| l.contains('#') || !(l.contains(" or ") || l.contains(" and "));
+        for line in formatted.lines() {
+            assert!(line.chars().count() <= 100 || unbreakable(line), "{line}");
+        }
     }
-    // The generator's mess is real: (almost) every file changes.
+    assert!(broken > 100, "only {broken} files had a line broken");
+    // The generator's mess is real: (almost) every file changes, and
+    // long conditions are broken.
     assert!(changed > 950, "only {changed} of 1000 changed");
 }
 
