@@ -5,8 +5,8 @@
 //! rule of one guideline overrides a rule of the other. A conflict between a
 //! rule of the first and a rule of the second is a disagreement.
 
-use super::Context;
 use super::example::{Shows, rules_on};
+use super::{Context, who};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::evaluate;
 use crate::logic::analyse::{AnalysisOptions, Finding, analyse};
@@ -189,7 +189,7 @@ pub(crate) fn compare(
             )
             .with_primary(span_a, format!("`{}` {} `{}`", name_a, kind_word(from_a.kind), target_entry.id))
             .with_secondary(span_b, format!("`{}` {} `{}`", name_b, kind_word(from_b.kind), target_entry.id))
-            .with_note("the example patient below gets both pieces of advice, one from each guideline")
+            .with_note(format!("{} gets both pieces of advice, one from each guideline", who(example.facts.as_deref())))
             .with_help("decide which position the guideline takes; where one is a deliberate choice, say so in a comment")
             .with_witness(record)
             .with_facts(example.facts),

@@ -2,7 +2,8 @@
 //! override each other.
 
 use super::example::{Shows, rules_on};
-use super::{Context, unconfirmed};
+use super::{Context, unconfirmed, who};
+use crate::diagnostics::Fact;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::logic::problem::{ActionKind, Class, Outcome, ResolvedAction, RuleId, Target};
 use crate::syntax::vocabulary::{kind_word, urgency_word};
@@ -77,9 +78,13 @@ pub(super) fn diagnostic(
         return Some(unconfirmed(&what, rule_a.id_span));
     };
     if targets.0 != targets.1 {
-        return Some(
-            exclusive(context, rules, (first, second), confirmed.record).with_facts(facts),
-        );
+        return Some(exclusive(
+            context,
+            rules,
+            (first, second),
+            confirmed.record,
+            facts,
+        ));
     }
     let target_name = entry_name(targets.0);
     let span_of = |rule: &crate::model::Rule, index: usize| {
@@ -110,9 +115,9 @@ pub(super) fn diagnostic(
             .with_primary(span_of(rule_a, first.action), format!("{first_text}{}", via(&first)))
             .with_secondary(span_of(rule_b, second.action), format!("{second_text}{}", via(&second)))
             .with_note(if a == b {
-                "for the example patient below, both actions apply".to_owned()
+                format!("for {}, both actions apply", who(facts.as_deref()))
             } else {
-                "both rules fire for the example patient below, and neither overrides the other".to_owned()
+                format!("both rules fire for {}, and neither overrides the other", who(facts.as_deref()))
             })
             .with_help(if a == b {
                 "a rule should not both order and avoid the same thing; split it or change an alternative".to_owned()
@@ -134,6 +139,7 @@ fn exclusive(
     (a, b): (RuleId, RuleId),
     (first, second): (ResolvedAction, ResolvedAction),
     record: serde_json::Value,
+    facts: Option<Vec<Fact>>,
 ) -> Diagnostic {
     let guideline = context.guideline;
     let rule_name = |rule: RuleId| guideline.rules.get(rule).map_or("?", |r| r.id.as_str());
@@ -191,9 +197,12 @@ fn exclusive(
     }
     diagnostic
         .with_note(if a == b {
-            "for the example patient below, both actions apply".to_owned()
+            format!("for {}, both actions apply", who(facts.as_deref()))
         } else {
-            "both rules fire for the example patient below, and neither overrides the other".to_owned()
+            format!(
+                "both rules fire for {}, and neither overrides the other",
+                who(facts.as_deref())
+            )
         })
         .with_help(if a == b {
             format!(
@@ -208,4 +217,5 @@ fn exclusive(
             )
         })
         .with_witness(record)
+        .with_facts(facts)
 }

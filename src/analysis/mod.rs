@@ -218,6 +218,17 @@ impl<'a> Context<'a> {
     }
 }
 
+/// Who a finding's note speaks of: every patient with the facts shown
+/// when they were narrowed down (each such patient shows the finding), or
+/// else the one example patient.
+pub(crate) fn who(facts: Option<&[Fact]>) -> &'static str {
+    if facts.is_some() {
+        "every patient with the facts below"
+    } else {
+        "the example patient below"
+    }
+}
+
 /// A finding whose witness the evaluator did not confirm. This is never
 /// expected; it is reported rather than silently dropped or claimed.
 fn unconfirmed(what: &str, span: crate::source::Span) -> Diagnostic {

@@ -1,7 +1,7 @@
 //! L303: every action of the rule is always dropped by overriding rules.
 
 use super::example::{Shows, rules_on};
-use super::{Context, unconfirmed};
+use super::{Context, unconfirmed, who};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::logic::problem::{Class, Outcome, RuleId, Target};
 
@@ -74,7 +74,8 @@ pub(super) fn diagnostic(
     Some(
         diagnostic
             .with_note(format!(
-                "for the example patient below this rule fires, and {} overrules all of its actions",
+                "for {} this rule fires, and {} overrules all of its actions",
+                who(facts.as_deref()),
                 names.join(" and ")
             ))
             .with_help("remove the rule, or narrow the overriding rule's condition so that this rule applies somewhere")
