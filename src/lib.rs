@@ -46,7 +46,7 @@
 //! - **Diff two versions** ([`diff`]): [`diff::diff`] over the
 //!   patients of both, with its renderers ([`diff::render`]).
 //!
-//! - **Format a file** ([`format`]): [`format::format`], one layout that
+//! - **Format a file** ([`format`](mod@format)): [`format::format`], one layout that
 //!   changes white space only, or refuses.
 //!
 //! Everything else is `pub(crate)`: how the analyses become diagnostics

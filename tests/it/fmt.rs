@@ -220,7 +220,7 @@ fn generated_files() {
 
 mod command {
     use crate::support;
-    use std::path::PathBuf;
+    use std::path::{Path, PathBuf};
 
     const MESSY: &str = "guideline g \"G\"  \n\n\n\ninput a : one of p ,q \"A\"\nrule r \"R\"\n  when a == p   # c  \n  then order X\nexam X \"X\"\n";
     const TIDY: &str = "guideline g \"G\"\n\ninput a : one of p, q \"A\"\nrule r \"R\"\n  when a == p   # c\n  then order X\nexam X \"X\"\n";
@@ -236,13 +236,13 @@ mod command {
         dir
     }
 
-    fn fmt(args: &[&str], dir: &PathBuf, stdin: &str) -> support::Ran {
+    fn fmt(args: &[&str], dir: &Path, stdin: &str) -> support::Ran {
         let mut command = support::leidraad(std::iter::once("fmt").chain(args.iter().copied()));
         command.current_dir(dir);
         support::run_with(command, stdin.as_bytes(), support::LIMIT)
     }
 
-    fn read(dir: &PathBuf, file: &str) -> String {
+    fn read(dir: &Path, file: &str) -> String {
         std::fs::read_to_string(dir.join(file)).unwrap()
     }
 
