@@ -173,23 +173,13 @@ fn break_long(line: &str, out: &mut String) {
 fn break_points(line: &str, from: usize) -> Vec<usize> {
     let mut points = Vec::new();
     let mut depth = 0i64;
-    let mut in_label = false;
-    let mut escaped = false;
     let mut previous = ' ';
-    for (i, c) in line.char_indices() {
+    for (i, c, in_label) in crate::syntax::label_marks(line) {
         if in_label {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_label = false;
-            }
             previous = c;
             continue;
         }
         match c {
-            '"' => in_label = true,
             '(' | '[' => depth += 1,
             ')' | ']' => depth -= 1,
             _ => {}

@@ -70,20 +70,8 @@ pub(super) fn trivia(file: FileId, text: &str) -> Trivia {
         if let Some((start, end)) = blank_run.take() {
             trivia.blank_lines.push(Span::new(file, start, end));
         }
-        let mut in_label = false;
-        let mut escaped = false;
-        for (i, c) in body.char_indices() {
-            if in_label {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    in_label = false;
-                }
-            } else if c == '"' {
-                in_label = true;
-            } else if c == '#' {
+        for (i, c, in_label) in crate::syntax::label_marks(body) {
+            if !in_label && c == '#' {
                 let end = body.trim_end().len().max(i + 1);
                 trivia
                     .comments
