@@ -45,11 +45,7 @@ pub(crate) struct Words {
 impl Words {
     pub(crate) fn of(guideline: &Guideline) -> Words {
         Words {
-            nl: guideline
-                .header
-                .as_ref()
-                .and_then(|h| h.language.as_deref())
-                .is_some_and(|l| l.eq_ignore_ascii_case("nl")),
+            nl: crate::model::describe::is_dutch(guideline),
         }
     }
 

@@ -42,14 +42,22 @@ const ENGLISH: Words = Words {
     impossible: "impossible (contradicts an assumption)",
 };
 
-/// The words for a guideline.
-pub(crate) fn words(guideline: &Guideline) -> &'static Words {
-    let dutch = guideline
+/// Whether a guideline's header says it is written in Dutch (`language nl`).
+pub(crate) fn is_dutch(guideline: &Guideline) -> bool {
+    guideline
         .header
         .as_ref()
         .and_then(|h| h.language.as_deref())
-        .is_some_and(|l| l.eq_ignore_ascii_case("nl"));
-    if dutch { &DUTCH } else { &ENGLISH }
+        .is_some_and(|l| l.eq_ignore_ascii_case("nl"))
+}
+
+/// The words for a guideline.
+pub(crate) fn words(guideline: &Guideline) -> &'static Words {
+    if is_dutch(guideline) {
+        &DUTCH
+    } else {
+        &ENGLISH
+    }
 }
 
 /// Describes the variables of one lowered guideline.
