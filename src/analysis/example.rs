@@ -313,6 +313,15 @@ pub(crate) fn rules_on(context: &Context<'_>, targets: &[Target]) -> Vec<RuleId>
         .collect()
 }
 
+/// The region of one patient: each variable allows only its class.
+fn only(var_sizes: &[u32], classes: &[Class]) -> Vec<Vec<bool>> {
+    var_sizes
+        .iter()
+        .zip(classes)
+        .map(|(&size, &class)| (0..size).map(|c| c == class).collect())
+        .collect()
+}
+
 /// An example patient: its classes (a patient in the region, with
 /// plausible values) and the facts that define the region, or `None` when
 /// they could not be narrowed (a budget) and the whole record stands.
@@ -336,12 +345,7 @@ impl Context<'_> {
         let unchanged = || Example {
             classes: witness.to_vec(),
             facts: None,
-            region: problem
-                .var_sizes
-                .iter()
-                .zip(witness)
-                .map(|(&size, &class)| (0..size).map(|c| c == class).collect())
-                .collect(),
+            region: only(&problem.var_sizes, witness),
         };
         let Some(witness_outcome) = problem.outcome_complete(witness) else {
             return unchanged();
@@ -373,12 +377,7 @@ impl Context<'_> {
             fired,
         };
         // Start with every variable fixed to the witness's class.
-        let mut allowed: Vec<Vec<bool>> = problem
-            .var_sizes
-            .iter()
-            .zip(witness)
-            .map(|(&size, &class)| (0..size).map(|c| c == class).collect())
-            .collect();
+        let mut allowed = only(&problem.var_sizes, witness);
         let mut check = |allowed: &[Vec<bool>]| {
             engine.holds_everywhere(self, &prepared, finding, &base, allowed)
         };
