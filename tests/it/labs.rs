@@ -14,14 +14,7 @@ const GUIDELINE: &str = "guidelines/esur-contrast-kidney.leidraad";
 
 /// `eval --format json` on `record`: the exit status and the output.
 fn eval(record: &str) -> (i32, Json) {
-    let ran = support::run_with(
-        support::leidraad(["eval", GUIDELINE, "--facts", "-", "--format", "json"]),
-        record.as_bytes(),
-        support::LIMIT,
-    );
-    let output = serde_json::from_str(&ran.stdout_lossy())
-        .unwrap_or_else(|e| panic!("{e}: {}", ran.stdout_lossy()));
-    (ran.status, output)
+    support::eval_json(GUIDELINE, record)
 }
 
 /// The whole output for a record that is read.
@@ -45,16 +38,7 @@ fn targets(record: &str) -> Vec<String> {
 fn refused(record: &str) -> (String, String) {
     let (status, output) = eval(record);
     assert_eq!(status, 1, "{record} was read: {output}");
-    assert!(
-        output.get("recommendations").is_none(),
-        "a refused record gets no advice: {output}"
-    );
-    let errors = output["errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 1, "{output}");
-    (
-        errors[0]["field"].as_str().unwrap().to_owned(),
-        errors[0]["message"].as_str().unwrap().to_owned(),
-    )
+    support::only_field_error(&output)
 }
 
 /// After the contrast, on metformin, eGFR 25 before it (so metformin was

@@ -18,15 +18,7 @@ fn guideline() -> String {
 
 /// `eval --format json` on `record`: the exit status and the output.
 fn eval(record: &str) -> (i32, Json) {
-    let g = guideline();
-    let ran = support::run_with(
-        support::leidraad(["eval", g.as_str(), "--facts", "-", "--format", "json"]),
-        record.as_bytes(),
-        support::LIMIT,
-    );
-    let output = serde_json::from_str(&ran.stdout_lossy())
-        .unwrap_or_else(|e| panic!("{e}: {}", ran.stdout_lossy()));
-    (ran.status, output)
+    support::eval_json(guideline().as_str(), record)
 }
 
 /// The rules that fired for a record that is read.
@@ -55,16 +47,7 @@ fn advice(record: &str) -> Json {
 fn refused(record: &str) -> (String, String) {
     let (status, output) = eval(record);
     assert_ne!(status, 0, "{record} was read: {output}");
-    assert!(
-        output.get("recommendations").is_none(),
-        "a refused record gets no advice: {output}"
-    );
-    let errors = output["errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 1, "{output}");
-    (
-        errors[0]["field"].as_str().unwrap().to_owned(),
-        errors[0]["message"].as_str().unwrap().to_owned(),
-    )
+    support::only_field_error(&output)
 }
 
 fn base(d_dimer: &str) -> String {

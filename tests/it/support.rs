@@ -202,3 +202,31 @@ pub fn cases(var: &str, ci: u64) -> u64 {
     }
     ((ci as f64 * scale()).round() as u64).max(1)
 }
+
+/// `leidraad eval GUIDELINE --facts - --format json` on one record: the
+/// exit status and the JSON it printed.
+pub fn eval_json(guideline: &str, record: &str) -> (i32, serde_json::Value) {
+    let ran = run_with(
+        leidraad(["eval", guideline, "--facts", "-", "--format", "json"]),
+        record.as_bytes(),
+        LIMIT,
+    );
+    let output = serde_json::from_str(&ran.stdout_lossy())
+        .unwrap_or_else(|e| panic!("{e}: {}", ran.stdout_lossy()));
+    (ran.status, output)
+}
+
+/// The one field error of the output of a refused record, which gets no
+/// advice: its field and message.
+pub fn only_field_error(output: &serde_json::Value) -> (String, String) {
+    assert!(
+        output.get("recommendations").is_none(),
+        "a refused record gets no advice: {output}"
+    );
+    let errors = output["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{output}");
+    (
+        errors[0]["field"].as_str().unwrap().to_owned(),
+        errors[0]["message"].as_str().unwrap().to_owned(),
+    )
+}
