@@ -49,6 +49,11 @@
 //! - **Format a file** ([`format`](mod@format)): [`format::format`], one layout that
 //!   changes white space only, or refuses.
 //!
+//! - **The playground** ([`playground`]): check, evaluate, the inputs of a
+//!   form and the flowchart as JSON in and JSON out, which the wasm build
+//!   exports to the browser page under `playground/` (its C ABI, the only
+//!   unsafe code of the crate, exists on `wasm32` only).
+//!
 //! Everything else is `pub(crate)`: how the analyses become diagnostics
 //! (`analysis`), the diagram arena of the analyser (`logic::mdd`), the
 //! helpers behind the renderers and the diagram builder. The test scaffolding
@@ -67,5 +72,6 @@ pub mod eval;
 pub mod format;
 pub mod logic;
 pub mod model;
+pub mod playground;
 pub mod source;
 pub mod syntax;
