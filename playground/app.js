@@ -2,10 +2,32 @@
 // you type, a patient form built from the guideline's inputs with the
 // advice `leidraad eval` gives, and the flowchart of one catalogue entry.
 // Everything the page shows comes from the library compiled to wasm
-// (loader.js); every text from a guideline is put in the page as text
+// (worker.js, loader.js); every text from a guideline is put in the page as text
 // (textContent), never as markup.
 
-import { Leidraad } from './loader.js';
+// The library runs in a worker (worker.js, with loader.js): a check of a
+// large guideline takes a good part of a second, which the editor should
+// never wait for.
+class Library {
+  constructor() {
+    this.worker = new Worker('worker.js', { type: 'module' });
+    this.waiting = new Map();
+    this.next = 0;
+    this.worker.onmessage = (event) => {
+      const { id, answer } = event.data;
+      this.waiting.get(id)?.(answer);
+      this.waiting.delete(id);
+    };
+  }
+
+  call(name, request) {
+    const id = this.next++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.worker.postMessage({ id, name, request });
+    });
+  }
+}
 
 const $ = (id) => document.getElementById(id);
 const DEBOUNCE_MS = 300;
@@ -417,7 +439,7 @@ async function loadExample(name) {
 
 async function start() {
   try {
-    state.leidraad = await Leidraad.load('leidraad.wasm');
+    state.leidraad = new Library();
     const index = await (await fetch('examples/index.json')).json();
     for (const file of index.files) {
       state.files[file] = await (await fetch(`examples/${encodeURIComponent(file)}`)).text();

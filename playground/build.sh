@@ -23,7 +23,7 @@ dist="$here/dist"
 rm -rf "$dist"
 mkdir -p "$dist/examples"
 cp "$wasm" "$dist/leidraad.wasm"
-cp "$here/index.html" "$here/app.js" "$here/loader.js" "$here/style.css" "$dist/"
+cp "$here/index.html" "$here/app.js" "$here/worker.js" "$here/loader.js" "$here/style.css" "$dist/"
 
 # The bundled guidelines: every file, so that a guideline's `use` finds
 # its vocabulary; the ones that are guidelines (not vocabularies) are the

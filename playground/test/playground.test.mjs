@@ -5,7 +5,8 @@
 // its explanation against `leidraad eval` of the record the page sent.
 // Nothing expected is written here: the binary computes it.
 //
-//   LEIDRAAD=path/to/leidraad CHROMIUM=/usr/bin/chromium node playground.test.mjs
+//   LEIDRAAD=path/to/leidraad CHROMIUM=/usr/bin/chromium EXAMPLES='a.leidraad b.leidraad' \
+//     node playground.test.mjs
 
 import { chromium } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
@@ -22,7 +23,9 @@ const dist = resolve(here, '..', 'dist');
 const targetDir = process.env.CARGO_TARGET_DIR || join(root, 'target');
 const binary = process.env.LEIDRAAD || join(targetDir, 'release', 'leidraad');
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
-const example = process.env.EXAMPLE || 'wells-dvt.leidraad';
+// Wells DVT (English; its screenshot is docs/playground.png) and the
+// Flemish low-back-pain guideline (Dutch, with a vocabulary it `use`s).
+const examples = (process.env.EXAMPLES || 'wells-dvt.leidraad lage-rugpijn.leidraad').split(/\s+/).filter(Boolean);
 const results = join(here, 'results');
 
 assert.ok(existsSync(join(dist, 'leidraad.wasm')), `build the page first: ${dist} has no leidraad.wasm (playground/build.sh)`);
@@ -50,7 +53,7 @@ const server = createServer((request, response) => {
   response.end(readFileSync(file));
 });
 await new Promise((done) => server.listen(0, '127.0.0.1', done));
-const url = `http://127.0.0.1:${server.address().port}/?example=${encodeURIComponent(example)}`;
+const base = `http://127.0.0.1:${server.address().port}/`;
 
 // --- The binary, on the same files --------------------------------------------
 
@@ -68,12 +71,12 @@ function leidraad(args) {
   }
 }
 
-function cliCheck(text) {
+function cliCheck(example, text) {
   writeFileSync(join(work, example), text);
   return JSON.parse(leidraad(['check', '--format', 'json', example]));
 }
 
-function cliEval(text, record) {
+function cliEval(example, text, record) {
   writeFileSync(join(work, example), text);
   writeFileSync(join(work, 'record.json'), record);
   return JSON.parse(leidraad(['eval', '--format', 'json', '--facts', 'record.json', example]));
@@ -94,15 +97,14 @@ const browser = await chromium.launch({
     '--disable-sync',
   ],
 });
-let failed = false;
-try {
+async function run(example, screenshot) {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
   const pageErrors = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
   });
-  await page.goto(url);
+  await page.goto(`${base}?example=${encodeURIComponent(example)}`);
   // Waits until the page has checked the text its editor holds.
   const checked = () => page.waitForFunction(
     () => window.leidraadChecked === document.getElementById('editor').value,
@@ -124,7 +126,7 @@ try {
   }));
   const original = await page.inputValue('#editor');
   assert.equal(original, readFileSync(join(root, 'guidelines', example), 'utf8'));
-  assert.deepEqual(await shownProblems(), expectedProblems(cliCheck(original)));
+  assert.deepEqual(await shownProblems(), expectedProblems(cliCheck(example, original)));
   console.log(`ok: ${example} loads with the problems \`leidraad check\` finds`);
 
   // Type a use of an input that is not declared, at the end of the file.
@@ -138,7 +140,7 @@ try {
   assert.match(await page.textContent('#status'), /errors?$/);
   const edited = await page.inputValue('#editor');
   assert.notEqual(edited, original);
-  const report = cliCheck(edited);
+  const report = cliCheck(example, edited);
   assert.ok(report.summary.errors > 0, 'the typed rule is an error');
   const shown = await shownProblems();
   assert.deepEqual(shown, expectedProblems(report));
@@ -150,10 +152,14 @@ try {
   console.log(`ok: typing \`${misspelt}\` shows ${shown.length} problems, as \`leidraad check\` does, at line ${typedLine}`);
 
   // Back to the guideline as it was: the form and the advice return.
-  await page.fill('#editor', original);
+  // (Set at once: Playwright's `fill` inserts a long text far too slowly.)
+  await page.$eval('#editor', (editor, text) => {
+    editor.value = text;
+    editor.dispatchEvent(new Event('input', { bubbles: true }));
+  }, original);
   await checked();
   assert.equal(await page.textContent('#status'), 'ready');
-  assert.deepEqual(await shownProblems(), expectedProblems(cliCheck(original)));
+  assert.deepEqual(await shownProblems(), expectedProblems(cliCheck(example, original)));
 
   // Fill the form: a patient chosen from the inputs the form shows, then
   // the same patient with the last answer taken back.
@@ -169,7 +175,7 @@ try {
   const check = async (what) => {
     await page.waitForFunction(() => document.body.dataset.evaluated === document.getElementById('record').textContent);
     const record = await page.textContent('#record');
-    const expected = cliEval(original, record);
+    const expected = cliEval(example, original, record);
     const advice = await page.$$eval('#advice .recommendation', (items) => items.map((item) => ({
       kind: item.dataset.kind,
       target: item.dataset.target,
@@ -221,10 +227,22 @@ try {
   assert.ok(boxes > 0, 'the flowchart has boxes');
   console.log(`ok: the flowchart of \`${await page.inputValue('#entry')}\` shows ${boxes} boxes`);
 
-  mkdirSync(results, { recursive: true });
-  await page.screenshot({ path: join(results, 'playground.png'), fullPage: false });
-  console.log(`screenshot: ${join(results, 'playground.png')}`);
+  if (screenshot) {
+    await page.$eval('#editor', (editor) => { editor.scrollTop = 0; editor.blur(); });
+    await page.$eval('#form', (form) => { form.scrollTop = 0; });
+    mkdirSync(results, { recursive: true });
+    await page.screenshot({ path: join(results, screenshot), fullPage: false });
+    console.log(`screenshot: ${join(results, screenshot)}`);
+  }
   assert.deepEqual(pageErrors, [], 'the page logged no errors');
+  await page.close();
+}
+
+let failed = false;
+try {
+  for (const [index, example] of examples.entries()) {
+    await run(example, index === 0 ? 'playground.png' : null);
+  }
 } catch (error) {
   failed = true;
   console.error(error);
