@@ -1,7 +1,7 @@
 //! The library as the browser playground calls it (`playground/`,
 //! docs/playground.md): four functions from a JSON request to a JSON
 //! answer, so that a page needs no more than a string in and a string out.
-//! [`abi`] exports them from the wasm build; here they are plain safe
+//! `abi.rs` exports them from the wasm build; here they are plain safe
 //! Rust, tested natively like the rest of the library.
 //!
 //! Every request is one JSON object:
@@ -13,7 +13,7 @@
 //! sends the text as it is now.
 //!
 //! What each answer holds is what the command line gives for the same
-//! files: [`check`] is `leidraad check --format json` (with each
+//! files: [`check()`] is `leidraad check --format json` (with each
 //! diagnostic's human text added), [`eval`] is `leidraad eval --format
 //! json` (and its human text), [`flowchart`] is `leidraad compile --emit
 //! mermaid` (and the same chart as boxes and arrows). Nothing here reads a
