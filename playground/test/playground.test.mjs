@@ -215,12 +215,24 @@ async function run(example, screenshot) {
   if (last.number) await page.fill(`.field[data-input="${last.id}"] input[type=text]`, '');
   else await page.selectOption(`.field[data-input="${last.id}"] select`, '');
   await check(`without \`${last.id}\``);
-  // The first yes/no question turned: some advice must be given by one of
-  // the patients, or the comparisons above proved little.
+  // The first yes/no answer turned round: some advice must be given to
+  // one of the patients, or the comparisons above proved little.
   const first = fields.find((f) => f.options.includes('yes'));
-  await page.selectOption(`.field[data-input="${first.id}"] select`, 'yes');
-  await check(`with \`${first.id}\` yes`);
+  const turned = (await page.inputValue(`.field[data-input="${first.id}"] select`)) === 'yes' ? 'no' : 'yes';
+  await page.selectOption(`.field[data-input="${first.id}"] select`, turned);
+  await check(`with \`${first.id}\` ${turned}`);
   assert.ok(advised > 0, 'at least one patient gets a recommendation');
+  // And without the first answer, which the advice usually needs: the
+  // page names what is missing as `eval` does.
+  const head = fields[0];
+  if (head.number) await page.fill(`.field[data-input="${head.id}"] input[type=text]`, '');
+  else await page.selectOption(`.field[data-input="${head.id}"] select`, '');
+  await check(`without \`${head.id}\``);
+  await page.$eval('#form', (form) => {
+    form.reset();
+    form.dispatchEvent(new Event('change'));
+  });
+  await check('with nothing answered');
 
   // The flowchart of the chosen entry is drawn.
   const boxes = await page.$$eval('#flowchart .question, #flowchart .leaf', (all) => all.length);
