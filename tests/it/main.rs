@@ -38,6 +38,7 @@ mod labs;
 mod logic_exact;
 mod model_exact;
 mod names;
+mod playground;
 mod quantities;
 mod records;
 mod robustness;
