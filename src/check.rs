@@ -306,6 +306,59 @@ pub fn check_using(
     result
 }
 
+/// Everything `leidraad check` reports about some files: [`check_using`],
+/// then the `case` vignettes of every file that can be evaluated, sorted,
+/// with `gate` deciding what fails. The command line and the language
+/// server both call this, so an editor shows what `check` says.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub result: CheckResult,
+    pub cases_passed: usize,
+    pub cases_failed: usize,
+    /// Every diagnostic of the check and the cases, sorted, the gate
+    /// applied (what fails is an error).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// See [`Report`].
+pub fn report(
+    sources: &Sources,
+    uses: &Uses,
+    files: &[FileId],
+    options: &CheckOptions,
+    gate: &diagnostics::gate::Gate,
+) -> Report {
+    let result = check_using(sources, uses, files, options);
+    let mut diagnostics = result.diagnostics.clone();
+    let (mut cases_passed, mut cases_failed) = (0, 0);
+    let mut not_analysed = std::collections::BTreeSet::new();
+    for checked in &result.files {
+        if checked.lowering.is_none() {
+            not_analysed.insert(checked.file);
+            continue;
+        }
+        let (outcomes, found) = run_cases(checked);
+        cases_passed += outcomes.iter().filter(|o| o.passed).count();
+        cases_failed += outcomes.iter().filter(|o| !o.passed).count();
+        diagnostics.extend(found);
+    }
+    diagnostics::sort(&mut diagnostics);
+    diagnostics.dedup();
+    // In a file with errors nothing was analysed: its requirements are
+    // not verified because of the errors, which fail the check already.
+    gate.apply(&mut diagnostics, |d| {
+        d.code == Code::RequirementNotVerified
+            && d.primary_span()
+                .is_some_and(|s| not_analysed.contains(&s.file))
+    });
+    Report {
+        result,
+        cases_passed,
+        cases_failed,
+        diagnostics,
+    }
+}
+
 /// The result of one `case`.
 #[derive(Clone, Debug)]
 pub struct CaseOutcome {
