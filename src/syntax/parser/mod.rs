@@ -24,6 +24,8 @@ use errors::*;
 use names::*;
 use split::*;
 pub use split::{names_in, normal_form};
+pub use names::is_name;
+pub(crate) use names::{is_name_char, is_name_start};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/leidraad.pest"]
