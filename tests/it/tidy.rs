@@ -28,6 +28,20 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ),
     ("format", &["source", "diagnostics", "syntax"]),
     (
+        "ide",
+        &[
+            "source",
+            "diagnostics",
+            "logic",
+            "syntax",
+            "model",
+            "eval",
+            "format",
+            "check",
+        ],
+    ),
+    ("lsp", &["source", "diagnostics", "check", "ide"]),
+    (
         "check",
         &[
             "source",
@@ -53,6 +67,8 @@ const MODULES: &[&str] = &[
     "diff",
     "format",
     "check",
+    "ide",
+    "lsp",
     "cli",
 ];
 
@@ -157,6 +173,11 @@ fn only_the_command_line_does_io() {
         "print!(",
         "eprint!(",
         "dbg!(",
+        // The language server's threads and its standard input and output
+        // are the command line's (`src/cli/lsp.rs`).
+        "std::thread",
+        "Connection::stdio",
+        "lsp_server::Connection",
     ];
     let mut broken = Vec::new();
     for (path, module, code) in sources() {
@@ -172,6 +193,22 @@ fn only_the_command_line_does_io() {
         }
     }
     assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn protocol_types_stay_in_the_language_server() {
+    // `ide` answers in byte offsets and spans; only `lsp` (and the command
+    // line that runs it) knows the language server protocol.
+    let broken: Vec<String> = sources()
+        .into_iter()
+        .filter(|(_, module, _)| !["lsp", "cli", "main"].contains(&module.as_str()))
+        .flat_map(|(path, _, code)| {
+            code.into_iter()
+                .filter(|(_, line)| line.contains("lsp_types") || line.contains("lsp_server"))
+                .map(move |(n, _)| format!("{path}:{n}"))
+        })
+        .collect();
+    assert!(broken.is_empty(), "protocol types outside src/lsp/: {broken:?}");
 }
 
 #[test]
