@@ -245,9 +245,24 @@ pub fn check_using(
     files: &[FileId],
     options: &CheckOptions,
 ) -> CheckResult {
+    let front = files
+        .iter()
+        .map(|&file| check_file_using(sources, uses, file))
+        .collect();
+    check_front_ends(sources, front, options)
+}
+
+/// [`check_using`] for files whose front end ([`check_file_using`]) has
+/// run already: the analyses and comparisons on top of it. A language
+/// server that has the front end of a document for its outline and hover
+/// checks it with this, without parsing it again.
+pub fn check_front_ends(
+    sources: &Sources,
+    front: Vec<(CheckedFile, Vec<Diagnostic>)>,
+    options: &CheckOptions,
+) -> CheckResult {
     let mut result = CheckResult::default();
-    for &file in files {
-        let (checked, found) = check_file_using(sources, uses, file);
+    for (checked, found) in front {
         result.diagnostics.extend(found);
         let valid = checked.valid();
         if valid.is_none() {
@@ -328,7 +343,12 @@ pub fn report(
     options: &CheckOptions,
     gate: &diagnostics::gate::Gate,
 ) -> Report {
-    let result = check_using(sources, uses, files, options);
+    report_on(check_using(sources, uses, files, options), gate)
+}
+
+/// [`report`] on a check already run ([`check_using`] or
+/// [`check_front_ends`]): the cases and the gate.
+pub fn report_on(result: CheckResult, gate: &diagnostics::gate::Gate) -> Report {
     let mut diagnostics = result.diagnostics.clone();
     let (mut cases_passed, mut cases_failed) = (0, 0);
     let mut not_analysed = std::collections::BTreeSet::new();

@@ -147,7 +147,12 @@ impl Pipe for Diagnostic {}
 /// The two fixes of a conflict between two rules: `a` overrides `b`, or
 /// the other way round. Each adds the name to the rule's `overrides`
 /// (after its last one) or an `overrides` clause after the rule's label.
-fn overrides_fixes(context: &Context<'_>, a: RuleId, b: RuleId, mut diagnostic: Diagnostic) -> Diagnostic {
+fn overrides_fixes(
+    context: &Context<'_>,
+    a: RuleId,
+    b: RuleId,
+    mut diagnostic: Diagnostic,
+) -> Diagnostic {
     if a == b {
         return diagnostic;
     }
@@ -176,7 +181,12 @@ fn overrides_fixes(context: &Context<'_>, a: RuleId, b: RuleId, mut diagnostic: 
                 winner.id_span.end as usize,
                 winner.span.end as usize,
             )))
-            .map(|offset| (winner.id_span.end as usize + offset, format!(" overrides {}", loser.id))),
+            .map(|offset| {
+                (
+                    winner.id_span.end as usize + offset,
+                    format!(" overrides {}", loser.id),
+                )
+            }),
         };
         if let Some((at, text)) = insertion {
             diagnostic = diagnostic.with_fix(

@@ -19,9 +19,8 @@ pub struct CodeAction {
 
 /// The fixes of every diagnostic whose primary span meets `span`.
 pub fn code_actions(sources: &Sources, diagnostics: &[Diagnostic], span: Span) -> Vec<CodeAction> {
-    let meets = |other: Span| {
-        other.file == span.file && other.start <= span.end && span.start <= other.end
-    };
+    let meets =
+        |other: Span| other.file == span.file && other.start <= span.end && span.start <= other.end;
     let mut actions = Vec::new();
     for (position, diagnostic) in diagnostics.iter().enumerate() {
         if !diagnostic.primary_span().is_some_and(meets) {

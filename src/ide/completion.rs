@@ -176,9 +176,12 @@ pub fn completions(analysis: &Analysis, offset: usize) -> Vec<Completion> {
             .iter()
             .map(|i| item(&i.id, CompletionKind::Input, Some(&i.label))),
     );
-    found.extend(guideline.definitions.iter().map(|d| {
-        item(&d.id, CompletionKind::Definition, d.label.as_deref())
-    }));
+    found.extend(
+        guideline
+            .definitions
+            .iter()
+            .map(|d| item(&d.id, CompletionKind::Definition, d.label.as_deref())),
+    );
     found.extend(
         guideline
             .scores

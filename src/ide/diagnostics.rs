@@ -3,6 +3,7 @@
 //! `case` vignettes included, through the same entry point
 //! ([`check::report`]) with the default gate.
 
+use super::Analysis;
 use crate::check::{self, CheckOptions, Uses};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::gate::Gate;
@@ -25,4 +26,12 @@ pub fn check_diagnostics(
     options: &CheckOptions,
 ) -> Vec<Diagnostic> {
     check::report(sources, uses, &[file], options, &Gate::default()).diagnostics
+}
+
+/// [`check_diagnostics`] on a document whose front end has run: the
+/// same report, without parsing and resolving it again.
+pub fn check_analysis(analysis: &Analysis, options: &CheckOptions) -> Vec<Diagnostic> {
+    let front = vec![(analysis.checked.clone(), analysis.diagnostics.clone())];
+    let result = check::check_front_ends(&analysis.sources, front, options);
+    check::report_on(result, &Gate::default()).diagnostics
 }

@@ -21,7 +21,8 @@ pub struct Fold {
 /// The folds of a file, in source order.
 pub fn folding_ranges(syntax: &SyntaxFile, file: &SourceFile) -> Vec<Fold> {
     let line = |offset: u32| file.line_index(offset as usize);
-    let multi_line = |span: &Span| line(span.start) < line(span.end.saturating_sub(1).max(span.start));
+    let multi_line =
+        |span: &Span| line(span.start) < line(span.end.saturating_sub(1).max(span.start));
     let mut folds: Vec<Fold> = syntax
         .items
         .iter()

@@ -81,14 +81,22 @@ fn describe_symbol(guideline: &Guideline, symbol: Symbol) -> String {
             lines.extend(codes_line(&input.codes));
             lines.join("  \n")
         }),
-        Symbol::Definition(d) => guideline.definitions.get(d).map_or_else(String::new, |d| {
-            match &d.label {
-                Some(label) => format!("**{label}**  \n`{}`: a definition", d.id),
-                None => format!("`{}`: a definition", d.id),
-            }
-        }),
+        Symbol::Definition(d) => {
+            guideline
+                .definitions
+                .get(d)
+                .map_or_else(String::new, |d| match &d.label {
+                    Some(label) => format!("**{label}**  \n`{}`: a definition", d.id),
+                    None => format!("`{}`: a definition", d.id),
+                })
+        }
         Symbol::Score(s) => guideline.scores.get(s).map_or_else(String::new, |s| {
-            format!("**{}**  \n`{}`: a score of {} terms", s.label, s.id, s.terms.len())
+            format!(
+                "**{}**  \n`{}`: a score of {} terms",
+                s.label,
+                s.id,
+                s.terms.len()
+            )
         }),
         Symbol::Entry(e) => guideline.entries.get(e).map_or_else(String::new, |entry| {
             let kind = match entry.kind {
@@ -127,7 +135,10 @@ fn describe_symbol(guideline: &Guideline, symbol: Symbol) -> String {
             } else {
                 "a value"
             };
-            let mut lines = vec![format!("`{name}`: {what} of **{}** (`{}`)", input.label, input.id)];
+            let mut lines = vec![format!(
+                "`{name}`: {what} of **{}** (`{}`)",
+                input.label, input.id
+            )];
             if let Some(codes) = input.value_codes.get(v as usize) {
                 lines.extend(codes_line(codes));
             }

@@ -37,7 +37,9 @@ pub fn rename<'a>(
         return Err(why_not_a_name(new_name));
     }
     if let Some(taken) = taken(guideline, symbol, new_name) {
-        return Err(format!("`{new_name}` is already {taken}; choose another name"));
+        return Err(format!(
+            "`{new_name}` is already {taken}; choose another name"
+        ));
     }
     let declaration = index.declaration(symbol);
     let mut edits = edits_in(analysis, symbol, new_name);
@@ -56,7 +58,11 @@ pub fn rename<'a>(
                 continue;
             };
             if other.guideline().index.declaration(same)
-                != Some(Span::new(there, declaration.start as usize, declaration.end as usize))
+                != Some(Span::new(
+                    there,
+                    declaration.start as usize,
+                    declaration.end as usize,
+                ))
             {
                 continue;
             }
@@ -94,7 +100,10 @@ fn why_not_a_name(text: &str) -> String {
     } else if crate::syntax::vocabulary::RESERVED_WORDS.contains(&text) {
         format!("`{text}` is a word of the language and cannot be a name")
     } else if text.contains('-') {
-        format!("`{text}` is not a name: write `{}` (with `_`)", text.replace('-', "_"))
+        format!(
+            "`{text}` is not a name: write `{}` (with `_`)",
+            text.replace('-', "_")
+        )
     } else {
         format!(
             "`{text}` is not a name: a name starts with a letter or `_` and holds only letters, digits and `_`"
@@ -121,7 +130,9 @@ fn taken(guideline: &Guideline, symbol: Symbol, name: &str) -> Option<String> {
         }
         _ => {
             let declared = [
-                guideline.input_index(name).map(|i| (Symbol::Input(i), "an input")),
+                guideline
+                    .input_index(name)
+                    .map(|i| (Symbol::Input(i), "an input")),
                 guideline
                     .definitions
                     .iter()
@@ -132,8 +143,12 @@ fn taken(guideline: &Guideline, symbol: Symbol, name: &str) -> Option<String> {
                     .iter()
                     .position(|s| s.id == name)
                     .map(|s| (Symbol::Score(s), "a score")),
-                guideline.entry_index(name).map(|e| (Symbol::Entry(e), "a catalogue entry")),
-                guideline.rule_index(name).map(|r| (Symbol::Rule(r), "a rule")),
+                guideline
+                    .entry_index(name)
+                    .map(|e| (Symbol::Entry(e), "a catalogue entry")),
+                guideline
+                    .rule_index(name)
+                    .map(|r| (Symbol::Rule(r), "a rule")),
             ];
             declared
                 .into_iter()

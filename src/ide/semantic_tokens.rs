@@ -179,10 +179,14 @@ fn word_kind(analysis: &Analysis, symbol: Option<Symbol>, word: &str) -> TokenKi
     }
     // The values of a declaration are in the index only where they are
     // used; in the declaration itself they are the input's words.
-    let is_value = analysis.guideline().inputs.iter().any(|input| match &input.ty {
-        Type::OneOf(values) | Type::AnyOf(values) => values.iter().any(|v| v == word),
-        _ => false,
-    });
+    let is_value = analysis
+        .guideline()
+        .inputs
+        .iter()
+        .any(|input| match &input.ty {
+            Type::OneOf(values) | Type::AnyOf(values) => values.iter().any(|v| v == word),
+            _ => false,
+        });
     if is_value {
         TokenKind::Value
     } else if Unit::lookup(word).is_some() {

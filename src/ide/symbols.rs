@@ -42,7 +42,13 @@ pub struct DocumentSymbol {
     pub children: Vec<DocumentSymbol>,
 }
 
-fn symbol(name: &str, detail: Option<&str>, kind: SymbolKind, span: Span, selection: Span) -> DocumentSymbol {
+fn symbol(
+    name: &str,
+    detail: Option<&str>,
+    kind: SymbolKind,
+    span: Span,
+    selection: Span,
+) -> DocumentSymbol {
     DocumentSymbol {
         name: name.to_owned(),
         detail: detail.map(str::to_owned),
@@ -63,13 +69,31 @@ pub fn item_symbol(item: &Item) -> DocumentSymbol {
                 HeaderKind::Guideline => "guideline",
                 HeaderKind::Vocabulary => "vocabulary",
             };
-            let mut s = symbol(&h.id.name, Some(&h.label.text), SymbolKind::Header, span, h.id.span);
+            let mut s = symbol(
+                &h.id.name,
+                Some(&h.label.text),
+                SymbolKind::Header,
+                span,
+                h.id.span,
+            );
             s.detail = Some(format!("{kind}: {}", h.label.text));
             s
         }
-        Item::Use(u) => symbol(&u.path.text, Some("use"), SymbolKind::Use, span, u.path.span),
+        Item::Use(u) => symbol(
+            &u.path.text,
+            Some("use"),
+            SymbolKind::Use,
+            span,
+            u.path.span,
+        ),
         Item::Input(i) => {
-            let mut s = symbol(&i.id.name, Some(&i.label.text), SymbolKind::Input, span, i.id.span);
+            let mut s = symbol(
+                &i.id.name,
+                Some(&i.label.text),
+                SymbolKind::Input,
+                span,
+                i.id.span,
+            );
             if let InputType::OneOf(values) | InputType::AnyOf(values) = &i.ty {
                 s.children = values
                     .iter()
@@ -92,19 +116,37 @@ pub fn item_symbol(item: &Item) -> DocumentSymbol {
             span,
             d.id.span,
         ),
-        Item::Score(s) => symbol(&s.id.name, Some(&s.label.text), SymbolKind::Score, span, s.id.span),
+        Item::Score(s) => symbol(
+            &s.id.name,
+            Some(&s.label.text),
+            SymbolKind::Score,
+            span,
+            s.id.span,
+        ),
         Item::Entry(e) => {
             let kind = match e.kind {
                 EntryKind::Exam => "exam",
                 EntryKind::Measure => "measure",
                 EntryKind::Specialist => "specialist",
             };
-            let mut s = symbol(&e.id.name, Some(&e.label.text), SymbolKind::Entry, span, e.id.span);
+            let mut s = symbol(
+                &e.id.name,
+                Some(&e.label.text),
+                SymbolKind::Entry,
+                span,
+                e.id.span,
+            );
             s.detail = Some(format!("{kind}: {}", e.label.text));
             s
         }
         Item::Rule(r) => {
-            let mut s = symbol(&r.id.name, Some(&r.label.text), SymbolKind::Rule, span, r.id.span);
+            let mut s = symbol(
+                &r.id.name,
+                Some(&r.label.text),
+                SymbolKind::Rule,
+                span,
+                r.id.span,
+            );
             s.children = r
                 .actions
                 .iter()
@@ -115,11 +157,29 @@ pub fn item_symbol(item: &Item) -> DocumentSymbol {
                 .collect();
             s
         }
-        Item::Require(r) => symbol(&r.label.text, Some("require"), SymbolKind::Requirement, span, r.label.span),
-        Item::Case(c) => symbol(&c.label.text, Some("case"), SymbolKind::Case, span, c.label.span),
+        Item::Require(r) => symbol(
+            &r.label.text,
+            Some("require"),
+            SymbolKind::Requirement,
+            span,
+            r.label.span,
+        ),
+        Item::Case(c) => symbol(
+            &c.label.text,
+            Some("case"),
+            SymbolKind::Case,
+            span,
+            c.label.span,
+        ),
         Item::Exclusive(x) => {
             let names: Vec<&str> = x.entries.iter().map(|e| e.name.as_str()).collect();
-            symbol(&names.join(", "), Some(&x.label.text), SymbolKind::Exclusive, span, x.label.span)
+            symbol(
+                &names.join(", "),
+                Some(&x.label.text),
+                SymbolKind::Exclusive,
+                span,
+                x.label.span,
+            )
         }
     }
 }
@@ -134,7 +194,13 @@ pub fn document_symbols(syntax: &SyntaxFile) -> Vec<DocumentSymbol> {
             .map_or_else(|| broken.keyword.clone(), |n| n.name.clone());
         let selection = broken.name.as_ref().map_or(broken.span, |n| n.span);
         let detail = format!("{} (does not parse)", broken.keyword);
-        symbols.push(symbol(&name, Some(&detail), SymbolKind::Broken, broken.span, selection));
+        symbols.push(symbol(
+            &name,
+            Some(&detail),
+            SymbolKind::Broken,
+            broken.span,
+            selection,
+        ));
     }
     symbols.sort_by_key(|s| (s.span.start, s.span.end));
     symbols

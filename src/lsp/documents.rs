@@ -87,7 +87,8 @@ pub struct Documents {
 
 impl Documents {
     pub fn open(&mut self, document: Document) {
-        self.by_uri.insert(document.uri.as_str().to_owned(), document);
+        self.by_uri
+            .insert(document.uri.as_str().to_owned(), document);
     }
 
     pub fn close(&mut self, uri: &Uri) {
@@ -123,7 +124,9 @@ pub fn file_name(uri: &Uri) -> String {
     match text.strip_prefix("file://") {
         Some(rest) => {
             // `file://host/path`: only the path names the file.
-            let path = rest.find('/').map_or(rest, |at| rest.get(at..).unwrap_or(rest));
+            let path = rest
+                .find('/')
+                .map_or(rest, |at| rest.get(at..).unwrap_or(rest));
             decode(path)
         }
         None => text.to_owned(),

@@ -31,20 +31,20 @@ pub(super) fn request(server: &mut Server, request: Request) -> Response {
         HoverRequest::METHOD => with(request, |p: HoverParams| hover(server, p)),
         GotoDefinition::METHOD => with(request, |p: GotoDefinitionParams| definition(server, p)),
         References::METHOD => with(request, |p: ReferenceParams| references(server, p)),
-        PrepareRenameRequest::METHOD => {
-            with(request, |p: TextDocumentPositionParams| prepare_rename(server, p))
-        }
+        PrepareRenameRequest::METHOD => with(request, |p: TextDocumentPositionParams| {
+            prepare_rename(server, p)
+        }),
         Rename::METHOD => with(request, |p: RenameParams| rename(server, p)),
-        DocumentSymbolRequest::METHOD => {
-            with(request, |p: DocumentSymbolParams| document_symbols(server, p))
-        }
-        WorkspaceSymbolRequest::METHOD => {
-            with(request, |p: WorkspaceSymbolParams| workspace_symbols(server, p))
-        }
+        DocumentSymbolRequest::METHOD => with(request, |p: DocumentSymbolParams| {
+            document_symbols(server, p)
+        }),
+        WorkspaceSymbolRequest::METHOD => with(request, |p: WorkspaceSymbolParams| {
+            workspace_symbols(server, p)
+        }),
         Completion::METHOD => with(request, |p: CompletionParams| completion(server, p)),
-        SemanticTokensFullRequest::METHOD => {
-            with(request, |p: SemanticTokensParams| semantic_tokens(server, p))
-        }
+        SemanticTokensFullRequest::METHOD => with(request, |p: SemanticTokensParams| {
+            semantic_tokens(server, p)
+        }),
         FoldingRangeRequest::METHOD => with(request, |p: FoldingRangeParams| folding(server, p)),
         CodeActionRequest::METHOD => with(request, |p: CodeActionParams| code_actions(server, p)),
         Formatting::METHOD => with(request, |p: DocumentFormattingParams| formatting(server, p)),
@@ -68,7 +68,10 @@ fn with<P: DeserializeOwned, R: serde::Serialize>(
     let params: P = serde_json::from_value(request.params).map_err(|error| {
         (
             ErrorCode::InvalidParams,
-            format!("the parameters of `{}` are not understood: {error}", request.method),
+            format!(
+                "the parameters of `{}` are not understood: {error}",
+                request.method
+            ),
         )
     })?;
     let result = handler(params)?;
@@ -76,7 +79,10 @@ fn with<P: DeserializeOwned, R: serde::Serialize>(
 }
 
 /// The open document and its front end.
-fn document<'a>(server: &'a Server, uri: &Uri) -> Result<(&'a Document, &'a Analysis), (ErrorCode, String)> {
+fn document<'a>(
+    server: &'a Server,
+    uri: &Uri,
+) -> Result<(&'a Document, &'a Analysis), (ErrorCode, String)> {
     let document = server.documents.get(uri).ok_or_else(|| {
         (
             ErrorCode::InvalidParams,
@@ -228,15 +234,25 @@ fn document_symbols(
 ) -> Result<DocumentSymbolResponse, (ErrorCode, String)> {
     let (_, analysis) = document(server, &params.text_document.uri)?;
     let mut ranges = Ranges::new(&analysis.sources);
-    #[expect(deprecated, reason = "`deprecated` is a field the protocol still requires")]
-    fn convert(ranges: &mut Ranges<'_>, symbol: ide::symbols::DocumentSymbol) -> lsp_types::DocumentSymbol {
+    #[expect(
+        deprecated,
+        reason = "`deprecated` is a field the protocol still requires"
+    )]
+    fn convert(
+        ranges: &mut Ranges<'_>,
+        symbol: ide::symbols::DocumentSymbol,
+    ) -> lsp_types::DocumentSymbol {
         let children: Vec<lsp_types::DocumentSymbol> = symbol
             .children
             .into_iter()
             .map(|c| convert(ranges, c))
             .collect();
         lsp_types::DocumentSymbol {
-            name: if symbol.name.is_empty() { "?".to_owned() } else { symbol.name },
+            name: if symbol.name.is_empty() {
+                "?".to_owned()
+            } else {
+                symbol.name
+            },
             detail: symbol.detail,
             kind: symbol_kind(symbol.kind),
             tags: None,
@@ -334,8 +350,12 @@ fn semantic_tokens(
     let mut data = Vec::new();
     let (mut line, mut character) = (0, 0);
     for token in ide::semantic_tokens::semantic_tokens(analysis) {
-        let start = document.lines.position(&document.text, token.span.start as usize);
-        let end = document.lines.position(&document.text, token.span.end as usize);
+        let start = document
+            .lines
+            .position(&document.text, token.span.start as usize);
+        let end = document
+            .lines
+            .position(&document.text, token.span.end as usize);
         if end.line != start.line || end.character <= start.character {
             continue;
         }
@@ -372,7 +392,9 @@ fn folding(
         .into_iter()
         .map(|fold| {
             let start = document.lines.line(fold.span.start as usize);
-            let end = document.lines.line((fold.span.end as usize).saturating_sub(1));
+            let end = document
+                .lines
+                .line((fold.span.end as usize).saturating_sub(1));
             FoldingRange {
                 start_line: u32::try_from(start).unwrap_or(u32::MAX),
                 start_character: None,
@@ -403,13 +425,19 @@ fn code_actions(
     };
     let start = offset(document, params.range.start);
     let end = offset(document, params.range.end);
-    let actions = ide::code_actions::code_actions(sources, diagnostics, Span::new(file, start, end));
+    let actions =
+        ide::code_actions::code_actions(sources, diagnostics, Span::new(file, start, end));
     let mut result = Vec::new();
     for action in actions {
         let Some(diagnostic) = diagnostics.get(action.diagnostic) else {
             continue;
         };
-        let shown = convert::diagnostics(sources, file, std::slice::from_ref(diagnostic), &server.config);
+        let shown = convert::diagnostics(
+            sources,
+            file,
+            std::slice::from_ref(diagnostic),
+            &server.config,
+        );
         let edit = workspace_edit_in(sources, action.edit);
         result.push(CodeActionOrCommand::CodeAction(CodeAction {
             title: action.title,

@@ -20,11 +20,11 @@ pub mod line_index;
 use crate::check::{CheckOptions, Loaded, Request as LoadRequest, load_uses};
 use crate::ide::{self, Analysis};
 use crate::source::Sources;
-use std::sync::Arc;
 use documents::{Checked, Document, Documents};
 use lsp_server::{ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::Uri;
 use serde::Deserialize;
+use std::sync::Arc;
 
 /// Reads the files that open documents `use` and the editor does not
 /// have open. Implemented by the command line, which may read files.
@@ -51,8 +51,7 @@ pub struct Config {
 }
 
 /// Where an explanation is when the editor does not say.
-pub const DEFAULT_EXPLANATION_URL: &str =
-    "https://leidraad.org/docs/diagnostics.html#{code}";
+pub const DEFAULT_EXPLANATION_URL: &str = "https://leidraad.org/docs/diagnostics.html#{code}";
 
 /// A document up to this size is analysed on the server's own thread
 /// when a request needs it before its job has run (milliseconds); a
@@ -81,7 +80,9 @@ struct Snapshot {
 
 impl std::fmt::Debug for Snapshot {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Snapshot").field("name", &self.name).finish_non_exhaustive()
+        f.debug_struct("Snapshot")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -132,18 +133,15 @@ impl Job {
     /// reports. Each result is handed to `done` as it is ready.
     pub fn run(self, done: &mut dyn FnMut(Done)) {
         let analysis = self.snapshot.analyse();
-        let (sources, uses, file) = (
-            analysis.sources.clone(),
-            analysis.uses.clone(),
-            analysis.file,
-        );
+        // The front end's diagnostics go out first; the full check then
+        // starts from the same front end instead of parsing again.
         done(Done {
             uri: self.uri.clone(),
             version: self.version,
-            result: Found::Front(Box::new(analysis)),
+            result: Found::Front(Box::new(analysis.clone())),
         });
-        let diagnostics =
-            ide::diagnostics::check_diagnostics(&sources, &uses, file, &self.options);
+        let diagnostics = ide::diagnostics::check_analysis(&analysis, &self.options);
+        let (sources, file) = (analysis.sources, analysis.file);
         done(Done {
             uri: self.uri,
             version: self.version,
@@ -291,8 +289,7 @@ impl Server {
 
     fn notification(&mut self, notification: Notification, output: &mut Output) {
         use lsp_types::notification::{
-            DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument,
-            Notification as _,
+            DidChangeTextDocument, DidCloseTextDocument, DidOpenTextDocument, Notification as _,
         };
         match notification.method.as_str() {
             "exit" => output.exit = Some(if self.shut_down { 0 } else { 1 }),
@@ -306,10 +303,9 @@ impl Server {
                 }
             }
             DidChangeTextDocument::METHOD => {
-                if let Ok(params) = serde_json::from_value::<
-                    lsp_types::DidChangeTextDocumentParams,
-                >(notification.params)
-                {
+                if let Ok(params) = serde_json::from_value::<lsp_types::DidChangeTextDocumentParams>(
+                    notification.params,
+                ) {
                     if let Some(document) = self.documents.get_mut(&params.text_document.uri) {
                         document.change(params.text_document.version, params.content_changes);
                     }
@@ -321,7 +317,9 @@ impl Server {
                 ) {
                     self.documents.close(&params.text_document.uri);
                     // Its problems go with it.
-                    output.messages.push(publish(params.text_document.uri, None, Vec::new()));
+                    output
+                        .messages
+                        .push(publish(params.text_document.uri, None, Vec::new()));
                 }
             }
             // `initialized`, `didSave`, `$/cancelRequest` (every request is

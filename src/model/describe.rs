@@ -323,7 +323,9 @@ fn cond_words(guideline: &Guideline, cond: &Cond, nested: bool) -> String {
             .map_or_else(|| "?".to_owned(), |i| i.label.clone())
     };
     let unit = |input: usize| match guideline.inputs.get(input).map(|i| &i.ty) {
-        Some(Type::Number { unit: Some(unit), .. }) => format!(" {}", unit.canonical),
+        Some(Type::Number {
+            unit: Some(unit), ..
+        }) => format!(" {}", unit.canonical),
         _ => String::new(),
     };
     let value = |input: usize, index: u32| match guideline.inputs.get(input).map(|i| &i.ty) {
@@ -374,7 +376,12 @@ fn cond_words(guideline: &Guideline, cond: &Cond, nested: bool) -> String {
                 .iter()
                 .map(|c| cond_words(guideline, c, true))
                 .collect();
-            format!("{} {count} {} ({})", words.at_least, if words.and == "en" { "van" } else { "of" }, parts.join("; "))
+            format!(
+                "{} {count} {} ({})",
+                words.at_least,
+                if words.and == "en" { "van" } else { "of" },
+                parts.join("; ")
+            )
         }
         Cond::Linear(input, op, sum, _) => {
             let mut terms = vec![sum.constant.to_string()];
@@ -397,11 +404,17 @@ fn cond_words(guideline: &Guideline, cond: &Cond, nested: bool) -> String {
         ),
         Cond::Not(inner) => format!("{} {}", words.not, cond_words(guideline, inner, true)),
         Cond::And(parts) => group(
-            parts.iter().map(|c| cond_words(guideline, c, true)).collect(),
+            parts
+                .iter()
+                .map(|c| cond_words(guideline, c, true))
+                .collect(),
             words.and,
         ),
         Cond::Or(parts) => group(
-            parts.iter().map(|c| cond_words(guideline, c, true)).collect(),
+            parts
+                .iter()
+                .map(|c| cond_words(guideline, c, true))
+                .collect(),
             words.or,
         ),
     }

@@ -132,7 +132,10 @@ fn is_publish(message: &Value, uri: &str, version: i64) -> bool {
 fn uri_of(name: &str) -> String {
     format!(
         "file://{}",
-        support::root().join("tests/fixtures/lsp").join(name).display()
+        support::root()
+            .join("tests/fixtures/lsp")
+            .join(name)
+            .display()
     )
 }
 
@@ -152,7 +155,11 @@ fn position(text: &str, needle: &str, nth: usize, plus: usize) -> Value {
     let line = text[..offset].matches('\n').count();
     let before = &text[line_start..offset];
     let character = before.encode_utf16().count()
-        + text[offset..].chars().take(plus).map(char::len_utf16).sum::<usize>();
+        + text[offset..]
+            .chars()
+            .take(plus)
+            .map(char::len_utf16)
+            .sum::<usize>();
     json!({"line": line, "character": character})
 }
 
@@ -205,7 +212,11 @@ fn a_session_with_every_request() {
         "textDocument/didOpen",
         json!({"textDocument": {"uri": other, "languageId": "leidraad", "version": 1, "text": text_of("other.leidraad")}}),
     );
-    assert_eq!(client.diagnostics(&other, 1), json!([]), "the other guideline is clean");
+    assert_eq!(
+        client.diagnostics(&other, 1),
+        json!([]),
+        "the other guideline is clean"
+    );
 
     // Hover: a definition with its citation, a rule's sentence, an input
     // from the vocabulary (label, type, unit, range, the comment above it).
@@ -254,7 +265,10 @@ fn a_session_with_every_request() {
     });
     assert_snapshot!("rename_refused", shown(&refused));
 
-    let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": doc(&guideline)}));
+    let symbols = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": doc(&guideline)}),
+    );
     assert_snapshot!("document_symbols", shown(&symbols));
     let workspace = client.request("workspace/symbol", json!({"query": "FEV"}));
     assert_snapshot!("workspace_symbols", shown(&workspace));
@@ -269,11 +283,26 @@ fn a_session_with_every_request() {
             .map(|item| format!("{} ({})", item["label"].as_str().unwrap(), item["kind"]))
             .collect()
     };
-    let values = client.request("textDocument/completion", at(&guideline, position(&text, "severe", 1, 0)));
-    let entries = client.request("textDocument/completion", at(&guideline, position(&text, "xray", 0, 0)));
-    let units = client.request("textDocument/completion", at(&guideline, position(&text, "years", 0, 0)));
-    let start = client.request("textDocument/completion", at(&guideline, position(&text, "rule", 0, 0)));
-    let names = client.request("textDocument/completion", at(&guideline, position(&text, "older and", 0, 0)));
+    let values = client.request(
+        "textDocument/completion",
+        at(&guideline, position(&text, "severe", 1, 0)),
+    );
+    let entries = client.request(
+        "textDocument/completion",
+        at(&guideline, position(&text, "xray", 0, 0)),
+    );
+    let units = client.request(
+        "textDocument/completion",
+        at(&guideline, position(&text, "years", 0, 0)),
+    );
+    let start = client.request(
+        "textDocument/completion",
+        at(&guideline, position(&text, "rule", 0, 0)),
+    );
+    let names = client.request(
+        "textDocument/completion",
+        at(&guideline, position(&text, "older and", 0, 0)),
+    );
     assert_snapshot!(
         "completion",
         shown(&json!({
@@ -285,11 +314,23 @@ fn a_session_with_every_request() {
         }))
     );
 
-    let tokens = client.request("textDocument/semanticTokens/full", json!({"textDocument": doc(&guideline)}));
-    assert_snapshot!("semantic_tokens", decode_tokens(&text, &tokens, &initialized));
-    let folds = client.request("textDocument/foldingRange", json!({"textDocument": doc(&guideline)}));
+    let tokens = client.request(
+        "textDocument/semanticTokens/full",
+        json!({"textDocument": doc(&guideline)}),
+    );
+    assert_snapshot!(
+        "semantic_tokens",
+        decode_tokens(&text, &tokens, &initialized)
+    );
+    let folds = client.request(
+        "textDocument/foldingRange",
+        json!({"textDocument": doc(&guideline)}),
+    );
     assert_snapshot!("folding_ranges", shown(&folds));
-    let formatted = client.request("textDocument/formatting", json!({"textDocument": doc(&guideline), "options": {"tabSize": 2, "insertSpaces": true}}));
+    let formatted = client.request(
+        "textDocument/formatting",
+        json!({"textDocument": doc(&guideline), "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
     assert_snapshot!("formatting", shown(&formatted));
 
     // A change, as an editor sends it: one range replaced (UTF-16
@@ -321,7 +362,10 @@ fn a_session_with_every_request() {
         "textDocument/codeAction",
         json!({"textDocument": doc(&guideline), "range": {"start": position(&text, "ultrasound", 0, 1), "end": position(&text, "ultrasound", 0, 1)}, "context": {"diagnostics": []}}),
     );
-    assert_snapshot!("code_action_declare", shown(&json!({"diagnostics": unknown, "actions": actions})));
+    assert_snapshot!(
+        "code_action_declare",
+        shown(&json!({"diagnostics": unknown, "actions": actions}))
+    );
     let text = text.replacen("then order ultrasound", "then order xray", 1);
     client.notify(
         "textDocument/didChange",
@@ -339,9 +383,15 @@ fn a_session_with_every_request() {
         "textDocument/codeAction",
         json!({"textDocument": doc(&guideline), "range": l301["range"], "context": {"diagnostics": [l301]}}),
     );
-    assert_snapshot!("code_action_overrides", shown(&json!({"conflict": l301, "actions": actions})));
+    assert_snapshot!(
+        "code_action_overrides",
+        shown(&json!({"conflict": l301, "actions": actions}))
+    );
 
-    client.notify("textDocument/didClose", json!({"textDocument": doc(&other)}));
+    client.notify(
+        "textDocument/didClose",
+        json!({"textDocument": doc(&other)}),
+    );
     let shutdown = client.request("shutdown", Value::Null);
     assert_eq!(shutdown["result"], Value::Null, "{shutdown}");
     client.notify("exit", Value::Null);
@@ -351,14 +401,17 @@ fn a_session_with_every_request() {
 
 /// The semantic tokens as lines of `line:column text kind`.
 fn decode_tokens(text: &str, tokens: &Value, initialized: &Value) -> String {
-    let legend: Vec<String> = initialized["result"]["capabilities"]["semanticTokensProvider"]
-        ["legend"]["tokenTypes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| t.as_str().unwrap().to_owned())
+    let legend: Vec<String> =
+        initialized["result"]["capabilities"]["semanticTokensProvider"]["legend"]["tokenTypes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_str().unwrap().to_owned())
+            .collect();
+    let lines: Vec<Vec<u16>> = text
+        .split('\n')
+        .map(|l| l.encode_utf16().collect())
         .collect();
-    let lines: Vec<Vec<u16>> = text.split('\n').map(|l| l.encode_utf16().collect()).collect();
     let data: Vec<u64> = tokens["result"]["data"]
         .as_array()
         .unwrap()
@@ -394,15 +447,21 @@ fn a_large_file_stays_responsive() {
     // the check is done): while the worker reads it, the server answers
     // at once, for it ("content modified": ask again) and for a small
     // document opened beside it.
-    let mut text = String::from("guideline big \"Big\"\n\ninput a : yes/no \"A → é 🩺\"\nexam x \"X\"\n\n");
+    let mut text =
+        String::from("guideline big \"Big\"\n\ninput a : yes/no \"A → é 🩺\"\nexam x \"X\"\n\n");
     let mut n = 0;
     while text.len() < 10 * 1024 * 1024 {
-        text.push_str(&format!("rule r{n} \"Rule {n} → é 🩺\" when a then order x\n"));
+        text.push_str(&format!(
+            "rule r{n} \"Rule {n} → é 🩺\" when a then order x\n"
+        ));
         n += 1;
     }
     let small = uri_of("other.leidraad");
     let mut client = Client::start();
-    client.request("initialize", json!({"capabilities": {}, "initializationOptions": {"debounceMs": 0}}));
+    client.request(
+        "initialize",
+        json!({"capabilities": {}, "initializationOptions": {"debounceMs": 0}}),
+    );
     client.notify(
         "textDocument/didOpen",
         json!({"textDocument": {"uri": "untitled:big", "languageId": "leidraad", "version": 1, "text": text}}),
@@ -414,13 +473,28 @@ fn a_large_file_stays_responsive() {
         json!({"textDocument": {"uri": small, "languageId": "leidraad", "version": 1, "text": text_of("other.leidraad")}}),
     );
     let started = std::time::Instant::now();
-    let busy = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": "untitled:big"}}));
+    let busy = client.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": "untitled:big"}}),
+    );
     assert_eq!(busy["error"]["code"], -32801, "{busy}");
     let other = text_of("other.leidraad");
-    let hover = client.request("textDocument/hover", at(&small, position(&other, "fever_mri", 0, 1)));
-    assert!(hover["result"]["contents"]["value"].as_str().unwrap().contains("MRI for fever"), "{hover}");
+    let hover = client.request(
+        "textDocument/hover",
+        at(&small, position(&other, "fever_mri", 0, 1)),
+    );
+    assert!(
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("MRI for fever"),
+        "{hover}"
+    );
     let elapsed = started.elapsed();
-    assert!(elapsed < Duration::from_secs(5), "the answers took {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(5),
+        "the answers took {elapsed:?}"
+    );
     client.request("shutdown", Value::Null);
     client.notify("exit", Value::Null);
     drop(client.messages);
@@ -438,7 +512,10 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("input", "input c : one of p, q\n  \"C\"\n"),
     ("assume", "assume a\n  implies b == x\n"),
     ("define", "define d \"D\" =\n  a and b == x\n"),
-    ("score", "score s \"S\" =\n    1 when a\n  + 2 when b == y\n"),
+    (
+        "score",
+        "score s \"S\" =\n    1 when a\n  + 2 when b == y\n",
+    ),
     ("exam", "exam g1 \"G1\"\n  in imaging\n"),
     ("measure", "measure m \"M\"\n  in imaging\n"),
     ("specialist", "specialist sp \"Sp\"\n  in people\n"),
@@ -449,7 +526,8 @@ const EXAMPLES: &[(&str, &str)] = &[
 ];
 
 /// What the examples use.
-const DECLARATIONS: &str = "input a : yes/no \"A\"\ninput b : one of x, y \"B\"\nexam e \"E\" in imaging\nexam f \"F\"\n";
+const DECLARATIONS: &str =
+    "input a : yes/no \"A\"\ninput b : one of x, y \"B\"\nexam e \"E\" in imaging\nexam f \"F\"\n";
 
 #[test]
 fn every_statement_kind_has_a_symbol_a_token_and_a_fold() {
@@ -476,7 +554,12 @@ fn every_statement_kind_has_a_symbol_a_token_and_a_fold() {
             .items
             .iter()
             .find(|item| item.span().start as usize == start)
-            .unwrap_or_else(|| panic!("`{keyword}` example does not parse:\n{text}\n{:?}", analysis.diagnostics));
+            .unwrap_or_else(|| {
+                panic!(
+                    "`{keyword}` example does not parse:\n{text}\n{:?}",
+                    analysis.diagnostics
+                )
+            });
         let span = item.span();
         let outline = symbols::document_symbols(&analysis.syntax);
         assert!(
@@ -488,7 +571,11 @@ fn every_statement_kind_has_a_symbol_a_token_and_a_fold() {
             .iter()
             .find(|t| t.span.start as usize == start)
             .unwrap_or_else(|| panic!("no token at the start of `{keyword}`"));
-        assert_eq!(first.kind, semantic_tokens::TokenKind::Keyword, "`{keyword}`");
+        assert_eq!(
+            first.kind,
+            semantic_tokens::TokenKind::Keyword,
+            "`{keyword}`"
+        );
         assert!(
             tokens
                 .iter()

@@ -223,7 +223,10 @@ impl Running {
         let stderr = self.stderr.take().unwrap().join().unwrap();
         let stderr = clip(&String::from_utf8_lossy(&stderr));
         let Some(code) = status.code() else {
-            panic!("`{}` was killed by a signal ({status:?})\n{stderr}", self.what);
+            panic!(
+                "`{}` was killed by a signal ({status:?})\n{stderr}",
+                self.what
+            );
         };
         assert!(
             code != 101 && !stderr.contains("panicked"),

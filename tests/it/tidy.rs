@@ -208,7 +208,10 @@ fn protocol_types_stay_in_the_language_server() {
                 .map(move |(n, _)| format!("{path}:{n}"))
         })
         .collect();
-    assert!(broken.is_empty(), "protocol types outside src/lsp/: {broken:?}");
+    assert!(
+        broken.is_empty(),
+        "protocol types outside src/lsp/: {broken:?}"
+    );
 }
 
 #[test]

@@ -315,14 +315,20 @@ impl Resolver {
                 .with_help(format!("did you mean `{s}`?"))
                 .with_fix(format!("change to `{s}`"), word.span, s),
             None => {
-                let keyword = if kind == Some(ActionKind::Refer) { "specialist" } else { "exam" };
+                let keyword = if kind == Some(ActionKind::Refer) {
+                    "specialist"
+                } else {
+                    "exam"
+                };
                 let declaration = format!("{keyword} {} \"{}\"", word.name, word.name);
                 let diagnostic = diagnostic.with_help(format!(
                     "declare it first, for example `exam {} \"Label\"`",
                     word.name
                 ));
                 match self.declaration_fix(self.last_entry, &declaration) {
-                    Some((span, text)) => diagnostic.with_fix(format!("declare `{declaration}`"), span, text),
+                    Some((span, text)) => {
+                        diagnostic.with_fix(format!("declare `{declaration}`"), span, text)
+                    }
                     None => diagnostic,
                 }
             }

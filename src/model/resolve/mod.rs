@@ -76,7 +76,11 @@ fn is_declaration(item: &ast::Item) -> bool {
 }
 
 /// The span of the last statement of `file` that `kind` accepts.
-fn last_of(syntax: &ast::SyntaxFile, file: FileId, kind: impl Fn(&ast::Item) -> bool) -> Option<Span> {
+fn last_of(
+    syntax: &ast::SyntaxFile,
+    file: FileId,
+    kind: impl Fn(&ast::Item) -> bool,
+) -> Option<Span> {
     syntax
         .items
         .iter()
@@ -89,11 +93,22 @@ impl Resolver {
     /// Where a fix inserts a declaration, and the text around it: after
     /// the last such declaration (`after`), else before the statement
     /// being resolved.
-    pub(super) fn declaration_fix(&self, after: Option<Span>, declaration: &str) -> Option<(Span, String)> {
+    pub(super) fn declaration_fix(
+        &self,
+        after: Option<Span>,
+        declaration: &str,
+    ) -> Option<(Span, String)> {
         match (after, self.statement) {
-            (Some(last), _) => Some((Span::new(last.file, last.end as usize, last.end as usize), format!("\n{declaration}"))),
+            (Some(last), _) => Some((
+                Span::new(last.file, last.end as usize, last.end as usize),
+                format!("\n{declaration}"),
+            )),
             (None, Some(statement)) => Some((
-                Span::new(statement.file, statement.start as usize, statement.start as usize),
+                Span::new(
+                    statement.file,
+                    statement.start as usize,
+                    statement.start as usize,
+                ),
                 format!("{declaration}\n\n"),
             )),
             (None, None) => None,

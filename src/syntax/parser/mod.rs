@@ -21,11 +21,11 @@ mod split;
 use broken::salvage;
 use convert::Converter;
 use errors::*;
+pub use names::is_name;
 use names::*;
+pub(crate) use names::{is_name_char, is_name_start};
 use split::*;
 pub use split::{names_in, normal_form};
-pub use names::is_name;
-pub(crate) use names::{is_name_char, is_name_start};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/leidraad.pest"]
