@@ -1,6 +1,6 @@
 //! Hover: what the name under the cursor is, in Markdown. For an input its
 //! label, type, unit and range and codes; for a rule the plain-language
-//! sentence of what it does ([`crate::model::describe::rule_sentence`]);
+//! sentence of what it does (`model::describe::rule_sentence`);
 //! for every declaration the comment written above it (where editors cite
 //! their source).
 

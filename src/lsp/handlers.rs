@@ -183,6 +183,10 @@ fn rename(server: &Server, params: RenameParams) -> Result<WorkspaceEdit, (Error
 
 /// Edits by file name, as a workspace edit; each file's text is found in
 /// the analysis that holds it.
+#[expect(
+    clippy::mutable_key_type,
+    reason = "the protocol's WorkspaceEdit is keyed by Uri, whose hash never changes"
+)]
 fn workspace_edit(analyses: &[&Analysis], edits: Vec<FileEdit>) -> WorkspaceEdit {
     let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
     for edit in edits {
@@ -451,6 +455,10 @@ fn code_actions(
     Ok(result)
 }
 
+#[expect(
+    clippy::mutable_key_type,
+    reason = "the protocol's WorkspaceEdit is keyed by Uri, whose hash never changes"
+)]
 fn workspace_edit_in(sources: &Sources, edit: FileEdit) -> WorkspaceEdit {
     let mut changes = HashMap::new();
     if let Some(uri) = file_uri(&edit.file) {
