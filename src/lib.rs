@@ -54,6 +54,13 @@
 //!   exports to the browser page under `playground/` (its C ABI, the only
 //!   unsafe code of the crate, exists on `wasm32` only).
 //!
+//! - **Editor features** ([`ide`]): hover, definition, references,
+//!   rename, outline, completion, semantic tokens, folding, code actions,
+//!   formatting and diagnostics over one document, in byte offsets; and
+//!   the language server ([`lsp`]) that offers them in the protocol's
+//!   terms, as a function of messages (the binary's `leidraad lsp` does
+//!   the I/O).
+//!
 //! Everything else is `pub(crate)`: how the analyses become diagnostics
 //! (`analysis`), the diagram arena of the analyser (`logic::mdd`), the
 //! helpers behind the renderers and the diagram builder. The test scaffolding
@@ -70,7 +77,9 @@ pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod format;
+pub mod ide;
 pub mod logic;
+pub mod lsp;
 pub mod model;
 pub mod playground;
 pub mod source;

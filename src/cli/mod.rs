@@ -41,6 +41,7 @@ mod diff;
 mod eval;
 mod explain;
 mod fmt;
+mod lsp;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -248,6 +249,10 @@ enum Command {
         #[arg(long)]
         diff: bool,
     },
+    /// Run the language server over standard input and output, for an
+    /// editor (see docs/lsp.md). Exit status 0 after `shutdown` and
+    /// `exit`, 1 when the editor went away without them.
+    Lsp,
     /// Print the explanation of a diagnostic code, such as `L101`.
     Explain {
         /// A code (`L101`) or its name (`unknown-name`); `all` lists every code.
@@ -386,6 +391,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             color,
         ),
         Command::Fmt { files, check, diff } => fmt::run(&files, check, diff, color),
+        Command::Lsp => lsp::run(),
         Command::Explain { code } => explain::run(&code),
     }
 }

@@ -4,8 +4,9 @@
 //! patients and the semantic diff describe patients with these words.
 
 use super::lower::Lowering;
-use super::{Guideline, Type};
-use crate::logic::problem::{Class, Var};
+use super::{Cond, Guideline, Rule, Type};
+use crate::logic::problem::{ActionKind, Class, Var};
+use crate::syntax::ast::CompareOp;
 
 /// Words in the guideline's language (its header's `language`): Dutch for
 /// `nl`, English otherwise.
@@ -18,6 +19,16 @@ pub(crate) struct Words {
     pub not: &'static str,
     pub nothing: &'static str,
     pub impossible: &'static str,
+    pub and: &'static str,
+    pub when: &'static str,
+    pub always: &'static str,
+    pub at_least: &'static str,
+    pub order: &'static str,
+    pub refer: &'static str,
+    pub avoid: &'static str,
+    pub alternative: &'static str,
+    pub instead: &'static str,
+    pub overrides: &'static str,
 }
 
 const DUTCH: Words = Words {
@@ -29,6 +40,16 @@ const DUTCH: Words = Words {
     not: "niet",
     nothing: "geen onderzoek of verwijzing",
     impossible: "onmogelijk (in strijd met een aanname)",
+    and: "en",
+    when: "Als",
+    always: "Altijd",
+    at_least: "minstens",
+    order: "vraag aan",
+    refer: "verwijs naar",
+    avoid: "vermijd",
+    alternative: "of anders",
+    instead: "in plaats daarvan",
+    overrides: "gaat voor",
 };
 
 const ENGLISH: Words = Words {
@@ -40,6 +61,16 @@ const ENGLISH: Words = Words {
     not: "not",
     nothing: "no exam or referral",
     impossible: "impossible (contradicts an assumption)",
+    and: "and",
+    when: "When",
+    always: "Always",
+    at_least: "at least",
+    order: "order",
+    refer: "refer to",
+    avoid: "avoid",
+    alternative: "or instead",
+    instead: "instead",
+    overrides: "takes precedence over",
 };
 
 /// Whether a guideline's header says it is written in Dutch (`language nl`).
@@ -197,5 +228,194 @@ pub(crate) fn join_or(parts: &[String], or: &str) -> String {
         [] => String::new(),
         [one] => one.clone(),
         [init @ .., last] => format!("{} {or} {last}", init.join(", ")),
+    }
+}
+
+/// What a rule does, as one sentence in the guideline's language, with the
+/// editors' labels: "When Age ≥ 50 years and Red flags: yes, order MRI
+/// (urgent)." The language server shows it on hover.
+pub(crate) fn rule_sentence(guideline: &Guideline, rule: &Rule) -> String {
+    let words = words(guideline);
+    let condition = match &rule.when {
+        None | Some(Cond::True) => words.always.to_owned(),
+        Some(cond) => format!("{} {}", words.when, cond_words(guideline, cond, false)),
+    };
+    let entry = |id: usize| {
+        guideline
+            .entries
+            .get(id)
+            .map_or_else(|| "?".to_owned(), |e| e.label.clone())
+    };
+    let actions: Vec<String> = rule
+        .actions
+        .iter()
+        .map(|action| {
+            let verb = match action.kind {
+                ActionKind::Order => words.order,
+                ActionKind::Refer => words.refer,
+                ActionKind::Avoid => words.avoid,
+            };
+            let mut text = format!("{verb} {}", entry(action.target));
+            if let Some(urgency) = action.urgency {
+                text.push_str(&format!(
+                    " ({})",
+                    crate::syntax::vocabulary::urgency_word(urgency).replace('_', " ")
+                ));
+            }
+            for (when, target) in &action.alternatives {
+                text.push_str(&format!(
+                    ", {} {} {} {}",
+                    words.alternative,
+                    entry(*target),
+                    words.when.to_lowercase(),
+                    cond_words(guideline, when, false)
+                ));
+            }
+            if let Some(instead) = action.instead {
+                text.push_str(&format!(", {}: {}", words.instead, entry(instead)));
+            }
+            text
+        })
+        .collect();
+    let mut sentence = format!("{condition}, {}.", join_and(&actions, words.and));
+    let overridden: Vec<String> = rule
+        .overrides
+        .iter()
+        .filter_map(|r| guideline.rules.get(*r))
+        .map(|r| format!("\"{}\"", r.label))
+        .collect();
+    if !overridden.is_empty() {
+        let mut first = words.overrides.chars();
+        let capital: String = first
+            .next()
+            .map(|c| c.to_uppercase().chain(first).collect())
+            .unwrap_or_default();
+        sentence.push_str(&format!(" {capital} {}.", join_and(&overridden, words.and)));
+    }
+    sentence
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(parts: &[String], and: &str) -> String {
+    join_or(parts, and)
+}
+
+/// The symbol of a comparison as a clinician writes it.
+fn operator_sign(op: CompareOp) -> &'static str {
+    match op {
+        CompareOp::Eq => "=",
+        CompareOp::Ne => "≠",
+        CompareOp::Lt => "<",
+        CompareOp::Le => "≤",
+        CompareOp::Gt => ">",
+        CompareOp::Ge => "≥",
+    }
+}
+
+/// A condition in words, with the inputs' labels; `nested` puts a
+/// compound condition in parentheses.
+fn cond_words(guideline: &Guideline, cond: &Cond, nested: bool) -> String {
+    let words = words(guideline);
+    let label = |input: usize| {
+        guideline
+            .inputs
+            .get(input)
+            .map_or_else(|| "?".to_owned(), |i| i.label.clone())
+    };
+    let unit = |input: usize| match guideline.inputs.get(input).map(|i| &i.ty) {
+        Some(Type::Number {
+            unit: Some(unit), ..
+        }) => format!(" {}", unit.canonical),
+        _ => String::new(),
+    };
+    let value = |input: usize, index: u32| match guideline.inputs.get(input).map(|i| &i.ty) {
+        Some(Type::OneOf(values) | Type::AnyOf(values)) => values
+            .get(index as usize)
+            .cloned()
+            .unwrap_or_else(|| "?".to_owned()),
+        _ => "?".to_owned(),
+    };
+    let group = |parts: Vec<String>, joiner: &str| {
+        let text = parts.join(&format!(" {joiner} "));
+        if nested && parts.len() > 1 {
+            format!("({text})")
+        } else {
+            text
+        }
+    };
+    match cond {
+        Cond::True => words.always.to_lowercase(),
+        Cond::Invalid => "?".to_owned(),
+        Cond::BoolIs(input, yes, _) => format!(
+            "{}: {}",
+            label(*input),
+            if *yes { words.yes } else { words.no }
+        ),
+        Cond::ChoiceIn(input, values, _) => {
+            let names: Vec<String> = values.iter().map(|v| value(*input, *v)).collect();
+            format!("{}: {}", label(*input), join_or(&names, words.or))
+        }
+        Cond::Has(input, member, _) => format!("{}: {}", label(*input), value(*input, *member)),
+        Cond::Compare(input, op, number, _) => format!(
+            "{} {} {number}{}",
+            label(*input),
+            operator_sign(*op),
+            unit(*input)
+        ),
+        Cond::IsUnknown(input, _) => format!("{}: {}", label(*input), words.unknown),
+        Cond::Score(score, op, number, _) => format!(
+            "{} {} {number}",
+            guideline
+                .scores
+                .get(*score)
+                .map_or("?", |s| s.label.as_str()),
+            operator_sign(*op)
+        ),
+        Cond::AtLeast(count, conds, _) => {
+            let parts: Vec<String> = conds
+                .iter()
+                .map(|c| cond_words(guideline, c, true))
+                .collect();
+            format!(
+                "{} {count} {} ({})",
+                words.at_least,
+                if words.and == "en" { "van" } else { "of" },
+                parts.join("; ")
+            )
+        }
+        Cond::Linear(input, op, sum, _) => {
+            let mut terms = vec![sum.constant.to_string()];
+            terms.extend(
+                sum.terms
+                    .iter()
+                    .map(|(term, factor)| format!("{factor} × {}", label(*term))),
+            );
+            format!(
+                "{} {} {}{}",
+                label(*input),
+                operator_sign(*op),
+                terms.join(" + "),
+                unit(*input)
+            )
+        }
+        Cond::Define(definition, _) => guideline.definitions.get(*definition).map_or_else(
+            || "?".to_owned(),
+            |d| d.label.clone().unwrap_or_else(|| d.id.clone()),
+        ),
+        Cond::Not(inner) => format!("{} {}", words.not, cond_words(guideline, inner, true)),
+        Cond::And(parts) => group(
+            parts
+                .iter()
+                .map(|c| cond_words(guideline, c, true))
+                .collect(),
+            words.and,
+        ),
+        Cond::Or(parts) => group(
+            parts
+                .iter()
+                .map(|c| cond_words(guideline, c, true))
+                .collect(),
+            words.or,
+        ),
     }
 }

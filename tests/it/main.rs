@@ -36,6 +36,7 @@ mod index_agrees;
 mod input_defects;
 mod labs;
 mod logic_exact;
+mod lsp;
 mod model_exact;
 mod names;
 mod playground;

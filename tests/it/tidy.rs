@@ -28,6 +28,20 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ),
     ("format", &["source", "diagnostics", "syntax"]),
     (
+        "ide",
+        &[
+            "source",
+            "diagnostics",
+            "logic",
+            "syntax",
+            "model",
+            "eval",
+            "format",
+            "check",
+        ],
+    ),
+    ("lsp", &["source", "diagnostics", "check", "ide"]),
+    (
         "check",
         &[
             "source",
@@ -69,6 +83,8 @@ const MODULES: &[&str] = &[
     "diff",
     "format",
     "check",
+    "ide",
+    "lsp",
     "playground",
     "cli",
 ];
@@ -174,6 +190,11 @@ fn only_the_command_line_does_io() {
         "print!(",
         "eprint!(",
         "dbg!(",
+        // The language server's threads and its standard input and output
+        // are the command line's (`src/cli/lsp.rs`).
+        "std::thread",
+        "Connection::stdio",
+        "lsp_server::Connection",
     ];
     let mut broken = Vec::new();
     for (path, module, code) in sources() {
@@ -252,6 +273,25 @@ fn unsafe_code_stays_in_the_wasm_exports() {
     assert!(!says_unsafe("let not_unsafe = 1;"));
     assert!(!says_unsafe("let unsafe_here = 1;"));
     assert!(!says_unsafe("message(\"is unsafe\")"));
+}
+
+#[test]
+fn protocol_types_stay_in_the_language_server() {
+    // `ide` answers in byte offsets and spans; only `lsp` (and the command
+    // line that runs it) knows the language server protocol.
+    let broken: Vec<String> = sources()
+        .into_iter()
+        .filter(|(_, module, _)| !["lsp", "cli", "main"].contains(&module.as_str()))
+        .flat_map(|(path, _, code)| {
+            code.into_iter()
+                .filter(|(_, line)| line.contains("lsp_types") || line.contains("lsp_server"))
+                .map(move |(n, _)| format!("{path}:{n}"))
+        })
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "protocol types outside src/lsp/: {broken:?}"
+    );
 }
 
 #[test]
