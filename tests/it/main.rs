@@ -15,6 +15,7 @@
 
 mod support;
 
+mod ask;
 mod batch;
 mod blowup;
 mod cli;

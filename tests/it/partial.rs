@@ -47,7 +47,11 @@ struct Expected {
 
 /// The brute-force answer, or `None` when no completion meets the
 /// assumptions.
-fn brute(problem: &Problem, allowed: &[Option<Vec<Class>>], questions: &[Vec<Var>]) -> Option<Expected> {
+fn brute(
+    problem: &Problem,
+    allowed: &[Option<Vec<Class>>],
+    questions: &[Vec<Var>],
+) -> Option<Expected> {
     let all: Vec<(Vec<Class>, BTreeSet<Content>)> = completions(&problem.var_sizes, allowed)
         .into_iter()
         .filter_map(|c| advice_of(problem, &c).map(|a| (c, a)))
@@ -69,7 +73,13 @@ fn brute(problem: &Problem, allowed: &[Option<Vec<Class>>], questions: &[Vec<Var
             let rest: Vec<Class> = assignment
                 .iter()
                 .enumerate()
-                .map(|(v, &c)| if vars.contains(&(v as Var)) { u32::MAX } else { c })
+                .map(|(v, &c)| {
+                    if vars.contains(&(v as Var)) {
+                        u32::MAX
+                    } else {
+                        c
+                    }
+                })
                 .collect();
             by_rest.entry(rest).or_default().insert(advice.clone());
         }
@@ -108,7 +118,11 @@ fn partial_advice_agrees_with_every_completion() {
         let mut questions: Vec<Vec<Var>> = Vec::new();
         let mut var = 0;
         while var < sizes.len() {
-            let width = if var + 1 < sizes.len() && rng.chance(30) { 2 } else { 1 };
+            let width = if var + 1 < sizes.len() && rng.chance(30) {
+                2
+            } else {
+                1
+            };
             questions.push((var..var + width).map(|v| v as Var).collect());
             var += width;
         }
@@ -139,10 +153,19 @@ fn partial_advice_agrees_with_every_completion() {
                 (None, Err(_)) => contradicted += 1,
                 (Some(expected), Ok(got)) => {
                     checked += 1;
-                    assert_eq!(got.certain, expected.certain, "seed {seed}: certain, {allowed:?}");
-                    assert_eq!(got.possible, expected.possible, "seed {seed}: possible, {allowed:?}");
+                    assert_eq!(
+                        got.certain, expected.certain,
+                        "seed {seed}: certain, {allowed:?}"
+                    );
+                    assert_eq!(
+                        got.possible, expected.possible,
+                        "seed {seed}: possible, {allowed:?}"
+                    );
                     let found: BTreeSet<usize> = got.questions.iter().copied().collect();
-                    assert_eq!(found, expected.questions, "seed {seed}: questions, {allowed:?}");
+                    assert_eq!(
+                        found, expected.questions,
+                        "seed {seed}: questions, {allowed:?}"
+                    );
                     assert_eq!(found.len(), got.questions.len(), "a question twice");
                     // In the diagram's order of their first variable.
                     let level = |q: usize| {
@@ -157,20 +180,35 @@ fn partial_advice_agrees_with_every_completion() {
                 }
                 (expected, got) => panic!(
                     "seed {seed}: brute force {} completion, diagram {got:?}",
-                    if expected.is_some() { "found a" } else { "found no" }
+                    if expected.is_some() {
+                        "found a"
+                    } else {
+                        "found no"
+                    }
                 ),
             }
         }
     }
     // The generator must reach both kinds of answer, or the test proves little.
-    assert!(checked > 100 && contradicted > 0 && questions_seen > 100, "{checked} {contradicted} {questions_seen}");
+    assert!(
+        checked > 100 && contradicted > 0 && questions_seen > 100,
+        "{checked} {contradicted} {questions_seen}"
+    );
 }
 
 const FIXTURE: &str = "tests/fixtures/words/hoofdletsel.leidraad";
 
 fn partial(record: &str, format: &str) -> support::Ran {
     support::run_with(
-        support::leidraad(["eval", FIXTURE, "--partial", "--facts", "-", "--format", format]),
+        support::leidraad([
+            "eval",
+            FIXTURE,
+            "--partial",
+            "--facts",
+            "-",
+            "--format",
+            format,
+        ]),
         record.as_bytes(),
         std::time::Duration::from_secs(60),
     )
@@ -224,7 +262,10 @@ fn eval_partial_names_the_next_questions() {
     let run = partial(r#"{"gcs": 12}"#, "json");
     let json: Json = serde_json::from_slice(&run.stdout).unwrap();
     let certain = json["certain"].to_string();
-    assert!(certain.contains("\"CT_hoofd\"") && certain.contains("\"neurochirurg\""), "{json:#}");
+    assert!(
+        certain.contains("\"CT_hoofd\"") && certain.contains("\"neurochirurg\""),
+        "{json:#}"
+    );
     // A complete record is settled.
     let run = partial(
         r#"{"leeftijd": 70, "duur": 3, "uren": 2, "gcs": 15, "braken": 0, "stolling": false, "middel": "geen", "klachten": [], "ct_mogelijk": true}"#,
@@ -242,8 +283,14 @@ fn eval_partial_reads_in_the_guidelines_language() {
     assert_eq!(run.status, 0, "{}", run.stderr_lossy());
     let text = run.stdout_lossy();
     assert!(text.contains("advies dat al vaststaat:"), "{text}");
-    assert!(text.contains("bestel CT_hoofd \"CT-scan van het hoofd\" (binnen 1 uur)"), "{text}");
-    assert!(text.contains("vragen die het advies nog kunnen veranderen:"), "{text}");
+    assert!(
+        text.contains("bestel CT_hoofd \"CT-scan van het hoofd\" (binnen 1 uur)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("vragen die het advies nog kunnen veranderen:"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -262,6 +309,9 @@ fn eval_partial_refuses_a_bad_record_as_eval_does() {
         );
         assert_eq!(partial.status, 1, "{record}");
         assert_eq!(partial.stderr_lossy(), eval.stderr_lossy(), "{record}");
-        assert!(partial.stderr_lossy().contains(&format!("field `{field}`")), "{record}");
+        assert!(
+            partial.stderr_lossy().contains(&format!("field `{field}`")),
+            "{record}"
+        );
     }
 }
