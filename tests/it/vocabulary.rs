@@ -486,7 +486,12 @@ rule r \"Oud en koorts: MRI\"
     let listed: Vec<&str> = because.split("; ").collect();
     assert_eq!(
         listed,
-        ["Oud en koorts", "Koorts: yes", "Leeftijd > 50 years", "Leeftijd < 100 years"],
+        [
+            "Oud en koorts",
+            "Koorts: yes",
+            "Leeftijd > 50 years",
+            "Leeftijd < 100 years"
+        ],
         "{because}"
     );
     let mut wanted = expected.to_vec();
