@@ -56,7 +56,7 @@ fn advice(guideline: &Guideline, content: &Content) -> Advice {
         target: entry(content.target).map_or_else(String::new, |e| e.id.clone()),
         target_label: entry(content.target).map_or_else(String::new, |e| e.label.clone()),
         urgency: content.urgency,
-        instead: content.instead.and_then(|i| entry(i)).map(|e| e.id.clone()),
+        instead: content.instead.and_then(entry).map(|e| e.id.clone()),
     }
 }
 

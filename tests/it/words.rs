@@ -198,7 +198,7 @@ fn no_english_in(path: &str) -> usize {
     let diagram =
         GroupedDiagram::compile_smaller(&lowering.problem, &CompileOptions::default()).unwrap();
     let sizes = lowering.problem.var_sizes.clone();
-    let mut rng = SplitMix64::new(0x11_0a1d);
+    let mut rng = SplitMix64::new(0x0011_0a1d);
     let mut read_results = 0;
     let check = |shown: &str, what: &str| {
         let english = english_in(shown, &own);
