@@ -28,7 +28,8 @@
 //!   [`Guideline`](model::Guideline), the index of every use of a name
 //!   ([`model::index`]), the lowering to a finite problem ([`model::lower`],
 //!   its number classes in [`model::classes`]) and patient records
-//!   ([`model::record::read_record`]).
+//!   ([`model::record::read_record`]), and the words a clinician reads in
+//!   each language ([`model::words`]).
 //! - **Diagnostics and their renderers** ([`diagnostics`]):
 //!   [`Diagnostic`](diagnostics::Diagnostic), the registry of
 //!   [`Code`](diagnostics::Code)s with their explanations, and
@@ -36,7 +37,8 @@
 //!   [`diagnostics::escape`] for any other text shown on a terminal.
 //! - **Evaluate a record** ([`eval`]): on the decision diagram, the rule
 //!   index or the reference interpreter, with the explanation and its
-//!   wording ([`eval::text`]).
+//!   wording ([`eval::text`]); what a partly answered record decides
+//!   ([`eval::partial`], exact, on the decision diagram).
 //! - **Compile and emit** ([`logic::diagram`], [`emit`]): the decision
 //!   diagram with its budgets, written as JSON, DOT, Mermaid or rules;
 //!   the finite problem it is built from ([`logic::problem`]), the exact

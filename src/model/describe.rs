@@ -4,91 +4,20 @@
 //! patients and the semantic diff describe patients with these words.
 
 use super::lower::Lowering;
-use super::{Cond, Guideline, Rule, Type};
-use crate::logic::problem::{ActionKind, Class, Var};
-use crate::syntax::ast::CompareOp;
+use super::{Guideline, Type};
+use crate::logic::problem::{Class, Var};
 
-/// Words in the guideline's language (its header's `language`): Dutch for
-/// `nl`, English otherwise.
-pub(crate) struct Words {
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub not_asked: &'static str,
-    pub unknown: &'static str,
-    pub or: &'static str,
-    pub not: &'static str,
-    pub nothing: &'static str,
-    pub impossible: &'static str,
-    pub and: &'static str,
-    pub when: &'static str,
-    pub always: &'static str,
-    pub at_least: &'static str,
-    pub order: &'static str,
-    pub refer: &'static str,
-    pub avoid: &'static str,
-    pub alternative: &'static str,
-    pub instead: &'static str,
-    pub overrides: &'static str,
-}
+pub(crate) use super::words::Words;
 
-const DUTCH: Words = Words {
-    yes: "ja",
-    no: "nee",
-    not_asked: "niet gevraagd",
-    unknown: "onbekend",
-    or: "of",
-    not: "niet",
-    nothing: "geen onderzoek of verwijzing",
-    impossible: "onmogelijk (in strijd met een aanname)",
-    and: "en",
-    when: "Als",
-    always: "Altijd",
-    at_least: "minstens",
-    order: "vraag aan",
-    refer: "verwijs naar",
-    avoid: "vermijd",
-    alternative: "of anders",
-    instead: "in plaats daarvan",
-    overrides: "gaat voor",
-};
-
-const ENGLISH: Words = Words {
-    yes: "yes",
-    no: "no",
-    not_asked: "not asked",
-    unknown: "unknown",
-    or: "or",
-    not: "not",
-    nothing: "no exam or referral",
-    impossible: "impossible (contradicts an assumption)",
-    and: "and",
-    when: "When",
-    always: "Always",
-    at_least: "at least",
-    order: "order",
-    refer: "refer to",
-    avoid: "avoid",
-    alternative: "or instead",
-    instead: "instead",
-    overrides: "takes precedence over",
-};
-
-/// Whether a guideline's header says it is written in Dutch (`language nl`).
+/// Whether a guideline's header says it is written in Dutch (`language nl`,
+/// `nl-BE`).
 pub(crate) fn is_dutch(guideline: &Guideline) -> bool {
-    guideline
-        .header
-        .as_ref()
-        .and_then(|h| h.language.as_deref())
-        .is_some_and(|l| l.eq_ignore_ascii_case("nl"))
+    words(guideline).code == "nl"
 }
 
-/// The words for a guideline.
+/// The words for a guideline: the table of its header's `language`.
 pub(crate) fn words(guideline: &Guideline) -> &'static Words {
-    if is_dutch(guideline) {
-        &DUTCH
-    } else {
-        &ENGLISH
-    }
+    super::words::of(guideline)
 }
 
 /// Describes the variables of one lowered guideline.
@@ -164,7 +93,7 @@ impl<'a> Describe<'a> {
                     let top = numbers.class_count().saturating_sub(1);
                     if first <= top {
                         let unit = unit.as_ref().map_or("", |u| u.canonical);
-                        parts.extend(numbers.describe_span(first, last.min(top), unit));
+                        parts.extend(numbers.describe_span_in(first, last.min(top), unit, words));
                     }
                 }
             }
@@ -231,77 +160,9 @@ pub(crate) fn join_or(parts: &[String], or: &str) -> String {
     }
 }
 
-/// What a rule does, as one sentence in the guideline's language, with the
-/// editors' labels: "When Age ≥ 50 years and Red flags: yes, order MRI
-/// (urgent)." The language server shows it on hover.
-pub(crate) fn rule_sentence(guideline: &Guideline, rule: &Rule) -> String {
-    let words = words(guideline);
-    let condition = match &rule.when {
-        None | Some(Cond::True) => words.always.to_owned(),
-        Some(cond) => format!("{} {}", words.when, cond_words(guideline, cond, false)),
-    };
-    let entry = |id: usize| {
-        guideline
-            .entries
-            .get(id)
-            .map_or_else(|| "?".to_owned(), |e| e.label.clone())
-    };
-    let actions: Vec<String> = rule
-        .actions
-        .iter()
-        .map(|action| {
-            let verb = match action.kind {
-                ActionKind::Order => words.order,
-                ActionKind::Refer => words.refer,
-                ActionKind::Avoid => words.avoid,
-            };
-            let mut text = format!("{verb} {}", entry(action.target));
-            if let Some(urgency) = action.urgency {
-                text.push_str(&format!(
-                    " ({})",
-                    crate::syntax::vocabulary::urgency_word(urgency).replace('_', " ")
-                ));
-            }
-            for (when, target) in &action.alternatives {
-                text.push_str(&format!(
-                    ", {} {} {} {}",
-                    words.alternative,
-                    entry(*target),
-                    words.when.to_lowercase(),
-                    cond_words(guideline, when, false)
-                ));
-            }
-            if let Some(instead) = action.instead {
-                text.push_str(&format!(", {}: {}", words.instead, entry(instead)));
-            }
-            text
-        })
-        .collect();
-    let mut sentence = format!("{condition}, {}.", join_and(&actions, words.and));
-    let overridden: Vec<String> = rule
-        .overrides
-        .iter()
-        .filter_map(|r| guideline.rules.get(*r))
-        .map(|r| format!("\"{}\"", r.label))
-        .collect();
-    if !overridden.is_empty() {
-        let mut first = words.overrides.chars();
-        let capital: String = first
-            .next()
-            .map(|c| c.to_uppercase().chain(first).collect())
-            .unwrap_or_default();
-        sentence.push_str(&format!(" {capital} {}.", join_and(&overridden, words.and)));
-    }
-    sentence
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn join_and(parts: &[String], and: &str) -> String {
-    join_or(parts, and)
-}
-
-/// The symbol of a comparison as a clinician writes it.
-fn operator_sign(op: CompareOp) -> &'static str {
+/// A comparison as a clinician reads it: `≥`, `≤`, `≠`.
+pub(crate) fn operator_sign(op: crate::syntax::ast::CompareOp) -> &'static str {
+    use crate::syntax::ast::CompareOp;
     match op {
         CompareOp::Eq => "=",
         CompareOp::Ne => "≠",
@@ -312,110 +173,282 @@ fn operator_sign(op: CompareOp) -> &'static str {
     }
 }
 
-/// A condition in words, with the inputs' labels; `nested` puts a
-/// compound condition in parentheses.
-fn cond_words(guideline: &Guideline, cond: &Cond, nested: bool) -> String {
-    let words = words(guideline);
-    let label = |input: usize| {
-        guideline
-            .inputs
-            .get(input)
-            .map_or_else(|| "?".to_owned(), |i| i.label.clone())
-    };
-    let unit = |input: usize| match guideline.inputs.get(input).map(|i| &i.ty) {
-        Some(Type::Number {
+/// A number with the word of its input's unit after it, in the guideline's
+/// language: `50 jaar`, `1 week`, `1.2 mg/dL`.
+pub(crate) fn quantity(
+    guideline: &Guideline,
+    input: &super::Input,
+    value: super::number::Rational,
+) -> String {
+    let number = value.to_human_string();
+    match &input.ty {
+        Type::Number {
             unit: Some(unit), ..
-        }) => format!(" {}", unit.canonical),
-        _ => String::new(),
-    };
-    let value = |input: usize, index: u32| match guideline.inputs.get(input).map(|i| &i.ty) {
-        Some(Type::OneOf(values) | Type::AnyOf(values)) => values
-            .get(index as usize)
-            .cloned()
-            .unwrap_or_else(|| "?".to_owned()),
-        _ => "?".to_owned(),
-    };
-    let group = |parts: Vec<String>, joiner: &str| {
-        let text = parts.join(&format!(" {joiner} "));
-        if nested && parts.len() > 1 {
-            format!("({text})")
-        } else {
-            text
+        } => {
+            let word =
+                words(guideline).unit_word(unit.canonical, value == super::number::Rational::ONE);
+            format!("{number} {word}")
         }
+        _ => number,
+    }
+}
+
+/// A condition in the guideline's words (labels of inputs and definitions,
+/// answers in its language, numbers with their units), as a clinician reads
+/// it: `Leeftijd ≥ 50 jaar`, `Koorts: ja`, `Neurologische uitval: acute of
+/// subacute`, `niet Alarmsymptoom`. With `negated`, what holds when the
+/// condition does not: a test on an input that may be unknown or not asked
+/// names those answers too (`Koorts: nee, onbekend of niet gevraagd`), so
+/// the phrase claims exactly what the test means.
+pub(crate) fn condition_phrase(guideline: &Guideline, cond: &super::Cond, negated: bool) -> String {
+    use super::Cond;
+    let words = words(guideline);
+    let input_of = |id: usize| guideline.inputs.get(id);
+    // The answers outside a test that still make its negation true.
+    let special = |input: &super::Input| {
+        let mut extra = Vec::new();
+        if input.admits_unknown {
+            extra.push(words.unknown.to_owned());
+        }
+        if input.asked_when.is_some() {
+            extra.push(words.not_asked.to_owned());
+        }
+        extra
+    };
+    let answers = |input: &super::Input, parts: Vec<String>| {
+        format!("{}: {}", input.label, join_or(&parts, words.or))
     };
     match cond {
-        Cond::True => words.always.to_lowercase(),
+        Cond::True => (if negated { words.never } else { words.always }).to_owned(),
         Cond::Invalid => "?".to_owned(),
-        Cond::BoolIs(input, yes, _) => format!(
-            "{}: {}",
-            label(*input),
-            if *yes { words.yes } else { words.no }
-        ),
-        Cond::ChoiceIn(input, values, _) => {
-            let names: Vec<String> = values.iter().map(|v| value(*input, *v)).collect();
-            format!("{}: {}", label(*input), join_or(&names, words.or))
+        Cond::BoolIs(id, value, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            let word = |b: bool| (if b { words.yes } else { words.no }).to_owned();
+            if negated {
+                let mut parts = vec![word(!*value)];
+                parts.extend(special(input));
+                answers(input, parts)
+            } else {
+                answers(input, vec![word(*value)])
+            }
         }
-        Cond::Has(input, member, _) => format!("{}: {}", label(*input), value(*input, *member)),
-        Cond::Compare(input, op, number, _) => format!(
-            "{} {} {number}{}",
-            label(*input),
-            operator_sign(*op),
-            unit(*input)
-        ),
-        Cond::IsUnknown(input, _) => format!("{}: {}", label(*input), words.unknown),
-        Cond::Score(score, op, number, _) => format!(
-            "{} {} {number}",
-            guideline
-                .scores
-                .get(*score)
-                .map_or("?", |s| s.label.as_str()),
-            operator_sign(*op)
-        ),
-        Cond::AtLeast(count, conds, _) => {
-            let parts: Vec<String> = conds
+        Cond::ChoiceIn(id, values, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            let Type::OneOf(names) = &input.ty else {
+                return "?".to_owned();
+            };
+            let mut parts: Vec<String> = names
                 .iter()
-                .map(|c| cond_words(guideline, c, true))
+                .enumerate()
+                .filter(|(index, _)| {
+                    u32::try_from(*index).is_ok_and(|i| values.contains(&i)) != negated
+                })
+                .map(|(_, name)| name.clone())
                 .collect();
-            format!(
-                "{} {count} {} ({})",
-                words.at_least,
-                if words.and == "en" { "van" } else { "of" },
-                parts.join("; ")
-            )
+            if negated {
+                parts.extend(special(input));
+            }
+            answers(input, parts)
         }
-        Cond::Linear(input, op, sum, _) => {
-            let mut terms = vec![sum.constant.to_string()];
-            terms.extend(
-                sum.terms
-                    .iter()
-                    .map(|(term, factor)| format!("{factor} × {}", label(*term))),
+        Cond::Has(id, member, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            let name = match &input.ty {
+                Type::AnyOf(members) => members.get(*member as usize).map_or("?", String::as_str),
+                _ => "?",
+            };
+            if negated {
+                let mut parts = vec![format!("{} {name}", words.not)];
+                parts.extend(special(input));
+                answers(input, parts)
+            } else {
+                answers(input, vec![name.to_owned()])
+            }
+        }
+        Cond::Compare(id, op, value, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            let op = if negated {
+                crate::syntax::vocabulary::opposite(*op)
+            } else {
+                *op
+            };
+            let text = format!(
+                "{} {} {}",
+                input.label,
+                operator_sign(op),
+                quantity(guideline, input, *value)
             );
-            format!(
-                "{} {} {}{}",
-                label(*input),
-                operator_sign(*op),
-                terms.join(" + "),
-                unit(*input)
-            )
+            let extra = if negated { special(input) } else { Vec::new() };
+            if extra.is_empty() {
+                text
+            } else {
+                let mut parts = vec![text];
+                parts.extend(extra);
+                join_or(&parts, words.or)
+            }
         }
-        Cond::Define(definition, _) => guideline.definitions.get(*definition).map_or_else(
-            || "?".to_owned(),
-            |d| d.label.clone().unwrap_or_else(|| d.id.clone()),
-        ),
-        Cond::Not(inner) => format!("{} {}", words.not, cond_words(guideline, inner, true)),
-        Cond::And(parts) => group(
-            parts
+        Cond::IsUnknown(id, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            if negated {
+                let mut parts = vec![words.known.to_owned()];
+                if input.asked_when.is_some() {
+                    parts.push(words.not_asked.to_owned());
+                }
+                answers(input, parts)
+            } else {
+                answers(input, vec![words.unknown.to_owned()])
+            }
+        }
+        Cond::Score(id, op, value, _) => {
+            let label = guideline.scores.get(*id).map_or("?", |s| s.label.as_str());
+            let op = if negated {
+                crate::syntax::vocabulary::opposite(*op)
+            } else {
+                *op
+            };
+            format!("{label} {} {}", operator_sign(op), value.to_human_string())
+        }
+        Cond::Linear(id, op, sum, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            let op = if negated {
+                crate::syntax::vocabulary::opposite(*op)
+            } else {
+                *op
+            };
+            let mut terms: Vec<String> = sum
+                .terms
                 .iter()
-                .map(|c| cond_words(guideline, c, true))
-                .collect(),
-            words.and,
-        ),
-        Cond::Or(parts) => group(
-            parts
+                .map(|(term, factor)| {
+                    let label = input_of(*term).map_or("?", |i| i.label.as_str());
+                    format!("{} × {label}", factor.to_human_string())
+                })
+                .collect();
+            if sum.constant != super::number::Rational::ZERO || terms.is_empty() {
+                terms.push(quantity(guideline, input, sum.constant));
+            }
+            let text = format!(
+                "{} {} {}",
+                input.label,
+                operator_sign(op),
+                terms.join(" + ")
+            );
+            let extra = if negated { special(input) } else { Vec::new() };
+            if extra.is_empty() {
+                text
+            } else {
+                let mut parts = vec![text];
+                parts.extend(extra);
+                join_or(&parts, words.or)
+            }
+        }
+        Cond::Define(id, _) => {
+            let name = guideline
+                .definitions
+                .get(*id)
+                .map_or("?", |d| d.label.as_deref().unwrap_or(d.id.as_str()));
+            if negated {
+                format!("{} {name}", words.not)
+            } else {
+                name.to_owned()
+            }
+        }
+        Cond::Not(inner) => condition_phrase(guideline, inner, !negated),
+        Cond::And(parts) | Cond::Or(parts) => {
+            // `not (a and b)` reads as `not a or not b`.
+            let is_and = matches!(cond, Cond::And(_)) != negated;
+            let joiner = if is_and { words.and } else { words.or };
+            let shown: Vec<String> = parts
                 .iter()
-                .map(|c| cond_words(guideline, c, true))
-                .collect(),
-            words.or,
-        ),
+                .map(|part| {
+                    let text = condition_phrase(guideline, part, negated);
+                    if matches!(part, Cond::And(_) | Cond::Or(_) | Cond::AtLeast(..)) {
+                        format!("({text})")
+                    } else {
+                        text
+                    }
+                })
+                .collect();
+            shown.join(&format!(" {joiner} "))
+        }
+        Cond::AtLeast(count, parts, _) => {
+            let shown: Vec<String> = parts
+                .iter()
+                .map(|part| condition_phrase(guideline, part, false))
+                .collect();
+            let template = if negated {
+                words.fewer_than
+            } else {
+                words.at_least
+            };
+            super::words::fill(template, &[&count.to_string(), &shown.join("; ")])
+        }
     }
+}
+
+/// What a rule does, as one sentence in the guideline's language, with the
+/// editors' labels: "When Age ≥ 50 years and Red flags: yes, order MRI
+/// (urgent)." The language server shows it on hover.
+pub(crate) fn rule_sentence(guideline: &Guideline, rule: &super::Rule) -> String {
+    use super::words::fill;
+    let words = words(guideline);
+    let entry = |id: usize| {
+        guideline
+            .entries
+            .get(id)
+            .map_or_else(|| "?".to_owned(), |e| e.label.clone())
+    };
+    let actions: Vec<String> = rule
+        .actions
+        .iter()
+        .map(|action| {
+            let mut text = format!("{} {}", words.kind(action.kind), entry(action.target));
+            if let Some(urgency) = action.urgency {
+                text.push_str(&format!(" ({})", words.urgency(urgency)));
+            }
+            for (when, target) in &action.alternatives {
+                let condition = condition_phrase(guideline, when, false);
+                text.push_str(&format!(
+                    ", {}",
+                    fill(words.alternative_when, &[&entry(*target), &condition])
+                ));
+            }
+            if let Some(instead) = action.instead {
+                text.push_str(&format!(", {}", fill(words.instead_of, &[&entry(instead)])));
+            }
+            text
+        })
+        .collect();
+    let actions = join_or(&actions, words.and);
+    let mut sentence = match &rule.when {
+        None | Some(super::Cond::True) => fill(words.always_then, &[&actions]),
+        Some(cond) => fill(
+            words.when_then,
+            &[&condition_phrase(guideline, cond, false), &actions],
+        ),
+    };
+    let overridden: Vec<String> = rule
+        .overrides
+        .iter()
+        .filter_map(|r| guideline.rules.get(*r))
+        .map(|r| format!("\"{}\"", r.label))
+        .collect();
+    if !overridden.is_empty() {
+        sentence.push(' ');
+        sentence.push_str(&fill(
+            words.takes_precedence,
+            &[&join_or(&overridden, words.and)],
+        ));
+    }
+    sentence
 }

@@ -15,6 +15,7 @@
 
 mod support;
 
+mod ask;
 mod batch;
 mod blowup;
 mod cli;
@@ -39,6 +40,7 @@ mod logic_exact;
 mod lsp;
 mod model_exact;
 mod names;
+mod partial;
 mod playground;
 mod quantities;
 mod records;
@@ -46,3 +48,4 @@ mod robustness;
 mod scores_large;
 mod tidy;
 mod vocabulary;
+mod words;
