@@ -79,7 +79,7 @@ async function render(text, title, range) {
             : `<span style="color:${c}" data-scopes="${escape(cls)}">${escape(t.text)}</span>`;
         })
         .join("");
-      return `<div class="line"><span class="ln">${String(i + 1).padStart(width)}</span>${code}</div>`;
+      return `<span class="line"><span class="ln">${String(i + 1).padStart(width)}</span>${code}</span>`;
     })
     .join("\n");
   return `<!DOCTYPE html>

@@ -16,7 +16,7 @@ const unescape = (s) =>
 test("every line of the bundled guideline is on the page, in order, with its text", async () => {
   const text = fs.readFileSync(path.join(ROOT, "guidelines", "lage-rugpijn.leidraad"), "utf8");
   const html = await render(text, "lage-rugpijn.leidraad");
-  const lines = [...html.matchAll(/<div class="line"><span class="ln">\s*(\d+)<\/span>(.*)<\/div>/g)];
+  const lines = [...html.matchAll(/^<span class="line"><span class="ln">\s*(\d+)<\/span>(.*)<\/span>$/gm)];
   const want = text.replace(/\n$/, "").split("\n");
   assert.equal(lines.length, want.length);
   lines.forEach((m, i) => {
@@ -34,7 +34,7 @@ test("labels and comments are escaped", async () => {
   const html = await render(text, "a<b>.leidraad");
   assert.ok(!html.includes("<b>"), html);
   assert.ok(!html.includes("<script>"), html);
-  const lines = [...html.matchAll(/<div class="line"><span class="ln">\s*\d+<\/span>(.*)<\/div>/g)];
+  const lines = [...html.matchAll(/^<span class="line"><span class="ln">\s*\d+<\/span>(.*)<\/span>$/gm)];
   assert.deepEqual(
     lines.map((m) => unescape(m[1])),
     text.replace(/\n$/, "").split("\n"),
@@ -53,7 +53,7 @@ test("the theme colours the scopes by their most specific entry", () => {
 test("a range of lines keeps the file's numbers and context", async () => {
   const text = 'rule r "R"\n  when a\n  then order x\n       refer y\n';
   const html = await render(text, "r.leidraad", [3, 4]);
-  const lines = [...html.matchAll(/<div class="line"><span class="ln">\s*(\d+)<\/span>(.*)<\/div>/g)];
+  const lines = [...html.matchAll(/^<span class="line"><span class="ln">\s*(\d+)<\/span>(.*)<\/span>$/gm)];
   assert.deepEqual(lines.map((m) => Number(m[1])), [3, 4]);
   assert.deepEqual(lines.map((m) => unescape(m[2])), ["  then order x", "       refer y"]);
   // `refer` is an action because line 1 opened the rule.
