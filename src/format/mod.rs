@@ -11,7 +11,7 @@
 //! - any other continuation line keeps its indentation relative to the
 //!   line that leads it (it moves as far as its clause moved);
 //! - runs of inputs and of catalogue entries are aligned in columns
-//!   ([`align_runs`]);
+//!   (inputs by their `:` and labels, entries by their labels);
 //! - one space between tokens, none after `(` and `[` or before `)`, `]`
 //!   and `,`; the space before a trailing comment is kept;
 //! - a line wider than [`WIDTH`] characters (without a trailing comment)
