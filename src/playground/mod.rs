@@ -287,10 +287,10 @@ pub fn eval(request: &str) -> String {
         .collect();
     for input in set_aside {
         if let Some(input) = guideline.inputs.get(input) {
-            read.warnings.push(format!(
-                "field `{}` was ignored: this patient is not asked it (see its `asked when`)",
-                input.id
-            ));
+            // The same warning, in the same words, as `leidraad eval`.
+            let words = crate::model::words::of(guideline);
+            read.warnings
+                .push(crate::model::words::fill(words.ignored_field, &[&input.id]));
         }
     }
     match evaluate_record(&checked, &sources, &read.values) {
