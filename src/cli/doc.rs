@@ -1,0 +1,66 @@
+//! `leidraad doc FILE|DIR... -o DIR [--diff OLD]`: writes the review site
+//! that `leidraad::doc::site` builds.
+
+use super::{FolderLoader, Status, count, find_rule_files, read_bytes};
+use leidraad::check::{load, load_uses};
+use leidraad::source::Sources;
+use leidraad::doc::{DocInput, DocOptions, site};
+use miette::{IntoDiagnostic, WrapErr, miette};
+
+pub fn run(
+    paths: &[String],
+    out: &str,
+    old: Option<&str>,
+    options: &DocOptions,
+) -> miette::Result<Status> {
+    let files = find_rule_files(paths)?;
+    if old.is_some() && files.len() != 1 {
+        return Err(miette!(
+            help = "give the new version as the one FILE: `leidraad doc NEW.leidraad --diff OLD.leidraad -o DIR`",
+            "`--diff` compares one guideline with its old version, but {} were given",
+            count(files.len(), "file", "files")
+        ));
+    }
+    // The new files and the old version are read together, each with the
+    // files it uses from its own folder.
+    let mut sources = Sources::new();
+    let mut loader = FolderLoader::default();
+    let (mut ids, mut problems, mut roots) = (Vec::new(), Vec::new(), Vec::new());
+    let mut old_id = None;
+    for (path, is_old) in files.iter().map(|f| (f.as_str(), false)).chain(old.map(|o| (o, true))) {
+        let bytes = read_bytes(path)?;
+        let (id, problem) = load(&mut sources, path, bytes);
+        problems.extend(problem);
+        loader.add_root(id, path);
+        roots.push(id);
+        if is_old {
+            old_id = Some(id);
+        } else {
+            ids.push(id);
+        }
+    }
+    let uses = load_uses(&mut sources, &roots, &mut loader);
+    let input = DocInput {
+        sources: &sources,
+        uses: &uses,
+        files: &ids,
+        problems: &problems,
+        old: old_id,
+    };
+    let written = site(input, options);
+    let folder = std::path::Path::new(out);
+    std::fs::create_dir_all(folder)
+        .into_diagnostic()
+        .wrap_err_with(|| format!("could not make the folder `{out}`"))?;
+    for (name, bytes) in &written {
+        let path = folder.join(name);
+        std::fs::write(&path, bytes)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("could not write `{}`", path.display()))?;
+    }
+    eoutln!(
+        "wrote {} to {out}",
+        count(written.len(), "page", "pages")
+    );
+    Ok(Status::Clean)
+}
