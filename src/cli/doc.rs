@@ -47,6 +47,18 @@ pub fn run(
         problems: &problems,
         old: old_id,
     };
+    // The layout engine stops with a panic on some graphs; the library
+    // catches it and lays that chart out another way, so its message is not
+    // for the user. Every other panic is reported as usual.
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let in_layout = info
+            .location()
+            .is_some_and(|l| l.file().contains("layout-rs"));
+        if !in_layout {
+            report(info);
+        }
+    }));
     let written = site(input, options);
     let folder = std::path::Path::new(out);
     std::fs::create_dir_all(folder)

@@ -48,10 +48,11 @@ figure.chart figcaption { font-weight: 600; margin-bottom: .5rem; }
 svg.flowchart { max-width: none; height: auto; font: 13px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 svg.flowchart rect.question { fill: var(--question); stroke: #0969da; stroke-width: 1.5; }
 svg.flowchart rect.answer { fill: var(--answer); stroke: #9a6700; stroke-width: 1.5; }
+svg.flowchart rect.label { fill: #ffffff; stroke: none; }
 svg.flowchart path.edge { fill: none; stroke: #57606a; stroke-width: 1.4; }
 svg.flowchart path.head { fill: #57606a; }
 svg.flowchart text { fill: var(--ink); }
-svg.flowchart text.label { fill: #24292f; font-style: italic; paint-order: stroke; stroke: white; stroke-width: 3px; }
+svg.flowchart text.label { fill: #24292f; font-style: italic; }
 pre.source { background: var(--soft); border: 1px solid var(--line); border-radius: 6px; padding: .5rem 0;
   overflow-x: auto; line-height: 1.4; }
 pre.source .line { display: block; padding: 0 .75rem 0 0; }

@@ -8,7 +8,7 @@ use super::Compiled;
 use crate::diagnostics::escape::controls;
 use layout::core::base::Orientation;
 use layout::core::format::{ClipHandle, RenderBackend};
-use layout::core::geometry::Point;
+use layout::core::geometry::{Point, Position};
 use layout::core::style::{LineStyleKind, StyleAttr};
 use layout::std_shapes::shapes::{Arrow, Element, LineEndKind, ShapeKind};
 use layout::topo::layout::VisualGraph;
@@ -54,6 +54,19 @@ const WRAP: usize = 34;
 const CHAR_WIDTH: f64 = 7.4;
 const LINE_HEIGHT: f64 = 17.0;
 const PADDING: f64 = 14.0;
+
+/// The room kept free around a box and around an arrow's label, in
+/// pixels (`layout-rs` keeps 60 around every shape, which spreads a wide
+/// decision tree over several screens).
+const HALO: Point = Point { x: 20.0, y: 20.0 };
+const LABEL_HALO: Point = Point { x: 10.0, y: 10.0 };
+
+/// `element` with `halo` instead of the crate's default room around it.
+fn with_halo(mut element: Element, halo: Point) -> Element {
+    let size = element.pos.size(false);
+    element.pos = Position::new(Point::zero(), size, Point::zero(), halo);
+    element
+}
 
 /// `text` broken into lines of at most [`WRAP`] characters, at spaces
 /// (a longer word stays whole).
@@ -175,6 +188,152 @@ fn num(x: f64) -> String {
     }
 }
 
+/// A node to lay out: a box, or the label of an arrow.
+struct Node {
+    lines: Vec<String>,
+    size: Point,
+    /// `question`, `answer` or `label`.
+    kind: &'static str,
+}
+
+/// The layered layout of `layout-rs`.
+fn engine_layout(nodes: &[Node], edges: &[(usize, usize, bool)]) -> Canvas {
+    let mut graph = VisualGraph::new(Orientation::TopToBottom);
+    let handles: Vec<_> = nodes
+        .iter()
+        .map(|node| {
+            let element = Element::create_with_properties(
+                ShapeKind::new_box(&node.lines.join("\n")),
+                StyleAttr::simple(),
+                Orientation::TopToBottom,
+                node.size,
+                node.kind,
+            );
+            let halo = if node.kind == "label" { LABEL_HALO } else { HALO };
+            graph.add_node(with_halo(element, halo))
+        })
+        .collect();
+    for &(from, to, head) in edges {
+        let (Some(&from), Some(&to)) = (handles.get(from), handles.get(to)) else {
+            continue;
+        };
+        let end = if head {
+            LineEndKind::Arrow
+        } else {
+            LineEndKind::None
+        };
+        let arrow = Arrow::new(
+            LineEndKind::None,
+            end,
+            LineStyleKind::Normal,
+            "",
+            &StyleAttr::simple(),
+            &None,
+            &None,
+        );
+        graph.add_edge(arrow, from, to);
+    }
+    let mut canvas = Canvas::default();
+    graph.do_it(false, false, false, &mut canvas);
+    canvas
+}
+
+/// A plain layered layout, for a graph `layout-rs` cannot lay out: each
+/// node on the row of its longest path from a start, the rows in node
+/// order, centred, and straight arrows.
+fn plain_layout(nodes: &[Node], edges: &[(usize, usize, bool)]) -> Canvas {
+    let mut rank = vec![0usize; nodes.len()];
+    let mut incoming = vec![0usize; nodes.len()];
+    for &(_, to, _) in edges {
+        if let Some(count) = incoming.get_mut(to) {
+            *count += 1;
+        }
+    }
+    let mut ready: Vec<usize> = (0..nodes.len())
+        .filter(|&n| incoming.get(n) == Some(&0))
+        .rev()
+        .collect();
+    while let Some(node) = ready.pop() {
+        let here = rank.get(node).copied().unwrap_or(0);
+        for &(_, to, _) in edges.iter().filter(|e| e.0 == node) {
+            if let Some(r) = rank.get_mut(to) {
+                *r = (*r).max(here + 1);
+            }
+            if let Some(count) = incoming.get_mut(to) {
+                *count = count.saturating_sub(1);
+                if *count == 0 {
+                    ready.push(to);
+                }
+            }
+        }
+    }
+    let rows = rank.iter().copied().max().map_or(0, |r| r + 1);
+    let mut row_nodes: Vec<Vec<usize>> = vec![Vec::new(); rows];
+    for (node, &r) in rank.iter().enumerate() {
+        if let Some(row) = row_nodes.get_mut(r) {
+            row.push(node);
+        }
+    }
+    let gap = Point::new(24.0, 28.0);
+    let width_of = |row: &Vec<usize>| -> f64 {
+        row.iter()
+            .filter_map(|&n| nodes.get(n))
+            .map(|n| n.size.x + gap.x)
+            .sum::<f64>()
+    };
+    let widest = row_nodes.iter().map(width_of).fold(0.0, f64::max);
+    let mut top_left = vec![Point::zero(); nodes.len()];
+    let mut y = 0.0;
+    for row in &row_nodes {
+        let mut x = (widest - width_of(row)) / 2.0;
+        let mut height: f64 = 0.0;
+        for &n in row {
+            if let (Some(node), Some(place)) = (nodes.get(n), top_left.get_mut(n)) {
+                *place = Point::new(x, y);
+                x += node.size.x + gap.x;
+                height = height.max(node.size.y);
+            }
+        }
+        y += height + gap.y;
+    }
+    let mut canvas = Canvas::default();
+    for &(from, to, head) in edges {
+        let (Some(a), Some(b), Some(na), Some(nb)) = (
+            top_left.get(from),
+            top_left.get(to),
+            nodes.get(from),
+            nodes.get(to),
+        ) else {
+            continue;
+        };
+        let start = Point::new(a.x + na.size.x / 2.0, a.y + na.size.y);
+        let end = Point::new(b.x + nb.size.x / 2.0, b.y);
+        canvas.draw_arrow(
+            &[(start, start), (end, end)],
+            false,
+            (false, head),
+            &StyleAttr::simple(),
+            None,
+            "",
+        );
+    }
+    for (node, place) in nodes.iter().zip(&top_left) {
+        canvas.draw_rect(
+            *place,
+            node.size,
+            &StyleAttr::simple(),
+            Some(node.kind.to_owned()),
+            None,
+        );
+        canvas.draw_text(
+            place.add(node.size.scale(0.5)),
+            &node.lines.join("\n"),
+            &StyleAttr::simple(),
+        );
+    }
+    canvas
+}
+
 /// The flowchart of the diagram (see `Compiled::flowchart`), with `target`
 /// only the advice about that catalogue entry, as an `<svg>` element. `id`
 /// makes the ids inside it unique on a page; `title` is its accessible name
@@ -182,8 +341,10 @@ fn num(x: f64) -> String {
 /// questions it asks, for readers who cannot see it.
 pub fn svg(compiled: &Compiled<'_>, target: Option<u32>, id: &str, title: &str) -> Svg {
     let chart = compiled.flowchart(target);
-    let mut graph = VisualGraph::new(Orientation::TopToBottom);
-    let mut handles = Vec::with_capacity(chart.boxes.len());
+    // The boxes, then one small node per arrow's label between its two
+    // boxes, so that the layout gives the label room; the arrow into a
+    // label has no head.
+    let mut nodes: Vec<Node> = Vec::with_capacity(chart.boxes.len() + chart.arrows.len());
     for flow_box in &chart.boxes {
         let lines: Vec<String> = flow_box
             .lines
@@ -191,57 +352,45 @@ pub fn svg(compiled: &Compiled<'_>, target: Option<u32>, id: &str, title: &str) 
             .flat_map(|line| wrap(&controls(line)))
             .collect();
         let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f64;
-        let size = Point::new(
-            width * CHAR_WIDTH + 2.0 * PADDING,
-            lines.len() as f64 * LINE_HEIGHT + PADDING,
-        );
-        let kind = if flow_box.question {
-            "question"
-        } else {
-            "answer"
-        };
-        let element = Element::create_with_properties(
-            ShapeKind::new_box(&lines.join("\n")),
-            StyleAttr::simple(),
-            Orientation::TopToBottom,
-            size,
-            kind,
-        );
-        handles.push(graph.add_node(element));
+        nodes.push(Node {
+            size: Point::new(
+                width * CHAR_WIDTH + 2.0 * PADDING,
+                lines.len() as f64 * LINE_HEIGHT + PADDING,
+            ),
+            lines,
+            kind: if flow_box.question {
+                "question"
+            } else {
+                "answer"
+            },
+        });
     }
-    // An arrow's label is a node of its own between the two boxes, so that
-    // the layout gives it room; the arrow into it has no head.
+    let mut edges: Vec<(usize, usize, bool)> = Vec::with_capacity(2 * chart.arrows.len());
     for arrow in &chart.arrows {
-        let (Some(&from), Some(&to)) = (handles.get(arrow.from), handles.get(arrow.to)) else {
+        if arrow.from >= chart.boxes.len() || arrow.to >= chart.boxes.len() {
             continue;
-        };
+        }
         let lines = wrap(&controls(&arrow.label));
         let width = lines.iter().map(|l| l.chars().count()).max().unwrap_or(1) as f64;
-        let size = Point::new(
-            width * CHAR_WIDTH + PADDING,
-            lines.len() as f64 * LINE_HEIGHT + 4.0,
-        );
-        let label = graph.add_node(Element::create_with_properties(
-            ShapeKind::new_box(&lines.join("\n")),
-            StyleAttr::simple(),
-            Orientation::TopToBottom,
-            size,
-            "label",
-        ));
-        let into = Arrow::new(
-            LineEndKind::None,
-            LineEndKind::None,
-            LineStyleKind::Normal,
-            "",
-            &StyleAttr::simple(),
-            &None,
-            &None,
-        );
-        graph.add_edge(into, from, label);
-        graph.add_edge(Arrow::simple(""), label, to);
+        let label = nodes.len();
+        nodes.push(Node {
+            size: Point::new(
+                width * CHAR_WIDTH + PADDING,
+                lines.len() as f64 * LINE_HEIGHT + 4.0,
+            ),
+            lines,
+            kind: "label",
+        });
+        edges.push((arrow.from, label, false));
+        edges.push((label, arrow.to, true));
     }
-    let mut canvas = Canvas::default();
-    graph.do_it(false, false, false, &mut canvas);
+    // `layout-rs` stops with a panic on some graphs (its own assertions);
+    // such a chart is laid out by the plain layered layout below instead,
+    // never left out.
+    let canvas = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        engine_layout(&nodes, &edges)
+    }))
+    .unwrap_or_else(|_| plain_layout(&nodes, &edges));
 
     let margin = 8.0;
     let min = canvas.min.unwrap_or(Point::zero());
@@ -294,6 +443,9 @@ pub fn svg(compiled: &Compiled<'_>, target: Option<u32>, id: &str, title: &str) 
     );
     for (path, head) in &canvas.arrows {
         let mut d = String::new();
+        // As `layout-rs` writes it: the first element is the start and its
+        // control point, the second a control point and the end, each
+        // further one a control point and an end (a smooth continuation).
         if let (Some(first), Some(second)) = (path.first(), path.get(1)) {
             let _ = write!(
                 d,
@@ -302,19 +454,19 @@ pub fn svg(compiled: &Compiled<'_>, target: Option<u32>, id: &str, title: &str) 
                 num(first.0.y),
                 num(first.1.x),
                 num(first.1.y),
-                num(second.1.x),
-                num(second.1.y),
                 num(second.0.x),
-                num(second.0.y)
+                num(second.0.y),
+                num(second.1.x),
+                num(second.1.y)
             );
             for point in path.iter().skip(2) {
                 let _ = write!(
                     d,
                     " S {} {}, {} {}",
-                    num(point.1.x),
-                    num(point.1.y),
                     num(point.0.x),
-                    num(point.0.y)
+                    num(point.0.y),
+                    num(point.1.x),
+                    num(point.1.y)
                 );
             }
         }
@@ -377,6 +529,25 @@ mod tests {
             "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"
         );
         assert!(!xml_text("esc\u{1b}[2J").chars().any(char::is_control));
+    }
+
+    #[test]
+    fn the_plain_layout_draws_every_node_and_arrow() {
+        use super::{Node, Point, plain_layout};
+        let node = |kind| Node {
+            lines: vec!["a".to_owned()],
+            size: Point::new(40.0, 20.0),
+            kind,
+        };
+        let nodes = vec![node("question"), node("answer"), node("label"), node("answer")];
+        let edges = vec![(0, 2, false), (2, 1, true), (0, 3, true)];
+        let canvas = plain_layout(&nodes, &edges);
+        assert_eq!(canvas.rects.len(), 4);
+        assert_eq!(canvas.arrows.len(), 3);
+        // Every arrow goes down, from a row to a later one.
+        for (path, _) in &canvas.arrows {
+            assert!(path[0].0.y < path[1].0.y, "{path:?}");
+        }
     }
 
     #[test]
