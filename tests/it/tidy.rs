@@ -39,6 +39,20 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
             "analysis",
         ],
     ),
+    (
+        "doc",
+        &[
+            "source",
+            "diagnostics",
+            "logic",
+            "syntax",
+            "model",
+            "eval",
+            "emit",
+            "diff",
+            "check",
+        ],
+    ),
 ];
 
 const MODULES: &[&str] = &[
@@ -53,6 +67,7 @@ const MODULES: &[&str] = &[
     "diff",
     "format",
     "check",
+    "doc",
     "cli",
 ];
 
