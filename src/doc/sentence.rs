@@ -273,7 +273,18 @@ impl Sentences<'_> {
                         None => d.id.clone(),
                     })
             }
-            Cond::Not(inner) => format!("{} {}", words.not, self.cond(inner, true, depth + 1)),
+            // `not fever` reads "Fever: no" where that is the same: a yes/no
+            // input that is always asked and has no `or unknown` answer.
+            Cond::Not(inner) => match inner.as_ref() {
+                Cond::BoolIs(input, value, span)
+                    if self.guideline.inputs.get(*input).is_some_and(|i| {
+                        i.asked_when.is_none() && !i.admits_unknown && i.ty == Type::YesNo
+                    }) =>
+                {
+                    self.cond(&Cond::BoolIs(*input, !value, *span), nested, depth + 1)
+                }
+                _ => format!("{} {}", words.not, self.cond(inner, true, depth + 1)),
+            },
             Cond::And(parts) => wrap(
                 parts
                     .iter()
