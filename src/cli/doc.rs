@@ -3,8 +3,8 @@
 
 use super::{FolderLoader, Status, count, find_rule_files, read_bytes};
 use leidraad::check::{load, load_uses};
-use leidraad::source::Sources;
 use leidraad::doc::{DocInput, DocOptions, site};
+use leidraad::source::Sources;
 use miette::{IntoDiagnostic, WrapErr, miette};
 
 pub fn run(
@@ -27,7 +27,11 @@ pub fn run(
     let mut loader = FolderLoader::default();
     let (mut ids, mut problems, mut roots) = (Vec::new(), Vec::new(), Vec::new());
     let mut old_id = None;
-    for (path, is_old) in files.iter().map(|f| (f.as_str(), false)).chain(old.map(|o| (o, true))) {
+    for (path, is_old) in files
+        .iter()
+        .map(|f| (f.as_str(), false))
+        .chain(old.map(|o| (o, true)))
+    {
         let bytes = read_bytes(path)?;
         let (id, problem) = load(&mut sources, path, bytes);
         problems.extend(problem);
@@ -70,9 +74,6 @@ pub fn run(
             .into_diagnostic()
             .wrap_err_with(|| format!("could not write `{}`", path.display()))?;
     }
-    eoutln!(
-        "wrote {} to {out}",
-        count(written.len(), "page", "pages")
-    );
+    eoutln!("wrote {} to {out}", count(written.len(), "page", "pages"));
     Ok(Status::Clean)
 }

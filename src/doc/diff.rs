@@ -13,7 +13,11 @@ fn advice_list(advice: &[Advice], dutch: bool) -> String {
     if advice.is_empty() {
         say(dutch, "nothing", "niets").to_owned()
     } else {
-        advice.iter().map(Advice::words).collect::<Vec<_>>().join("; ")
+        advice
+            .iter()
+            .map(Advice::words)
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 }
 
@@ -151,14 +155,22 @@ fn groups(
                 let _ = writeln!(
                     out,
                     "<p>{}</p>",
-                    say(dutch, "Only the old version has these patients.", "Alleen de oude versie kent deze patiënten.")
+                    say(
+                        dutch,
+                        "Only the old version has these patients.",
+                        "Alleen de oude versie kent deze patiënten."
+                    )
                 );
             }
             Presence::OnlyNew => {
                 let _ = writeln!(
                     out,
                     "<p>{}</p>",
-                    say(dutch, "Only the new version has these patients.", "Alleen de nieuwe versie kent deze patiënten.")
+                    say(
+                        dutch,
+                        "Only the new version has these patients.",
+                        "Alleen de nieuwe versie kent deze patiënten."
+                    )
                 );
             }
         }
@@ -193,7 +205,11 @@ fn groups(
                     .line;
                 let place = match (new, links.page_of(rule.span.file)) {
                     (Some(n), Some(page)) if n.file == rule.span.file => {
-                        format!("<a href=\"{}#L{line}\">{}:{line}</a>", esc(page), esc(sources.name(rule.span.file)))
+                        format!(
+                            "<a href=\"{}#L{line}\">{}:{line}</a>",
+                            esc(page),
+                            esc(sources.name(rule.span.file))
+                        )
                     }
                     _ => format!("{}:{line}", esc(sources.name(rule.span.file))),
                 };

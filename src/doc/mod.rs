@@ -145,10 +145,7 @@ pub fn site(input: DocInput<'_>, options: &DocOptions) -> Vec<SiteFile> {
             }
             None => Built::NotValid,
         };
-        let findings: Vec<&Diagnostic> = all
-            .iter()
-            .filter(|d| concerns(checked, d))
-            .collect();
+        let findings: Vec<&Diagnostic> = all.iter().filter(|d| concerns(checked, d)).collect();
         let data = page::PageData {
             sources,
             checked,
@@ -173,7 +170,13 @@ pub fn site(input: DocInput<'_>, options: &DocOptions) -> Vec<SiteFile> {
     }
     if several {
         let change = old.map(|_| "diff.html");
-        site.insert(0, ("index.html".to_owned(), index(&summaries, change).into_bytes()));
+        site.insert(
+            0,
+            (
+                "index.html".to_owned(),
+                index(&summaries, change).into_bytes(),
+            ),
+        );
     }
     site
 }
@@ -187,10 +190,10 @@ fn concerns(checked: &CheckedFile, diagnostic: &Diagnostic) -> bool {
 /// One row of the index: the guideline, its counts and its state.
 fn index_row(data: &page::PageData<'_>, name: &str) -> String {
     let guideline = &data.checked.guideline;
-    let title = guideline
-        .header
-        .as_ref()
-        .map_or_else(|| data.sources.name(data.checked.file).to_owned(), |h| h.label.clone());
+    let title = guideline.header.as_ref().map_or_else(
+        || data.sources.name(data.checked.file).to_owned(),
+        |h| h.label.clone(),
+    );
     let errors = data.findings.iter().filter(|d| d.is_error()).count();
     let warnings = data
         .findings

@@ -91,7 +91,10 @@ impl PageData<'_> {
         rest = rest.strip_suffix('\r').unwrap_or(rest);
         loop {
             let (head, last) = match rest.rfind('\n') {
-                Some(at) => (rest.get(..at).unwrap_or(""), rest.get(at + 1..).unwrap_or("")),
+                Some(at) => (
+                    rest.get(..at).unwrap_or(""),
+                    rest.get(at + 1..).unwrap_or(""),
+                ),
                 None => ("", rest),
             };
             let trimmed = last.trim();
@@ -113,10 +116,10 @@ impl PageData<'_> {
     pub(crate) fn render(&self) -> String {
         let guideline = self.guideline();
         let dutch = self.dutch();
-        let title = guideline
-            .header
-            .as_ref()
-            .map_or_else(|| self.sources.name(self.checked.file).to_owned(), |h| h.label.clone());
+        let title = guideline.header.as_ref().map_or_else(
+            || self.sources.name(self.checked.file).to_owned(),
+            |h| h.label.clone(),
+        );
         let vocabulary = guideline
             .header
             .as_ref()
@@ -152,11 +155,7 @@ impl PageData<'_> {
                 self.definitions_section(),
             ));
         }
-        sections.push((
-            "rules",
-            say(dutch, "Rules", "Regels"),
-            self.rules_section(),
-        ));
+        sections.push(("rules", say(dutch, "Rules", "Regels"), self.rules_section()));
         sections.push((
             "catalogue",
             say(dutch, "Catalogue", "Catalogus"),
@@ -175,7 +174,11 @@ impl PageData<'_> {
         if !vocabulary {
             sections.push((
                 "flowcharts",
-                say(dutch, "Flowcharts per catalogue entry", "Stroomschema's per catalogusitem"),
+                say(
+                    dutch,
+                    "Flowcharts per catalogue entry",
+                    "Stroomschema's per catalogusitem",
+                ),
                 self.flowcharts_section(),
             ));
         }
@@ -211,7 +214,10 @@ impl PageData<'_> {
         let mut rows: Vec<(&str, String)> = Vec::new();
         if let Some(header) = &guideline.header {
             rows.push((say(dutch, "Kind", "Soort"), header.kind.word().to_owned()));
-            rows.push((say(dutch, "Name", "Naam"), format!("<code>{}</code>", esc(&header.id))));
+            rows.push((
+                say(dutch, "Name", "Naam"),
+                format!("<code>{}</code>", esc(&header.id)),
+            ));
             if let Some(version) = &header.version {
                 rows.push((say(dutch, "Version", "Versie"), esc(version)));
             }
@@ -427,7 +433,8 @@ impl PageData<'_> {
                     } else {
                         say(dutch, "number", "getal").to_owned()
                     },
-                    unit.as_ref().map_or(String::new(), |u| u.canonical.to_owned()),
+                    unit.as_ref()
+                        .map_or(String::new(), |u| u.canonical.to_owned()),
                     format!("{} – {}", lo.to_human_string(), hi.to_human_string()),
                     String::new(),
                 ),
@@ -510,7 +517,11 @@ impl PageData<'_> {
                     crate::model::ScoreTerm::Input {
                         input, negative, ..
                     } => (
-                        if *negative { "−".to_owned() } else { "+".to_owned() },
+                        if *negative {
+                            "−".to_owned()
+                        } else {
+                            "+".to_owned()
+                        },
                         guideline
                             .inputs
                             .get(*input)
@@ -538,7 +549,11 @@ impl PageData<'_> {
             let _ = writeln!(
                 out,
                 "<p>{}</p>",
-                say(dutch, "This file has no rules.", "Dit bestand heeft geen regels.")
+                say(
+                    dutch,
+                    "This file has no rules.",
+                    "Dit bestand heeft geen regels."
+                )
             );
         }
         for rule in &guideline.rules {
@@ -560,7 +575,11 @@ impl PageData<'_> {
                     esc_keep_lines(&citation.join("\n"))
                 );
             }
-            let _ = writeln!(out, "<p class=\"where\">{}</p>\n</article>", self.line_link(rule.span));
+            let _ = writeln!(
+                out,
+                "<p class=\"where\">{}</p>\n</article>",
+                self.line_link(rule.span)
+            );
         }
         out
     }
@@ -618,7 +637,11 @@ impl PageData<'_> {
             let _ = writeln!(
                 out,
                 "<p>{}</p>",
-                say(dutch, "This file states no requirements.", "Dit bestand stelt geen eisen.")
+                say(
+                    dutch,
+                    "This file states no requirements.",
+                    "Dit bestand stelt geen eisen."
+                )
             );
             return out;
         }
@@ -650,11 +673,28 @@ impl PageData<'_> {
                 .collect();
             let failed = about.iter().find(|d| d.code == Code::RequirementFailed);
             let (class, status) = if failed.is_some() {
-                ("bad", say(dutch, "fails for some patients", "faalt voor sommige patiënten"))
+                (
+                    "bad",
+                    say(
+                        dutch,
+                        "fails for some patients",
+                        "faalt voor sommige patiënten",
+                    ),
+                )
             } else if about.iter().any(|d| d.code == Code::RequirementProved) {
-                ("ok", say(dutch, "proved for every patient", "bewezen voor elke patiënt"))
+                (
+                    "ok",
+                    say(
+                        dutch,
+                        "proved for every patient",
+                        "bewezen voor elke patiënt",
+                    ),
+                )
             } else if about.iter().any(|d| d.code == Code::AnalysisIncomplete) {
-                ("warn", say(dutch, "not decided (budget)", "niet beslist (budget)"))
+                (
+                    "warn",
+                    say(dutch, "not decided (budget)", "niet beslist (budget)"),
+                )
             } else {
                 ("warn", say(dutch, "not verified", "niet geverifieerd"))
             };
@@ -686,7 +726,11 @@ impl PageData<'_> {
             let _ = writeln!(
                 out,
                 "<p>{}</p>",
-                say(dutch, "This file has no cases.", "Dit bestand heeft geen casussen.")
+                say(
+                    dutch,
+                    "This file has no cases.",
+                    "Dit bestand heeft geen casussen."
+                )
             );
             return out;
         }
@@ -744,8 +788,16 @@ impl PageData<'_> {
                 "<tr class=\"case\" data-status=\"{class}\"><th scope=\"row\">{}<br><span class=\"where\">{}</span></th><td>{}</td><td>{}</td><td><span class=\"status {class}\">{}</span>{why}</td></tr>",
                 esc(&case.label),
                 self.line_link(case.span),
-                given.iter().map(|g| esc(g)).collect::<Vec<_>>().join("<br>"),
-                expects.iter().map(|e| esc(e)).collect::<Vec<_>>().join("<br>"),
+                given
+                    .iter()
+                    .map(|g| esc(g))
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
+                expects
+                    .iter()
+                    .map(|e| esc(e))
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
                 esc(status)
             );
         }
@@ -757,7 +809,8 @@ impl PageData<'_> {
         let dutch = self.dutch();
         let guideline = self.guideline();
         let mut out = String::new();
-        let (Some(lowering), Built::Compiled(grouped)) = (&self.checked.lowering, self.built) else {
+        let (Some(lowering), Built::Compiled(grouped)) = (&self.checked.lowering, self.built)
+        else {
             let why = match self.built {
                 Built::Failed(message) => message.clone(),
                 _ => say(

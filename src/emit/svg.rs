@@ -128,8 +128,7 @@ impl RenderBackend for Canvas {
     ) {
         self.grow(xy);
         self.grow(xy.add(size));
-        self.rects
-            .push((xy, size, properties.unwrap_or_default()));
+        self.rects.push((xy, size, properties.unwrap_or_default()));
     }
 
     fn draw_line(
@@ -209,7 +208,11 @@ fn engine_layout(nodes: &[Node], edges: &[(usize, usize, bool)]) -> Canvas {
                 node.size,
                 node.kind,
             );
-            let halo = if node.kind == "label" { LABEL_HALO } else { HALO };
+            let halo = if node.kind == "label" {
+                LABEL_HALO
+            } else {
+                HALO
+            };
             graph.add_node(with_halo(element, halo))
         })
         .collect();
@@ -539,7 +542,12 @@ mod tests {
             size: Point::new(40.0, 20.0),
             kind,
         };
-        let nodes = vec![node("question"), node("answer"), node("label"), node("answer")];
+        let nodes = vec![
+            node("question"),
+            node("answer"),
+            node("label"),
+            node("answer"),
+        ];
         let edges = vec![(0, 2, false), (2, 1, true), (0, 3, true)];
         let canvas = plain_layout(&nodes, &edges);
         assert_eq!(canvas.rects.len(), 4);
