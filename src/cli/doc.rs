@@ -1,7 +1,8 @@
 //! `leidraad doc FILE|DIR... -o DIR [--diff OLD]`: writes the review site
 //! that `leidraad::doc::site` builds.
 
-use super::{FolderLoader, Status, count, find_rule_files, read_bytes};
+use super::diff::{Origin, VersionLoader, git_show, origin};
+use super::{Status, count, find_rule_files, read_bytes};
 use leidraad::check::{load, load_uses};
 use leidraad::doc::{DocInput, DocOptions, site};
 use leidraad::source::Sources;
@@ -22,9 +23,9 @@ pub fn run(
         ));
     }
     // The new files and the old version are read together, each with the
-    // files it uses from its own folder.
+    // files it uses from its own folder (or revision).
     let mut sources = Sources::new();
-    let mut loader = FolderLoader::default();
+    let mut loader = VersionLoader::default();
     let (mut ids, mut problems, mut roots) = (Vec::new(), Vec::new(), Vec::new());
     let mut old_id = None;
     for (path, is_old) in files
@@ -32,10 +33,28 @@ pub fn run(
         .map(|f| (f.as_str(), false))
         .chain(old.map(|o| (o, true)))
     {
-        let bytes = read_bytes(path)?;
+        // The old version may be `REV:PATH`, read with `git show` as
+        // `leidraad diff` reads it, with its vocabularies from that revision.
+        let (bytes, git) = match origin(path) {
+            Origin::Git { rev, path: inside } if is_old => {
+                let bytes = git_show(&rev, &inside)
+                    .map_err(|reason| miette!("could not read `{path}` from git: {reason}"))?;
+                let folder = std::path::Path::new(&inside)
+                    .parent()
+                    .map(|p| p.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                (bytes, Some((rev, folder)))
+            }
+            _ => (read_bytes(path)?, None),
+        };
         let (id, problem) = load(&mut sources, path, bytes);
         problems.extend(problem);
-        loader.add_root(id, path);
+        match git {
+            Some(place) => {
+                loader.git.insert(id, place);
+            }
+            None => loader.folder.add_root(id, path),
+        }
         roots.push(id);
         if is_old {
             old_id = Some(id);

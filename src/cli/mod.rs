@@ -245,7 +245,8 @@ enum Command {
         /// same name are replaced).
         #[arg(short = 'o', long = "out", value_name = "DIR")]
         out: String,
-        /// An old version of the one FILE: adds the page of the change.
+        /// An old version of the one FILE (a file, or `REV:PATH` read with
+        /// `git show`): adds the page of the change.
         #[arg(long, value_name = "OLD")]
         diff: Option<String>,
         /// The most decision-diagram nodes an analysis may use.
