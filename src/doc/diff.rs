@@ -126,7 +126,9 @@ fn groups(
     for (index, group) in made.groups.iter().enumerate() {
         let number = index + 1;
         let facts: Vec<String> = group.facts.iter().map(|f| f.text()).collect();
-        let description = if facts.is_empty() {
+        let description = if facts.is_empty() && !group.alternatives.is_empty() {
+            say(dutch, "the patients below", "de patiënten hieronder").to_owned()
+        } else if facts.is_empty() {
             say(dutch, "every patient", "elke patiënt").to_owned()
         } else {
             facts.join(", ")
@@ -141,7 +143,11 @@ fn groups(
             let _ = writeln!(
                 out,
                 "<p>{}</p><ul>",
-                say(dutch, "and one of:", "en een van:")
+                if facts.is_empty() {
+                    say(dutch, "Patients with one of:", "Patiënten met een van:")
+                } else {
+                    say(dutch, "and one of:", "en een van:")
+                }
             );
             for alternative in &group.alternatives {
                 let text: Vec<String> = alternative.iter().map(|f| f.text()).collect();
@@ -174,26 +180,38 @@ fn groups(
                 );
             }
         }
-        let _ = writeln!(
-            out,
-            "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            say(dutch, "Entry", "Item"),
-            say(dutch, "Change", "Wijziging"),
-            say(dutch, "Old advice", "Oud advies"),
-            say(dutch, "New advice", "Nieuw advies")
-        );
-        for change in &group.changes {
+        if group.changes.is_empty() {
             let _ = writeln!(
                 out,
-                "<tr><th scope=\"row\">{} <code>{}</code></th><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&change.label),
-                esc(&change.entry),
-                esc(change.kind()),
-                esc(&advice_list(&change.old, dutch)),
-                esc(&advice_list(&change.new, dutch))
+                "<p>{}</p>",
+                say(
+                    dutch,
+                    "They get no advice from that version.",
+                    "Die versie geeft hun geen advies."
+                )
             );
+        } else {
+            let _ = writeln!(
+                out,
+                "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+                say(dutch, "Entry", "Item"),
+                say(dutch, "Change", "Wijziging"),
+                say(dutch, "Old advice", "Oud advies"),
+                say(dutch, "New advice", "Nieuw advies")
+            );
+            for change in &group.changes {
+                let _ = writeln!(
+                    out,
+                    "<tr><th scope=\"row\">{} <code>{}</code></th><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    esc(&change.label),
+                    esc(&change.entry),
+                    esc(change.kind()),
+                    esc(&advice_list(&change.old, dutch)),
+                    esc(&advice_list(&change.new, dutch))
+                );
+            }
+            out.push_str("</tbody></table>\n");
         }
-        out.push_str("</tbody></table>\n");
         let mut rules = String::new();
         for (side, list) in [
             (say(dutch, "old", "oud"), &group.old_rules),
