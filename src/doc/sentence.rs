@@ -28,7 +28,8 @@ pub(crate) struct Talk {
     pub urgent: &'static str,
     pub routine: &'static str,
     pub within: &'static str,
-    pub instead_of: &'static str,
+    /// `avoid A instead B`: B is what to do instead of A.
+    pub instead: &'static str,
     pub replaced_by: &'static str,
     pub overrides: &'static str,
     pub nothing: &'static str,
@@ -54,7 +55,7 @@ const ENGLISH: Talk = Talk {
     urgent: "urgent",
     routine: "routine",
     within: "within",
-    instead_of: "instead of",
+    instead: "instead:",
     replaced_by: "replaced by",
     overrides: "Takes precedence over",
     nothing: "no advice",
@@ -86,7 +87,7 @@ const DUTCH: Talk = Talk {
     urgent: "dringend",
     routine: "routine",
     within: "binnen",
-    instead_of: "in plaats van",
+    instead: "in plaats daarvan:",
     replaced_by: "vervangen door",
     overrides: "Gaat voor",
     nothing: "geen advies",
@@ -303,7 +304,8 @@ impl Sentences<'_> {
         }
     }
 
-    /// One action: `bestel MRI (dringend), in plaats van CT`.
+    /// One action: `bestel MRI (dringend)`, `vermijd CT; in plaats daarvan:
+    /// MRI`.
     pub(crate) fn action(&self, action: &Action) -> String {
         let talk = self.talk();
         let mut text = format!(
@@ -324,11 +326,7 @@ impl Sentences<'_> {
             ));
         }
         if let Some(instead) = action.instead {
-            text.push_str(&format!(
-                ", {} {}",
-                talk.instead_of,
-                self.entry_label(instead)
-            ));
+            text.push_str(&format!("; {} {}", talk.instead, self.entry_label(instead)));
         }
         text
     }
@@ -417,5 +415,64 @@ impl Sentences<'_> {
                 text
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Sentences;
+    use crate::check::check_file;
+    use crate::source::Sources;
+
+    fn rule_sentences(text: &str) -> Vec<String> {
+        let mut sources = Sources::new();
+        let file = sources.add("g.leidraad", text);
+        let (checked, diagnostics) = check_file(&sources, file);
+        assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
+        let sentences = Sentences {
+            guideline: &checked.guideline,
+            sources: &sources,
+        };
+        checked
+            .guideline
+            .rules
+            .iter()
+            .map(|r| sentences.rule(r))
+            .collect()
+    }
+
+    #[test]
+    fn a_dutch_rule_reads_in_dutch_with_the_labels() {
+        let found = rule_sentences(
+            "guideline g \"G\"\n  language nl\n\
+             input age : number 0..120 years \"Leeftijd\"\n\
+             input fever : yes/no \"Koorts\"\n\
+             input kind : one of a, b, c \"Soort\"\n\
+             exam MRI \"MRI van de rug\"\nexam CT \"CT van de rug\"\n\
+             rule r \"R\"\n  when not fever and (age >= 50 years or kind in [a, b])\n  then order MRI within 8 hours\n\
+             rule s \"S\"\n  overrides r\n  when fever\n  then avoid CT instead MRI\n",
+        );
+        assert_eq!(
+            found,
+            vec![
+                "Als Koorts: nee en (Leeftijd ≥ 50 years of Soort: a of b), dan: bestel MRI van de rug (binnen 8 uur).".to_owned(),
+                "Als Koorts: ja, dan: vermijd CT van de rug; in plaats daarvan: MRI van de rug. Gaat voor R.".to_owned(),
+            ]
+        );
+    }
+
+    #[test]
+    fn not_stays_not_where_no_is_not_the_same() {
+        // `not x` is also true for an unknown answer, so it is not "x: no".
+        let found = rule_sentences(
+            "guideline g \"G\"\n  language en\n\
+             input x : yes/no or unknown \"Swelling\"\n\
+             exam scan \"Scan\"\n\
+             rule r \"R\"\n  when not x\n  then order scan urgent\n",
+        );
+        assert_eq!(
+            found,
+            vec!["When not Swelling: yes, then: order Scan (urgent).".to_owned()]
+        );
     }
 }

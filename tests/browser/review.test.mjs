@@ -129,6 +129,16 @@ test('the review site of guidelines/ shows every rule, requirement and chart', a
     }
     assert.deepEqual(errors, [], 'no console errors');
 
+    // A Dutch guideline's page is Dutch, and the print style leaves out the
+    // table of contents but keeps the charts.
+    await page.goto(`${base}/lage-rugpijn.html`);
+    assert.equal(await page.getAttribute('html', 'lang'), 'nl');
+    assert.ok(await page.locator('h2', { hasText: 'Regels' }).isVisible());
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('nav.toc').isVisible(), false, 'no contents in print');
+    assert.ok(await page.locator('figure.chart svg').first().isVisible(), 'charts in print');
+    await page.emulateMedia({ media: 'screen' });
+
     // Screenshots for docs/review.md: the top of a guideline's page, its
     // rules, and a flowchart of another.
     await page.goto(`${base}/wells-dvt.html`);
