@@ -557,15 +557,32 @@ impl PageData<'_> {
             );
         }
         for rule in &guideline.rules {
+            // One action reads as one sentence; several as a list after it.
+            let (lead, actions, overrides) = sentences.rule_parts(rule);
+            let sentence = match actions.as_slice() {
+                [one] => format!("<p class=\"sentence\">{} {}.</p>", esc(&lead), esc(one)),
+                _ => format!(
+                    "<p class=\"sentence\">{}</p>\n<ul class=\"actions\">{}</ul>",
+                    esc(&lead),
+                    actions
+                        .iter()
+                        .map(|a| format!("<li>{}</li>", esc(a)))
+                        .collect::<String>()
+                ),
+            };
+            let overrides = if overrides.is_empty() {
+                String::new()
+            } else {
+                format!("\n<p class=\"overrides\">{}</p>", esc(&overrides))
+            };
             let _ = writeln!(
                 out,
-                "<article class=\"rule\" id=\"rule-{}\" aria-labelledby=\"rule-{}-h\">\n<h3 id=\"rule-{}-h\">{} <code>{}</code></h3>\n<p class=\"sentence\">{}</p>",
+                "<article class=\"rule\" id=\"rule-{}\" aria-labelledby=\"rule-{}-h\">\n<h3 id=\"rule-{}-h\">{} <code>{}</code></h3>\n{sentence}{overrides}",
                 esc(&rule.id),
                 esc(&rule.id),
                 esc(&rule.id),
                 esc(&rule.label),
                 esc(&rule.id),
-                esc(&sentences.rule(rule))
             );
             let citation = self.citation(rule.span);
             if !citation.is_empty() {

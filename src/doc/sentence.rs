@@ -331,31 +331,40 @@ impl Sentences<'_> {
         text
     }
 
-    /// A rule as one sentence: `Als …, dan: bestel …; verwijs naar ….`
-    pub(crate) fn rule(&self, rule: &crate::model::Rule) -> String {
+    /// A rule in three parts: the condition (`Als …, dan:`), one line per
+    /// action, and which rules it takes precedence over (`Gaat voor …`,
+    /// empty when none).
+    pub(crate) fn rule_parts(&self, rule: &crate::model::Rule) -> (String, Vec<String>, String) {
         let talk = self.talk();
-        let actions: Vec<String> = rule.actions.iter().map(|a| self.action(a)).collect();
-        let actions = if actions.is_empty() {
-            talk.nothing.to_owned()
-        } else {
-            actions.join("; ")
-        };
-        let mut text = match &rule.when {
-            None | Some(Cond::True) => format!("{}: {actions}.", talk.always),
-            Some(when) => format!(
-                "{} {}, {}: {actions}.",
-                talk.when,
-                self.condition(when),
-                talk.then
-            ),
+        let mut actions: Vec<String> = rule.actions.iter().map(|a| self.action(a)).collect();
+        if actions.is_empty() {
+            actions.push(talk.nothing.to_owned());
+        }
+        let lead = match &rule.when {
+            None | Some(Cond::True) => format!("{}:", talk.always),
+            Some(when) => format!("{} {}, {}:", talk.when, self.condition(when), talk.then),
         };
         let overridden: Vec<&str> = rule
             .overrides
             .iter()
             .filter_map(|r| self.guideline.rules.get(*r).map(|r| r.label.as_str()))
             .collect();
-        if !overridden.is_empty() {
-            text.push_str(&format!(" {} {}.", talk.overrides, overridden.join(", ")));
+        let overrides = if overridden.is_empty() {
+            String::new()
+        } else {
+            format!("{} {}.", talk.overrides, overridden.join(", "))
+        };
+        (lead, actions, overrides)
+    }
+
+    /// A rule as one sentence: `Als …, dan: bestel …; verwijs naar ….`
+    #[cfg(test)]
+    pub(crate) fn rule(&self, rule: &crate::model::Rule) -> String {
+        let (lead, actions, overrides) = self.rule_parts(rule);
+        let mut text = format!("{lead} {}.", actions.join("; "));
+        if !overrides.is_empty() {
+            text.push(' ');
+            text.push_str(&overrides);
         }
         text
     }
