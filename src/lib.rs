@@ -48,6 +48,9 @@
 //! - **Diff two versions** ([`diff`]): [`diff::diff`] over the
 //!   patients of both, with its renderers ([`diff::render`]).
 //!
+//! - **The review site** ([`doc`]): [`doc::site`], the pages of
+//!   `leidraad doc` as paths and bytes.
+//!
 //! - **Format a file** ([`format`](mod@format)): [`format::format`], one layout that
 //!   changes white space only, or refuses.
 //!
@@ -76,6 +79,7 @@ pub(crate) mod analysis;
 pub mod check;
 pub mod diagnostics;
 pub mod diff;
+pub mod doc;
 pub mod emit;
 pub mod eval;
 pub mod format;

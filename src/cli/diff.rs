@@ -24,7 +24,7 @@ pub enum DiffFormat {
 }
 
 /// Where one version comes from.
-enum Origin {
+pub(super) enum Origin {
     File,
     /// `git show REV:PATH`.
     Git {
@@ -33,7 +33,7 @@ enum Origin {
     },
 }
 
-fn origin(argument: &str) -> Origin {
+pub(super) fn origin(argument: &str) -> Origin {
     if argument == "-" || std::path::Path::new(argument).is_file() {
         return Origin::File;
     }
@@ -47,7 +47,7 @@ fn origin(argument: &str) -> Origin {
 }
 
 /// `git show REV:PATH`, as bytes; `Err` with git's own words.
-fn git_show(rev: &str, path: &str) -> Result<Vec<u8>, String> {
+pub(super) fn git_show(rev: &str, path: &str) -> Result<Vec<u8>, String> {
     let output = std::process::Command::new("git")
         .arg("show")
         .arg(format!("{rev}:{path}"))
@@ -63,9 +63,9 @@ fn git_show(rev: &str, path: &str) -> Result<Vec<u8>, String> {
 /// Reads `use`d files beside a root file from disk, beside a root read from
 /// git from the same revision.
 #[derive(Default)]
-struct VersionLoader {
-    folder: FolderLoader,
-    git: HashMap<FileId, (String, String)>,
+pub(super) struct VersionLoader {
+    pub(super) folder: FolderLoader,
+    pub(super) git: HashMap<FileId, (String, String)>,
 }
 
 impl Loader for VersionLoader {

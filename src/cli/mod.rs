@@ -39,6 +39,7 @@ mod ask;
 mod check;
 mod compile;
 mod diff;
+mod doc;
 mod eval;
 mod explain;
 mod fmt;
@@ -249,6 +250,28 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
         time_limit: f64,
     },
+    /// Build a static review site: one HTML page per guideline (its
+    /// questionnaire, rules as sentences, requirements, cases, findings and
+    /// a flowchart per catalogue entry), an index page, and with `--diff`
+    /// the groups of patients whose advice changed. See docs/review.md.
+    Doc {
+        /// Rule files, or folders (every `.leidraad` file below).
+        #[arg(required = true, value_name = "PATH")]
+        files: Vec<String>,
+        /// The folder to write the pages to (made when absent; pages of the
+        /// same name are replaced).
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: String,
+        /// An old version of the one FILE (a file, or `REV:PATH` read with
+        /// `git show`): adds the page of the change.
+        #[arg(long, value_name = "OLD")]
+        diff: Option<String>,
+        /// The most decision-diagram nodes an analysis may use.
+        #[arg(long, value_name = "NODES", default_value_t = AnalysisOptions::default().node_budget)]
+        budget: usize,
+        #[command(flatten)]
+        budgets: DiagramBudgets,
+    },
     /// Write rule files in the one layout (white space only; comments and
     /// labels kept). Exit status 0: formatted; 1: a file has syntax errors
     /// (left as it is), or would change under `--check`/`--diff`; 2: usage
@@ -408,6 +431,28 @@ pub fn run(args: Args) -> miette::Result<Status> {
                 time_limit: Some(Duration::try_from_secs_f64(time_limit).unwrap_or(Duration::MAX)),
             },
             color,
+        ),
+        Command::Doc {
+            files,
+            out,
+            diff,
+            budget,
+            budgets,
+        } => doc::run(
+            &files,
+            &out,
+            diff.as_deref(),
+            &leidraad::doc::DocOptions {
+                check: CheckOptions {
+                    analysis: AnalysisOptions {
+                        node_budget: budget,
+                        ..AnalysisOptions::default()
+                    },
+                    ..CheckOptions::default()
+                },
+                compile: budgets.options(),
+                diff: leidraad::diff::DiffOptions::default(),
+            },
         ),
         Command::Fmt { files, check, diff } => fmt::run(&files, check, diff, color),
         Command::Lsp => lsp::run(),

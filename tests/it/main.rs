@@ -25,6 +25,7 @@ mod deadlines;
 mod diagnostics;
 mod diagram_agrees;
 mod diff;
+mod doc;
 mod docs_examples;
 mod docs_sync;
 mod eval_agrees;

@@ -69,6 +69,20 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
             "check",
         ],
     ),
+    (
+        "doc",
+        &[
+            "source",
+            "diagnostics",
+            "logic",
+            "syntax",
+            "model",
+            "eval",
+            "emit",
+            "diff",
+            "check",
+        ],
+    ),
 ];
 
 const MODULES: &[&str] = &[
@@ -83,6 +97,7 @@ const MODULES: &[&str] = &[
     "diff",
     "format",
     "check",
+    "doc",
     "ide",
     "lsp",
     "playground",

@@ -1,0 +1,979 @@
+//! The page of one guideline.
+
+use super::html::{esc, page, say};
+use super::sentence::Sentences;
+use super::{Built, Links};
+use crate::check::CaseOutcome;
+use crate::diagnostics::{Code, Diagnostic, Severity};
+use crate::emit::{Compiled, svg};
+use crate::logic::diagram::DiagramGroup;
+use crate::model::codes::Coding;
+use crate::model::describe::words;
+use crate::model::{Guideline, Type, Value};
+use crate::source::{Sources, Span};
+use crate::syntax::ast::HeaderKind;
+use std::fmt::Write as _;
+
+/// Everything one page shows.
+pub(crate) struct PageData<'a> {
+    pub sources: &'a Sources,
+    pub checked: &'a crate::check::CheckedFile,
+    /// The findings about this guideline (its file and the files it uses),
+    /// the failures of its cases included, in their sorted order.
+    pub findings: Vec<&'a Diagnostic>,
+    pub cases: &'a [CaseOutcome],
+    pub built: &'a Built,
+    pub links: &'a Links,
+    pub several: bool,
+}
+
+fn codes_text(codes: &[Coding]) -> String {
+    codes
+        .iter()
+        .map(|c| format!("{} {}", c.system.name(), c.code))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl PageData<'_> {
+    fn guideline(&self) -> &Guideline {
+        &self.checked.guideline
+    }
+
+    fn dutch(&self) -> bool {
+        crate::model::describe::is_dutch(self.guideline())
+    }
+
+    fn sentences(&self) -> Sentences<'_> {
+        Sentences {
+            guideline: self.guideline(),
+            sources: self.sources,
+        }
+    }
+
+    fn line(&self, span: Span) -> usize {
+        self.sources
+            .line_column(span.file, span.start as usize)
+            .line
+    }
+
+    /// A link to the line of `span`: on this page when it is in this file,
+    /// on the page of the file when the site has one, else plain text.
+    fn line_link(&self, span: Span) -> String {
+        let line = self.line(span);
+        let dutch = self.dutch();
+        let word = say(dutch, "line", "regel");
+        if span.file == self.checked.file {
+            return format!("<a href=\"#L{line}\">{word} {line}</a>");
+        }
+        let name = esc(self.sources.name(span.file));
+        match self.links.page_of(span.file) {
+            Some(page) => format!(
+                "<a href=\"{}#L{line}\">{name}, {word} {line}</a>",
+                esc(page)
+            ),
+            None => format!("{name}, {word} {line}"),
+        }
+    }
+
+    /// The comment lines right above the line where `span` starts: the
+    /// editor's citation of the source (`# bron: …`).
+    fn citation(&self, span: Span) -> Vec<String> {
+        let Some(file) = self.sources.get(span.file) else {
+            return Vec::new();
+        };
+        let before = file.text.get(..span.start as usize).unwrap_or("");
+        let mut lines: Vec<String> = Vec::new();
+        // The text before the statement, from its last line back: skip the
+        // statement's own line start, then take `#` lines until another.
+        let mut rest = before.trim_end_matches([' ', '\t']);
+        rest = rest.strip_suffix('\n').unwrap_or(rest);
+        rest = rest.strip_suffix('\r').unwrap_or(rest);
+        loop {
+            let (head, last) = match rest.rfind('\n') {
+                Some(at) => (
+                    rest.get(..at).unwrap_or(""),
+                    rest.get(at + 1..).unwrap_or(""),
+                ),
+                None => ("", rest),
+            };
+            let trimmed = last.trim();
+            match trimmed.strip_prefix('#') {
+                Some(comment) if !trimmed.starts_with("# ===") => {
+                    lines.push(comment.strip_prefix(' ').unwrap_or(comment).to_owned());
+                }
+                _ => break,
+            }
+            if head.is_empty() && !rest.contains('\n') {
+                break;
+            }
+            rest = head.strip_suffix('\r').unwrap_or(head);
+        }
+        lines.reverse();
+        lines
+    }
+
+    pub(crate) fn render(&self) -> String {
+        let guideline = self.guideline();
+        let dutch = self.dutch();
+        let title = guideline.header.as_ref().map_or_else(
+            || self.sources.name(self.checked.file).to_owned(),
+            |h| h.label.clone(),
+        );
+        let vocabulary = guideline
+            .header
+            .as_ref()
+            .is_some_and(|h| h.kind == HeaderKind::Vocabulary);
+        let mut body = String::new();
+        body.push_str("<header>\n");
+        if self.several {
+            let _ = writeln!(
+                body,
+                "<p class=\"crumb\"><a href=\"index.html\">{}</a></p>",
+                say(dutch, "All guidelines", "Alle richtlijnen")
+            );
+        }
+        let _ = writeln!(body, "<h1>{}</h1>", esc(&title));
+        body.push_str(&self.metadata());
+        body.push_str("</header>\n");
+        let mut sections: Vec<(&str, &str, String)> = vec![
+            (
+                "findings",
+                say(dutch, "Findings of check", "Bevindingen van check"),
+                self.findings_section(),
+            ),
+            (
+                "inputs",
+                say(dutch, "Questionnaire: the inputs", "Vragenlijst: de inputs"),
+                self.inputs_section(),
+            ),
+        ];
+        if !guideline.definitions.is_empty() || !guideline.scores.is_empty() {
+            sections.push((
+                "definitions",
+                say(dutch, "Definitions and scores", "Definities en scores"),
+                self.definitions_section(),
+            ));
+        }
+        sections.push(("rules", say(dutch, "Rules", "Regels"), self.rules_section()));
+        sections.push((
+            "catalogue",
+            say(dutch, "Catalogue", "Catalogus"),
+            self.catalogue_section(),
+        ));
+        sections.push((
+            "requirements",
+            say(dutch, "Requirements", "Eisen"),
+            self.requirements_section(),
+        ));
+        sections.push((
+            "cases",
+            say(dutch, "Cases (vignettes)", "Casussen (vignetten)"),
+            self.cases_section(),
+        ));
+        if !vocabulary {
+            sections.push((
+                "flowcharts",
+                say(
+                    dutch,
+                    "Flowcharts per catalogue entry",
+                    "Stroomschema's per catalogusitem",
+                ),
+                self.flowcharts_section(),
+            ));
+        }
+        sections.push((
+            "source",
+            say(dutch, "Source", "Brontekst"),
+            self.source_section(),
+        ));
+        let _ = writeln!(
+            body,
+            "<nav class=\"toc\" aria-label=\"{}\"><ol>",
+            say(dutch, "Contents", "Inhoud")
+        );
+        for (id, heading, _) in &sections {
+            let _ = writeln!(body, "<li><a href=\"#{id}\">{}</a></li>", esc(heading));
+        }
+        body.push_str("</ol></nav>\n<main>\n");
+        for (id, heading, content) in &sections {
+            let _ = writeln!(
+                body,
+                "<section id=\"{id}\" aria-labelledby=\"{id}-h\">\n<h2 id=\"{id}-h\">{}</h2>\n{content}</section>",
+                esc(heading)
+            );
+        }
+        body.push_str("</main>\n");
+        let lang = if dutch { "nl" } else { "en" };
+        page(lang, &title, &body)
+    }
+
+    fn metadata(&self) -> String {
+        let dutch = self.dutch();
+        let guideline = self.guideline();
+        let mut rows: Vec<(&str, String)> = Vec::new();
+        if let Some(header) = &guideline.header {
+            rows.push((say(dutch, "Kind", "Soort"), header.kind.word().to_owned()));
+            rows.push((
+                say(dutch, "Name", "Naam"),
+                format!("<code>{}</code>", esc(&header.id)),
+            ));
+            if let Some(version) = &header.version {
+                rows.push((say(dutch, "Version", "Versie"), esc(version)));
+            }
+            if let Some(language) = &header.language {
+                rows.push((say(dutch, "Language", "Taal"), esc(language)));
+            }
+            if let Some(source) = &header.source {
+                rows.push((say(dutch, "Source", "Bron"), esc(source)));
+            }
+        }
+        rows.push((
+            say(dutch, "File", "Bestand"),
+            format!("<code>{}</code>", esc(self.sources.name(self.checked.file))),
+        ));
+        if !self.checked.used.is_empty() {
+            let used: Vec<String> = self
+                .checked
+                .used
+                .iter()
+                .map(|&f| {
+                    let name = esc(self.sources.name(f));
+                    match self.links.page_of(f) {
+                        Some(page) => format!("<a href=\"{}\">{name}</a>", esc(page)),
+                        None => name,
+                    }
+                })
+                .collect();
+            rows.push((say(dutch, "Uses", "Gebruikt"), used.join(", ")));
+        }
+        let counts = format!(
+            "{} {}, {} {}, {} {}, {} {}",
+            guideline.inputs.len(),
+            say(dutch, "inputs", "inputs"),
+            guideline.rules.len(),
+            say(dutch, "rules", "regels"),
+            guideline.requirements.len(),
+            say(dutch, "requirements", "eisen"),
+            guideline.cases.len(),
+            say(dutch, "cases", "casussen"),
+        );
+        rows.push((say(dutch, "Contents", "Inhoud"), counts));
+        let mut out = String::from("<dl class=\"meta\">\n");
+        for (term, value) in rows {
+            let _ = writeln!(out, "<dt>{}</dt><dd>{value}</dd>", esc(term));
+        }
+        out.push_str("</dl>\n");
+        out
+    }
+
+    fn finding(&self, diagnostic: &Diagnostic) -> String {
+        let dutch = self.dutch();
+        let (class, severity) = match diagnostic.severity {
+            Severity::Error => ("error", say(dutch, "error", "fout")),
+            Severity::Warning => ("warning", say(dutch, "warning", "waarschuwing")),
+            Severity::Note => ("note", say(dutch, "note", "opmerking")),
+        };
+        let mut out = format!("<div class=\"finding {class}\">\n");
+        let place = diagnostic
+            .primary_span()
+            .map_or(String::new(), |span| format!(" · {}", self.line_link(span)));
+        let _ = writeln!(
+            out,
+            "<p><strong>{severity} {}</strong>: {}{place}</p>",
+            esc(diagnostic.code.as_str()),
+            esc(&diagnostic.message)
+        );
+        for label in diagnostic.labels.iter().filter(|l| !l.primary) {
+            let _ = writeln!(
+                out,
+                "<p class=\"where\">{}: {}</p>",
+                self.line_link(label.span),
+                esc(&label.message)
+            );
+        }
+        for note in &diagnostic.notes {
+            let _ = writeln!(out, "<p>{}</p>", esc(note));
+        }
+        out.push_str(&self.facts(diagnostic));
+        if let Some(help) = &diagnostic.help {
+            let _ = writeln!(
+                out,
+                "<p><em>{}</em>: {}</p>",
+                say(dutch, "help", "hulp"),
+                esc(help)
+            );
+        }
+        out.push_str("</div>\n");
+        out
+    }
+
+    /// The example patient of a finding: its facts as a table, and the
+    /// record that `eval` reads.
+    fn facts(&self, diagnostic: &Diagnostic) -> String {
+        let dutch = self.dutch();
+        let mut out = String::new();
+        if let Some(facts) = diagnostic.facts.as_ref().filter(|f| !f.is_empty()) {
+            let _ = writeln!(
+                out,
+                "<table class=\"facts\"><caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+                say(dutch, "Example patient", "Voorbeeldpatiënt"),
+                say(dutch, "Question", "Vraag"),
+                say(dutch, "Answer", "Antwoord")
+            );
+            for fact in facts {
+                let _ = writeln!(
+                    out,
+                    "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                    esc(&fact.question),
+                    esc(&fact.answer)
+                );
+            }
+            out.push_str("</tbody></table>\n");
+        }
+        if let Some(witness) = &diagnostic.witness {
+            let text = serde_json::to_string_pretty(witness).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<details><summary>{}</summary><pre class=\"witness\">{}</pre></details>",
+                say(dutch, "The record (JSON)", "Het dossier (JSON)"),
+                esc_keep_lines(&text)
+            );
+        }
+        out
+    }
+
+    fn findings_section(&self) -> String {
+        let dutch = self.dutch();
+        let shown: Vec<&&Diagnostic> = self
+            .findings
+            .iter()
+            .filter(|d| {
+                !matches!(
+                    d.code,
+                    Code::RequirementProved | Code::RequirementNotVerified
+                )
+            })
+            .collect();
+        let errors = self.findings.iter().filter(|d| d.is_error()).count();
+        let warnings = self
+            .findings
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        let mut out = format!(
+            "<p class=\"summary\" data-errors=\"{errors}\" data-warnings=\"{warnings}\">{errors} {}, {warnings} {}.</p>\n",
+            say(dutch, "errors", "fouten"),
+            say(dutch, "warnings", "waarschuwingen")
+        );
+        if shown.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p>{}</p>",
+                say(
+                    dutch,
+                    "No findings: no conflict, no rule that never fires, no failed requirement or case.",
+                    "Geen bevindingen: geen conflict, geen regel die nooit vuurt, geen eis of casus die faalt."
+                )
+            );
+        }
+        for diagnostic in shown {
+            out.push_str(&self.finding(diagnostic));
+        }
+        out
+    }
+
+    fn inputs_section(&self) -> String {
+        let dutch = self.dutch();
+        let guideline = self.guideline();
+        let words = words(guideline);
+        let sentences = self.sentences();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "<table class=\"inputs\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+            say(dutch, "Question", "Vraag"),
+            say(dutch, "Name", "Naam"),
+            say(dutch, "Type", "Type"),
+            say(dutch, "Unit", "Eenheid"),
+            say(dutch, "Range", "Bereik"),
+            say(dutch, "Values", "Waarden"),
+            say(dutch, "Codes", "Codes"),
+            say(dutch, "Asked when", "Gevraagd als"),
+        );
+        for input in &guideline.inputs {
+            let (ty, unit, range, values) = match &input.ty {
+                Type::YesNo => (
+                    say(dutch, "yes/no", "ja/nee").to_owned(),
+                    String::new(),
+                    String::new(),
+                    format!("{}, {}", words.yes, words.no),
+                ),
+                Type::OneOf(values) => (
+                    say(dutch, "one of", "een van").to_owned(),
+                    String::new(),
+                    String::new(),
+                    values_with_codes(values, &input.value_codes),
+                ),
+                Type::AnyOf(values) => (
+                    say(dutch, "any of", "een of meer van").to_owned(),
+                    String::new(),
+                    String::new(),
+                    values_with_codes(values, &input.value_codes),
+                ),
+                Type::Number {
+                    lo,
+                    hi,
+                    unit,
+                    whole,
+                    ..
+                } => (
+                    if *whole {
+                        say(dutch, "whole number", "geheel getal").to_owned()
+                    } else {
+                        say(dutch, "number", "getal").to_owned()
+                    },
+                    unit.as_ref()
+                        .map_or(String::new(), |u| u.canonical.to_owned()),
+                    format!("{} – {}", lo.to_human_string(), hi.to_human_string()),
+                    String::new(),
+                ),
+            };
+            let mut ty = ty;
+            if input.admits_unknown {
+                ty.push_str(&format!(" {} {}", words.or, words.unknown));
+            }
+            if let Some(default) = &input.default {
+                ty.push_str(&format!(
+                    "; {}: {}",
+                    say(dutch, "default", "standaard"),
+                    value_text(guideline, input, default)
+                ));
+            }
+            let asked = match &input.asked_when {
+                None => say(dutch, "always", "altijd").to_owned(),
+                Some(cond) => sentences.condition(cond),
+            };
+            let _ = writeln!(
+                out,
+                "<tr id=\"input-{}\"><th scope=\"row\">{}</th><td><code>{}</code><br><span class=\"where\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&input.id),
+                esc(&input.label),
+                esc(&input.id),
+                self.line_link(input.span),
+                esc(&ty),
+                esc(&unit),
+                esc(&range),
+                esc(&values),
+                esc(&codes_text(&input.codes)),
+                esc(&asked)
+            );
+        }
+        out.push_str("</tbody></table>\n");
+        out
+    }
+
+    fn definitions_section(&self) -> String {
+        let dutch = self.dutch();
+        let guideline = self.guideline();
+        let sentences = self.sentences();
+        let mut out = String::new();
+        if !guideline.definitions.is_empty() {
+            let _ = writeln!(
+                out,
+                "<table class=\"definitions\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+                say(dutch, "Definition", "Definitie"),
+                say(dutch, "Holds when", "Geldt als"),
+                say(dutch, "Where", "Waar")
+            );
+            for definition in &guideline.definitions {
+                let label = definition.label.as_deref().unwrap_or(&definition.id);
+                let _ = writeln!(
+                    out,
+                    "<tr><th scope=\"row\">{}<br><code>{}</code></th><td>{}</td><td>{}</td></tr>",
+                    esc(label),
+                    esc(&definition.id),
+                    esc(&sentences.condition(&definition.condition)),
+                    self.line_link(definition.span)
+                );
+            }
+            out.push_str("</tbody></table>\n");
+        }
+        for score in &guideline.scores {
+            let _ = writeln!(
+                out,
+                "<h3>{} <code>{}</code></h3>\n<p class=\"where\">{}</p>\n<table class=\"score\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+                esc(&score.label),
+                esc(&score.id),
+                self.line_link(score.span),
+                say(dutch, "Points", "Punten"),
+                say(dutch, "When", "Als")
+            );
+            for term in &score.terms {
+                let (points, when) = match term {
+                    crate::model::ScoreTerm::Points { points, when, .. } => {
+                        (points.to_human_string(), sentences.condition(when))
+                    }
+                    crate::model::ScoreTerm::Input {
+                        input, negative, ..
+                    } => (
+                        if *negative {
+                            "−".to_owned()
+                        } else {
+                            "+".to_owned()
+                        },
+                        guideline
+                            .inputs
+                            .get(*input)
+                            .map_or("?".to_owned(), |i| i.label.clone()),
+                    ),
+                };
+                let _ = writeln!(
+                    out,
+                    "<tr><td>{}</td><td>{}</td></tr>",
+                    esc(&points),
+                    esc(&when)
+                );
+            }
+            out.push_str("</tbody></table>\n");
+        }
+        out
+    }
+
+    fn rules_section(&self) -> String {
+        let dutch = self.dutch();
+        let guideline = self.guideline();
+        let sentences = self.sentences();
+        let mut out = String::new();
+        if guideline.rules.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p>{}</p>",
+                say(
+                    dutch,
+                    "This file has no rules.",
+                    "Dit bestand heeft geen regels."
+                )
+            );
+        }
+        for rule in &guideline.rules {
+            // One action reads as one sentence; several as a list after it.
+            let (lead, actions, overrides) = sentences.rule_parts(rule);
+            let sentence = match actions.as_slice() {
+                [one] => format!("<p class=\"sentence\">{} {}.</p>", esc(&lead), esc(one)),
+                _ => format!(
+                    "<p class=\"sentence\">{}</p>\n<ul class=\"actions\">{}</ul>",
+                    esc(&lead),
+                    actions
+                        .iter()
+                        .map(|a| format!("<li>{}</li>", esc(a)))
+                        .collect::<String>()
+                ),
+            };
+            let overrides = if overrides.is_empty() {
+                String::new()
+            } else {
+                format!("\n<p class=\"overrides\">{}</p>", esc(&overrides))
+            };
+            let _ = writeln!(
+                out,
+                "<article class=\"rule\" id=\"rule-{}\" aria-labelledby=\"rule-{}-h\">\n<h3 id=\"rule-{}-h\">{} <code>{}</code></h3>\n{sentence}{overrides}",
+                esc(&rule.id),
+                esc(&rule.id),
+                esc(&rule.id),
+                esc(&rule.label),
+                esc(&rule.id),
+            );
+            let citation = self.citation(rule.span);
+            if !citation.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "<blockquote class=\"cite\">{}</blockquote>",
+                    esc_keep_lines(&citation.join("\n"))
+                );
+            }
+            let _ = writeln!(
+                out,
+                "<p class=\"where\">{}</p>\n</article>",
+                self.line_link(rule.span)
+            );
+        }
+        out
+    }
+
+    fn catalogue_section(&self) -> String {
+        let dutch = self.dutch();
+        let guideline = self.guideline();
+        let vocabulary = guideline
+            .header
+            .as_ref()
+            .is_some_and(|h| h.kind == HeaderKind::Vocabulary);
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "<table class=\"catalogue\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            say(dutch, "Entry", "Item"),
+            say(dutch, "Name", "Naam"),
+            say(dutch, "Kind", "Soort"),
+            say(dutch, "Groups", "Groepen"),
+            say(dutch, "Codes", "Codes"),
+            say(dutch, "Flowchart", "Stroomschema")
+        );
+        for entry in &guideline.entries {
+            let chart = if vocabulary {
+                String::new()
+            } else {
+                format!(
+                    "<a href=\"#chart-{}\">{}</a>",
+                    esc(&entry.id),
+                    say(dutch, "flowchart", "stroomschema")
+                )
+            };
+            let _ = writeln!(
+                out,
+                "<tr id=\"entry-{}\"><th scope=\"row\">{}</th><td><code>{}</code><br><span class=\"where\">{}</span></td><td>{}</td><td>{}</td><td>{}</td><td>{chart}</td></tr>",
+                esc(&entry.id),
+                esc(&entry.label),
+                esc(&entry.id),
+                self.line_link(entry.span),
+                esc(entry.kind.as_str()),
+                esc(&entry.groups.join(", ")),
+                esc(&codes_text(&entry.codes))
+            );
+        }
+        out.push_str("</tbody></table>\n");
+        out
+    }
+
+    fn requirements_section(&self) -> String {
+        let dutch = self.dutch();
+        let guideline = self.guideline();
+        let sentences = self.sentences();
+        let mut out = String::new();
+        if guideline.requirements.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p>{}</p>",
+                say(
+                    dutch,
+                    "This file states no requirements.",
+                    "Dit bestand stelt geen eisen."
+                )
+            );
+            return out;
+        }
+        let _ = writeln!(
+            out,
+            "<table class=\"requirements\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            say(dutch, "Requirement", "Eis"),
+            say(dutch, "For patients with", "Voor patiënten met"),
+            say(dutch, "Asks", "Vraagt"),
+            say(dutch, "Status", "Status")
+        );
+        for requirement in &guideline.requirements {
+            let about: Vec<&&Diagnostic> = self
+                .findings
+                .iter()
+                .filter(|d| {
+                    matches!(
+                        d.code,
+                        Code::RequirementFailed
+                            | Code::RequirementProved
+                            | Code::RequirementNotVerified
+                            | Code::AnalysisIncomplete
+                    ) && d.primary_span().is_some_and(|s| {
+                        s.file == requirement.span.file
+                            && requirement.span.start <= s.start
+                            && s.start < requirement.span.end.max(requirement.span.start + 1)
+                    })
+                })
+                .collect();
+            let failed = about.iter().find(|d| d.code == Code::RequirementFailed);
+            let (class, status) = if failed.is_some() {
+                (
+                    "bad",
+                    say(
+                        dutch,
+                        "fails for some patients",
+                        "faalt voor sommige patiënten",
+                    ),
+                )
+            } else if about.iter().any(|d| d.code == Code::RequirementProved) {
+                (
+                    "ok",
+                    say(
+                        dutch,
+                        "proved for every patient",
+                        "bewezen voor elke patiënt",
+                    ),
+                )
+            } else if about.iter().any(|d| d.code == Code::AnalysisIncomplete) {
+                (
+                    "warn",
+                    say(dutch, "not decided (budget)", "niet beslist (budget)"),
+                )
+            } else {
+                ("warn", say(dutch, "not verified", "niet geverifieerd"))
+            };
+            let when = requirement.when.as_ref().map_or_else(
+                || say(dutch, "every patient", "elke patiënt").to_owned(),
+                |c| sentences.condition(c),
+            );
+            let _ = writeln!(
+                out,
+                "<tr class=\"requirement\" data-status=\"{class}\"><th scope=\"row\">{}<br><span class=\"where\">{}</span></th><td>{}</td><td>{}</td><td><span class=\"status {class}\">{}</span>{}</td></tr>",
+                esc(&requirement.label),
+                self.line_link(requirement.span),
+                esc(&when),
+                esc(&sentences.demand(&requirement.then)),
+                esc(status),
+                failed.map_or(String::new(), |d| self.facts(d))
+            );
+        }
+        out.push_str("</tbody></table>\n");
+        out
+    }
+
+    fn cases_section(&self) -> String {
+        let dutch = self.dutch();
+        let guideline = self.guideline();
+        let sentences = self.sentences();
+        let mut out = String::new();
+        if guideline.cases.is_empty() {
+            let _ = writeln!(
+                out,
+                "<p>{}</p>",
+                say(
+                    dutch,
+                    "This file has no cases.",
+                    "Dit bestand heeft geen casussen."
+                )
+            );
+            return out;
+        }
+        if self.checked.lowering.is_none() {
+            let _ = writeln!(
+                out,
+                "<p>{}</p>",
+                say(
+                    dutch,
+                    "The cases were not run: the file has errors.",
+                    "De casussen zijn niet uitgevoerd: het bestand heeft fouten."
+                )
+            );
+        }
+        let _ = writeln!(
+            out,
+            "<table class=\"cases\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            say(dutch, "Case", "Casus"),
+            say(dutch, "Given", "Gegeven"),
+            say(dutch, "Expects", "Verwacht"),
+            say(dutch, "Result", "Uitkomst")
+        );
+        for case in &guideline.cases {
+            let outcome = self.cases.iter().find(|o| o.span == case.span);
+            let (class, status) = match outcome {
+                Some(o) if o.passed => ("ok", say(dutch, "passes", "slaagt")),
+                Some(_) => ("bad", say(dutch, "fails", "faalt")),
+                None => ("warn", say(dutch, "not run", "niet uitgevoerd")),
+            };
+            let given: Vec<String> = guideline
+                .inputs
+                .iter()
+                .zip(&case.facts)
+                .filter_map(|(input, fact)| {
+                    fact.as_ref()
+                        .map(|v| format!("{}: {}", input.label, value_text(guideline, input, v)))
+                })
+                .collect();
+            let expects: Vec<String> = case
+                .expects
+                .iter()
+                .map(|e| sentences.demand(&e.demand))
+                .collect();
+            let why: String = outcome
+                .map(|o| {
+                    o.diagnostics
+                        .iter()
+                        .flat_map(|d| d.notes.iter())
+                        .map(|n| format!("<br>{}", esc(n)))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "<tr class=\"case\" data-status=\"{class}\"><th scope=\"row\">{}<br><span class=\"where\">{}</span></th><td>{}</td><td>{}</td><td><span class=\"status {class}\">{}</span>{why}</td></tr>",
+                esc(&case.label),
+                self.line_link(case.span),
+                given
+                    .iter()
+                    .map(|g| esc(g))
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
+                expects
+                    .iter()
+                    .map(|e| esc(e))
+                    .collect::<Vec<_>>()
+                    .join("<br>"),
+                esc(status)
+            );
+        }
+        out.push_str("</tbody></table>\n");
+        out
+    }
+
+    fn flowcharts_section(&self) -> String {
+        let dutch = self.dutch();
+        let guideline = self.guideline();
+        let mut out = String::new();
+        let (Some(lowering), Built::Compiled(grouped)) = (&self.checked.lowering, self.built)
+        else {
+            let why = match self.built {
+                Built::Failed(message) => message.clone(),
+                _ => say(
+                    dutch,
+                    "the file has errors, so it is not compiled",
+                    "het bestand heeft fouten en wordt dus niet gecompileerd",
+                )
+                .to_owned(),
+            };
+            let _ = writeln!(
+                out,
+                "<p>{}: {}</p>",
+                say(dutch, "No flowcharts", "Geen stroomschema's"),
+                esc(&why)
+            );
+            return out;
+        };
+        let Some(first) = grouped.groups().first() else {
+            return out;
+        };
+        let _ = writeln!(
+            out,
+            "<p>{}</p>",
+            say(
+                dutch,
+                "For every entry of the catalogue, the questions that decide the advice about it, in the order the compiled guideline asks them. Blue boxes are questions, yellow boxes the advice.",
+                "Voor elk item van de catalogus de vragen die het advies erover bepalen, in de volgorde waarin de gecompileerde richtlijn ze stelt. Blauwe vakken zijn vragen, gele vakken het advies."
+            )
+        );
+        for (index, entry) in guideline.entries.iter().enumerate() {
+            let Ok(target) = u32::try_from(index) else {
+                continue;
+            };
+            let group = group_of(grouped.groups(), &lowering.problem, target).unwrap_or(first);
+            let compiled = Compiled {
+                guideline,
+                lowering,
+                diagram: &group.diagram,
+            };
+            let title = format!(
+                "{}: {}",
+                say(dutch, "Flowchart", "Stroomschema"),
+                entry.label
+            );
+            let chart = svg(&compiled, Some(target), &format!("chart-{index}"), &title);
+            let _ = writeln!(
+                out,
+                "<figure class=\"chart\" id=\"chart-{}\" data-entry=\"{}\" data-boxes=\"{}\" data-questions=\"{}\">\n<figcaption>{} <code>{}</code> <span class=\"where\">({} {}, {} {})</span></figcaption>\n{}</figure>",
+                esc(&entry.id),
+                esc(&entry.id),
+                chart.boxes,
+                chart.questions,
+                esc(&entry.label),
+                esc(&entry.id),
+                chart.questions,
+                say(dutch, "questions", "vragen"),
+                chart.boxes,
+                say(dutch, "boxes", "vakken"),
+                chart.markup
+            );
+        }
+        out
+    }
+
+    fn source_section(&self) -> String {
+        let Some(file) = self.sources.get(self.checked.file) else {
+            return String::new();
+        };
+        let mut out = String::from("<pre class=\"source\"><code>");
+        for (index, line) in crate::source::lines_inclusive(&file.text).enumerate() {
+            let number = index + 1;
+            let text = line.trim_end_matches(['\n', '\r']);
+            let _ = write!(
+                out,
+                "<span class=\"line\" id=\"L{number}\"><a class=\"ln\" href=\"#L{number}\" aria-label=\"{number}\">{number}</a>{}</span>",
+                esc(text)
+            );
+        }
+        out.push_str("</code></pre>\n");
+        out
+    }
+}
+
+/// [`esc`] line by line, the line breaks kept.
+pub(crate) fn esc_keep_lines(text: &str) -> String {
+    text.split('\n').map(esc).collect::<Vec<_>>().join("\n")
+}
+
+fn values_with_codes(values: &[String], codes: &[Vec<Coding>]) -> String {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match codes.get(i).filter(|c| !c.is_empty()) {
+            Some(codes) => format!("{v} ({})", codes_text(codes)),
+            None => v.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A value of an input in the guideline's words.
+fn value_text(guideline: &Guideline, input: &crate::model::Input, value: &Value) -> String {
+    let words = words(guideline);
+    match (value, &input.ty) {
+        (Value::Bool(true), _) => words.yes.to_owned(),
+        (Value::Bool(false), _) => words.no.to_owned(),
+        (Value::Choice(c), Type::OneOf(values)) => values
+            .get(*c as usize)
+            .cloned()
+            .unwrap_or_else(|| "?".to_owned()),
+        (Value::Set(members), Type::AnyOf(values)) => {
+            let names: Vec<&str> = members
+                .iter()
+                .filter_map(|m| values.get(*m as usize).map(String::as_str))
+                .collect();
+            if names.is_empty() {
+                "—".to_owned()
+            } else {
+                names.join(", ")
+            }
+        }
+        (Value::Number(n), Type::Number { unit, .. }) => match unit {
+            Some(unit) => format!("{} {}", n.to_human_string(), unit.canonical),
+            None => n.to_human_string(),
+        },
+        (Value::Unknown, _) => words.unknown.to_owned(),
+        _ => "?".to_owned(),
+    }
+}
+
+/// The group whose rules give advice about `target` (as `compile
+/// --target` picks it): every other group says nothing about it.
+pub(crate) fn group_of<'g>(
+    groups: &'g [DiagramGroup],
+    problem: &crate::logic::problem::Problem,
+    target: u32,
+) -> Option<&'g DiagramGroup> {
+    groups.iter().find(|group| {
+        group.rules.iter().any(|&rule| {
+            problem.rules.get(rule).is_some_and(|rule| {
+                rule.actions.iter().any(|a| {
+                    a.target == target
+                        || a.instead == Some(target)
+                        || a.alternatives.iter().any(|(_, alt)| *alt == target)
+                })
+            })
+        })
+    })
+}
