@@ -207,6 +207,24 @@ enum Command {
         /// Draw only the advice about this catalogue entry (dot, mermaid).
         #[arg(long, value_name = "ENTRY")]
         target: Option<String>,
+        /// `--emit sql`: the engine the query is written for.
+        #[arg(long, value_enum, default_value_t = compile::SqlDialect::Duckdb)]
+        dialect: compile::SqlDialect,
+        /// `--emit sql`: the table (or view, or `read_parquet('...')`) of
+        /// records, one column per input.
+        #[arg(long, value_name = "NAME", default_value = "records")]
+        table: String,
+        /// `--emit sql`: write `CREATE OR REPLACE VIEW NAME AS` the query.
+        #[arg(long, value_name = "NAME")]
+        view: Option<String>,
+        /// `--emit sql`: a number column in another unit than its input's,
+        /// converted exactly: `--unit creatinine=mg/dL` (repeat for several).
+        #[arg(long = "unit", value_name = "COLUMN=UNIT")]
+        units: Vec<String>,
+        /// `--emit sql`: a column passed through before the inputs, such as
+        /// the patient's key (repeat for several).
+        #[arg(long = "key", value_name = "COLUMN")]
+        keys: Vec<String>,
         #[command(flatten)]
         budgets: DiagramBudgets,
     },
@@ -357,6 +375,11 @@ pub fn run(args: Args) -> miette::Result<Status> {
             emit,
             order,
             target,
+            dialect,
+            table,
+            view,
+            units,
+            keys,
             budgets,
         } => compile::run(
             &file,
@@ -364,6 +387,13 @@ pub fn run(args: Args) -> miette::Result<Status> {
             order,
             target.as_deref(),
             &budgets.options(),
+            &compile::SqlArgs {
+                dialect,
+                table,
+                view,
+                units,
+                keys,
+            },
             color,
         ),
         Command::Diff {

@@ -7,11 +7,13 @@ mod dot;
 mod json;
 mod mermaid;
 mod rules;
+mod sql;
 
 pub use dot::dot;
 pub use json::{DIAGRAM_SCHEMA_VERSION, json};
 pub use mermaid::mermaid;
 pub use rules::rules;
+pub use sql::{Dialect, SqlError, SqlOptions, sql};
 
 use crate::logic::diagram::{DecisionDiagram, DiagramRef};
 use crate::logic::problem::{Class, Content, Var};

@@ -42,5 +42,6 @@ mod quantities;
 mod records;
 mod robustness;
 mod scores_large;
+mod sql;
 mod tidy;
 mod vocabulary;
