@@ -35,6 +35,7 @@ macro_rules! eoutln {
     }};
 }
 
+mod audit;
 mod check;
 mod compile;
 mod diff;
@@ -266,6 +267,34 @@ enum Command {
         #[arg(long)]
         diff: bool,
     },
+    /// Run a guideline over a table of patient records on DuckDB and count
+    /// the advice; with `--compare OLD`, the patients whose advice changes.
+    /// Needs python3 with `pip install duckdb` (docs/sql.md). Exit status
+    /// 0: counted (and no advice changed); 1: some advice changed; 2: usage
+    /// or input error.
+    Audit {
+        /// The rule file (the new version with `--compare`).
+        file: String,
+        /// The records: a Parquet, CSV or JSON-lines file, or a DuckDB
+        /// database (`.duckdb`, with `--table`); one column per input.
+        #[arg(long, value_name = "TABLE")]
+        data: String,
+        /// The old version of the guideline, to compare with.
+        #[arg(long, value_name = "OLD")]
+        compare: Option<String>,
+        /// The table in a DuckDB database.
+        #[arg(long, value_name = "NAME", default_value = "records")]
+        table: String,
+        /// A number column in another unit than its input's:
+        /// `--unit creatinine=mg/dL` (repeat for several).
+        #[arg(long = "unit", value_name = "COLUMN=UNIT")]
+        units: Vec<String>,
+        /// Example rows shown per change.
+        #[arg(long, value_name = "N", default_value_t = 3)]
+        examples: usize,
+        #[arg(long, value_enum, default_value_t = audit::AuditFormat::Human)]
+        format: audit::AuditFormat,
+    },
     /// Print the explanation of a diagnostic code, such as `L101`.
     Explain {
         /// A code (`L101`) or its name (`unknown-name`); `all` lists every code.
@@ -417,6 +446,35 @@ pub fn run(args: Args) -> miette::Result<Status> {
         ),
         Command::Fmt { files, check, diff } => fmt::run(&files, check, diff, color),
         Command::Explain { code } => explain::run(&code),
+        Command::Audit {
+            file,
+            data,
+            compare,
+            table,
+            units,
+            examples,
+            format,
+        } => {
+            let units = compile::SqlArgs {
+                dialect: compile::SqlDialect::Duckdb,
+                table: String::new(),
+                view: None,
+                units,
+                keys: Vec::new(),
+            }
+            .options()?
+            .units;
+            audit::run(
+                &file,
+                &data,
+                compare.as_deref(),
+                &table,
+                &units,
+                examples,
+                format,
+                color,
+            )
+        }
     }
 }
 

@@ -961,21 +961,45 @@ pub fn sql(
             .iter()
             .filter(|f| f.target as usize == index)
             .collect();
-        let kinds: Vec<String> = on
-            .iter()
-            .map(|f| format!("CASE WHEN {} THEN '{}' END", f.condition, kind_word(f.kind)))
+        // Each kind and each urgency once, whichever rules give it.
+        let any_of = |parts: Vec<&String>| {
+            let parts: Vec<String> = parts.iter().map(|c| format!("({c})")).collect();
+            parts.join(" OR ")
+        };
+        let kinds: Vec<String> = [ActionKind::Order, ActionKind::Refer, ActionKind::Avoid]
+            .into_iter()
+            .filter_map(|kind| {
+                let with: Vec<&String> = on
+                    .iter()
+                    .filter(|f| f.kind == kind)
+                    .map(|f| &f.condition)
+                    .collect();
+                (!with.is_empty())
+                    .then(|| format!("CASE WHEN {} THEN '{}' END", any_of(with), kind_word(kind)))
+            })
             .collect();
         out.push(format!(
             "CASE WHEN {ok} THEN COALESCE(NULLIF({}, ''), 'none') END AS {}",
             concat(kinds, ", "),
             w.ident(&entry.id)
         ));
-        let urgencies: Vec<String> = on
-            .iter()
-            .filter_map(|f| {
-                f.urgency
-                    .as_ref()
-                    .map(|u| format!("CASE WHEN {} THEN {} END", f.condition, w.string(u)))
+        let mut distinct: Vec<&String> = Vec::new();
+        for f in &on {
+            if let Some(u) = &f.urgency {
+                if !distinct.contains(&u) {
+                    distinct.push(u);
+                }
+            }
+        }
+        let urgencies: Vec<String> = distinct
+            .into_iter()
+            .map(|u| {
+                let with: Vec<&String> = on
+                    .iter()
+                    .filter(|f| f.urgency.as_ref() == Some(u))
+                    .map(|f| &f.condition)
+                    .collect();
+                format!("CASE WHEN {} THEN {} END", any_of(with), w.string(u))
             })
             .collect();
         out.push(format!(

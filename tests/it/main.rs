@@ -43,5 +43,6 @@ mod records;
 mod robustness;
 mod scores_large;
 mod sql;
+mod sql_audit;
 mod tidy;
 mod vocabulary;

@@ -215,6 +215,52 @@ con.execute("COPY (SELECT record_line, leidraad_status, leidraad_problem, leidra
 /// cell being the value in the input's unit times `num / den`.
 type ColumnUnit<'a> = (&'a str, &'a str, i128, i128);
 
+/// Runs the Spark text on a local Spark session (`pyspark`, Java 17) over
+/// the same table; rows by `record_line`.
+fn run_spark(dir: &Path, sql: &str, columns: &[(String, String)]) -> BTreeMap<u64, Json> {
+    let script = r#"
+import json, sys
+from pyspark.sql import SparkSession
+from pyspark.sql.types import StructType, StructField, StringType, BooleanType, LongType, ArrayType
+dir = sys.argv[1]
+columns = json.load(open(dir + "/columns.json"))
+spark = SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false").getOrCreate()
+spark.sparkContext.setLogLevel("ERROR")
+def kind(k):
+    if k == "BOOLEAN": return BooleanType()
+    if k == "BIGINT": return LongType()
+    if k == "VARCHAR[]": return ArrayType(StringType())
+    return StringType()
+schema = StructType([StructField(n, kind(k)) for n, k in columns])
+raw = spark.read.schema(schema).json(dir + "/table.jsonl")
+raw.createOrReplaceTempView("ld_raw")
+select = ", ".join("CAST(`%s` AS %s) AS `%s`" % (n, k, n) if k.startswith("DECIMAL") else "`%s`" % n for n, k in columns)
+spark.sql("SELECT %s FROM ld_raw" % select).createOrReplaceTempView("records")
+query = open(dir + "/spark.sql").read()
+rows = spark.sql("SELECT record_line, leidraad_status, leidraad_problem, leidraad_fired, leidraad_advice FROM (%s) AS q" % query)
+with open(dir + "/spark_rows.jsonl", "w") as out:
+    for row in rows.toLocalIterator():
+        out.write(json.dumps(row.asDict()) + "\n")
+"#;
+    std::fs::write(dir.join("spark.sql"), sql).unwrap();
+    let ran = Command::new("python3")
+        .args(["-c", script, dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        ran.status.success(),
+        "spark failed: {}",
+        support::clip(&String::from_utf8_lossy(&ran.stderr))
+    );
+    let rows = std::fs::read_to_string(dir.join("spark_rows.jsonl")).unwrap();
+    rows.lines()
+        .map(|line| {
+            let row: Json = serde_json::from_str(line).unwrap();
+            (row["record_line"].as_u64().unwrap(), row)
+        })
+        .collect()
+}
+
 fn agree_on(path: &str, text: &str, units: &[ColumnUnit<'_>]) {
     if !have_python_module("duckdb") {
         return;
@@ -371,6 +417,21 @@ fn agree_on(path: &str, text: &str, units: &[ColumnUnit<'_>]) {
     let compiled = support::run(support::leidraad(&args));
     assert_eq!(compiled.status, 0, "{}", compiled.stderr_lossy());
     let rows = run_duckdb(&dir, &compiled.stdout_lossy(), &columns);
+    // `LEIDRAAD_SPARK=1`: the Spark text on a local Spark session too.
+    let spark_rows = std::env::var_os("LEIDRAAD_SPARK").map(|_| {
+        let mut spark_args = args.clone();
+        spark_args.extend(["--dialect".to_owned(), "spark".to_owned()]);
+        let compiled = support::run(support::leidraad(&spark_args));
+        assert_eq!(compiled.status, 0, "{}", compiled.stderr_lossy());
+        let started = std::time::Instant::now();
+        let rows = run_spark(&dir, &compiled.stdout_lossy(), &columns);
+        eprintln!(
+            "{path}: Spark ran {} rows in {:.1?}",
+            rows.len(),
+            started.elapsed()
+        );
+        rows
+    });
 
     let evaluated = support::run(support::leidraad([
         "eval",
@@ -394,6 +455,16 @@ fn agree_on(path: &str, text: &str, units: &[ColumnUnit<'_>]) {
             "{path}: record {number} {}\nrow {row}",
             eval_lines[number as usize - 1]
         );
+        if let Some(spark_rows) = &spark_rows {
+            let row = spark_rows
+                .get(&number)
+                .unwrap_or_else(|| panic!("no Spark row {number}"));
+            assert_eq!(
+                answer_of_row(row),
+                expected,
+                "{path}: Spark, record {number}"
+            );
+        }
         *counts.entry(expected.status).or_default() += 1;
     }
     assert_eq!(counts.values().sum::<usize>(), target);
@@ -405,7 +476,13 @@ fn agree_on(path: &str, text: &str, units: &[ColumnUnit<'_>]) {
     eprintln!(
         "{path}: {target} rows agree ({counts:?}; {skipped} records without an exact decimal skipped)"
     );
-    std::fs::remove_dir_all(&dir).ok();
+    // `LEIDRAAD_SQL_KEEP=1` keeps the table, the records and the query for
+    // a benchmark (docs/performance.md).
+    if std::env::var_os("LEIDRAAD_SQL_KEEP").is_some() {
+        eprintln!("{path}: kept {}", dir.display());
+    } else {
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }
 
 fn agree_on_bundled(name: &str) {
