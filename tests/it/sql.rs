@@ -217,7 +217,7 @@ type ColumnUnit<'a> = (&'a str, &'a str, i128, i128);
 
 /// Runs the Spark text on a local Spark session (`pyspark`, Java 17) over
 /// the same table; rows by `record_line`.
-fn run_spark(dir: &Path, sql: &str, columns: &[(String, String)]) -> BTreeMap<u64, Json> {
+fn run_spark(dir: &Path, sql: &str, _columns: &[(String, String)]) -> BTreeMap<u64, Json> {
     let script = r#"
 import json, sys
 from pyspark.sql import SparkSession
