@@ -15,6 +15,59 @@ pub enum Emit {
     Mermaid,
     /// The rules after normalisation, as text.
     Rules,
+    /// A SQL query (or view) that gives every row of a table of records
+    /// its advice (docs/sql.md).
+    Sql,
+}
+
+/// `--dialect`: the SQL engine the query is written for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SqlDialect {
+    Duckdb,
+    Spark,
+    Trino,
+    Postgres,
+}
+
+/// The options of `--emit sql`.
+#[derive(Clone, Debug)]
+pub struct SqlArgs {
+    pub dialect: SqlDialect,
+    pub table: String,
+    pub view: Option<String>,
+    /// `COLUMN=UNIT`, as given.
+    pub units: Vec<String>,
+    pub keys: Vec<String>,
+}
+
+impl SqlArgs {
+    pub fn options(&self) -> miette::Result<emit::SqlOptions> {
+        let units = self
+            .units
+            .iter()
+            .map(|given| match given.split_once('=') {
+                Some((column, unit)) if !column.trim().is_empty() && !unit.trim().is_empty() => {
+                    Ok((column.trim().to_owned(), unit.trim().to_owned()))
+                }
+                _ => Err(miette!(
+                    help = "write the column, `=` and the unit its values are in: `--unit creatinine=mg/dL`",
+                    "`--unit {given}` names no column and unit"
+                )),
+            })
+            .collect::<miette::Result<Vec<_>>>()?;
+        Ok(emit::SqlOptions {
+            dialect: match self.dialect {
+                SqlDialect::Duckdb => emit::Dialect::DuckDb,
+                SqlDialect::Spark => emit::Dialect::Spark,
+                SqlDialect::Trino => emit::Dialect::Trino,
+                SqlDialect::Postgres => emit::Dialect::Postgres,
+            },
+            table: self.table.clone(),
+            view: self.view.clone(),
+            units,
+            keys: self.keys.clone(),
+        })
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -33,14 +86,23 @@ pub fn run(
     order: Order,
     target: Option<&str>,
     budgets: &CompileOptions,
+    sql: &SqlArgs,
     color: bool,
 ) -> miette::Result<Status> {
-    let (_sources, checked) = load_error_free(path, "so it is not compiled", color)?;
+    let (sources, checked) = load_error_free(path, "so it is not compiled", color)?;
     let checked = &checked;
     let Some(lowering) = checked.lowering.as_ref() else {
         // INVARIANT: `load_error_free` returns only files with a lowering.
         return Ok(Status::Usage);
     };
+    if emit == Emit::Sql {
+        // The query follows the rules: no diagram is built.
+        let options = sql.options()?;
+        let text = emit::sql(&checked.guideline, lowering, &sources, &options)
+            .map_err(|error| miette!("{error}"))?;
+        out!("{text}");
+        return Ok(Status::Clean);
+    }
     let target = match target {
         None => None,
         Some(name) => match checked.guideline.entry_index(name) {
@@ -131,6 +193,8 @@ pub fn run(
     let text = match emit {
         Emit::Json => emit::json(&compiled, &grouped),
         Emit::Dot => flowcharts(emit::dot),
+        // INVARIANT: answered above.
+        Emit::Sql => return Ok(Status::Usage),
         Emit::Mermaid => flowcharts(emit::mermaid),
         // The rules are text for a terminal: the labels' control
         // characters are escaped there (JSON, DOT and Mermaid escape their own).

@@ -36,6 +36,7 @@ macro_rules! eoutln {
 }
 
 mod ask;
+mod audit;
 mod check;
 mod compile;
 mod diff;
@@ -225,6 +226,24 @@ enum Command {
         /// Draw only the advice about this catalogue entry (dot, mermaid).
         #[arg(long, value_name = "ENTRY")]
         target: Option<String>,
+        /// `--emit sql`: the engine the query is written for.
+        #[arg(long, value_enum, default_value_t = compile::SqlDialect::Duckdb)]
+        dialect: compile::SqlDialect,
+        /// `--emit sql`: the table (or view, or `read_parquet('...')`) of
+        /// records, one column per input.
+        #[arg(long, value_name = "NAME", default_value = "records")]
+        table: String,
+        /// `--emit sql`: write `CREATE OR REPLACE VIEW NAME AS` the query.
+        #[arg(long, value_name = "NAME")]
+        view: Option<String>,
+        /// `--emit sql`: a number column in another unit than its input's,
+        /// converted exactly: `--unit creatinine=mg/dL` (repeat for several).
+        #[arg(long = "unit", value_name = "COLUMN=UNIT")]
+        units: Vec<String>,
+        /// `--emit sql`: a column passed through before the inputs, such as
+        /// the patient's key (repeat for several).
+        #[arg(long = "key", value_name = "COLUMN")]
+        keys: Vec<String>,
         #[command(flatten)]
         budgets: DiagramBudgets,
     },
@@ -292,6 +311,34 @@ enum Command {
     /// editor (see docs/lsp.md). Exit status 0 after `shutdown` and
     /// `exit`, 1 when the editor went away without them.
     Lsp,
+    /// Run a guideline over a table of patient records on DuckDB and count
+    /// the advice; with `--compare OLD`, the patients whose advice changes.
+    /// Needs python3 with `pip install duckdb` (docs/sql.md). Exit status
+    /// 0: counted (and no advice changed); 1: some advice changed; 2: usage
+    /// or input error.
+    Audit {
+        /// The rule file (the new version with `--compare`).
+        file: String,
+        /// The records: a Parquet, CSV or JSON-lines file, or a DuckDB
+        /// database (`.duckdb`, with `--table`); one column per input.
+        #[arg(long, value_name = "TABLE")]
+        data: String,
+        /// The old version of the guideline, to compare with.
+        #[arg(long, value_name = "OLD")]
+        compare: Option<String>,
+        /// The table in a DuckDB database.
+        #[arg(long, value_name = "NAME", default_value = "records")]
+        table: String,
+        /// A number column in another unit than its input's:
+        /// `--unit creatinine=mg/dL` (repeat for several).
+        #[arg(long = "unit", value_name = "COLUMN=UNIT")]
+        units: Vec<String>,
+        /// Example rows shown per change.
+        #[arg(long, value_name = "N", default_value_t = 3)]
+        examples: usize,
+        #[arg(long, value_enum, default_value_t = audit::AuditFormat::Human)]
+        format: audit::AuditFormat,
+    },
     /// Print the explanation of a diagnostic code, such as `L101`.
     Explain {
         /// A code (`L101`) or its name (`unknown-name`); `all` lists every code.
@@ -404,6 +451,11 @@ pub fn run(args: Args) -> miette::Result<Status> {
             emit,
             order,
             target,
+            dialect,
+            table,
+            view,
+            units,
+            keys,
             budgets,
         } => compile::run(
             &file,
@@ -411,6 +463,13 @@ pub fn run(args: Args) -> miette::Result<Status> {
             order,
             target.as_deref(),
             &budgets.options(),
+            &compile::SqlArgs {
+                dialect,
+                table,
+                view,
+                units,
+                keys,
+            },
             color,
         ),
         Command::Diff {
@@ -457,6 +516,35 @@ pub fn run(args: Args) -> miette::Result<Status> {
         Command::Fmt { files, check, diff } => fmt::run(&files, check, diff, color),
         Command::Lsp => lsp::run(),
         Command::Explain { code } => explain::run(&code),
+        Command::Audit {
+            file,
+            data,
+            compare,
+            table,
+            units,
+            examples,
+            format,
+        } => {
+            let units = compile::SqlArgs {
+                dialect: compile::SqlDialect::Duckdb,
+                table: String::new(),
+                view: None,
+                units,
+                keys: Vec::new(),
+            }
+            .options()?
+            .units;
+            audit::run(
+                &file,
+                &data,
+                compare.as_deref(),
+                &table,
+                &units,
+                examples,
+                format,
+                color,
+            )
+        }
     }
 }
 

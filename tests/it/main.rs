@@ -47,6 +47,8 @@ mod quantities;
 mod records;
 mod robustness;
 mod scores_large;
+mod sql;
+mod sql_audit;
 mod tidy;
 mod vocabulary;
 mod words;
