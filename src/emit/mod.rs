@@ -7,15 +7,15 @@ mod dot;
 mod json;
 mod mermaid;
 mod rules;
-mod svg;
 mod sql;
+mod svg;
 
 pub use dot::dot;
 pub use json::{DIAGRAM_SCHEMA_VERSION, json};
 pub use mermaid::mermaid;
 pub use rules::rules;
-pub use svg::{Svg, svg, xml_text};
 pub use sql::{Dialect, SqlError, SqlOptions, sql};
+pub use svg::{Svg, svg, xml_text};
 
 use crate::logic::diagram::{DecisionDiagram, DiagramRef};
 use crate::logic::problem::{Class, Content, Var};
