@@ -245,9 +245,24 @@ pub fn check_using(
     files: &[FileId],
     options: &CheckOptions,
 ) -> CheckResult {
+    let front = files
+        .iter()
+        .map(|&file| check_file_using(sources, uses, file))
+        .collect();
+    check_front_ends(sources, front, options)
+}
+
+/// [`check_using`] for files whose front end ([`check_file_using`]) has
+/// run already: the analyses and comparisons on top of it. A language
+/// server that has the front end of a document for its outline and hover
+/// checks it with this, without parsing it again.
+pub fn check_front_ends(
+    sources: &Sources,
+    front: Vec<(CheckedFile, Vec<Diagnostic>)>,
+    options: &CheckOptions,
+) -> CheckResult {
     let mut result = CheckResult::default();
-    for &file in files {
-        let (checked, found) = check_file_using(sources, uses, file);
+    for (checked, found) in front {
         result.diagnostics.extend(found);
         let valid = checked.valid();
         if valid.is_none() {
@@ -304,6 +319,64 @@ pub fn check_using(
     // reported on once.
     result.diagnostics.dedup();
     result
+}
+
+/// Everything `leidraad check` reports about some files: [`check_using`],
+/// then the `case` vignettes of every file that can be evaluated, sorted,
+/// with `gate` deciding what fails. The command line and the language
+/// server both call this, so an editor shows what `check` says.
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub result: CheckResult,
+    pub cases_passed: usize,
+    pub cases_failed: usize,
+    /// Every diagnostic of the check and the cases, sorted, the gate
+    /// applied (what fails is an error).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// See [`Report`].
+pub fn report(
+    sources: &Sources,
+    uses: &Uses,
+    files: &[FileId],
+    options: &CheckOptions,
+    gate: &diagnostics::gate::Gate,
+) -> Report {
+    report_on(check_using(sources, uses, files, options), gate)
+}
+
+/// [`report`] on a check already run ([`check_using`] or
+/// [`check_front_ends`]): the cases and the gate.
+pub fn report_on(result: CheckResult, gate: &diagnostics::gate::Gate) -> Report {
+    let mut diagnostics = result.diagnostics.clone();
+    let (mut cases_passed, mut cases_failed) = (0, 0);
+    let mut not_analysed = std::collections::BTreeSet::new();
+    for checked in &result.files {
+        if checked.lowering.is_none() {
+            not_analysed.insert(checked.file);
+            continue;
+        }
+        let (outcomes, found) = run_cases(checked);
+        cases_passed += outcomes.iter().filter(|o| o.passed).count();
+        cases_failed += outcomes.iter().filter(|o| !o.passed).count();
+        diagnostics.extend(found);
+    }
+    diagnostics::sort(&mut diagnostics);
+    diagnostics.dedup();
+    // In a file with errors nothing was analysed: its requirements are
+    // not verified because of the errors, which fail the check already.
+    gate.apply(&mut diagnostics, |d| {
+        d.code == Code::RequirementNotVerified
+            && d.primary_span()
+                .is_some_and(|s| not_analysed.contains(&s.file))
+    });
+    Report {
+        result,
+        cases_passed,
+        cases_failed,
+        diagnostics,
+    }
 }
 
 /// The result of one `case`.

@@ -28,7 +28,8 @@
 //!   [`Guideline`](model::Guideline), the index of every use of a name
 //!   ([`model::index`]), the lowering to a finite problem ([`model::lower`],
 //!   its number classes in [`model::classes`]) and patient records
-//!   ([`model::record::read_record`]).
+//!   ([`model::record::read_record`]), and the words a clinician reads in
+//!   each language ([`model::words`]).
 //! - **Diagnostics and their renderers** ([`diagnostics`]):
 //!   [`Diagnostic`](diagnostics::Diagnostic), the registry of
 //!   [`Code`](diagnostics::Code)s with their explanations, and
@@ -36,7 +37,8 @@
 //!   [`diagnostics::escape`] for any other text shown on a terminal.
 //! - **Evaluate a record** ([`eval`]): on the decision diagram, the rule
 //!   index or the reference interpreter, with the explanation and its
-//!   wording ([`eval::text`]).
+//!   wording ([`eval::text`]); what a partly answered record decides
+//!   ([`eval::partial`], exact, on the decision diagram).
 //! - **Compile and emit** ([`logic::diagram`], [`emit`]): the decision
 //!   diagram with its budgets, written as JSON, DOT, Mermaid or rules;
 //!   the finite problem it is built from ([`logic::problem`]), the exact
@@ -48,6 +50,18 @@
 //!
 //! - **Format a file** ([`format`](mod@format)): [`format::format`], one layout that
 //!   changes white space only, or refuses.
+//!
+//! - **The playground** ([`playground`]): check, evaluate, the inputs of a
+//!   form and the flowchart as JSON in and JSON out, which the wasm build
+//!   exports to the browser page under `playground/` (its C ABI, the only
+//!   unsafe code of the crate, exists on `wasm32` only).
+//!
+//! - **Editor features** ([`ide`]): hover, definition, references,
+//!   rename, outline, completion, semantic tokens, folding, code actions,
+//!   formatting and diagnostics over one document, in byte offsets; and
+//!   the language server ([`lsp`]) that offers them in the protocol's
+//!   terms, as a function of messages (the binary's `leidraad lsp` does
+//!   the I/O).
 //!
 //! Everything else is `pub(crate)`: how the analyses become diagnostics
 //! (`analysis`), the diagram arena of the analyser (`logic::mdd`), the
@@ -65,7 +79,10 @@ pub mod diff;
 pub mod emit;
 pub mod eval;
 pub mod format;
+pub mod ide;
 pub mod logic;
+pub mod lsp;
 pub mod model;
+pub mod playground;
 pub mod source;
 pub mod syntax;

@@ -6,6 +6,8 @@ use super::{Context, unconfirmed, who};
 use crate::diagnostics::Fact;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::logic::problem::{ActionKind, Class, Outcome, ResolvedAction, RuleId, Target};
+use crate::model::index::UseKind;
+use crate::source::Span;
 use crate::syntax::vocabulary::{kind_word, urgency_word};
 
 fn describe(context: &Context<'_>, action: &ResolvedAction) -> String {
@@ -128,8 +130,94 @@ pub(super) fn diagnostic(
                 )
             })
             .with_witness(confirmed.record)
-            .with_facts(facts),
+            .with_facts(facts)
+            .pipe(|d| overrides_fixes(context, a, b, d)),
     )
+}
+
+/// Lets a diagnostic be changed at the end of a builder chain.
+trait Pipe: Sized {
+    fn pipe(self, f: impl FnOnce(Self) -> Self) -> Self {
+        f(self)
+    }
+}
+
+impl Pipe for Diagnostic {}
+
+/// The two fixes of a conflict between two rules: `a` overrides `b`, or
+/// the other way round. Each adds the name to the rule's `overrides`
+/// (after its last one) or an `overrides` clause after the rule's label.
+fn overrides_fixes(
+    context: &Context<'_>,
+    a: RuleId,
+    b: RuleId,
+    mut diagnostic: Diagnostic,
+) -> Diagnostic {
+    if a == b {
+        return diagnostic;
+    }
+    let rules = &context.guideline.rules;
+    for (winner, loser) in [(a, b), (b, a)] {
+        let (Some(winner), Some(loser)) = (rules.get(winner), rules.get(loser)) else {
+            continue;
+        };
+        let last_override = context
+            .guideline
+            .index
+            .uses()
+            .iter()
+            .filter(|u| {
+                u.kind == UseKind::Override
+                    && u.span.file == winner.span.file
+                    && winner.span.start <= u.span.start
+                    && u.span.end <= winner.span.end
+            })
+            .map(|u| u.span)
+            .max();
+        let insertion = match last_override {
+            Some(last) => Some((last.end as usize, format!(", {}", loser.id))),
+            None => after_label(context.sources.slice(Span::new(
+                winner.id_span.file,
+                winner.id_span.end as usize,
+                winner.span.end as usize,
+            )))
+            .map(|offset| {
+                (
+                    winner.id_span.end as usize + offset,
+                    format!(" overrides {}", loser.id),
+                )
+            }),
+        };
+        if let Some((at, text)) = insertion {
+            diagnostic = diagnostic.with_fix(
+                format!("let rule `{}` override `{}`", winner.id, loser.id),
+                Span::new(winner.id_span.file, at, at),
+                text,
+            );
+        }
+    }
+    diagnostic
+}
+
+/// The offset just after the quoted label at the start of `text` (after
+/// white space), or `None` when it does not start with one.
+fn after_label(text: &str) -> Option<usize> {
+    let start = text.len() - text.trim_start().len();
+    let mut chars = text.get(start..)?.char_indices();
+    if chars.next()?.1 != '"' {
+        return None;
+    }
+    let mut escaped = false;
+    for (i, c) in chars {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(start + i + 1),
+            '\n' | '\r' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// L301 for two entries that exclude each other (`exclusive`), both advised
@@ -218,4 +306,5 @@ fn exclusive(
         })
         .with_witness(record)
         .with_facts(facts)
+        .pipe(|d| overrides_fixes(context, a, b, d))
 }

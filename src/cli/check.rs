@@ -3,13 +3,13 @@
 //! what fails.
 
 use super::{DiagnosticFormat, Status, count, load_rule_files, render_diagnostics};
-use leidraad::check::{CheckOptions, check_using, run_cases};
+use leidraad::check::{CheckOptions, report};
 use leidraad::diagnostics::escape::{controls, group_thousands};
 use leidraad::diagnostics::gate::{Gate, Level, Selector};
 use leidraad::diagnostics::render::{self, Summary};
 use leidraad::diagnostics::{self, Code, Diagnostic, Severity};
 use leidraad::source::{FileId, Sources};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// How many findings of one code in one file a person is shown; thousands
 /// of near-identical conflicts (a wide decision table) would drown the
@@ -48,32 +48,13 @@ pub fn run(
     gate: &Gate,
     options: &CheckOptions,
 ) -> miette::Result<Status> {
-    let (sources, files, mut diagnostics, uses) = load_rule_files(paths)?;
-    let result = check_using(&sources, &uses, &files, options);
-    diagnostics.extend(result.diagnostics);
-    // The cases of every file that can be evaluated, as `leidraad test`
-    // runs them: a failure is an error at the case.
-    let (mut cases_passed, mut cases_failed) = (0, 0);
-    let mut not_analysed = BTreeSet::new();
-    for checked in &result.files {
-        if checked.lowering.is_none() {
-            not_analysed.insert(checked.file);
-            continue;
-        }
-        let (outcomes, found) = run_cases(checked);
-        cases_passed += outcomes.iter().filter(|o| o.passed).count();
-        cases_failed += outcomes.iter().filter(|o| !o.passed).count();
-        diagnostics.extend(found);
-    }
+    let (sources, files, loaded, uses) = load_rule_files(paths)?;
+    let mut report = report(&sources, &uses, &files, options, gate);
+    let mut diagnostics = loaded;
+    diagnostics.append(&mut report.diagnostics);
     diagnostics::sort(&mut diagnostics);
     diagnostics.dedup();
-    // In a file with errors nothing was analysed: its requirements are
-    // not verified because of the errors, which fail the check already.
-    gate.apply(&mut diagnostics, |d| {
-        d.code == Code::RequirementNotVerified
-            && d.primary_span()
-                .is_some_and(|s| not_analysed.contains(&s.file))
-    });
+    let (cases_passed, cases_failed) = (report.cases_passed, report.cases_failed);
     let mut summary = Summary::new(
         files.iter().map(|&f| sources.name(f).to_owned()).collect(),
         &diagnostics,

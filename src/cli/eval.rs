@@ -4,6 +4,7 @@ use super::{ResultFormat, Status, load_error_free, read_bytes};
 use leidraad::check::CheckedFile;
 use leidraad::diagnostics::escape::group_thousands;
 use leidraad::diagnostics::escape::{controls, controls_keep_lines};
+use leidraad::eval::partial::{evaluate_partial, partial_human, partial_json};
 use leidraad::eval::text::{Explain, JsonLines, error_messages, human, to_json};
 use leidraad::eval::{
     Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_indexed_advice,
@@ -52,6 +53,7 @@ pub fn run(
     batch: Option<(&str, BatchOptions)>,
     format: Option<ResultFormat>,
     reference: bool,
+    partial: bool,
     read: ReadOptions,
     budgets: &CompileOptions,
     color: bool,
@@ -76,6 +78,7 @@ pub fn run(
         read,
     };
     match (facts, batch) {
+        (Some(facts), _) if partial => single_partial(&evaluator, &sources, facts, format),
         (Some(facts), _) => single(&evaluator, &sources, facts, format),
         (None, Some((batch, options))) => many(&evaluator, &sources, batch, &options),
         (None, None) => Err(miette!(
@@ -151,9 +154,10 @@ fn evaluate_read(
     // aside; say so rather than silently ignoring them.
     for input in guideline.complete(&read.values).1 {
         if let Some(input) = guideline.inputs.get(input) {
-            read.warnings.push(format!(
-                "field `{}` was ignored: this patient is not asked it (see its `asked when`)",
-                input.id
+            let words = leidraad::model::words::of(guideline);
+            read.warnings.push(leidraad::model::words::fill(
+                words.ignored_field,
+                &[&input.id],
             ));
         }
     }
@@ -233,39 +237,119 @@ fn single(
             Ok(Status::Clean)
         }
         Err(errors) => {
-            match format {
-                ResultFormat::Json => {
-                    outln!(
-                        "{}",
-                        serde_json::to_string_pretty(&json!({ "errors": errors }))
-                            .unwrap_or_default()
-                    );
-                }
-                ResultFormat::Human => {
-                    for e in &errors {
-                        if e.field.is_empty() {
-                            eoutln!("error: {}", controls(&e.message));
-                        } else {
-                            eoutln!(
-                                "error: field `{}`: {}",
-                                controls(&e.field),
-                                controls(&e.message)
-                            );
-                        }
-                    }
-                    if errors.iter().any(|e| e.unknown_field)
-                        && evaluator.read == ReadOptions::default()
-                    {
-                        eoutln!(
-                            "help: a record field that is not an input may be a misspelling, so the record is refused; if the record carries other data on purpose, evaluate with `--ignore-unknown-fields`"
-                        );
-                    }
-                    eoutln!("no recommendation was made: the record must be fixed first");
-                }
-            }
+            refused(evaluator, &errors, format);
             Ok(Status::Problems)
         }
     }
+}
+
+/// Says why a record was refused: as JSON, or one line per field on
+/// standard error with the help for an unknown field.
+fn refused(evaluator: &Evaluator<'_>, errors: &[FieldError], format: ResultFormat) {
+    match format {
+        ResultFormat::Json => {
+            outln!(
+                "{}",
+                serde_json::to_string_pretty(&json!({ "errors": errors })).unwrap_or_default()
+            );
+        }
+        ResultFormat::Human => {
+            for e in errors {
+                if e.field.is_empty() {
+                    eoutln!("error: {}", controls(&e.message));
+                } else {
+                    eoutln!(
+                        "error: field `{}`: {}",
+                        controls(&e.field),
+                        controls(&e.message)
+                    );
+                }
+            }
+            if errors.iter().any(|e| e.unknown_field) && evaluator.read == ReadOptions::default() {
+                eoutln!(
+                    "help: a record field that is not an input may be a misspelling, so the record is refused; if the record carries other data on purpose, evaluate with `--ignore-unknown-fields`"
+                );
+            }
+            eoutln!("no recommendation was made: the record must be fixed first");
+        }
+    }
+}
+
+/// `eval --partial`: what a partly answered record decides, exactly, on the
+/// decision diagram of the whole guideline.
+fn single_partial(
+    evaluator: &Evaluator<'_>,
+    sources: &Sources,
+    facts: &str,
+    format: ResultFormat,
+) -> miette::Result<Status> {
+    let checked = evaluator.checked;
+    let guideline = &checked.guideline;
+    let bytes = read_bytes(facts)?;
+    let what = if facts == "-" {
+        "standard input".to_owned()
+    } else {
+        format!("`{facts}`")
+    };
+    let record = parse_json(&bytes, &what).map_err(|message| miette!("{}", controls(&message)))?;
+    let read = match read_record_with(guideline, &record, evaluator.read) {
+        Ok(read) => read,
+        Err(errors) => {
+            refused(evaluator, &errors, format);
+            return Ok(Status::Problems);
+        }
+    };
+    let Some(lowering) = &checked.lowering else {
+        return Err(miette!("the guideline has errors"));
+    };
+    let diagram = whole_diagram(lowering, evaluator.budgets)?;
+    match evaluate_partial(guideline, lowering, &diagram, &read.values) {
+        Ok(partial) => {
+            let mut warnings = read.warnings;
+            let words = leidraad::model::words::of(guideline);
+            for input in partial
+                .ignored
+                .iter()
+                .filter_map(|&i| guideline.inputs.get(i))
+            {
+                warnings.push(leidraad::model::words::fill(
+                    words.ignored_field,
+                    &[&input.id],
+                ));
+            }
+            match format {
+                ResultFormat::Json => {
+                    let out = partial_json(guideline, &partial, &warnings);
+                    outln!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                }
+                ResultFormat::Human => {
+                    let text = partial_human(guideline, &partial, &warnings);
+                    out!("{}", controls_keep_lines(&text));
+                }
+            }
+            Ok(Status::Clean)
+        }
+        Err(error) => {
+            let errors = error_messages(guideline, sources, &error, &read.values);
+            refused(evaluator, &errors, format);
+            Ok(Status::Problems)
+        }
+    }
+}
+
+/// The decision diagram of the whole guideline (not split into groups), in
+/// the smaller of the two orders: what `--partial` and `ask` decide on.
+pub(crate) fn whole_diagram(
+    lowering: &leidraad::model::lower::Lowering,
+    budgets: &CompileOptions,
+) -> miette::Result<leidraad::logic::diagram::DecisionDiagram> {
+    leidraad::logic::diagram::DecisionDiagram::compile_smaller(&lowering.problem, budgets).map_err(
+        |error| {
+            miette!(
+                "the decision diagram of the whole guideline was not built ({error}); a partial record needs it (raise `--max-nodes` or the other budgets)"
+            )
+        },
+    )
 }
 
 /// Opens a batch file, or standard input for `-`, to be read line by line.

@@ -35,6 +35,7 @@ macro_rules! eoutln {
     }};
 }
 
+mod ask;
 mod audit;
 mod check;
 mod compile;
@@ -42,6 +43,7 @@ mod diff;
 mod eval;
 mod explain;
 mod fmt;
+mod lsp;
 mod test;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -149,6 +151,15 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = CheckOptions::default().max_rules)]
         max_rules: usize,
     },
+    /// Ask the questions of a guideline one at a time in the terminal, only
+    /// those that can still change the advice, and print the advice with
+    /// its explanation (see docs/ask.md).
+    Ask {
+        /// The rule file.
+        file: String,
+        #[command(flatten)]
+        budgets: DiagramBudgets,
+    },
     /// Evaluate patient records against a guideline.
     Eval {
         /// The rule file.
@@ -168,6 +179,12 @@ enum Command {
         /// interpreter needs every input a rule mentions).
         #[arg(long)]
         reference: bool,
+        /// Read the record as partly answered: print the advice certain so
+        /// far, the advice still possible and the questions whose answer
+        /// can still change it (a field left out is not answered yet; its
+        /// default is not assumed). See docs/ask.md.
+        #[arg(long, conflicts_with_all = ["batch", "reference"])]
+        partial: bool,
         /// Set aside record fields that are not inputs of the guideline
         /// (a wider record on purpose) instead of refusing the record; a
         /// field whose name is a near miss of an input's is still refused.
@@ -295,6 +312,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = audit::AuditFormat::Human)]
         format: audit::AuditFormat,
     },
+    /// Run the language server over standard input and output, for an
+    /// editor (see docs/lsp.md). Exit status 0 after `shutdown` and
+    /// `exit`, 1 when the editor went away without them.
+    Lsp,
     /// Print the explanation of a diagnostic code, such as `L101`.
     Explain {
         /// A code (`L101`) or its name (`unknown-name`); `all` lists every code.
@@ -372,6 +393,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             batch,
             format,
             reference,
+            partial,
             ignore_unknown_fields,
             explain,
             threads,
@@ -388,6 +410,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             }),
             format,
             reference,
+            partial,
             leidraad::model::record::ReadOptions {
                 unknown_fields: if ignore_unknown_fields {
                     leidraad::model::record::UnknownFields::Ignore
@@ -398,6 +421,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             &budgets.options(),
             color,
         ),
+        Command::Ask { file, budgets } => ask::run(&file, &budgets.options(), color),
         Command::Test { files, format } => test::run(&find_rule_files(&files)?, format, color),
         Command::Compile {
             file,
@@ -445,6 +469,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             color,
         ),
         Command::Fmt { files, check, diff } => fmt::run(&files, check, diff, color),
+        Command::Lsp => lsp::run(),
         Command::Explain { code } => explain::run(&code),
         Command::Audit {
             file,

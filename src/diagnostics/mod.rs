@@ -66,6 +66,22 @@ pub struct Diagnostic {
     /// diagnostic out: the vocabulary may declare the name. Not rendered.
     #[serde(skip)]
     pub undeclared: Option<String>,
+    /// Changes to the text that would fix the problem, where the checker
+    /// knows one ("did you mean", add `overrides`, declare the missing
+    /// entry); a language server offers each as a code action. Empty for
+    /// most diagnostics. Not rendered by the text and CI formats.
+    #[serde(skip)]
+    pub fixes: Vec<Fix>,
+}
+
+/// One fix of a [`Diagnostic`]: replace the text of `span` (empty to
+/// insert) with `replacement`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    /// What the fix does, for a menu: "change to `age`".
+    pub title: String,
+    pub span: Span,
+    pub replacement: String,
 }
 
 /// One fact of an example patient, in the guideline's terms.
@@ -92,7 +108,23 @@ impl Diagnostic {
             witness: None,
             facts: None,
             undeclared: None,
+            fixes: Vec::new(),
         }
+    }
+
+    /// Adds a fix (see [`Diagnostic::fixes`]).
+    pub fn with_fix(
+        mut self,
+        title: impl Into<String>,
+        span: Span,
+        replacement: impl Into<String>,
+    ) -> Diagnostic {
+        self.fixes.push(Fix {
+            title: title.into(),
+            span,
+            replacement: replacement.into(),
+        });
+        self
     }
 
     /// Marks the diagnostic as saying only that `name` is not declared

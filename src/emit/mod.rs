@@ -78,7 +78,8 @@ impl Compiled<'_> {
         text
     }
 
-    /// One line per action for a flowchart: with the catalogue's label.
+    /// One line per action for a flowchart: with the catalogue's label, in
+    /// the guideline's language (`bestel: MRI lumbale wervelkolom (dringend)`).
     pub(crate) fn action_label(&self, action: &Content) -> String {
         let label = |target: u32| {
             self.guideline
@@ -86,12 +87,16 @@ impl Compiled<'_> {
                 .get(target as usize)
                 .map_or("?", |e| e.label.as_str())
         };
-        let mut text = format!("{}: {}", kind_word(action.kind), label(action.target));
+        let words = self.words();
+        let mut text = format!("{}: {}", words.kind(action.kind), label(action.target));
         if let Some(urgency) = action.urgency {
-            text.push_str(&format!(" ({})", urgency_word(urgency)));
+            text.push_str(&format!(" ({})", words.urgency(urgency)));
         }
         if let Some(instead) = action.instead {
-            text.push_str(&format!(", instead: {}", label(instead)));
+            text.push_str(&format!(
+                ", {}",
+                crate::model::words::fill(words.instead_of, &[label(instead)])
+            ));
         }
         text
     }

@@ -12,6 +12,7 @@ use crate::model::{Cond, Guideline, InputId, ScoreId, ScoreTerm, Slot, Value};
 use crate::source::Span;
 use serde::Serialize;
 
+pub mod partial;
 pub mod text;
 
 /// One part of the reason a rule fired: a test as written in the source,
@@ -124,7 +125,11 @@ pub enum EvalError {
 }
 
 /// Maps a lowered assumption index back to what the editor wrote.
-fn assumption_error(guideline: &Guideline, lowering: &Lowering, index: usize) -> EvalError {
+pub(crate) fn assumption_error(
+    guideline: &Guideline,
+    lowering: &Lowering,
+    index: usize,
+) -> EvalError {
     match lowering.assumption_origin.get(index) {
         Some(AssumptionOrigin::Stated(i)) => guideline
             .assumptions

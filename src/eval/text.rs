@@ -8,6 +8,7 @@ use super::{EvalError, Evaluation, Reason, Recommendation, ScoreValue};
 use crate::logic::problem::Urgency;
 use crate::model::codes::codings_json;
 use crate::model::record::FieldError;
+use crate::model::words::fill;
 use crate::model::{Cond, Guideline, ScoreTerm, Value};
 use crate::source::Sources;
 use crate::syntax::ast::CompareOp;
@@ -29,13 +30,17 @@ pub fn recommendation_line(r: &Recommendation) -> String {
 
 /// The result for a person to read, as `leidraad eval` prints it: the title,
 /// every recommendation with its rule, line and reasons, what was overruled
-/// and the warnings about the record.
+/// and the warnings about the record, in the guideline's language (its
+/// header's `language`; see `model::words`): the actions, urgencies and
+/// connecting words from the language's table, the reasons with the labels
+/// of the inputs and definitions ([`reason_phrases`]).
 pub fn human(
     guideline: &Guideline,
     sources: &Sources,
     evaluation: &Evaluation,
     warnings: &[String],
 ) -> String {
+    let words = crate::model::words::of(guideline);
     let mut out = String::new();
     let title = guideline.header.as_ref().map_or_else(
         || sources.name(guideline.file).to_owned(),
@@ -43,23 +48,21 @@ pub fn human(
     );
     out.push_str(&format!("{title}\n"));
     if evaluation.recommendations.is_empty() {
-        out.push_str("  no recommendation for this patient\n");
+        out.push_str(&format!("  {}\n", words.no_recommendation));
     }
     for r in &evaluation.recommendations {
         let urgency = r
             .urgency
-            .map_or(String::new(), |u| format!(" ({})", urgency_word(u)));
-        let instead = r
-            .instead
-            .as_ref()
-            .map_or(String::new(), |i| format!(", instead {i}"));
-        let replaces = r
-            .replaces
-            .as_ref()
-            .map_or(String::new(), |p| format!(" [alternative to {p}]"));
+            .map_or(String::new(), |u| format!(" ({})", words.urgency(u)));
+        let instead = r.instead.as_ref().map_or(String::new(), |i| {
+            format!(", {}", fill(words.instead_of, &[i]))
+        });
+        let replaces = r.replaces.as_ref().map_or(String::new(), |p| {
+            format!(" [{}]", fill(words.alternative_to, &[p]))
+        });
         out.push_str(&format!(
             "  {} {} \"{}\"{urgency}{instead}{replaces}\n",
-            kind_word(r.kind),
+            words.kind(r.kind),
             r.target,
             r.target_label
         ));
@@ -67,31 +70,137 @@ pub fn human(
             .line_column(r.rule_span.file, r.rule_span.start as usize)
             .line;
         out.push_str(&format!(
-            "      rule `{}` \"{}\" ({}:{line})\n",
+            "      {} `{}` \"{}\" ({}:{line})\n",
+            words.rule,
             r.rule,
             r.rule_label,
             sources.name(r.rule_span.file)
         ));
         if r.because.is_empty() {
-            out.push_str("      because: the rule always applies\n");
+            out.push_str(&format!(
+                "      {}: {}\n",
+                words.because, words.always_applies
+            ));
         } else {
-            let reasons = because_texts(guideline, sources, &r.because);
-            out.push_str(&format!("      because: {}\n", reasons.join(", ")));
+            let reasons = reason_phrases(guideline, sources, &r.because);
+            out.push_str(&format!(
+                "      {}: {}\n",
+                words.because,
+                reasons.join("; ")
+            ));
         }
     }
     for o in &evaluation.overruled {
+        let action = format!("{} {}", words.kind(o.kind), o.target);
         out.push_str(&format!(
-            "  overruled: {} {} from rule `{}`, by rule `{}`\n",
-            kind_word(o.kind),
-            o.target,
-            o.rule,
-            o.by_rule
+            "  {}\n",
+            fill(words.overruled, &[&action, &o.rule, &o.by_rule])
         ));
     }
     for w in warnings {
-        out.push_str(&format!("  warning: {w}\n"));
+        out.push_str(&format!("  {}: {w}\n", words.warning));
     }
     out
+}
+
+/// The reasons in the guideline's words, each once: every test with the
+/// labels of its input and the answers in the guideline's language
+/// (`model::describe::condition_phrase`), a definition by its label, a
+/// score by its label with its value and the criteria that made it.
+pub fn reason_phrases(guideline: &Guideline, sources: &Sources, because: &[Reason]) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    because
+        .iter()
+        .map(|reason| reason_phrase(guideline, sources, reason))
+        .filter(|text| seen.insert(text.clone()))
+        .collect()
+}
+
+fn reason_phrase(guideline: &Guideline, sources: &Sources, reason: &Reason) -> String {
+    let Some(cond) = test_at(guideline, reason.span) else {
+        return reason_text(guideline, sources, reason);
+    };
+    let phrase = crate::model::describe::condition_phrase(guideline, cond, reason.negated);
+    match &reason.score {
+        Some(score) => format!("{phrase} ({})", score_phrase(guideline, score)),
+        None => phrase,
+    }
+}
+
+/// `Wells-score = 3: Actieve kanker: ja +1, ...`: a score's value and the
+/// criteria that made it, in the guideline's words.
+fn score_phrase(guideline: &Guideline, value: &ScoreValue) -> String {
+    let Some(score) = guideline.scores.get(value.score) else {
+        return String::new();
+    };
+    let parts: Vec<String> = value
+        .terms
+        .iter()
+        .filter_map(|(index, added)| {
+            let shown = match score.terms.get(*index)? {
+                ScoreTerm::Points { when, .. } => {
+                    let criterion =
+                        crate::model::describe::condition_phrase(guideline, when, false);
+                    let sign = if added.numer() > 0 { "+" } else { "" };
+                    format!("{criterion} {sign}{}", added.to_human_string())
+                }
+                ScoreTerm::Input { input, .. } => {
+                    let label = guideline
+                        .inputs
+                        .get(*input)
+                        .map_or("?", |i| i.label.as_str());
+                    format!("{label} {}", added.to_human_string())
+                }
+            };
+            Some(shown)
+        })
+        .collect();
+    let total = format!("{} = {}", score.label, value.value.to_human_string());
+    if parts.is_empty() {
+        total
+    } else {
+        format!("{total}: {}", parts.join(", "))
+    }
+}
+
+/// The test or definition use of the guideline's conditions written at
+/// `span`: what a [`Reason`] points at.
+fn test_at(guideline: &Guideline, span: crate::source::Span) -> Option<&Cond> {
+    fn find(cond: &Cond, span: crate::source::Span) -> Option<&Cond> {
+        match cond {
+            Cond::True | Cond::Invalid => None,
+            Cond::BoolIs(_, _, s)
+            | Cond::ChoiceIn(_, _, s)
+            | Cond::Has(_, _, s)
+            | Cond::Compare(_, _, _, s)
+            | Cond::IsUnknown(_, s)
+            | Cond::Score(_, _, _, s)
+            | Cond::Linear(_, _, _, s)
+            | Cond::Define(_, s) => (*s == span).then_some(cond),
+            Cond::Not(inner) => find(inner, span),
+            Cond::And(parts) | Cond::Or(parts) | Cond::AtLeast(_, parts, _) => {
+                parts.iter().find_map(|part| find(part, span))
+            }
+        }
+    }
+    let rules = guideline.rules.iter().flat_map(|rule| {
+        rule.when.iter().chain(
+            rule.actions
+                .iter()
+                .flat_map(|a| a.alternatives.iter().map(|(c, _)| c)),
+        )
+    });
+    let definitions = guideline.definitions.iter().map(|d| &d.condition);
+    let scores = guideline.scores.iter().flat_map(|s| {
+        s.terms.iter().filter_map(|t| match t {
+            ScoreTerm::Points { when, .. } => Some(when),
+            ScoreTerm::Input { .. } => None,
+        })
+    });
+    rules
+        .chain(definitions)
+        .chain(scores)
+        .find_map(|cond| find(cond, span))
 }
 
 /// The JSON of an evaluation result, as `leidraad eval --format json` and

@@ -5,21 +5,24 @@
 //! rewrites the file line by line:
 //!
 //! - a statement's first line starts at the left margin;
-//! - a continuation line keeps its indentation, so that the columns an
-//!   editor aligned (`when`/`then`, `or` leading a broken condition, the
-//!   columns of a run of inputs) stay aligned;
-//! - no space after `(` and `[` or before `)`, `]` and `,`, and one space
-//!   after a `,` that has none;
+//! - `overrides`, `when` and `then` of a rule (`when`/`then` of a `require`,
+//!   `given`/`expect` of a `case`) each start a line two spaces in;
+//! - one action per line, under the first; an `alternative` two deeper;
+//! - any other continuation line keeps its indentation relative to the
+//!   line that leads it (it moves as far as its clause moved);
+//! - runs of inputs and of catalogue entries are aligned in columns
+//!   (inputs by their `:` and labels, entries by their labels);
+//! - one space between tokens, none after `(` and `[` or before `)`, `]`
+//!   and `,`; the space before a trailing comment is kept;
 //! - a line wider than [`WIDTH`] characters (without a trailing comment)
 //!   is broken before `or`/`and` outside labels, at the outermost bracket
-//!   depth the line has, the operator
-//!   leading the next line, two spaces deeper;
+//!   depth the line has, the operator leading the next line, two spaces
+//!   deeper;
 //! - no white space at the end of a line (comments included);
 //! - a group of blank lines becomes one blank line; none at the start or the
 //!   end of the file, and the file ends with one line end (LF).
 //!
-//! Spacing between other tokens, and before a trailing comment, is kept as
-//! written. Labels (`"..."`) and comments are never touched inside.
+//! Labels (`"..."`) and comments are never touched inside.
 //!
 //! A file with syntax errors is refused: [`FormatError::Syntax`] carries the
 //! parser's diagnostics. Before returning, the formatter parses its result
@@ -81,52 +84,507 @@ pub fn format(file: FileId, text: &str) -> Result<String, FormatError> {
 
 /// The rewritten text (see the module's documentation).
 fn layout(text: &str, tree: &SyntaxFile) -> String {
-    let starts: Vec<usize> = tree.items.iter().map(|i| i.span().start as usize).collect();
     let comments: Vec<(usize, usize)> = tree
         .trivia
         .comments
         .iter()
         .map(|c| (c.start as usize, c.end as usize))
         .collect();
-    let mut out = String::with_capacity(text.len() + 1);
+    let statements: Vec<Statement> = tree
+        .items
+        .iter()
+        .map(|item| {
+            let span = item.span();
+            Statement::new(text, span.start as usize, span.end as usize, &comments)
+        })
+        .collect();
+    let mut lines: Vec<Line> = Vec::new();
     let mut blank_pending = false;
     let mut offset = 0;
+    // The statement the current line belongs to, and the shift of the
+    // indentation of its continuation lines (the last head's new column
+    // minus its old one).
+    let mut current: Option<usize> = None;
+    let mut shift: i64 = 0;
     for raw in lines_inclusive(text) {
         let line_start = offset;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
+        let line_end = line_start + line.len();
         let indent_len = line.len() - line.trim_start_matches(is_space).len();
         if indent_len == line.len() {
-            blank_pending = !out.is_empty();
+            blank_pending = !lines.is_empty();
             continue;
         }
         if blank_pending {
-            out.push('\n');
+            lines.push(Line::blank());
             blank_pending = false;
         }
         let body_start = line_start + indent_len;
-        let mut written = String::new();
-        if starts.binary_search(&body_start).is_err() {
-            written.push_str(line.get(..indent_len).unwrap_or(""));
-        }
-        let commented = comments
+        let is_comment = comments.iter().any(|(start, _)| *start == body_start);
+        let at = statements
             .iter()
-            .any(|(start, _)| (body_start..line_start + line.len()).contains(start));
-        respace(
-            text,
-            body_start,
-            line_start + line.len(),
-            &comments,
-            &mut written,
+            .position(|s| (s.start..=s.end).contains(&body_start));
+        let Some(index) = at else {
+            // An own-line comment between statements: kept where it is.
+            let mut written = line.get(..indent_len).unwrap_or("").to_owned();
+            respace(text, body_start, line_end, &comments, &mut written);
+            lines.push(Line::other(written));
+            current = None;
+            continue;
+        };
+        let Some(statement) = statements.get(index) else {
+            continue;
+        };
+        if current != Some(index) {
+            current = Some(index);
+            shift = -(columns(line.get(..indent_len).unwrap_or("")) as i64);
+        }
+        if is_comment {
+            // An own-line comment inside a statement: kept where it is.
+            let mut written = line.get(..indent_len).unwrap_or("").to_owned();
+            respace(text, body_start, line_end, &comments, &mut written);
+            lines.push(Line::other(written));
+            continue;
+        }
+        // The line, cut before every clause keyword and action that does not
+        // start it.
+        let mut cuts: Vec<usize> = vec![body_start];
+        cuts.extend(
+            statement
+                .breaks
+                .iter()
+                .map(|b| b.0)
+                .filter(|&b| b > body_start && b < line_end),
         );
-        if commented {
-            out.push_str(&written);
-            out.push('\n');
-        } else {
-            break_long(&written, &mut out);
+        cuts.push(line_end);
+        for pair in cuts.windows(2) {
+            let [from, to] = *pair else { continue };
+            let column = columns(text.get(line_start..from).unwrap_or("")) as i64;
+            let role = statement.role_at(from);
+            let indent = match role {
+                Role::Head => 0,
+                Role::Fixed(indent) => indent,
+                Role::Continuation => (column + shift).max(2) as usize,
+            };
+            if !matches!(role, Role::Continuation) {
+                shift = indent as i64 - column;
+            }
+            let mut written = " ".repeat(indent);
+            respace(text, from, to, &comments, &mut written);
+            let written = written.trim_end_matches(is_space).to_owned();
+            let commented = comments.iter().any(|(start, _)| (from..to).contains(start));
+            // A long line is broken before the alignment, which never makes
+            // a line wider than the width: so a second run finds the same
+            // lines.
+            let mut broken = String::new();
+            if commented {
+                broken = written;
+            } else {
+                break_long(&written, &mut broken);
+            }
+            for piece in broken.lines() {
+                lines.push(Line {
+                    text: piece.to_owned(),
+                    statement: Some(index),
+                    blank: false,
+                });
+            }
+        }
+    }
+    align_runs(&mut lines, &statements);
+    let mut out = String::with_capacity(text.len() + 1);
+    for line in &lines {
+        out.push_str(&line.text);
+        out.push('\n');
+    }
+    out
+}
+
+/// One line of the output, before long lines are broken.
+struct Line {
+    text: String,
+    /// The statement it belongs to (none for a comment between statements
+    /// and for a blank line).
+    statement: Option<usize>,
+    blank: bool,
+}
+
+impl Line {
+    fn blank() -> Self {
+        Self {
+            text: String::new(),
+            statement: None,
+            blank: true,
+        }
+    }
+
+    fn other(text: String) -> Self {
+        Self {
+            text,
+            statement: None,
+            blank: false,
+        }
+    }
+}
+
+/// Where a piece of a statement's line goes.
+#[derive(Clone, Copy)]
+enum Role {
+    /// The statement's first line: the left margin.
+    Head,
+    /// A clause (`when`, `then`, `overrides`, `given`, `expect`), an action
+    /// after the first or an `alternative`: this column.
+    Fixed(usize),
+    /// Any other line: its indentation moved as far as the line that
+    /// leads it (the head or the last clause) moved.
+    Continuation,
+}
+
+/// The indentation of a clause keyword (`when`, `then`, ...).
+const CLAUSE_INDENT: usize = 2;
+/// The column of an action: under the first one, after `then `.
+const ACTION_INDENT: usize = CLAUSE_INDENT + "then ".len();
+/// The column of an `alternative`: two deeper than its action.
+const ALTERNATIVE_INDENT: usize = ACTION_INDENT + 2;
+
+/// What the layout needs to know of one statement.
+struct Statement {
+    start: usize,
+    end: usize,
+    /// Its first word: `input`, `rule`, ...
+    keyword: String,
+    /// Where a line must start, and with what indentation: before each
+    /// clause keyword, each action after the first and each
+    /// `alternative`.
+    breaks: Vec<(usize, usize)>,
+    /// Offsets where a line that starts there gets a fixed column even if
+    /// the formatter need not cut there (`alternative`).
+    fixed: Vec<(usize, usize)>,
+    /// For an input: the column of its `:` on its first line, counted from
+    /// the statement's start.
+    colon: Option<usize>,
+}
+
+impl Statement {
+    fn new(text: &str, start: usize, end: usize, comments: &[(usize, usize)]) -> Self {
+        let words = words(text, start, end, comments);
+        let keyword = words.first().map_or("", |w| w.1).to_owned();
+        let mut breaks = Vec::new();
+        let mut fixed = Vec::new();
+        let then = words.iter().position(|w| w.1 == "then");
+        match keyword.as_str() {
+            "rule" => {
+                let before_then = then.unwrap_or(words.len());
+                for (i, &(at, word)) in words.iter().enumerate() {
+                    let clause = i < before_then && matches!(word, "when" | "overrides");
+                    if clause || Some(i) == then {
+                        breaks.push((at, CLAUSE_INDENT));
+                    } else if then.is_some_and(|t| i > t)
+                        && matches!(word, "order" | "refer" | "avoid")
+                    {
+                        // The first action follows `then` on its line; a
+                        // line that starts with it still gets its column.
+                        if then.is_some_and(|t| i == t + 1) {
+                            fixed.push((at, ACTION_INDENT));
+                        } else {
+                            breaks.push((at, ACTION_INDENT));
+                        }
+                    } else if word == "alternative" {
+                        fixed.push((at, ALTERNATIVE_INDENT));
+                    }
+                }
+            }
+            "require" => {
+                for (i, &(at, word)) in words.iter().enumerate() {
+                    let before_then = then.is_none_or(|t| i < t);
+                    if (before_then && word == "when") || Some(i) == then {
+                        breaks.push((at, CLAUSE_INDENT));
+                    }
+                }
+            }
+            "case" => {
+                for &(at, word) in &words {
+                    if matches!(word, "given" | "expect") {
+                        breaks.push((at, CLAUSE_INDENT));
+                    }
+                }
+            }
+            _ => {}
+        }
+        let colon = (keyword == "input")
+            .then(|| {
+                let first = text.get(start..end)?.lines().next()?;
+                let at = first.find(':')?;
+                Some(columns(first.get(..at)?))
+            })
+            .flatten();
+        Self {
+            start,
+            end,
+            keyword,
+            breaks,
+            fixed,
+            colon,
+        }
+    }
+
+    /// The role of the piece of a line that starts at `at`.
+    fn role_at(&self, at: usize) -> Role {
+        if at == self.start {
+            return Role::Head;
+        }
+        self.breaks
+            .iter()
+            .chain(&self.fixed)
+            .find(|b| b.0 == at)
+            .map_or(Role::Continuation, |b| Role::Fixed(b.1))
+    }
+
+    /// The group of declarations whose runs are aligned.
+    fn group(&self) -> Option<Group> {
+        match self.keyword.as_str() {
+            "input" => Some(Group::Input),
+            "exam" | "measure" | "specialist" => Some(Group::Entry),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Input,
+    Entry,
+}
+
+/// The words of `text[start..end]` (runs of letters, digits and `_`)
+/// outside labels and comments, with their offsets.
+fn words<'a>(
+    text: &'a str,
+    start: usize,
+    end: usize,
+    comments: &[(usize, usize)],
+) -> Vec<(usize, &'a str)> {
+    let mut out = Vec::new();
+    let Some(body) = text.get(start..end) else {
+        return out;
+    };
+    let mut chars = body.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let at = start + i;
+        if let Some(&(_, comment_end)) = comments.iter().find(|(s, _)| *s == at) {
+            while chars.next_if(|(j, _)| start + *j < comment_end).is_some() {}
+            continue;
+        }
+        if c == '"' {
+            while let Some((_, d)) = chars.next() {
+                if d == '\\' {
+                    chars.next();
+                } else if d == '"' || d == '\n' || d == '\r' {
+                    break;
+                }
+            }
+            continue;
+        }
+        if c.is_alphanumeric() || c == '_' {
+            let mut word_end = i + c.len_utf8();
+            while let Some((j, d)) = chars.next_if(|(_, d)| d.is_alphanumeric() || *d == '_') {
+                word_end = j + d.len_utf8();
+            }
+            out.push((at, body.get(i..word_end).unwrap_or("")));
         }
     }
     out
+}
+
+/// The width of a line's start in columns (characters).
+fn columns(text: &str) -> usize {
+    text.chars().count()
+}
+
+/// Aligns the columns of each run of input declarations, and of each run of
+/// catalogue entries: statements of one kind with nothing but own-line
+/// comments between them (a blank line or another statement ends a run).
+/// Inputs line up their `:` and, when the label is on the first line,
+/// their labels; entries line up their labels and what follows them
+/// (`in imaging`). A line that the alignment
+/// would make wider than [`WIDTH`] keeps single spaces. The continuation
+/// lines of an input that start right of its `:` (a label aligned under the
+/// type) move as far as the `:` moved; a hanging indentation stays.
+fn align_runs(lines: &mut [Line], statements: &[Statement]) {
+    let group_of = |line: &Line| -> Option<Group> {
+        statements.get(line.statement?).and_then(Statement::group)
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let Some(group) = lines.get(i).and_then(&group_of) else {
+            i += 1;
+            continue;
+        };
+        // The run: member heads (the first line of each statement), with
+        // continuation lines and comments between them.
+        let mut heads = vec![i];
+        let mut end = i + 1;
+        while let Some(line) = lines.get(end) {
+            let last = heads
+                .last()
+                .and_then(|&h| lines.get(h))
+                .and_then(|l| l.statement);
+            let continues = line.statement.is_some() && line.statement == last;
+            let comment = line.statement.is_none() && !line.blank;
+            if continues || comment {
+                end += 1;
+            } else if group_of(line) == Some(group) {
+                heads.push(end);
+                end += 1;
+            } else {
+                break;
+            }
+        }
+        // Comments after the last member are no part of the run.
+        align(lines, &heads, group, statements);
+        i = end;
+    }
+}
+
+/// Aligns one run (see [`align_runs`]): `heads` are the indexes of its
+/// members' first lines.
+fn align(lines: &mut [Line], heads: &[usize], group: Group, statements: &[Statement]) {
+    let parts: Vec<Option<(String, String, String)>> = heads
+        .iter()
+        .map(|&h| lines.get(h).and_then(|l| columns_of(&l.text, group)))
+        .collect();
+    let wa = parts
+        .iter()
+        .flatten()
+        .map(|p| columns(&p.0))
+        .max()
+        .unwrap_or(0);
+    // The middle column is aligned over as many members as fit within the
+    // width: those with the narrowest middle parts.
+    let mut middles: Vec<usize> = parts
+        .iter()
+        .flatten()
+        .filter(|p| !p.2.is_empty())
+        .map(|p| columns(&p.1))
+        .collect();
+    middles.sort_unstable();
+    let fits_at = |wb: usize| {
+        parts.iter().flatten().all(|p| {
+            p.2.is_empty() || columns(&p.1) > wb || wa + 1 + wb + 1 + columns(&p.2) <= WIDTH
+        })
+    };
+    let wb = middles
+        .iter()
+        .rev()
+        .copied()
+        .find(|&wb| fits_at(wb))
+        .unwrap_or(0);
+    let pad = |s: &str, w: usize| format!("{s}{}", " ".repeat(w - columns(s).min(w)));
+    let join = |parts: &[&str]| {
+        parts
+            .iter()
+            .filter(|p| !p.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    for (&head, part) in heads.iter().zip(parts) {
+        let Some(line) = lines.get_mut(head) else {
+            continue;
+        };
+        let index = line.statement;
+        if let Some((a, b, c)) = part
+            && heads.len() >= 2
+        {
+            let full = if c.is_empty() || columns(&b) > wb {
+                join(&[&pad(&a, wa), &b, &c])
+            } else {
+                join(&[&pad(&a, wa), &pad(&b, wb), &c])
+            };
+            let names = join(&[&pad(&a, wa), &b, &c]);
+            if let Some(text) = [full, names].into_iter().find(|t| columns(t) <= WIDTH) {
+                line.text = text;
+            }
+        }
+        // Move the continuation lines as far as the `:` moved.
+        let Some(statement) = index.and_then(|i| statements.get(i)) else {
+            continue;
+        };
+        let (Some(old), Some(new)) = (
+            statement.colon,
+            line.text
+                .find(':')
+                .map(|at| columns(line.text.get(..at).unwrap_or(""))),
+        ) else {
+            continue;
+        };
+        let delta = new as i64 - old as i64;
+        if delta == 0 {
+            continue;
+        }
+        for follower in lines.iter_mut().skip(head + 1) {
+            if follower.statement != index {
+                if follower.statement.is_some() || follower.blank {
+                    break;
+                }
+                continue;
+            }
+            let body = follower.text.trim_start_matches(' ');
+            let indent = columns(&follower.text) - columns(body);
+            if indent <= old {
+                // Not under the type: a hanging indentation stays.
+                continue;
+            }
+            let moved = (indent as i64 + delta).max(2) as usize;
+            follower.text = format!("{}{body}", " ".repeat(moved));
+        }
+    }
+}
+
+/// The columns of one declaration's line (single-spaced): for an input the
+/// name (`input age`), the type (`: number 0..120 years`) and the label
+/// with the rest; for an entry the name (`exam CT_head`), the label and the
+/// rest (`in imaging`, codes).
+fn columns_of(line: &str, group: Group) -> Option<(String, String, String)> {
+    // The label starts at the first `"` (a type has none). Without a label
+    // on the line, the rest (a trailing comment too) stays as it is.
+    let Some(label) = line.find('"') else {
+        let colon = line.find(':')?;
+        let (name, ty) = line.split_at(colon);
+        return (group == Group::Input)
+            .then(|| (name.trim_end().to_owned(), ty.to_owned(), String::new()));
+    };
+    let (head, rest) = line.split_at(label);
+    let head = head.trim_end();
+    match group {
+        Group::Input => {
+            let colon = head.find(':')?;
+            let (name, ty) = head.split_at(colon);
+            Some((name.trim_end().to_owned(), ty.to_owned(), rest.to_owned()))
+        }
+        Group::Entry => {
+            // The label to its closing quote, then the rest (`in ...`, codes).
+            let mut end = rest.len();
+            let mut escaped = false;
+            for (i, c) in rest.char_indices().skip(1) {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    end = i + 1;
+                    break;
+                }
+            }
+            let (label, after) = rest.split_at(end);
+            Some((
+                head.to_owned(),
+                label.to_owned(),
+                after.trim_start().to_owned(),
+            ))
+        }
+    }
 }
 
 /// The widest line, in characters, before a condition is broken.
@@ -186,7 +644,16 @@ fn break_points(line: &str, from: usize) -> Vec<usize> {
         }
         if previous == ' ' && i > from {
             let rest = line.get(i..).unwrap_or("");
-            if rest.starts_with("or ") || rest.starts_with("and ") {
+            // `or unknown` and `or sooner` are one word each, no operator.
+            let word_after_or = rest.get(3..).unwrap_or("").trim_start();
+            let fixed = ["unknown", "sooner"].iter().any(|w| {
+                word_after_or.starts_with(w)
+                    && !word_after_or
+                        .get(w.len()..)
+                        .and_then(|r| r.chars().next())
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            if (rest.starts_with("or ") && !fixed) || rest.starts_with("and ") {
                 points.push((i, depth));
             }
         }
@@ -233,10 +700,10 @@ fn respace(text: &str, from: usize, to: usize, comments: &[(usize, usize)], out:
             pending_space = line.get(i..end);
             continue;
         }
-        if let Some(space) = pending_space.take() {
+        if pending_space.take().is_some() {
             let drop = matches!(last, Some('(' | '[')) || matches!(c, ')' | ']' | ',');
             if !drop {
-                out.push_str(space);
+                out.push(' ');
             }
         } else if last == Some(',') {
             out.push(' ');
@@ -335,7 +802,7 @@ mod tests {
     #[test]
     fn spacing_blank_lines_and_margins() {
         let text = "\n\n  guideline g \"G\"   \n\n\n\ninput  a : yes/no \"A\"  # why  \n  define d = ( a )\n\nrule r \"R\"\n  when d\n  then order x\ndefine e = k in [ y ,z ]\n\n\n";
-        let want = "guideline g \"G\"\n\ninput  a : yes/no \"A\"  # why\ndefine d = (a)\n\nrule r \"R\"\n  when d\n  then order x\ndefine e = k in [y, z]\n";
+        let want = "guideline g \"G\"\n\ninput a : yes/no \"A\"  # why\ndefine d = (a)\n\nrule r \"R\"\n  when d\n  then order x\ndefine e = k in [y, z]\n";
         assert_eq!(fmt(text), want);
         assert_eq!(fmt(want), want);
     }
@@ -366,6 +833,38 @@ mod tests {
             out,
             "guideline g \"G\"\ndefine d \"D or E\" = alpha_one and beta_two or (gamma_three or delta_four) and k in [p, q]\n  or epsilon_five and zeta_six or eta\n"
         );
+        assert_eq!(fmt(&out), out);
+    }
+
+    #[test]
+    fn clauses_and_actions_get_their_own_aligned_lines() {
+        let text = "guideline g \"G\"\nrule r \"R\" overrides q when a or b then order X urgent refer n same_day  # why\n    avoid Y instead X\nrule q \"Q\"\n    when a\n      or b\n    then order X\n           alternative Y when a\n               or b\nrequire \"R\" when a then order X or refer n\ncase \"C\" given a yes expect order X expect no refer\n";
+        let want = "guideline g \"G\"\nrule r \"R\"\n  overrides q\n  when a or b\n  then order X urgent\n       refer n same_day  # why\n       avoid Y instead X\nrule q \"Q\"\n  when a\n    or b\n  then order X\n         alternative Y when a\n             or b\nrequire \"R\"\n  when a\n  then order X or refer n\ncase \"C\"\n  given a yes\n  expect order X\n  expect no refer\n";
+        assert_eq!(fmt(text), want);
+        assert_eq!(fmt(want), want);
+    }
+
+    #[test]
+    fn runs_of_declarations_are_aligned() {
+        let text = "guideline g \"G\"\ninput a : yes/no \"A\"\n# between\ninput long_name : one of p, q \"B\" # why\ninput c : yes/no\n                 \"C\"\n  asked when a\n\ninput alone   : yes/no \"D\"\nexam X \"X\" in imaging\nspecialist neuro \"Neurologist\" in n\nmeasure Y \"Y\"\n";
+        let want = "guideline g \"G\"\ninput a         : yes/no      \"A\"\n# between\ninput long_name : one of p, q \"B\" # why\ninput c         : yes/no\n                         \"C\"\n  asked when a\n\ninput alone : yes/no \"D\"\nexam X           \"X\"           in imaging\nspecialist neuro \"Neurologist\" in n\nmeasure Y        \"Y\"\n";
+        assert_eq!(fmt(text), want);
+        assert_eq!(fmt(want), want);
+    }
+
+    #[test]
+    fn alignment_gives_way_to_the_width() {
+        let label = "L".repeat(80);
+        let text = format!("guideline g \"G\"\nexam a \"A\"\nexam much_longer_name \"{label}\"\n");
+        let out = fmt(&text);
+        assert!(out.contains("\nexam a                \"A\"\n"), "{out}");
+        assert!(
+            out.contains(&format!("\nexam much_longer_name \"{label}\"\n")),
+            "{out}"
+        );
+        let wide = format!("guideline g \"G\"\nexam a \"{label}\"\nexam much_longer_name \"X\"\n");
+        let out = fmt(&wide);
+        assert!(out.contains(&format!("\nexam a \"{label}\"\n")), "{out}");
         assert_eq!(fmt(&out), out);
     }
 

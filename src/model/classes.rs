@@ -281,6 +281,18 @@ impl NumberClasses {
     /// `≈` and two decimals (`> ≈13.04 weeks`). `None` if `first > last` or
     /// either class does not exist.
     pub fn describe_span(&self, first: u32, last: u32, unit_name: &str) -> Option<String> {
+        self.describe_span_in(first, last, unit_name, super::words::for_code(None))
+    }
+
+    /// [`NumberClasses::describe_span`] in the words of a language: time
+    /// units in its words (`≥ 50 jaar`), other units as written.
+    pub(crate) fn describe_span_in(
+        &self,
+        first: u32,
+        last: u32,
+        unit_name: &str,
+        words: &super::words::Words,
+    ) -> Option<String> {
         if first > last {
             return None;
         }
@@ -295,7 +307,10 @@ impl NumberClasses {
         // The unit agrees with the number written before it: `< 1 week`.
         let unit_after = |value: Rational| match super::units::Unit::lookup(unit_name) {
             _ if unit_name.is_empty() => String::new(),
-            Some(unit) => format!(" {}", unit.word_for(value)),
+            Some(unit) => format!(
+                " {}",
+                words.unit_word(unit.canonical, value == Rational::ONE)
+            ),
             None => format!(" {unit_name}"),
         };
         let starts_at_bottom = first == 0;
@@ -308,13 +323,13 @@ impl NumberClasses {
         let text = if first == last && low_inclusive {
             format!("= {low}{low_unit}")
         } else if starts_at_bottom && ends_at_top {
-            "any value".to_owned()
+            words.any_value.to_owned()
         } else if starts_at_bottom {
             format!("{upper} {high}{high_unit}")
         } else if ends_at_top {
             format!("{lower} {low}{low_unit}")
         } else {
-            format!("{lower} {low} and {upper} {high}{high_unit}")
+            format!("{lower} {low} {} {upper} {high}{high_unit}", words.and)
         };
         Some(text)
     }

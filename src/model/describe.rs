@@ -7,57 +7,17 @@ use super::lower::Lowering;
 use super::{Guideline, Type};
 use crate::logic::problem::{Class, Var};
 
-/// Words in the guideline's language (its header's `language`): Dutch for
-/// `nl`, English otherwise.
-pub(crate) struct Words {
-    pub yes: &'static str,
-    pub no: &'static str,
-    pub not_asked: &'static str,
-    pub unknown: &'static str,
-    pub or: &'static str,
-    pub not: &'static str,
-    pub nothing: &'static str,
-    pub impossible: &'static str,
-}
+pub(crate) use super::words::Words;
 
-const DUTCH: Words = Words {
-    yes: "ja",
-    no: "nee",
-    not_asked: "niet gevraagd",
-    unknown: "onbekend",
-    or: "of",
-    not: "niet",
-    nothing: "geen onderzoek of verwijzing",
-    impossible: "onmogelijk (in strijd met een aanname)",
-};
-
-const ENGLISH: Words = Words {
-    yes: "yes",
-    no: "no",
-    not_asked: "not asked",
-    unknown: "unknown",
-    or: "or",
-    not: "not",
-    nothing: "no exam or referral",
-    impossible: "impossible (contradicts an assumption)",
-};
-
-/// Whether a guideline's header says it is written in Dutch (`language nl`).
+/// Whether a guideline's header says it is written in Dutch (`language nl`,
+/// `nl-BE`).
 pub(crate) fn is_dutch(guideline: &Guideline) -> bool {
-    guideline
-        .header
-        .as_ref()
-        .and_then(|h| h.language.as_deref())
-        .is_some_and(|l| l.eq_ignore_ascii_case("nl"))
+    words(guideline).code == "nl"
 }
 
-/// The words for a guideline.
+/// The words for a guideline: the table of its header's `language`.
 pub(crate) fn words(guideline: &Guideline) -> &'static Words {
-    if is_dutch(guideline) {
-        &DUTCH
-    } else {
-        &ENGLISH
-    }
+    super::words::of(guideline)
 }
 
 /// Describes the variables of one lowered guideline.
@@ -133,7 +93,7 @@ impl<'a> Describe<'a> {
                     let top = numbers.class_count().saturating_sub(1);
                     if first <= top {
                         let unit = unit.as_ref().map_or("", |u| u.canonical);
-                        parts.extend(numbers.describe_span(first, last.min(top), unit));
+                        parts.extend(numbers.describe_span_in(first, last.min(top), unit, words));
                     }
                 }
             }
@@ -198,4 +158,297 @@ pub(crate) fn join_or(parts: &[String], or: &str) -> String {
         [one] => one.clone(),
         [init @ .., last] => format!("{} {or} {last}", init.join(", ")),
     }
+}
+
+/// A comparison as a clinician reads it: `≥`, `≤`, `≠`.
+pub(crate) fn operator_sign(op: crate::syntax::ast::CompareOp) -> &'static str {
+    use crate::syntax::ast::CompareOp;
+    match op {
+        CompareOp::Eq => "=",
+        CompareOp::Ne => "≠",
+        CompareOp::Lt => "<",
+        CompareOp::Le => "≤",
+        CompareOp::Gt => ">",
+        CompareOp::Ge => "≥",
+    }
+}
+
+/// A number with the word of its input's unit after it, in the guideline's
+/// language: `50 jaar`, `1 week`, `1.2 mg/dL`.
+pub(crate) fn quantity(
+    guideline: &Guideline,
+    input: &super::Input,
+    value: super::number::Rational,
+) -> String {
+    let number = value.to_human_string();
+    match &input.ty {
+        Type::Number {
+            unit: Some(unit), ..
+        } => {
+            let word =
+                words(guideline).unit_word(unit.canonical, value == super::number::Rational::ONE);
+            format!("{number} {word}")
+        }
+        _ => number,
+    }
+}
+
+/// A condition in the guideline's words (labels of inputs and definitions,
+/// answers in its language, numbers with their units), as a clinician reads
+/// it: `Leeftijd ≥ 50 jaar`, `Koorts: ja`, `Neurologische uitval: acute of
+/// subacute`, `niet Alarmsymptoom`. With `negated`, what holds when the
+/// condition does not: a test on an input that may be unknown or not asked
+/// names those answers too (`Koorts: nee, onbekend of niet gevraagd`), so
+/// the phrase claims exactly what the test means.
+pub(crate) fn condition_phrase(guideline: &Guideline, cond: &super::Cond, negated: bool) -> String {
+    use super::Cond;
+    let words = words(guideline);
+    let input_of = |id: usize| guideline.inputs.get(id);
+    // The answers outside a test that still make its negation true.
+    let special = |input: &super::Input| {
+        let mut extra = Vec::new();
+        if input.admits_unknown {
+            extra.push(words.unknown.to_owned());
+        }
+        if input.asked_when.is_some() {
+            extra.push(words.not_asked.to_owned());
+        }
+        extra
+    };
+    let answers = |input: &super::Input, parts: Vec<String>| {
+        format!("{}: {}", input.label, join_or(&parts, words.or))
+    };
+    match cond {
+        Cond::True => (if negated { words.never } else { words.always }).to_owned(),
+        Cond::Invalid => "?".to_owned(),
+        Cond::BoolIs(id, value, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            let word = |b: bool| (if b { words.yes } else { words.no }).to_owned();
+            if negated {
+                let mut parts = vec![word(!*value)];
+                parts.extend(special(input));
+                answers(input, parts)
+            } else {
+                answers(input, vec![word(*value)])
+            }
+        }
+        Cond::ChoiceIn(id, values, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            let Type::OneOf(names) = &input.ty else {
+                return "?".to_owned();
+            };
+            let mut parts: Vec<String> = names
+                .iter()
+                .enumerate()
+                .filter(|(index, _)| {
+                    u32::try_from(*index).is_ok_and(|i| values.contains(&i)) != negated
+                })
+                .map(|(_, name)| name.clone())
+                .collect();
+            if negated {
+                parts.extend(special(input));
+            }
+            answers(input, parts)
+        }
+        Cond::Has(id, member, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            let name = match &input.ty {
+                Type::AnyOf(members) => members.get(*member as usize).map_or("?", String::as_str),
+                _ => "?",
+            };
+            if negated {
+                let mut parts = vec![format!("{} {name}", words.not)];
+                parts.extend(special(input));
+                answers(input, parts)
+            } else {
+                answers(input, vec![name.to_owned()])
+            }
+        }
+        Cond::Compare(id, op, value, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            let op = if negated {
+                crate::syntax::vocabulary::opposite(*op)
+            } else {
+                *op
+            };
+            let text = format!(
+                "{} {} {}",
+                input.label,
+                operator_sign(op),
+                quantity(guideline, input, *value)
+            );
+            let extra = if negated { special(input) } else { Vec::new() };
+            if extra.is_empty() {
+                text
+            } else {
+                let mut parts = vec![text];
+                parts.extend(extra);
+                join_or(&parts, words.or)
+            }
+        }
+        Cond::IsUnknown(id, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            if negated {
+                let mut parts = vec![words.known.to_owned()];
+                if input.asked_when.is_some() {
+                    parts.push(words.not_asked.to_owned());
+                }
+                answers(input, parts)
+            } else {
+                answers(input, vec![words.unknown.to_owned()])
+            }
+        }
+        Cond::Score(id, op, value, _) => {
+            let label = guideline.scores.get(*id).map_or("?", |s| s.label.as_str());
+            let op = if negated {
+                crate::syntax::vocabulary::opposite(*op)
+            } else {
+                *op
+            };
+            format!("{label} {} {}", operator_sign(op), value.to_human_string())
+        }
+        Cond::Linear(id, op, sum, _) => {
+            let Some(input) = input_of(*id) else {
+                return "?".to_owned();
+            };
+            let op = if negated {
+                crate::syntax::vocabulary::opposite(*op)
+            } else {
+                *op
+            };
+            let mut terms: Vec<String> = sum
+                .terms
+                .iter()
+                .map(|(term, factor)| {
+                    let label = input_of(*term).map_or("?", |i| i.label.as_str());
+                    format!("{} × {label}", factor.to_human_string())
+                })
+                .collect();
+            if sum.constant != super::number::Rational::ZERO || terms.is_empty() {
+                terms.push(quantity(guideline, input, sum.constant));
+            }
+            let text = format!(
+                "{} {} {}",
+                input.label,
+                operator_sign(op),
+                terms.join(" + ")
+            );
+            let extra = if negated { special(input) } else { Vec::new() };
+            if extra.is_empty() {
+                text
+            } else {
+                let mut parts = vec![text];
+                parts.extend(extra);
+                join_or(&parts, words.or)
+            }
+        }
+        Cond::Define(id, _) => {
+            let name = guideline
+                .definitions
+                .get(*id)
+                .map_or("?", |d| d.label.as_deref().unwrap_or(d.id.as_str()));
+            if negated {
+                format!("{} {name}", words.not)
+            } else {
+                name.to_owned()
+            }
+        }
+        Cond::Not(inner) => condition_phrase(guideline, inner, !negated),
+        Cond::And(parts) | Cond::Or(parts) => {
+            // `not (a and b)` reads as `not a or not b`.
+            let is_and = matches!(cond, Cond::And(_)) != negated;
+            let joiner = if is_and { words.and } else { words.or };
+            let shown: Vec<String> = parts
+                .iter()
+                .map(|part| {
+                    let text = condition_phrase(guideline, part, negated);
+                    if matches!(part, Cond::And(_) | Cond::Or(_) | Cond::AtLeast(..)) {
+                        format!("({text})")
+                    } else {
+                        text
+                    }
+                })
+                .collect();
+            shown.join(&format!(" {joiner} "))
+        }
+        Cond::AtLeast(count, parts, _) => {
+            let shown: Vec<String> = parts
+                .iter()
+                .map(|part| condition_phrase(guideline, part, false))
+                .collect();
+            let template = if negated {
+                words.fewer_than
+            } else {
+                words.at_least
+            };
+            super::words::fill(template, &[&count.to_string(), &shown.join("; ")])
+        }
+    }
+}
+
+/// What a rule does, as one sentence in the guideline's language, with the
+/// editors' labels: "When Age ≥ 50 years and Red flags: yes, order MRI
+/// (urgent)." The language server shows it on hover.
+pub(crate) fn rule_sentence(guideline: &Guideline, rule: &super::Rule) -> String {
+    use super::words::fill;
+    let words = words(guideline);
+    let entry = |id: usize| {
+        guideline
+            .entries
+            .get(id)
+            .map_or_else(|| "?".to_owned(), |e| e.label.clone())
+    };
+    let actions: Vec<String> = rule
+        .actions
+        .iter()
+        .map(|action| {
+            let mut text = format!("{} {}", words.kind(action.kind), entry(action.target));
+            if let Some(urgency) = action.urgency {
+                text.push_str(&format!(" ({})", words.urgency(urgency)));
+            }
+            for (when, target) in &action.alternatives {
+                let condition = condition_phrase(guideline, when, false);
+                text.push_str(&format!(
+                    ", {}",
+                    fill(words.alternative_when, &[&entry(*target), &condition])
+                ));
+            }
+            if let Some(instead) = action.instead {
+                text.push_str(&format!(", {}", fill(words.instead_of, &[&entry(instead)])));
+            }
+            text
+        })
+        .collect();
+    let actions = join_or(&actions, words.and);
+    let mut sentence = match &rule.when {
+        None | Some(super::Cond::True) => fill(words.always_then, &[&actions]),
+        Some(cond) => fill(
+            words.when_then,
+            &[&condition_phrase(guideline, cond, false), &actions],
+        ),
+    };
+    let overridden: Vec<String> = rule
+        .overrides
+        .iter()
+        .filter_map(|r| guideline.rules.get(*r))
+        .map(|r| format!("\"{}\"", r.label))
+        .collect();
+    if !overridden.is_empty() {
+        sentence.push(' ');
+        sentence.push_str(&fill(
+            words.takes_precedence,
+            &[&join_or(&overridden, words.and)],
+        ));
+    }
+    sentence
 }

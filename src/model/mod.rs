@@ -13,6 +13,7 @@ pub mod record;
 mod resolve;
 pub mod score;
 pub mod units;
+pub mod words;
 
 pub use resolve::resolve;
 

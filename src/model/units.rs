@@ -416,6 +416,12 @@ impl Unit {
             .unit()
     }
 
+    /// The printed word of every unit, in table order (what a language
+    /// server offers after a number).
+    pub fn all_words() -> Vec<&'static str> {
+        UNITS.iter().map(|row| row.canonical).collect()
+    }
+
     /// The printed words of the units of `dimension`, in table order.
     pub(crate) fn words_of(dimension: Dimension) -> Vec<&'static str> {
         UNITS

@@ -7,5 +7,6 @@ mod parser;
 pub mod vocabulary;
 
 pub(crate) use labels::label_marks;
-pub use parser::{MAX_NESTING, names_in, normal_form, parse};
+pub use parser::{MAX_NESTING, is_name, names_in, normal_form, parse};
+pub(crate) use parser::{is_name_char, is_name_start};
 pub use vocabulary::STATEMENT_KEYWORDS;

@@ -392,7 +392,7 @@ fn eval_human_lists_recommendations_with_rule_line_and_reasons() {
         run.stdout
     );
     assert!(
-        run.stdout.contains("because: neuro_deficit == acute"),
+        run.stdout.contains("because: Neurologische uitval: acute"),
         "{}",
         run.stdout
     );

@@ -310,11 +310,11 @@ fn the_json_diagram_alone_gives_every_patient_of_the_small_guideline_its_advice(
             let input = var["input"].as_str().unwrap();
             let value = match input {
                 "age" => match label {
-                    "= 0 years" => Json::from(0),
-                    "> 0 and < 18 years" => Json::from(10),
-                    "= 18 years" => Json::from(18),
-                    "> 18 and < 120 years" => Json::from(50),
-                    "= 120 years" => Json::from(120),
+                    "= 0 jaar" => Json::from(0),
+                    "> 0 en < 18 jaar" => Json::from(10),
+                    "= 18 jaar" => Json::from(18),
+                    "> 18 en < 120 jaar" => Json::from(50),
+                    "= 120 jaar" => Json::from(120),
                     other => panic!("age class {other}"),
                 },
                 "mri_possible" => Json::Bool(label == "ja"),

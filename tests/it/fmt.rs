@@ -1,8 +1,9 @@
 //! `leidraad fmt`'s properties on every bundled guideline, every fixture
 //! and generated files: formatting twice changes nothing, only white space
 //! changes (the token sequence, comments included, is the same), the
-//! formatted file parses to the same tree (spans aside) and checks with the
-//! same diagnostic codes, and a file with syntax errors is refused.
+//! formatted file parses to the same tree and checks to the same model (the
+//! resolved guideline and its lowering, spans aside) with the same
+//! diagnostic codes, and a file with syntax errors is refused.
 
 use leidraad::check::check_file;
 use leidraad::format::{FormatError, format, tokens};
@@ -44,6 +45,15 @@ fn without_spans(debug: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The checked model of a text (the resolved guideline and, when it has no
+/// errors, its lowering to the logic problem), spans taken out.
+fn model(text: &str) -> String {
+    let mut sources = Sources::new();
+    let id = sources.add("f.leidraad", text.to_owned());
+    let (checked, _) = check_file(&sources, id);
+    without_spans(&format!("{:?}\n{:?}", checked.guideline, checked.lowering))
 }
 
 fn codes(text: &str) -> Vec<String> {
@@ -90,6 +100,11 @@ fn properties(name: &str, text: &str) -> bool {
         codes(text),
         codes(&formatted),
         "{name}: diagnostics changed"
+    );
+    assert_eq!(
+        model(text),
+        model(&formatted),
+        "{name}: the checked model changed"
     );
     // Only white space changed: the text without it is the same, comments'
     // trailing white space aside.

@@ -105,7 +105,7 @@ fn github_annotates_errors_and_warnings_only() {
 /// A validator for the part of JSON Schema (draft 4) that the SARIF schema
 /// uses; a keyword it does not know fails the test rather than pass
 /// unchecked.
-struct Schema {
+pub(crate) struct Schema {
     root: Json,
 }
 
@@ -276,14 +276,14 @@ impl Schema {
         }
     }
 
-    fn errors(&self, value: &Json) -> Vec<String> {
+    pub(crate) fn errors(&self, value: &Json) -> Vec<String> {
         let mut errors = Vec::new();
         self.validate(&self.root, value, "", &mut errors);
         errors
     }
 }
 
-fn schema(path: &str) -> Schema {
+pub(crate) fn schema(path: &str) -> Schema {
     let text = std::fs::read_to_string(root().join(path)).unwrap();
     Schema {
         root: serde_json::from_str(&text).unwrap(),

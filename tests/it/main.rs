@@ -15,6 +15,7 @@
 
 mod support;
 
+mod ask;
 mod batch;
 mod blowup;
 mod cli;
@@ -36,8 +37,11 @@ mod index_agrees;
 mod input_defects;
 mod labs;
 mod logic_exact;
+mod lsp;
 mod model_exact;
 mod names;
+mod partial;
+mod playground;
 mod quantities;
 mod records;
 mod robustness;
@@ -46,3 +50,4 @@ mod sql;
 mod sql_audit;
 mod tidy;
 mod vocabulary;
+mod words;

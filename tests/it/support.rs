@@ -169,6 +169,81 @@ pub fn run_with(mut command: Command, stdin: &[u8], limit: Duration) -> Ran {
     ran
 }
 
+/// A long-running `leidraad` (the language server), with pipes to its
+/// standard input and output. [`Running::finish`] waits for its end
+/// within a limit and fails the test on a signal or a panic, as
+/// [`run_with`] does.
+pub struct Running {
+    pub child: std::process::Child,
+    what: String,
+    stderr: Option<std::thread::JoinHandle<Vec<u8>>>,
+}
+
+/// Starts `command` with piped standard input, output and error.
+pub fn spawn(mut command: Command) -> Running {
+    let args: Vec<String> = command
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let what = format!("leidraad {}", args.join(" "));
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("leidraad starts");
+    let mut stderr = child.stderr.take().unwrap();
+    let stderr = std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = stderr.read_to_end(&mut bytes);
+        bytes
+    });
+    Running {
+        child,
+        what,
+        stderr: Some(stderr),
+    }
+}
+
+impl Running {
+    /// Waits for the end, at most `limit`; the exit status.
+    pub fn finish(mut self, limit: Duration) -> i32 {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if start.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!("`{}` did not finish within {limit:?}", self.what);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        let stderr = self.stderr.take().unwrap().join().unwrap();
+        let stderr = clip(&String::from_utf8_lossy(&stderr));
+        let Some(code) = status.code() else {
+            panic!(
+                "`{}` was killed by a signal ({status:?})\n{stderr}",
+                self.what
+            );
+        };
+        assert!(
+            code != 101 && !stderr.contains("panicked"),
+            "`{}` panicked:\n{stderr}",
+            self.what
+        );
+        code
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // A test that failed half way leaves no server behind.
+        let _ = self.child.kill();
+    }
+}
+
 /// At most 3000 characters of `text`, for failure messages.
 pub fn clip(text: &str) -> String {
     let limit = 3000;

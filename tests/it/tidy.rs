@@ -28,6 +28,20 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
     ),
     ("format", &["source", "diagnostics", "syntax"]),
     (
+        "ide",
+        &[
+            "source",
+            "diagnostics",
+            "logic",
+            "syntax",
+            "model",
+            "eval",
+            "format",
+            "check",
+        ],
+    ),
+    ("lsp", &["source", "diagnostics", "check", "ide"]),
+    (
         "check",
         &[
             "source",
@@ -37,6 +51,22 @@ const MAY_IMPORT: &[(&str, &[&str])] = &[
             "model",
             "eval",
             "analysis",
+        ],
+    ),
+    (
+        "playground",
+        &[
+            "source",
+            "diagnostics",
+            "logic",
+            "syntax",
+            "model",
+            "eval",
+            "analysis",
+            "emit",
+            "diff",
+            "format",
+            "check",
         ],
     ),
 ];
@@ -53,6 +83,9 @@ const MODULES: &[&str] = &[
     "diff",
     "format",
     "check",
+    "ide",
+    "lsp",
+    "playground",
     "cli",
 ];
 
@@ -157,6 +190,11 @@ fn only_the_command_line_does_io() {
         "print!(",
         "eprint!(",
         "dbg!(",
+        // The language server's threads and its standard input and output
+        // are the command line's (`src/cli/lsp.rs`).
+        "std::thread",
+        "Connection::stdio",
+        "lsp_server::Connection",
     ];
     let mut broken = Vec::new();
     for (path, module, code) in sources() {
@@ -172,6 +210,88 @@ fn only_the_command_line_does_io() {
         }
     }
     assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+/// The one file that may hold unsafe code: the C ABI of the wasm build.
+const UNSAFE_FILE: &str = "src/playground/abi.rs";
+
+/// Whether a line of code says `unsafe` (a block, function or attribute)
+/// or names the lint `unsafe_code`, outside a string.
+fn says_unsafe(line: &str) -> bool {
+    let mut quoted = false;
+    let mut word = String::new();
+    for c in line.chars().chain([' ']) {
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+            continue;
+        }
+        if !quoted && (word == "unsafe" || word == "unsafe_code") {
+            return true;
+        }
+        word.clear();
+        if c == '"' {
+            quoted = !quoted;
+        }
+    }
+    false
+}
+
+#[test]
+fn unsafe_code_stays_in_the_wasm_exports() {
+    // Cargo.toml denies `unsafe_code` (it cannot forbid it: the wasm
+    // exports need `no_mangle` and raw pointers); this keeps the exception
+    // to one file, which says why at its top.
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("unsafe_code = \"deny\""));
+    let mut broken = Vec::new();
+    let mut in_the_exports = 0;
+    for (path, _, code) in sources() {
+        for (line_number, line) in &code {
+            if !says_unsafe(line) {
+                continue;
+            }
+            if path == UNSAFE_FILE {
+                in_the_exports += 1;
+            } else {
+                broken.push(format!("{path}:{line_number}: {}", line.trim()));
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "unsafe code outside {UNSAFE_FILE}:\n{}",
+        broken.join("\n")
+    );
+    // The scanner sees the exports' own unsafe code, and their exception.
+    assert!(in_the_exports > 0);
+    let exports =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join(UNSAFE_FILE)).unwrap();
+    assert!(exports.contains("#![expect(\n    unsafe_code,"));
+    assert!(says_unsafe("let x = unsafe { f() };"));
+    assert!(says_unsafe("#[unsafe(no_mangle)]"));
+    assert!(!says_unsafe("let not_unsafe = 1;"));
+    assert!(!says_unsafe("let unsafe_here = 1;"));
+    assert!(!says_unsafe("message(\"is unsafe\")"));
+}
+
+#[test]
+fn protocol_types_stay_in_the_language_server() {
+    // `ide` answers in byte offsets and spans; only `lsp` (and the command
+    // line that runs it) knows the language server protocol.
+    let broken: Vec<String> = sources()
+        .into_iter()
+        .filter(|(_, module, _)| !["lsp", "cli", "main"].contains(&module.as_str()))
+        .flat_map(|(path, _, code)| {
+            code.into_iter()
+                .filter(|(_, line)| line.contains("lsp_types") || line.contains("lsp_server"))
+                .map(move |(n, _)| format!("{path}:{n}"))
+        })
+        .collect();
+    assert!(
+        broken.is_empty(),
+        "protocol types outside src/lsp/: {broken:?}"
+    );
 }
 
 #[test]

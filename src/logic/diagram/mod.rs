@@ -39,8 +39,10 @@ mod build;
 mod file;
 mod formula;
 mod group;
+mod partial;
 
 pub use group::{DiagramGroup, GroupedDiagram, rule_groups};
+pub use partial::{Allowed, Contradicted, PartialAdvice, partial_advice};
 
 use build::Builder;
 use file::DiagramFile;

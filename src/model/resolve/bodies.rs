@@ -15,6 +15,7 @@ impl Resolver {
         let mut score_index = 0;
         let mut rule_index = 0;
         for item in &syntax.items {
+            self.statement = Some(item.span());
             match item {
                 ast::Item::Input(input) => {
                     if let Some(condition) = &input.asked_when {
@@ -70,6 +71,7 @@ impl Resolver {
         // Cases last: checking their facts evaluates `asked when`.
         for item in &syntax.items {
             if let ast::Item::Case(case) = item {
+                self.statement = Some(case.span);
                 self.resolve_case(case);
             }
         }
@@ -109,7 +111,9 @@ impl Resolver {
                         &target.name,
                         self.guideline.rules.iter().map(|r| r.id.as_str()),
                     ) {
-                        diagnostic = diagnostic.with_help(format!("did you mean `{s}`?"));
+                        diagnostic = diagnostic
+                            .with_help(format!("did you mean `{s}`?"))
+                            .with_fix(format!("change to `{s}`"), target.span, s);
                     }
                     self.error(diagnostic);
                 }
@@ -291,12 +295,12 @@ impl Resolver {
             return Some(entry);
         }
         if !self.broken_entries.contains(&word.name) {
-            self.unknown_entry(word);
+            self.unknown_entry(word, None);
         }
         None
     }
 
-    fn unknown_entry(&mut self, word: &ast::Ident) {
+    fn unknown_entry(&mut self, word: &ast::Ident, kind: Option<ActionKind>) {
         let mut diagnostic = Diagnostic::new(
             Code::UnknownName,
             format!("`{}` is not in the catalogue", word.name),
@@ -307,11 +311,27 @@ impl Resolver {
             &word.name,
             self.guideline.entries.iter().map(|e| e.id.as_str()),
         ) {
-            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
-            None => diagnostic.with_help(format!(
-                "declare it first, for example `exam {} \"Label\"`",
-                word.name
-            )),
+            Some(s) => diagnostic
+                .with_help(format!("did you mean `{s}`?"))
+                .with_fix(format!("change to `{s}`"), word.span, s),
+            None => {
+                let keyword = if kind == Some(ActionKind::Refer) {
+                    "specialist"
+                } else {
+                    "exam"
+                };
+                let declaration = format!("{keyword} {} \"{}\"", word.name, word.name);
+                let diagnostic = diagnostic.with_help(format!(
+                    "declare it first, for example `exam {} \"Label\"`",
+                    word.name
+                ));
+                match self.declaration_fix(self.last_entry, &declaration) {
+                    Some((span, text)) => {
+                        diagnostic.with_fix(format!("declare `{declaration}`"), span, text)
+                    }
+                    None => diagnostic,
+                }
+            }
         };
         self.error(diagnostic);
     }
@@ -320,7 +340,7 @@ impl Resolver {
     fn target(&mut self, word: &ast::Ident, kind: ActionKind) -> Option<EntryId> {
         let Some(&entry) = self.entries.get(&word.name) else {
             if !self.broken_entries.contains(&word.name) {
-                self.unknown_entry(word);
+                self.unknown_entry(word, Some(kind));
             }
             return None;
         };
@@ -428,7 +448,9 @@ impl Resolver {
             .with_primary(group.span, "unknown group")
             .with_undeclared(group.name.as_str());
             diagnostic = match did_you_mean(&group.name, self.groups.iter().map(String::as_str)) {
-                Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
+                Some(s) => diagnostic
+                    .with_help(format!("did you mean `{s}`?"))
+                    .with_fix(format!("change to `{s}`"), group.span, s),
                 None => diagnostic.with_help("put entries in a group with `in GROUP`, for example `exam MRI_LWK \"MRI\" in imaging`"),
             };
             self.error(diagnostic);
@@ -460,7 +482,9 @@ impl Resolver {
                     &fact.name.name,
                     self.guideline.inputs.iter().map(|i| i.id.as_str()),
                 ) {
-                    diagnostic = diagnostic.with_help(format!("did you mean `{s}`?"));
+                    diagnostic = diagnostic
+                        .with_help(format!("did you mean `{s}`?"))
+                        .with_fix(format!("change to `{s}`"), fact.name.span, s);
                 }
                 self.error(diagnostic);
                 continue;

@@ -47,11 +47,22 @@ impl Resolver {
             .chain(self.guideline.definitions.iter().map(|d| d.id.as_str()))
             .collect();
         diagnostic = match did_you_mean(&ident.name, candidates.iter().copied()) {
-            Some(s) => diagnostic.with_help(format!("did you mean `{s}`?")),
-            None => diagnostic.with_help(format!(
-                "declare it with `input {} : yes/no \"Label\"` or `define {} = ...`",
-                ident.name, ident.name
-            )),
+            Some(s) => diagnostic
+                .with_help(format!("did you mean `{s}`?"))
+                .with_fix(format!("change to `{s}`"), ident.span, s),
+            None => {
+                let declaration = format!("input {} : yes/no \"{}\"", ident.name, ident.name);
+                let diagnostic = diagnostic.with_help(format!(
+                    "declare it with `input {} : yes/no \"Label\"` or `define {} = ...`",
+                    ident.name, ident.name
+                ));
+                match self.declaration_fix(self.last_input, &declaration) {
+                    Some((span, text)) => {
+                        diagnostic.with_fix(format!("declare `{declaration}`"), span, text)
+                    }
+                    None => diagnostic,
+                }
+            }
         };
         self.error(diagnostic);
         None

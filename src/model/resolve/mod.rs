@@ -50,6 +50,70 @@ struct Resolver {
     /// The file is a vocabulary: declarations only, made for guidelines
     /// to `use`, so none is "never used".
     vocabulary: bool,
+    /// The statement being resolved: a fix that declares a missing name
+    /// goes before it when no statement of that kind comes earlier.
+    statement: Option<Span>,
+    /// The last input and the last catalogue entry statement of the file
+    /// itself (else its last declaration, `use` or header): a fix that
+    /// declares a missing name goes after it.
+    last_input: Option<Span>,
+    last_entry: Option<Span>,
+}
+
+/// Whether a statement declares names or says what the file is (the
+/// header, `use`): a declaration that a fix adds goes after such a
+/// statement when there is none of its own kind.
+fn is_declaration(item: &ast::Item) -> bool {
+    matches!(
+        item,
+        ast::Item::Header(_)
+            | ast::Item::Use(_)
+            | ast::Item::Input(_)
+            | ast::Item::Define(_)
+            | ast::Item::Score(_)
+            | ast::Item::Entry(_)
+    )
+}
+
+/// The span of the last statement of `file` that `kind` accepts.
+fn last_of(
+    syntax: &ast::SyntaxFile,
+    file: FileId,
+    kind: impl Fn(&ast::Item) -> bool,
+) -> Option<Span> {
+    syntax
+        .items
+        .iter()
+        .filter(|item| kind(item) && item.span().file == file)
+        .map(ast::Item::span)
+        .next_back()
+}
+
+impl Resolver {
+    /// Where a fix inserts a declaration, and the text around it: after
+    /// the last such declaration (`after`), else before the statement
+    /// being resolved.
+    pub(super) fn declaration_fix(
+        &self,
+        after: Option<Span>,
+        declaration: &str,
+    ) -> Option<(Span, String)> {
+        match (after, self.statement) {
+            (Some(last), _) => Some((
+                Span::new(last.file, last.end as usize, last.end as usize),
+                format!("\n{declaration}"),
+            )),
+            (None, Some(statement)) => Some((
+                Span::new(
+                    statement.file,
+                    statement.start as usize,
+                    statement.start as usize,
+                ),
+                format!("{declaration}\n\n"),
+            )),
+            (None, None) => None,
+        }
+    }
 }
 
 /// Resolves one parsed file.
@@ -84,6 +148,11 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
         vocabulary: syntax.items.iter().any(
             |item| matches!(item, ast::Item::Header(h) if h.kind == ast::HeaderKind::Vocabulary),
         ),
+        statement: None,
+        last_input: last_of(syntax, file, |item| matches!(item, ast::Item::Input(_)))
+            .or_else(|| last_of(syntax, file, is_declaration)),
+        last_entry: last_of(syntax, file, |item| matches!(item, ast::Item::Entry(_)))
+            .or_else(|| last_of(syntax, file, is_declaration)),
     };
     for broken in &syntax.broken {
         let Some(name) = &broken.name else {

@@ -416,7 +416,9 @@ impl Resolver {
             Diagnostic::new(code, format!("`{}` is not a value of `{name}`", value.name))
                 .with_primary(value.span, format!("`{name}` is one of {}", list(values)));
         if let Some(suggestion) = did_you_mean(&value.name, values.iter().map(String::as_str)) {
-            diagnostic = diagnostic.with_help(format!("did you mean `{suggestion}`?"));
+            diagnostic = diagnostic
+                .with_help(format!("did you mean `{suggestion}`?"))
+                .with_fix(format!("change to `{suggestion}`"), value.span, suggestion);
         } else {
             diagnostic = diagnostic.with_help(format!("use one of {}", list(values)));
         }

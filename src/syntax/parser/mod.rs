@@ -21,7 +21,9 @@ mod split;
 use broken::salvage;
 use convert::Converter;
 use errors::*;
+pub use names::is_name;
 use names::*;
+pub(crate) use names::{is_name_char, is_name_start};
 use split::*;
 pub use split::{names_in, normal_form};
 

@@ -18,17 +18,28 @@ use unicode_normalization::UnicodeNormalization as _;
 
 /// Whether `c` may start a name: an ASCII letter, `_`, or a Unicode letter
 /// (XID_Start). The grammar's `ident_start`.
-pub(super) fn is_name_start(c: char) -> bool {
+pub(crate) fn is_name_start(c: char) -> bool {
     c.is_ascii_alphabetic() || c == '_' || (!c.is_ascii() && pest::unicode::XID_START(c))
 }
 
 /// Whether `c` may continue a name: an ASCII letter or digit, `_`, or a
 /// Unicode identifier character (XID_Continue) that is not an invisible
 /// joiner. The grammar's `ident_char`.
-pub(super) fn is_name_char(c: char) -> bool {
+pub(crate) fn is_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric()
         || c == '_'
         || (!c.is_ascii() && !pest::unicode::JOIN_CONTROL(c) && pest::unicode::XID_CONTINUE(c))
+}
+
+/// Whether `text` is a name the grammar reads as written: a name start,
+/// name characters, not a reserved word, and in its canonical spelling
+/// (no `-`, in NFC). What a rename may write.
+pub fn is_name(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(is_name_start)
+        && chars.all(is_name_char)
+        && !RESERVED_WORDS.contains(&text)
+        && canonical_name(text) == text
 }
 
 /// The name a spelling stands for: `-` becomes `_`, and the result is in

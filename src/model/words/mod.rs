@@ -1,0 +1,311 @@
+//! The words in which a guideline's advice, explanations and flowcharts are
+//! shown to clinicians, one table per language: English (`en.rs`) and Dutch
+//! (`nl.rs`). A third language is one more file with one more [`Words`]
+//! value, added to [`TABLES`]. The guideline's header (`language nl`) picks
+//! the table; a language without a table reads English.
+//!
+//! The words of the language itself (keywords, `order`, `same_day`) stay in
+//! `syntax::vocabulary`: they are what an editor writes, and what the
+//! diagnostics for editors and the JSON formats use.
+
+mod en;
+mod nl;
+
+use crate::logic::problem::{ActionKind, Urgency};
+use crate::model::Guideline;
+
+/// Every table, English first (the fallback).
+pub const TABLES: &[&Words] = &[&en::WORDS, &nl::WORDS];
+
+/// The words of one language. Texts with `{}` are templates filled in
+/// order by [`fill`].
+#[derive(Debug)]
+pub struct Words {
+    /// The language's code, as a header writes it: `en`, `nl`.
+    pub code: &'static str,
+    // Answers and the words between them.
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub not_asked: &'static str,
+    pub unknown: &'static str,
+    pub known: &'static str,
+    pub or: &'static str,
+    pub and: &'static str,
+    pub not: &'static str,
+    pub any_value: &'static str,
+    pub always: &'static str,
+    pub never: &'static str,
+    /// `at least {} of: {}`, and `fewer than {} of: {}` for its negation.
+    pub at_least: &'static str,
+    pub fewer_than: &'static str,
+    pub nothing: &'static str,
+    pub impossible: &'static str,
+    // Actions and urgencies.
+    pub order: &'static str,
+    pub refer: &'static str,
+    pub avoid: &'static str,
+    pub same_day: &'static str,
+    pub urgent: &'static str,
+    pub routine: &'static str,
+    /// `within {}`: a time frame, the duration in words.
+    pub within: &'static str,
+    /// Time units: the unit's canonical name (`weeks`), its singular and
+    /// its plural in this language.
+    pub units: &'static [(&'static str, &'static str, &'static str)],
+    // An evaluation result.
+    pub rule: &'static str,
+    pub because: &'static str,
+    pub always_applies: &'static str,
+    pub no_recommendation: &'static str,
+    /// `alternative to {}`.
+    pub alternative_to: &'static str,
+    /// `instead of {}`.
+    pub instead_of: &'static str,
+    /// `overruled: {action} from rule {rule}, by rule {by}`.
+    pub overruled: &'static str,
+    pub warning: &'static str,
+    // A rule as a sentence (hover in an editor).
+    /// `When {}, {}.`: a rule's condition and its actions.
+    pub when_then: &'static str,
+    /// `Always {}.`: a rule without a condition.
+    pub always_then: &'static str,
+    /// `or instead {} when {}`: an alternative and its condition.
+    pub alternative_when: &'static str,
+    /// `It takes precedence over {}.`: the rules a rule overrides.
+    pub takes_precedence: &'static str,
+    /// The warning about a field given for an input this patient is not
+    /// asked: `field {} was ignored: ...`.
+    pub ignored_field: &'static str,
+    // A partial record (`eval --partial`).
+    pub certain: &'static str,
+    pub possible: &'static str,
+    pub next_questions: &'static str,
+    pub nothing_certain: &'static str,
+    pub nothing_possible: &'static str,
+    pub complete: &'static str,
+    // The questionnaire (`leidraad ask`).
+    /// Answers that mean yes, no and unknown (lowercase), the first of
+    /// each shown in the prompt.
+    pub yes_answers: &'static [&'static str],
+    pub no_answers: &'static [&'static str],
+    pub unknown_answers: &'static [&'static str],
+    /// Answers that go back one question.
+    pub back_answers: &'static [&'static str],
+    /// `question {} of at most {}`.
+    pub question_of: &'static str,
+    /// How to go back: `type < to go back`.
+    pub back_hint: &'static str,
+    /// `a number from {} to {}`.
+    pub number_range: &'static str,
+    /// `a whole number`.
+    pub whole_number: &'static str,
+    /// `choose a number from 1 to {}`.
+    pub choose_number: &'static str,
+    /// `several: numbers separated by commas, or nothing for none`.
+    pub choose_several: &'static str,
+    /// `or {} if not known`.
+    pub or_unknown: &'static str,
+    /// `not understood: {}; try again`.
+    pub try_again: &'static str,
+    pub nothing_to_go_back_to: &'static str,
+    pub advice_heading: &'static str,
+    /// `the answers given`: the heading of the answers as a record.
+    pub answers_heading: &'static str,
+    /// `no more answers: stopped`.
+    pub stopped: &'static str,
+}
+
+/// The table for a language code (`nl`, `nl-BE`: by the primary subtag,
+/// any case); English when there is none.
+pub fn for_code(code: Option<&str>) -> &'static Words {
+    let primary = code
+        .and_then(|c| c.split(['-', '_']).next())
+        .unwrap_or("en");
+    TABLES
+        .iter()
+        .copied()
+        .find(|w| w.code.eq_ignore_ascii_case(primary))
+        .unwrap_or(&en::WORDS)
+}
+
+/// The table for a guideline, from its header's `language`.
+pub fn of(guideline: &Guideline) -> &'static Words {
+    for_code(
+        guideline
+            .header
+            .as_ref()
+            .and_then(|h| h.language.as_deref()),
+    )
+}
+
+/// The codes of the languages that have a table.
+pub fn codes() -> Vec<&'static str> {
+    TABLES.iter().map(|w| w.code).collect()
+}
+
+/// `template` with each `{}` replaced by the next of `values`.
+pub fn fill(template: &str, values: &[&str]) -> String {
+    let mut out = String::new();
+    let mut rest = template;
+    let mut values = values.iter();
+    while let Some(at) = rest.find("{}") {
+        out.push_str(rest.get(..at).unwrap_or(""));
+        out.push_str(values.next().copied().unwrap_or(""));
+        rest = rest.get(at + 2..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+impl Words {
+    /// An action kind: `order` / `bestel`.
+    pub fn kind(&self, kind: ActionKind) -> &'static str {
+        match kind {
+            ActionKind::Order => self.order,
+            ActionKind::Refer => self.refer,
+            ActionKind::Avoid => self.avoid,
+        }
+    }
+
+    /// An urgency: `urgent` / `dringend`, `within 48 hours` / `binnen 48 uur`.
+    pub fn urgency(&self, urgency: Urgency) -> String {
+        match urgency {
+            Urgency::SameDay => self.same_day.to_owned(),
+            Urgency::Urgent => self.urgent.to_owned(),
+            Urgency::Routine => self.routine.to_owned(),
+            Urgency::Within { seconds } => fill(self.within, &[&self.duration(seconds)]),
+        }
+    }
+
+    /// A duration in this language, in the unit `syntax::duration_words`
+    /// chooses: `48 hours` / `48 uur`.
+    pub fn duration(&self, seconds: u64) -> String {
+        let english = crate::syntax::vocabulary::duration_words(seconds);
+        let Some((count, unit)) = english.split_once(' ') else {
+            return english;
+        };
+        let plural = if unit.ends_with('s') {
+            unit.to_owned()
+        } else {
+            format!("{unit}s")
+        };
+        format!("{count} {}", self.unit_word(&plural, count == "1"))
+    }
+
+    /// The word of a unit after a number: a time unit in this language
+    /// (`1 week`, `6 weken`, `50 jaar`), any other unit as written
+    /// (`mg/dL`). `canonical` is the unit's canonical name.
+    pub fn unit_word(&self, canonical: &str, one: bool) -> String {
+        match self.units.iter().find(|(name, _, _)| *name == canonical) {
+            Some((_, singular, plural)) => (if one { singular } else { plural }).to_string(),
+            None if one => crate::model::units::Unit::lookup(canonical).map_or_else(
+                || canonical.to_owned(),
+                |u| u.word_for(crate::model::number::Rational::ONE).to_owned(),
+            ),
+            None => canonical.to_owned(),
+        }
+    }
+
+    /// Whether `answer` (trimmed, any case) is one of `answers`.
+    pub fn is_one_of(answer: &str, answers: &[&str]) -> bool {
+        answers.iter().any(|a| {
+            a.eq_ignore_ascii_case(answer.trim())
+                || a.to_lowercase() == answer.trim().to_lowercase()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_language_is_chosen_by_its_primary_subtag() {
+        assert_eq!(for_code(Some("nl")).code, "nl");
+        assert_eq!(for_code(Some("NL-be")).code, "nl");
+        assert_eq!(for_code(Some("en-GB")).code, "en");
+        assert_eq!(for_code(Some("fr")).code, "en");
+        assert_eq!(for_code(None).code, "en");
+    }
+
+    #[test]
+    fn every_table_fills_every_template() {
+        for words in TABLES {
+            // Every template has the holes its users fill.
+            for (name, template, holes) in [
+                ("within", words.within, 1),
+                ("at_least", words.at_least, 2),
+                ("fewer_than", words.fewer_than, 2),
+                ("alternative_to", words.alternative_to, 1),
+                ("instead_of", words.instead_of, 1),
+                ("when_then", words.when_then, 2),
+                ("always_then", words.always_then, 1),
+                ("alternative_when", words.alternative_when, 2),
+                ("takes_precedence", words.takes_precedence, 1),
+                ("overruled", words.overruled, 3),
+                ("question_of", words.question_of, 2),
+                ("number_range", words.number_range, 2),
+                ("choose_number", words.choose_number, 1),
+                ("or_unknown", words.or_unknown, 1),
+                ("try_again", words.try_again, 1),
+                ("ignored_field", words.ignored_field, 1),
+            ] {
+                assert_eq!(
+                    template.matches("{}").count(),
+                    holes,
+                    "{}: `{name}` is {template:?}",
+                    words.code
+                );
+            }
+            for answers in [
+                words.yes_answers,
+                words.no_answers,
+                words.unknown_answers,
+                words.back_answers,
+            ] {
+                assert!(!answers.is_empty(), "{}", words.code);
+            }
+            // Every time unit of the unit table has its words.
+            for unit in [
+                "years", "months", "weeks", "days", "hours", "minutes", "seconds",
+            ] {
+                assert!(
+                    words.units.iter().any(|(name, _, _)| *name == unit),
+                    "{}: no words for {unit}",
+                    words.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn durations_and_urgencies_read_in_the_language() {
+        let nl = for_code(Some("nl"));
+        assert_eq!(
+            nl.urgency(Urgency::Within { seconds: 48 * 3600 }),
+            "binnen 48 uur"
+        );
+        assert_eq!(
+            nl.urgency(Urgency::Within { seconds: 3600 }),
+            "binnen 1 uur"
+        );
+        assert_eq!(
+            nl.urgency(Urgency::Within {
+                seconds: 14 * 86400
+            }),
+            "binnen 2 weken"
+        );
+        assert_eq!(nl.urgency(Urgency::SameDay), "zelfde dag");
+        assert_eq!(nl.kind(ActionKind::Avoid), "vermijd");
+        let en = for_code(Some("en"));
+        assert_eq!(
+            en.urgency(Urgency::Within { seconds: 48 * 3600 }),
+            "within 48 hours"
+        );
+        assert_eq!(en.urgency(Urgency::SameDay), "same day");
+        assert_eq!(nl.unit_word("mg/dL", false), "mg/dL");
+        assert_eq!(nl.unit_word("years", true), "jaar");
+        assert_eq!(en.unit_word("weeks", true), "week");
+        assert_eq!(fill("a {} b {}", &["1", "2"]), "a 1 b 2");
+    }
+}
