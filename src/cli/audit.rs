@@ -292,7 +292,9 @@ fn render(
         None => vec![("new", path)],
     };
     for (key, file) in &versions {
-        let version = &result["versions"][key];
+        let version = result
+            .pointer(&format!("/versions/{key}"))
+            .unwrap_or(&Json::Null);
         if compare.is_some() {
             heading(&mut out, &format!("`{file}`"));
         }

@@ -307,10 +307,6 @@ enum Command {
         #[arg(long)]
         diff: bool,
     },
-    /// Run the language server over standard input and output, for an
-    /// editor (see docs/lsp.md). Exit status 0 after `shutdown` and
-    /// `exit`, 1 when the editor went away without them.
-    Lsp,
     /// Run a guideline over a table of patient records on DuckDB and count
     /// the advice; with `--compare OLD`, the patients whose advice changes.
     /// Needs python3 with `pip install duckdb` (docs/sql.md). Exit status
@@ -339,6 +335,10 @@ enum Command {
         #[arg(long, value_enum, default_value_t = audit::AuditFormat::Human)]
         format: audit::AuditFormat,
     },
+    /// Run the language server over standard input and output, for an
+    /// editor (see docs/lsp.md). Exit status 0 after `shutdown` and
+    /// `exit`, 1 when the editor went away without them.
+    Lsp,
     /// Print the explanation of a diagnostic code, such as `L101`.
     Explain {
         /// A code (`L101`) or its name (`unknown-name`); `all` lists every code.

@@ -129,7 +129,9 @@ fn decimal_text(value: Rational) -> Option<String> {
     let mut numer = numer;
     // Bring a denominator of 2^a 5^b to a power of ten.
     while denom != 1 {
-        if denom % 2 == 0 {
+        if denom % 10 == 0 {
+            denom /= 10;
+        } else if denom % 2 == 0 {
             denom /= 2;
             numer = numer.checked_mul(5)?;
         } else if denom % 5 == 0 {

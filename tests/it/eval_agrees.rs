@@ -24,7 +24,7 @@ use leidraad::model::record::read_record;
 use serde_json::Value as Json;
 
 #[path = "../../benches/support/synth.rs"]
-mod synth;
+pub(crate) mod synth;
 
 /// Records per guideline: `LEIDRAAD_EVAL_RECORDS`, or CI's size times
 /// `LEIDRAAD_TEST_SCALE` (see `support::cases`).

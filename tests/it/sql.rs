@@ -28,9 +28,7 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::Command;
 
-#[allow(dead_code)]
-#[path = "../../benches/support/synth.rs"]
-mod synth;
+use crate::eval_agrees::synth;
 
 const SQL_RECORDS: u64 = 3_000;
 
@@ -586,7 +584,8 @@ assert len([p for p in parsed if p is not None]) == 1, len(parsed)
     ] {
         // DuckDB's text runs in the tests above; the view holds the query.
         for dialect in ["trino", "spark", "postgres"] {
-            for view in [Some("advice")] {
+            {
+                let view = Some("advice");
                 let path = format!("guidelines/{name}");
                 let mut args = vec!["compile", &path, "--emit", "sql", "--dialect", dialect];
                 if let Some(view) = view {
