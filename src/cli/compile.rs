@@ -153,27 +153,8 @@ pub fn run(
     // A flowchart per group, one after the other; with `--target`, only the
     // group whose rules name it (every other group says nothing about it).
     let flowcharts = |render: fn(&Compiled<'_>, Option<u32>) -> String| {
-        let holds_target = |group: &DiagramGroup| {
-            target.is_some_and(|t| {
-                group.rules.iter().any(|&rule| {
-                    lowering.problem.rules.get(rule).is_some_and(|rule| {
-                        rule.actions.iter().any(|a| {
-                            a.target == t
-                                || a.instead == Some(t)
-                                || a.alternatives.iter().any(|(_, alt)| *alt == t)
-                        })
-                    })
-                })
-            })
-        };
         let shown: Vec<&DiagramGroup> = match target {
-            Some(_) => vec![
-                grouped
-                    .groups()
-                    .iter()
-                    .find(|group| holds_target(group))
-                    .unwrap_or(first),
-            ],
+            Some(t) => vec![grouped.group_naming(&lowering.problem, t).unwrap_or(first)],
             None => grouped.groups().iter().collect(),
         };
         shown

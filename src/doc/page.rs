@@ -6,7 +6,6 @@ use super::{Built, Links};
 use crate::check::CaseOutcome;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::emit::{Compiled, svg};
-use crate::logic::diagram::DiagramGroup;
 use crate::model::codes::Coding;
 use crate::model::describe::words;
 use crate::model::{Guideline, Type, Value};
@@ -861,7 +860,9 @@ impl PageData<'_> {
             let Ok(target) = u32::try_from(index) else {
                 continue;
             };
-            let group = group_of(grouped.groups(), &lowering.problem, target).unwrap_or(first);
+            let group = grouped
+                .group_naming(&lowering.problem, target)
+                .unwrap_or(first);
             let compiled = Compiled {
                 guideline,
                 lowering,
@@ -956,24 +957,4 @@ fn value_text(guideline: &Guideline, input: &crate::model::Input, value: &Value)
         (Value::Unknown, _) => words.unknown.to_owned(),
         _ => "?".to_owned(),
     }
-}
-
-/// The group whose rules give advice about `target` (as `compile
-/// --target` picks it): every other group says nothing about it.
-pub(crate) fn group_of<'g>(
-    groups: &'g [DiagramGroup],
-    problem: &crate::logic::problem::Problem,
-    target: u32,
-) -> Option<&'g DiagramGroup> {
-    groups.iter().find(|group| {
-        group.rules.iter().any(|&rule| {
-            problem.rules.get(rule).is_some_and(|rule| {
-                rule.actions.iter().any(|a| {
-                    a.target == target
-                        || a.instead == Some(target)
-                        || a.alternatives.iter().any(|(_, alt)| *alt == target)
-                })
-            })
-        })
-    })
 }

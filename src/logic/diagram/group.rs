@@ -186,6 +186,23 @@ fn sub_problem(problem: &Problem, rules: &[RuleId], assumptions: &[usize]) -> Pr
 }
 
 impl GroupedDiagram {
+    /// The group whose rules name catalogue entry `target` (as the target,
+    /// the `instead` or an alternative of an action): the one flowchart that
+    /// says anything about it. `None` when no rule names it.
+    pub fn group_naming(&self, problem: &Problem, target: u32) -> Option<&DiagramGroup> {
+        self.groups.iter().find(|group| {
+            group.rules.iter().any(|&rule| {
+                problem.rules.get(rule).is_some_and(|rule| {
+                    rule.actions.iter().any(|a| {
+                        a.target == target
+                            || a.instead == Some(target)
+                            || a.alternatives.iter().any(|(_, alt)| *alt == target)
+                    })
+                })
+            })
+        })
+    }
+
     /// Compiles every group in `options.order`. The budgets bound the whole
     /// call: each group gets what the groups before it left.
     /// Most-used-first counts the uses over the whole problem, as it does
