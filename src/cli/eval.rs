@@ -152,15 +152,10 @@ fn evaluate_read(
     };
     // Values given for inputs that are not asked for this patient are set
     // aside; say so rather than silently ignoring them.
-    for input in guideline.complete(&read.values).1 {
-        if let Some(input) = guideline.inputs.get(input) {
-            let words = leidraad::model::words::of(guideline);
-            read.warnings.push(leidraad::model::words::fill(
-                words.ignored_field,
-                &[&input.id],
-            ));
-        }
-    }
+    let set_aside = guideline.complete(&read.values).1;
+    read.warnings.extend(leidraad::model::words::ignored_fields(
+        guideline, &set_aside,
+    ));
     let indexed = evaluator.index.and_then(|index| {
         if reasons {
             evaluate_indexed(guideline, lowering, index, &read.values)
@@ -306,17 +301,10 @@ fn single_partial(
     match evaluate_partial(guideline, lowering, &diagram, &read.values) {
         Ok(partial) => {
             let mut warnings = read.warnings;
-            let words = leidraad::model::words::of(guideline);
-            for input in partial
-                .ignored
-                .iter()
-                .filter_map(|&i| guideline.inputs.get(i))
-            {
-                warnings.push(leidraad::model::words::fill(
-                    words.ignored_field,
-                    &[&input.id],
-                ));
-            }
+            warnings.extend(leidraad::model::words::ignored_fields(
+                guideline,
+                &partial.ignored,
+            ));
             match format {
                 ResultFormat::Json => {
                     let out = partial_json(guideline, &partial, &warnings);

@@ -285,14 +285,8 @@ pub fn eval(request: &str) -> String {
         .filter(|(_, slot)| matches!(slot, Slot::NotAsked))
         .map(|(input, _)| input.id.as_str())
         .collect();
-    for input in set_aside {
-        if let Some(input) = guideline.inputs.get(input) {
-            // The same warning, in the same words, as `leidraad eval`.
-            let words = crate::model::words::of(guideline);
-            read.warnings
-                .push(crate::model::words::fill(words.ignored_field, &[&input.id]));
-        }
-    }
+    read.warnings
+        .extend(crate::model::words::ignored_fields(guideline, &set_aside));
     match evaluate_record(&checked, &sources, &read.values) {
         Ok(evaluation) => json!({
             "result": to_json(guideline, &sources, &evaluation, &read.warnings),

@@ -14,6 +14,18 @@ mod nl;
 use crate::logic::problem::{ActionKind, Urgency};
 use crate::model::Guideline;
 
+/// The warning for each field a record gave for an input this patient is
+/// not asked (`Guideline::complete` sets them aside), in the guideline's
+/// words: what `eval`, `eval --partial` and the playground say.
+pub fn ignored_fields(guideline: &Guideline, inputs: &[usize]) -> Vec<String> {
+    let words = of(guideline);
+    inputs
+        .iter()
+        .filter_map(|&input| guideline.inputs.get(input))
+        .map(|input| fill(words.ignored_field, &[&input.id]))
+        .collect()
+}
+
 /// Every table, English first (the fallback).
 pub const TABLES: &[&Words] = &[&en::WORDS, &nl::WORDS];
 
