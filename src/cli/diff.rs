@@ -4,7 +4,9 @@
 //! revision).
 
 use super::{DiagnosticFormat, FolderLoader, Status, read_bytes, render_diagnostics};
-use leidraad::check::{CheckOptions, Loaded, Loader, Request, check_using, load, load_uses};
+use leidraad::check::{
+    CheckOptions, CheckedFile, Loaded, Loader, Request, check_using, load, load_uses,
+};
 use leidraad::diagnostics::Diagnostic;
 use leidraad::diff::render::{self, Names};
 use leidraad::diff::{DiffError, DiffOptions, diff};
@@ -115,6 +117,42 @@ pub fn run(
         renames: parse_renames(renames)?,
         ..options
     };
+    let (sources, files) = load_versions(old, new, color)?;
+    let (Some(old_valid), Some(new_valid)) = (
+        files.first().and_then(|f| f.valid()),
+        files.get(1).and_then(|f| f.valid()),
+    ) else {
+        return Err(miette!("a version could not be read"));
+    };
+    let made = diff(old_valid, new_valid, &options).map_err(|error| match error {
+        DiffError::Budget(message) => miette!(
+            help = "a diff this large needs a larger budget",
+            "{message}"
+        ),
+        other => miette!("{other}"),
+    })?;
+    let names = Names { old, new };
+    let text = match format {
+        DiffFormat::Human => render::human(&made, &sources, names, color),
+        DiffFormat::Markdown => render::markdown(&made, &sources, names),
+        DiffFormat::Json => render::json(&made, &sources, names),
+    };
+    out!("{text}");
+    Ok(if made.differs() {
+        Status::Problems
+    } else {
+        Status::Clean
+    })
+}
+
+/// Reads and checks two versions (files, or `REV:PATH` from git) into one
+/// `Sources`, each with the vocabularies it uses; `Err` when either has
+/// errors, which are printed.
+pub(super) fn load_versions(
+    old: &str,
+    new: &str,
+    color: bool,
+) -> miette::Result<(Sources, Vec<CheckedFile>)> {
     let mut sources = Sources::new();
     let mut loader = VersionLoader::default();
     let mut ids = Vec::new();
@@ -150,9 +188,8 @@ pub fn run(
     let result = check_using(&sources, &uses, &ids, &front_end);
     problems.extend(result.diagnostics);
     let errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
-    let valid: Vec<_> = result.files.iter().filter_map(|f| f.valid()).collect();
-    let (Some(old_valid), Some(new_valid), true) = (valid.first(), valid.get(1), errors.is_empty())
-    else {
+    let valid = result.files.iter().filter(|f| f.valid().is_some()).count();
+    if valid < 2 || !errors.is_empty() {
         eout!(
             "{}",
             render_diagnostics(&errors, &sources, DiagnosticFormat::Human, color)
@@ -161,24 +198,6 @@ pub fn run(
             help = "run `leidraad check` on the version with errors and fix them first",
             "a version has errors, so the two are not compared"
         ));
-    };
-    let made = diff(*old_valid, *new_valid, &options).map_err(|error| match error {
-        DiffError::Budget(message) => miette!(
-            help = "a diff this large needs a larger budget",
-            "{message}"
-        ),
-        other => miette!("{other}"),
-    })?;
-    let names = Names { old, new };
-    let text = match format {
-        DiffFormat::Human => render::human(&made, &sources, names, color),
-        DiffFormat::Markdown => render::markdown(&made, &sources, names),
-        DiffFormat::Json => render::json(&made, &sources, names),
-    };
-    out!("{text}");
-    Ok(if made.differs() {
-        Status::Problems
-    } else {
-        Status::Clean
-    })
+    }
+    Ok((sources, result.files))
 }

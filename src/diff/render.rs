@@ -19,7 +19,8 @@ fn place(rule: &RuleRef, sources: &Sources) -> (String, usize, usize) {
     (sources.name(rule.span.file).to_owned(), at.line, at.column)
 }
 
-fn advice_list(advice: &[Advice]) -> String {
+/// The advice on an entry, `order urgent, refer`, or `nothing`.
+pub fn advice_list(advice: &[Advice]) -> String {
     if advice.is_empty() {
         "nothing".to_owned()
     } else {
@@ -54,7 +55,7 @@ fn facts_text(facts: &[super::Fact]) -> String {
 
 /// The group in the guideline's words: its facts, and when it is a union
 /// of boxes, `one of: (1) ...; (2) ...`.
-fn description(group: &Group) -> String {
+pub fn description(group: &Group) -> String {
     let mut text = if group.facts.is_empty() && group.alternatives.is_empty() {
         "every patient".to_owned()
     } else {
@@ -83,7 +84,8 @@ fn description(group: &Group) -> String {
     text
 }
 
-fn presence_words(presence: Presence) -> &'static str {
+/// `patients of the old version only`, or nothing for `Both`.
+pub fn presence_words(presence: Presence) -> &'static str {
     match presence {
         Presence::Both => "",
         Presence::OnlyOld => "patients of the old version only",

@@ -525,6 +525,15 @@ fn asked_levels(w: &Writer<'_>, asked: &[(InputId, Formula)]) -> Vec<Vec<usize>>
     levels
 }
 
+/// The order of the kinds in a list of advice: order, refer, avoid.
+fn kind_rank(kind: ActionKind) -> usize {
+    match kind {
+        ActionKind::Order => 0,
+        ActionKind::Refer => 1,
+        ActionKind::Avoid => 2,
+    }
+}
+
 /// The urgency as the language writes it.
 fn urgency_text(urgency: Option<Urgency>) -> Option<String> {
     urgency.map(|u| urgency_word(u).into_owned())
@@ -1024,6 +1033,44 @@ pub fn sql(
                 w.ident(&format!("{}_instead", entry.id))
             ));
         }
+        // Each distinct advice once (`kind [urgency] [instead X]`, as
+        // `diff::Advice::words` writes it), whichever rules give it: what
+        // the patient is told about the entry, exactly.
+        let mut contents: Vec<(usize, &Option<String>, &Option<String>)> = on
+            .iter()
+            .map(|f| (kind_rank(f.kind), &f.urgency, &f.instead))
+            .collect();
+        contents.sort();
+        contents.dedup();
+        let advised: Vec<String> = contents
+            .iter()
+            .map(|&(rank, urgency, instead)| {
+                let with: Vec<&String> = on
+                    .iter()
+                    .filter(|f| {
+                        kind_rank(f.kind) == rank && &f.urgency == urgency && &f.instead == instead
+                    })
+                    .map(|f| &f.condition)
+                    .collect();
+                let mut words = on
+                    .iter()
+                    .find(|f| kind_rank(f.kind) == rank)
+                    .map(|f| kind_word(f.kind).to_owned())
+                    .unwrap_or_default();
+                if let Some(u) = urgency {
+                    let _ = write!(words, " {u}");
+                }
+                if let Some(i) = instead {
+                    let _ = write!(words, " instead {i}");
+                }
+                format!("CASE WHEN {} THEN {} END", any_of(with), w.string(&words))
+            })
+            .collect();
+        out.push(format!(
+            "CASE WHEN {ok} THEN {} END AS {}",
+            concat(advised, ", "),
+            w.ident(&format!("{}_advice", entry.id))
+        ));
         let rules: Vec<String> = on
             .iter()
             .map(|f| format!("CASE WHEN {} THEN {} END", f.condition, w.string(&f.rule)))
