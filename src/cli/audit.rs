@@ -43,9 +43,9 @@ except ImportError:
     print("NO_DUCKDB", file=sys.stderr)
     sys.exit(3)
 job = json.load(sys.stdin)
+# DuckDB's own progress bar would write into the JSON on standard output.
 con = duckdb.connect()
-for statement in job["statements"]:
-    con.execute(statement)
+con.execute("SET enable_progress_bar = false")
 def cell(v):
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
@@ -53,12 +53,20 @@ def cell(v):
         return int(v) if v == v.to_integral_value() else str(v)
     if isinstance(v, (list, tuple)):
         return [cell(x) for x in v]
+    if isinstance(v, dict):
+        return {k: cell(x) for k, x in v.items()}
     return str(v)
 results = []
-for query in job["queries"]:
-    cursor = con.execute(query)
-    names = [d[0] for d in cursor.description]
-    results.append({"columns": names, "rows": [[cell(v) for v in row] for row in cursor.fetchall()]})
+try:
+    for statement in job["statements"]:
+        con.execute(statement)
+    for query in job["queries"]:
+        cursor = con.execute(query)
+        names = [d[0] for d in cursor.description]
+        results.append({"columns": names, "rows": [[cell(v) for v in row] for row in cursor.fetchall()]})
+except duckdb.Error as error:
+    print("DUCKDB_ERROR " + str(error).splitlines()[0], file=sys.stderr)
+    sys.exit(4)
 print(json.dumps({"results": results}))
 "#;
 
@@ -100,10 +108,11 @@ fn duckdb(statements: &[String], queries: &[String], data: &str) -> miette::Resu
                 "audit runs the guideline on DuckDB, and python3 has no `duckdb` package"
             ));
         }
+        // DuckDB's message (its first line), or Python's last words.
         let last = stderr
             .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
+            .find_map(|l| l.strip_prefix("DUCKDB_ERROR "))
+            .or_else(|| stderr.lines().rev().find(|l| !l.trim().is_empty()))
             .unwrap_or("");
         return Err(miette!(
             help = "the table needs one column per input of the guideline, named as in a record (see docs/sql.md)",
@@ -134,37 +143,54 @@ fn duckdb(statements: &[String], queries: &[String], data: &str) -> miette::Resu
     Ok(tables)
 }
 
-/// One version of the guideline: its query and its catalogue.
-struct Version {
-    sql: String,
+/// One version of the guideline: the checked file, its catalogue and its
+/// inputs.
+struct Version<'a> {
+    file: &'a CheckedFile,
     /// `(id, label)` of each catalogue entry.
     entries: Vec<(String, String)>,
+    inputs: Vec<String>,
 }
 
-fn version(
-    file: &CheckedFile,
+fn version(file: &CheckedFile) -> Version<'_> {
+    Version {
+        file,
+        entries: file
+            .guideline
+            .entries
+            .iter()
+            .map(|e| (e.id.clone(), e.label.clone()))
+            .collect(),
+        inputs: file.guideline.inputs.iter().map(|i| i.id.clone()).collect(),
+    }
+}
+
+/// The version's query over `table`, passing `keys` through.
+fn version_sql(
+    version: &Version<'_>,
     sources: &Sources,
     units: &[(String, String)],
-) -> miette::Result<Version> {
-    let Some(lowering) = file.lowering.as_ref() else {
+    table: String,
+    keys: Vec<String>,
+) -> miette::Result<String> {
+    let Some(lowering) = version.file.lowering.as_ref() else {
         return Err(miette!("a version has errors"));
     };
+    // A `--unit` names a column of either version; each query converts its own.
+    let units: Vec<(String, String)> = units
+        .iter()
+        .filter(|(column, _)| version.inputs.contains(column))
+        .cloned()
+        .collect();
     let options = SqlOptions {
         dialect: Dialect::DuckDb,
-        table: "leidraad_records".to_owned(),
+        table,
         view: None,
-        units: units.to_vec(),
-        keys: vec!["leidraad_row".to_owned()],
+        units,
+        keys,
     };
-    let sql = emit::sql(&file.guideline, lowering, sources, &options)
-        .map_err(|error| miette!("{error}"))?;
-    let entries = file
-        .guideline
-        .entries
-        .iter()
-        .map(|e| (e.id.clone(), e.label.clone()))
-        .collect();
-    Ok(Version { sql, entries })
+    emit::sql(&version.file.guideline, lowering, sources, &options)
+        .map_err(|error| miette!("{error}"))
 }
 
 /// A SQL string literal.
@@ -182,131 +208,164 @@ struct Plan {
     statements: Vec<String>,
     queries: Vec<String>,
     /// Every catalogue entry of either version (the new one's first):
-    /// column `ld_eI` holds entry `I`'s advice in each version's table.
+    /// columns `ld_new_eI` and `ld_old_eI` hold entry `I`'s advice.
     entries: Vec<(String, String)>,
+    /// Whether the old version runs too.
+    compare: bool,
+    /// The entries of each version.
+    new_entries: Vec<String>,
+    old_entries: Vec<String>,
 }
 
-/// How the records are read: the relation, after the statements that
-/// make it readable.
+/// The records, numbered from 1 in the order of the file
+/// (`leidraad_row`), after the statements that make them readable. A
+/// Parquet file and a DuckDB table are read where they are; CSV and JSON
+/// lines are numbered into a temporary table.
 fn relation(data: &str, table: &str, statements: &mut Vec<String>) -> String {
     let lower = data.to_lowercase();
     if lower.ends_with(".duckdb") || lower.ends_with(".db") {
         statements.push(format!("ATTACH {} AS ld_data (READ_ONLY)", literal(data)));
-        format!("ld_data.{}", ident(table))
+        format!(
+            "(SELECT rowid + 1 AS leidraad_row, * FROM ld_data.{}) AS ld_records",
+            ident(table)
+        )
     } else if lower.ends_with(".parquet") {
-        format!("read_parquet({})", literal(data))
-    } else if lower.ends_with(".csv") || lower.ends_with(".tsv") {
-        format!("read_csv_auto({})", literal(data))
+        format!(
+            "(SELECT file_row_number + 1 AS leidraad_row, * EXCLUDE (file_row_number) FROM read_parquet({}, file_row_number = true)) AS ld_records",
+            literal(data)
+        )
     } else {
-        format!("read_json_auto({})", literal(data))
+        let reader = if lower.ends_with(".csv") || lower.ends_with(".tsv") {
+            "read_csv_auto"
+        } else {
+            "read_json_auto"
+        };
+        statements.push(format!(
+            "CREATE TEMP TABLE leidraad_records AS SELECT row_number() OVER () AS leidraad_row, * FROM {reader}({})",
+            literal(data)
+        ));
+        "leidraad_records".to_owned()
     }
 }
 
-fn plan(data: &str, table: &str, new: &Version, old: Option<&Version>, examples: usize) -> Plan {
+/// The audit as one pass over the records: the new version's query reads
+/// them, the old one's (with `--compare`) reads the new one's rows with its
+/// answer passed through, and one aggregate counts the rows per status
+/// and advice of each version, with the first rows of each. Nothing of
+/// the size of the table is kept.
+fn plan(
+    data: &str,
+    table: &str,
+    new: &Version<'_>,
+    old: Option<&Version<'_>>,
+    sources: &Sources,
+    units: &[(String, String)],
+    examples: usize,
+) -> miette::Result<Plan> {
     let mut statements = Vec::new();
-    let source = relation(data, table, &mut statements);
-    statements.push(format!(
-        "CREATE TEMP TABLE leidraad_records AS SELECT row_number() OVER () AS leidraad_row, * FROM {source}"
-    ));
+    let records = relation(data, table, &mut statements);
     let mut entries: Vec<(String, String)> = new.entries.clone();
     for entry in old.iter().flat_map(|o| o.entries.iter()) {
         if !entries.iter().any(|(id, _)| *id == entry.0) {
             entries.push(entry.clone());
         }
     }
-    let versions: Vec<(&str, &Version)> = std::iter::once(("new", new))
-        .chain(old.map(|o| ("old", o)))
-        .collect();
-    let mut queries = vec!["SELECT count(*) FROM leidraad_records".to_owned()];
-    for (name, version) in &versions {
-        // Per entry, the advice as one text ('' for none), so that the
-        // versions compare column by column.
-        let columns: Vec<String> = entries
-            .iter()
-            .enumerate()
-            .map(|(index, (id, _))| {
-                if version.entries.iter().any(|(own, _)| own == id) {
-                    format!(
-                        "COALESCE(q.{}, '') AS ld_e{index}",
-                        ident(&format!("{id}_advice"))
-                    )
-                } else {
-                    format!("'' AS ld_e{index}")
-                }
-            })
-            .collect();
-        let mut select = vec!["leidraad_row".to_owned(), "leidraad_status".to_owned()];
-        select.extend(columns);
-        statements.push(format!(
-            "CREATE TEMP TABLE ld_{name} AS SELECT {} FROM (\n{}\n) AS q",
-            select.join(", "),
-            version.sql
-        ));
-        queries.push(format!(
-            "SELECT leidraad_status, count(*) FROM ld_{name} GROUP BY 1 ORDER BY 2 DESC, 1"
-        ));
-        let per_entry: Vec<String> = version
-            .entries
-            .iter()
-            .filter_map(|(id, _)| entries.iter().position(|(e, _)| e == id))
-            .map(|index| {
-                format!(
-                    "SELECT {index} AS entry, ld_e{index} AS advice, count(*) AS n FROM ld_{name} WHERE leidraad_status = 'ok' GROUP BY 2"
-                )
-            })
-            .collect();
-        if per_entry.is_empty() {
-            queries.push("SELECT 0 AS entry, '' AS advice, 0 AS n WHERE FALSE".to_owned());
-        } else {
-            queries.push(format!(
-                "SELECT * FROM ({}) ORDER BY 1, 3 DESC, 2",
-                per_entry.join(" UNION ALL ")
-            ));
+    let mut inputs: Vec<String> = new.inputs.clone();
+    for input in old.iter().flat_map(|o| o.inputs.iter()) {
+        if !inputs.contains(input) {
+            inputs.push(input.clone());
         }
     }
-    if old.is_some() {
-        // The rows whose status or advice differs: per entry the old and
-        // the new advice where they differ (NULL where they agree).
-        let both_ok = "o.leidraad_status = 'ok' AND n.leidraad_status = 'ok'";
-        let mut columns = vec![
-            "leidraad_row".to_owned(),
-            "o.leidraad_status AS ld_old_status".to_owned(),
-            "n.leidraad_status AS ld_new_status".to_owned(),
-        ];
-        let mut keys = vec!["ld_old_status".to_owned(), "ld_new_status".to_owned()];
-        let mut differs = Vec::new();
-        for index in 0..entries.len() {
-            let cell = format!("o.ld_e{index} <> n.ld_e{index}");
-            for side in ["o", "n"] {
-                columns.push(format!(
-                    "CASE WHEN {both_ok} AND {cell} THEN {side}.ld_e{index} END AS ld_{side}{index}"
-                ));
-                keys.push(format!("ld_{side}{index}"));
+    // Per entry the advice as one text ('' for none), so that the versions
+    // compare column by column.
+    let answer = |version: &Version<'_>, name: &str| -> Vec<String> {
+        let mut columns = vec![format!("q.leidraad_status AS ld_{name}_status")];
+        columns.extend(entries.iter().enumerate().map(|(index, (id, _))| {
+            if version.entries.iter().any(|(own, _)| own == id) {
+                format!(
+                    "COALESCE(q.{}, '') AS ld_{name}_e{index}",
+                    ident(&format!("{id}_advice"))
+                )
+            } else {
+                format!("'' AS ld_{name}_e{index}")
             }
-            differs.push(cell);
-        }
+        }));
+        columns
+    };
+    let answer_names = |name: &str| -> Vec<String> {
+        std::iter::once(format!("ld_{name}_status"))
+            .chain((0..entries.len()).map(|index| format!("ld_{name}_e{index}")))
+            .collect()
+    };
+    let others = |version: &Version<'_>| -> Vec<String> {
+        inputs
+            .iter()
+            .filter(|i| !version.inputs.contains(i))
+            .cloned()
+            .collect()
+    };
+    let all_inputs: Vec<String> = inputs.iter().map(|i| format!("q.{}", ident(i))).collect();
+    let mut keys = vec!["leidraad_row".to_owned()];
+    keys.extend(others(new));
+    let new_sql = version_sql(new, sources, units, records, keys)?;
+    let mut select = vec!["q.leidraad_row".to_owned()];
+    select.extend(all_inputs.iter().cloned());
+    select.extend(answer(new, "new"));
+    let mut rows = format!("SELECT {} FROM (\n{new_sql}\n) AS q", select.join(", "));
+    let mut key_columns = answer_names("new");
+    if let Some(old) = old {
+        let mut keys = vec!["leidraad_row".to_owned()];
+        keys.extend(others(old));
+        keys.extend(answer_names("new"));
+        let old_sql = version_sql(old, sources, units, format!("(\n{rows}\n) AS ld_new"), keys)?;
+        let mut select = vec!["q.leidraad_row".to_owned()];
+        select.extend(all_inputs.iter().cloned());
+        select.extend(answer_names("new").iter().map(|c| format!("q.{c}")));
+        select.extend(answer(old, "old"));
+        rows = format!("SELECT {} FROM (\n{old_sql}\n) AS q", select.join(", "));
+        key_columns.extend(answer_names("old"));
+    }
+    let keys = key_columns.join(", ");
+    statements.push(format!(
+        "CREATE TEMP TABLE ld_counts AS SELECT {keys}, count(*) AS n, min(leidraad_row, {}) AS ld_rows FROM (\n{rows}\n) AS q GROUP BY {keys}",
+        examples.max(1)
+    ));
+    let mut queries = vec![format!("SELECT {keys}, n FROM ld_counts ORDER BY n DESC")];
+    if old.is_some() {
+        let differs: Vec<String> = (0..entries.len())
+            .map(|index| format!("ld_old_e{index} <> ld_new_e{index}"))
+            .collect();
         let differs = if differs.is_empty() {
             "FALSE".to_owned()
         } else {
             differs.join(" OR ")
         };
-        statements.push(format!(
-            "CREATE TEMP TABLE ld_changed AS SELECT {} FROM ld_old AS o JOIN ld_new AS n USING (leidraad_row) WHERE o.leidraad_status <> n.leidraad_status OR ({both_ok} AND ({differs}))",
-            columns.join(", ")
-        ));
-        let keys = keys.join(", ");
+        let changed = format!(
+            "ld_old_status <> ld_new_status OR (ld_old_status = 'ok' AND ld_new_status = 'ok' AND ({differs}))"
+        );
+        // The example rows, with the tuple of answers each was counted under.
         queries.push(format!(
-            "SELECT {keys}, count(*) AS n FROM ld_changed GROUP BY {keys} ORDER BY n DESC"
-        ));
-        queries.push(format!(
-            "SELECT {keys}, r.* FROM ld_changed AS c JOIN leidraad_records AS r USING (leidraad_row) QUALIFY row_number() OVER (PARTITION BY {keys} ORDER BY leidraad_row) <= {examples} ORDER BY leidraad_row"
+            "SELECT {keys}, r.* FROM (SELECT {keys}, unnest(ld_rows) AS leidraad_row FROM ld_counts WHERE {changed}) AS c JOIN (SELECT leidraad_row, {} FROM {}) AS r USING (leidraad_row) ORDER BY leidraad_row",
+            inputs.iter().map(|i| ident(i)).collect::<Vec<_>>().join(", "),
+            relation_again(data, table)
         ));
     }
-    Plan {
+    Ok(Plan {
         statements,
         queries,
         entries,
-    }
+        compare: old.is_some(),
+        new_entries: new.entries.iter().map(|(id, _)| id.clone()).collect(),
+        old_entries: old
+            .map(|o| o.entries.iter().map(|(id, _)| id.clone()).collect())
+            .unwrap_or_default(),
+    })
+}
+
+/// The numbered records once more, for the example rows (the statements
+/// that made them readable have run).
+fn relation_again(data: &str, table: &str) -> String {
+    relation(data, table, &mut Vec::new()).replace("AS ld_records", "AS ld_again")
 }
 
 #[expect(
@@ -338,10 +397,8 @@ pub fn run(
         (None, [new]) => (new, None),
         _ => return Err(miette!("a version could not be read")),
     };
-    let new = version(new_file, &sources, units)?;
-    let old = old_file
-        .map(|file| version(file, &sources, units))
-        .transpose()?;
+    let new = version(new_file);
+    let old = old_file.map(version);
     // The groups of `leidraad diff OLD NEW`, which the changed rows are
     // counted under.
     let made = match (old_file.and_then(CheckedFile::valid), new_file.valid()) {
@@ -356,9 +413,9 @@ pub fn run(
         ),
         _ => None,
     };
-    let plan = plan(data, table, &new, old.as_ref(), examples);
+    let plan = plan(data, table, &new, old.as_ref(), &sources, units, examples)?;
     let tables = duckdb(&plan.statements, &plan.queries, data)?;
-    let result = report(&tables, &plan, &new, old.as_ref(), made.as_ref(), examples);
+    let result = report(&tables, &plan, made.as_ref(), examples);
     let text = match format {
         AuditFormat::Json => {
             let mut document = json!({
@@ -454,78 +511,86 @@ fn example_record(columns: &[String], row: &[Json], skip: usize) -> Json {
 
 /// The audit's answer as JSON (the `--format json` document, without its
 /// header), from the engine's tables.
-fn report(
-    tables: &[Table],
-    plan: &Plan,
-    new: &Version,
-    old: Option<&Version>,
-    made: Option<&Diff>,
-    examples: usize,
-) -> Json {
+fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -> Json {
     let number = |value: &Json| value.as_u64().unwrap_or(0);
-    let text = |value: &Json| value.as_str().unwrap_or("").to_owned();
-    let total = tables
-        .first()
-        .and_then(|t| t.rows.first())
-        .and_then(|r| r.first())
-        .map_or(0, number);
+    let text = |value: Option<&Json>| value.and_then(Json::as_str).unwrap_or("").to_owned();
+    let width = 1 + plan.entries.len();
+    let sides: &[&str] = if plan.compare {
+        &["new", "old"]
+    } else {
+        &["new"]
+    };
+    let counts = tables.first().map(|t| t.rows.as_slice()).unwrap_or_default();
+    // One answer tuple: per side the status and per entry the advice.
+    let side_of = |row: &[Json], side: usize| -> (String, Vec<String>) {
+        let start = side * width;
+        (
+            text(row.get(start)),
+            (0..plan.entries.len())
+                .map(|index| text(row.get(start + 1 + index)))
+                .collect(),
+        )
+    };
+    let n_of = |row: &[Json]| row.get(width * sides.len()).map_or(0, number);
+    let total: u64 = counts.iter().map(|r| n_of(r)).sum();
     let mut out = json!({"records": total, "versions": {}});
-    let names: Vec<(&str, &Version)> = std::iter::once(("new", new))
-        .chain(old.map(|o| ("old", o)))
-        .collect();
-    for (position, (name, _)) in names.iter().enumerate() {
-        let status: Vec<Json> = tables
-            .get(1 + position * 2)
-            .map(|t| t.rows.as_slice())
-            .unwrap_or_default()
-            .iter()
-            .map(|r| json!([text(&r[0]), number(&r[1])]))
-            .collect();
-        let mut entries = serde_json::Map::new();
-        for row in tables
-            .get(2 + position * 2)
-            .map(|t| t.rows.as_slice())
-            .unwrap_or_default()
+    for (side, name) in sides.iter().enumerate() {
+        let mut status: Vec<(String, u64)> = Vec::new();
+        let mut advice: Vec<Vec<(String, u64)>> = vec![Vec::new(); plan.entries.len()];
+        let add = |list: &mut Vec<(String, u64)>, key: String, n: u64| match list
+            .iter_mut()
+            .find(|(k, _)| *k == key)
         {
-            let index = usize::try_from(number(&row[0])).unwrap_or(usize::MAX);
-            let Some((id, _)) = plan.entries.get(index) else {
-                continue;
-            };
-            let advice = text(&row[1]);
-            let advice = if advice.is_empty() {
-                "none".to_owned()
-            } else {
-                advice
-            };
-            if let Some(list) = entries
-                .entry(id.clone())
-                .or_insert_with(|| json!([]))
-                .as_array_mut()
-            {
-                list.push(json!([advice, number(&row[2])]));
+            Some(cell) => cell.1 += n,
+            None => list.push((key, n)),
+        };
+        for row in counts {
+            let (s, per_entry) = side_of(row, side);
+            let n = n_of(row);
+            if s == "ok" {
+                for (list, words) in advice.iter_mut().zip(per_entry) {
+                    let words = if words.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        words
+                    };
+                    add(list, words, n);
+                }
+            }
+            add(&mut status, s, n);
+        }
+        let sorted = |mut list: Vec<(String, u64)>| -> Vec<Json> {
+            list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            list.into_iter().map(|(k, n)| json!([k, n])).collect()
+        };
+        let mut entries = serde_json::Map::new();
+        let own = if side == 0 { &plan.new_entries } else { &plan.old_entries };
+        for ((id, _), list) in plan.entries.iter().zip(advice) {
+            if own.contains(id) && !list.is_empty() {
+                entries.insert(id.clone(), Json::Array(sorted(list)));
             }
         }
-        out["versions"][*name] = json!({"status": status, "entries": entries});
+        out["versions"][*name] = json!({"status": sorted(status), "entries": entries});
     }
-    let (Some(made), Some(counts), Some(samples)) = (
-        made,
-        tables.get(1 + names.len() * 2),
-        tables.get(2 + names.len() * 2),
-    ) else {
+    let Some(made) = made.filter(|_| plan.compare) else {
         return out;
     };
-    // Each distinct change (statuses and per-entry advice) with its count.
-    let width = 2 + plan.entries.len() * 2;
-    let changes_of = |row: &[Json]| -> Changes {
-        plan.entries
-            .iter()
-            .enumerate()
-            .filter_map(|(index, (id, _))| {
-                let old = row.get(2 + index * 2)?.as_str()?;
-                let new = row.get(3 + index * 2)?.as_str()?;
-                Some((id.clone(), advice_set(old), advice_set(new)))
-            })
-            .collect()
+    // Each changed tuple, placed in a group of the diff or outside them.
+    let changes_of = |row: &[Json]| -> Option<(String, String, Changes)> {
+        let (new_status, new_advice) = side_of(row, 0);
+        let (old_status, old_advice) = side_of(row, 1);
+        let both_ok = new_status == "ok" && old_status == "ok";
+        let changes: Changes = if both_ok {
+            plan.entries
+                .iter()
+                .zip(old_advice.iter().zip(&new_advice))
+                .filter(|(_, (o, n))| o != n)
+                .map(|((id, _), (o, n))| (id.clone(), advice_set(o), advice_set(n)))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        (old_status != new_status || !changes.is_empty()).then_some((old_status, new_status, changes))
     };
     let mut group_counts: Vec<u64> = vec![0; made.groups.len()];
     let mut group_examples: Vec<Vec<(u64, Json)>> = vec![Vec::new(); made.groups.len()];
@@ -533,11 +598,13 @@ fn report(
     let mut outside: Vec<(String, String, Changes, u64, Vec<(u64, Json)>)> = Vec::new();
     let mut status_changes: Vec<(String, String, u64)> = Vec::new();
     let mut patients = 0;
-    let key_of = |row: &[Json]| row.get(..width).map(<[Json]>::to_vec).unwrap_or_default();
+    let key_of = |row: &[Json]| row.get(..width * 2).map(<[Json]>::to_vec).unwrap_or_default();
     let mut place_of: Vec<(Vec<Json>, Result<usize, usize>)> = Vec::new();
-    for row in &counts.rows {
-        let (old_status, new_status) = (text(&row[0]), text(&row[1]));
-        let n = row.get(width).map_or(0, number);
+    for row in counts {
+        let Some((old_status, new_status, changes)) = changes_of(row) else {
+            continue;
+        };
+        let n = n_of(row);
         patients += n;
         if old_status != new_status {
             match status_changes
@@ -548,7 +615,6 @@ fn report(
                 None => status_changes.push((old_status.clone(), new_status.clone(), n)),
             }
         }
-        let changes = changes_of(row);
         let place = match group_of(made, &old_status, &new_status, &changes) {
             Some(group) => {
                 if let Some(cell) = group_counts.get_mut(group) {
@@ -556,26 +622,39 @@ fn report(
                 }
                 Ok(group)
             }
-            None => {
-                outside.push((old_status, new_status, changes, n, Vec::new()));
-                Err(outside.len() - 1)
-            }
+            None => match outside
+                .iter()
+                .position(|o| o.0 == old_status && o.1 == new_status && o.2 == changes)
+            {
+                Some(at) => {
+                    if let Some(o) = outside.get_mut(at) {
+                        o.3 += n;
+                    }
+                    Err(at)
+                }
+                None => {
+                    outside.push((old_status, new_status, changes, n, Vec::new()));
+                    Err(outside.len() - 1)
+                }
+            },
         };
         place_of.push((key_of(row), place));
     }
-    for row in &samples.rows {
-        let key = key_of(row);
-        let Some((_, place)) = place_of.iter().find(|(k, _)| *k == key) else {
-            continue;
-        };
-        let record = example_record(&samples.columns, row, width);
-        let at = record["leidraad_row"].as_u64().unwrap_or(0);
-        let list = match place {
-            Ok(group) => group_examples.get_mut(*group),
-            Err(index) => outside.get_mut(*index).map(|o| &mut o.4),
-        };
-        if let Some(list) = list {
-            list.push((at, record));
+    if let Some(samples) = tables.get(1) {
+        for row in &samples.rows {
+            let key = key_of(row);
+            let Some((_, place)) = place_of.iter().find(|(k, _)| *k == key) else {
+                continue;
+            };
+            let record = example_record(&samples.columns, row, width * 2);
+            let at = record["leidraad_row"].as_u64().unwrap_or(0);
+            let list = match place {
+                Ok(group) => group_examples.get_mut(*group),
+                Err(index) => outside.get_mut(*index).map(|o| &mut o.4),
+            };
+            if let Some(list) = list {
+                list.push((at, record));
+            }
         }
     }
     let first = |mut list: Vec<(u64, Json)>| -> Vec<Json> {
@@ -614,6 +693,7 @@ fn report(
             })
         })
         .collect();
+    outside.sort_by(|a, b| b.3.cmp(&a.3));
     let outside: Vec<Json> = outside
         .into_iter()
         .map(|(old_status, new_status, changes, n, samples)| {
@@ -626,6 +706,7 @@ fn report(
             })
         })
         .collect();
+    status_changes.sort_by(|a, b| b.2.cmp(&a.2));
     out["compare"] = json!({
         "patients_changed": patients,
         "diff_groups": made.groups.len(),

@@ -221,6 +221,27 @@ impl Space {
     pub fn record(&self, assignment: &[Class]) -> Json {
         self.lowering.witness_record(&self.guideline, assignment)
     }
+
+    /// The classes of a record that answers every merged input (a field
+    /// left out takes its default), for [`Diff::groups_of`]; `None` when
+    /// the record is refused or leaves an input without an answer.
+    pub fn classes_of(&self, record: &Json) -> Option<Vec<Class>> {
+        let read = read_record(&self.guideline, record).ok()?;
+        let slots: Vec<crate::model::Slot> = self
+            .guideline
+            .inputs
+            .iter()
+            .zip(&read.values)
+            .map(|(input, value)| {
+                value
+                    .clone()
+                    .or_else(|| input.default.clone())
+                    .map_or(crate::model::Slot::Unknown, crate::model::Slot::Known)
+            })
+            .collect();
+        let classes: Option<Vec<Class>> = self.lowering.assignment(&slots).into_iter().collect();
+        classes.filter(|c| self.is_value(c))
+    }
 }
 
 impl Diff {

@@ -1112,9 +1112,11 @@ pub fn sql(
         title.trim(),
         options.dialect
     );
+    // A relation written over several lines would end the comment early.
     let _ = writeln!(
         text,
-        "-- One row per record of {table}; leidraad_status: ok, missing, contradiction or invalid."
+        "-- One row per record of {}; leidraad_status: ok, missing, contradiction or invalid.",
+        table.replace(['\n', '\r'], " ")
     );
     if let Some(view) = &options.view {
         let _ = writeln!(text, "CREATE OR REPLACE VIEW {} AS", w.ident(view));

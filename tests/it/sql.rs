@@ -84,15 +84,15 @@ fn decimal(numer: i128, denom: i128) -> Option<String> {
 
 /// What one row (or one `eval` result) says, in one comparable form.
 #[derive(Debug, PartialEq, Eq)]
-struct Answer {
-    status: String,
+pub(crate) struct Answer {
+    pub(crate) status: String,
     /// Missing inputs, or the invalid field; empty otherwise.
-    fields: Vec<String>,
-    fired: String,
-    advice: String,
+    pub(crate) fields: Vec<String>,
+    pub(crate) fired: String,
+    pub(crate) advice: String,
 }
 
-fn answer_of_eval(line: &Json) -> Answer {
+pub(crate) fn answer_of_eval(line: &Json) -> Answer {
     if let Some(errors) = line.get("errors").and_then(Json::as_array) {
         let message = |e: &Json| e["message"].as_str().unwrap_or_default().to_owned();
         let field = |e: &Json| e["field"].as_str().unwrap_or_default().to_owned();

@@ -42,12 +42,13 @@ fn population(n: usize) -> Vec<Json> {
         .collect()
 }
 
-/// Per record: the status and, per entry, the kinds and urgencies (each
-/// once, as the audit counts them).
+/// Per record: the status (`ok`, `missing`, `contradiction`, `invalid`,
+/// as `eval --batch --reference` says it) and, per entry, the set of its
+/// advice (`kind [urgency] [instead X]`, each once).
 fn eval_answers(
     guideline: &str,
     batch: &std::path::Path,
-) -> Vec<(String, BTreeMap<String, String>)> {
+) -> Vec<(String, BTreeMap<String, BTreeSet<String>>)> {
     let ran = support::run(support::leidraad([
         "eval",
         guideline,
@@ -59,40 +60,47 @@ fn eval_answers(
         .lines()
         .map(|line| {
             let result: Json = serde_json::from_str(line).unwrap();
-            if result.get("errors").is_some() {
-                return ("error".to_owned(), BTreeMap::new());
-            }
-            let mut kinds: BTreeMap<String, (Vec<String>, Vec<String>)> = BTreeMap::new();
-            for r in result["recommendations"].as_array().unwrap() {
-                let entry = kinds
-                    .entry(r["target"].as_str().unwrap().to_owned())
-                    .or_default();
-                let kind = r["kind"].as_str().unwrap().to_owned();
-                if !entry.0.contains(&kind) {
-                    entry.0.push(kind);
-                }
-                if let Some(u) = r.get("urgency").and_then(Json::as_str) {
-                    if !entry.1.contains(&u.to_owned()) {
-                        entry.1.push(u.to_owned());
+            let status = crate::sql::answer_of_eval(&result).status;
+            let mut advice: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+            if status == "ok" {
+                for r in result["recommendations"].as_array().unwrap() {
+                    let mut words = r["kind"].as_str().unwrap().to_owned();
+                    if let Some(u) = r.get("urgency").and_then(Json::as_str) {
+                        words.push_str(&format!(" {u}"));
                     }
+                    if let Some(i) = r.get("instead").and_then(Json::as_str) {
+                        words.push_str(&format!(" instead {i}"));
+                    }
+                    advice
+                        .entry(r["target"].as_str().unwrap().to_owned())
+                        .or_default()
+                        .insert(words);
                 }
             }
-            let order = |k: &String| ["order", "refer", "avoid"].iter().position(|o| o == k);
-            let advice = kinds
-                .into_iter()
-                .map(|(entry, (mut k, u))| {
-                    k.sort_by_key(order);
-                    let mut text = k.join(", ");
-                    if !u.is_empty() {
-                        text.push(' ');
-                        text.push_str(&u.join(", "));
-                    }
-                    (entry, text)
-                })
-                .collect();
-            ("ok".to_owned(), advice)
+            (status, advice)
         })
         .collect()
+}
+
+/// A checked version of a guideline, with the vocabulary beside it.
+fn checked(path: &std::path::Path) -> leidraad::check::CheckedFile {
+    let text = std::fs::read_to_string(path).unwrap();
+    let (sources, file, uses) = support::load_with_uses(
+        path.file_name().unwrap().to_str().unwrap(),
+        &text,
+        path.parent().unwrap(),
+    );
+    let options = leidraad::check::CheckOptions {
+        analyses: false,
+        ..leidraad::check::CheckOptions::default()
+    };
+    let mut result = leidraad::check::check_using(&sources, &uses, &[file], &options);
+    assert!(
+        !result.diagnostics.iter().any(|d| d.is_error()),
+        "{:#?}",
+        result.diagnostics
+    );
+    result.files.remove(0)
 }
 
 #[test]
@@ -102,27 +110,47 @@ fn audit_counts_and_changes_are_evals() {
     }
     let dir = std::env::temp_dir().join(format!("leidraad-audit-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let records = population(4000);
+    let mut records = population(4000);
+    // Some records leave out an input that has no default: a version that
+    // needs it cannot answer them, and they lie in no group of the diff.
+    for record in records.iter_mut().step_by(40) {
+        record.as_object_mut().unwrap().remove("neuro_deficit");
+    }
     let data = dir.join("population.jsonl");
     let lines: Vec<String> = records.iter().map(Json::to_string).collect();
     std::fs::write(&data, lines.join("\n") + "\n").unwrap();
-    // The old version: "langdurig" from 6 weeks instead of 12; both beside
-    // a copy of the vocabulary they use.
+    // The old version: "langdurig" from 6 weeks instead of 12, and the
+    // cauda equina referral `urgent` instead of `same_day`; the new one
+    // assumes that no patient has both saddle anaesthesia and an
+    // oncological history (those are patients of the old version only).
+    // Both beside a copy of the vocabulary they use.
     let guidelines = support::root().join("guidelines");
     let text = std::fs::read_to_string(guidelines.join("nhg-beeldvorming.leidraad")).unwrap();
     assert!(text.contains("complaint_duration >= 12 weeks"));
+    assert!(text.contains("  then refer spine_surgeon same_day\n"));
     let vocabulary = "rugpijn.vocabulary.leidraad";
     std::fs::copy(guidelines.join(vocabulary), dir.join(vocabulary)).unwrap();
     let new_path = dir.join("nhg-new.leidraad");
-    std::fs::write(&new_path, &text).unwrap();
-    let old_text = text.replace(
-        "complaint_duration >= 12 weeks",
-        "complaint_duration >= 6 weeks",
-    );
+    std::fs::write(
+        &new_path,
+        format!("{text}\nassume not (saddle_anesthesia and oncologic_history)\n"),
+    )
+    .unwrap();
+    let old_text = text
+        .replace(
+            "complaint_duration >= 12 weeks",
+            "complaint_duration >= 6 weeks",
+        )
+        .replacen(
+            "  then refer spine_surgeon same_day\n",
+            "  then refer spine_surgeon urgent\n",
+            1,
+        );
     let old_path = dir.join("nhg-old.leidraad");
     std::fs::write(&old_path, &old_text).unwrap();
     let new = eval_answers(new_path.to_str().unwrap(), &data);
     let old = eval_answers(old_path.to_str().unwrap(), &data);
+    assert_eq!(new.len(), records.len());
 
     let audit = |extra: &[&str]| {
         let mut args = vec![
@@ -130,18 +158,21 @@ fn audit_counts_and_changes_are_evals() {
             new_path.to_string_lossy().into_owned(),
             "--data".to_owned(),
             data.to_string_lossy().into_owned(),
-            "--format".to_owned(),
-            "json".to_owned(),
         ];
         args.extend(extra.iter().map(|s| (*s).to_owned()));
         support::run(support::leidraad(&args))
     };
-    let ran = audit(&[]);
+    let ran = audit(&["--format", "json"]);
     assert_eq!(ran.status, 0, "{}", ran.stderr_lossy());
     let report: Json = serde_json::from_str(&ran.stdout_lossy()).unwrap();
+    assert_eq!(report["schema"], json!("leidraad-audit/2"));
     assert_eq!(report["records"], json!(4000));
-    // Per entry and advice, the audit's count is the number of records
-    // eval gives that advice.
+    // Per status, and per entry and advice, the audit's count is the number
+    // of records eval gives it.
+    for pair in report["versions"]["new"]["status"].as_array().unwrap() {
+        let expected = new.iter().filter(|(s, _)| s == &pair[0]).count();
+        assert_eq!(pair[1].as_u64().unwrap() as usize, expected, "{pair}");
+    }
     let entries = report["versions"]["new"]["entries"].as_object().unwrap();
     for (entry, rows) in entries {
         for row in rows.as_array().unwrap() {
@@ -149,7 +180,11 @@ fn audit_counts_and_changes_are_evals() {
             let expected = new
                 .iter()
                 .filter(|(status, by_entry)| {
-                    status == "ok" && by_entry.get(entry).map_or("none", String::as_str) == advice
+                    let words = by_entry.get(entry).map_or_else(
+                        || "none".to_owned(),
+                        |set| set.iter().cloned().collect::<Vec<_>>().join(", "),
+                    );
+                    status == "ok" && words == advice
                 })
                 .count();
             assert_eq!(
@@ -160,78 +195,131 @@ fn audit_counts_and_changes_are_evals() {
         }
     }
 
+    // The diff's groups, in Rust; each record placed by its classes (the
+    // diff's boxes), independently of the advice the audit compares.
+    let (old_file, new_file) = (checked(&old_path), checked(&new_path));
+    let made = leidraad::diff::diff(
+        old_file.valid().unwrap(),
+        new_file.valid().unwrap(),
+        &leidraad::diff::DiffOptions::default(),
+    )
+    .unwrap();
+    assert!(
+        made.groups.len() >= 3,
+        "the change makes several groups: {}",
+        made.groups.len()
+    );
+    let none = BTreeSet::new();
+    let changed_record = |index: usize| {
+        let (n, o) = (&new[index], &old[index]);
+        n.0 != o.0
+            || (n.0 == "ok"
+                && n.1
+                    .keys()
+                    .chain(o.1.keys())
+                    .any(|e| n.1.get(e).unwrap_or(&none) != o.1.get(e).unwrap_or(&none)))
+    };
+    let group_of_record = |record: &Json| -> Option<usize> {
+        let classes = made.space().classes_of(record)?;
+        let groups = made.groups_of(&classes);
+        assert!(groups.len() <= 1, "{record} lies in groups {groups:?}");
+        groups.first().copied()
+    };
+    let mut expected_groups = vec![0usize; made.groups.len()];
+    let mut expected_outside = 0;
+    let mut changed = 0;
+    for (index, record) in records.iter().enumerate() {
+        let group = group_of_record(record);
+        if changed_record(index) {
+            changed += 1;
+            match group {
+                Some(g) => expected_groups[g] += 1,
+                None => {
+                    // Only a record that does not answer every input lies
+                    // outside the diff's groups.
+                    assert!(
+                        made.space().classes_of(record).is_none(),
+                        "{record} changes but lies in no group"
+                    );
+                    expected_outside += 1;
+                }
+            }
+        } else if new[index].0 == "ok" && old[index].0 == "ok" {
+            assert_eq!(group, None, "{record} does not change but has a group");
+        }
+    }
+    assert!(expected_outside > 0);
     let old_arg = old_path.to_string_lossy().into_owned();
-    let ran = audit(&["--compare", &old_arg]);
+    let ran = audit(&["--compare", &old_arg, "--format", "json"]);
     assert_eq!(ran.status, 1, "{}", ran.stderr_lossy());
     let report: Json = serde_json::from_str(&ran.stdout_lossy()).unwrap();
-    let all: BTreeSet<&String> = new.iter().chain(&old).flat_map(|(_, m)| m.keys()).collect();
-    let changed = new
-        .iter()
-        .zip(&old)
-        .filter(|(n, o)| {
-            n.0 != o.0
-                || (n.0 == "ok"
-                    && all.iter().any(|e| {
-                        n.1.get(*e).map_or("none", String::as_str)
-                            != o.1.get(*e).map_or("none", String::as_str)
-                    }))
-        })
-        .count();
-    assert!(changed > 0);
+    let compared = &report["compare"];
+    assert_eq!(compared["patients_changed"].as_u64().unwrap() as usize, changed);
     assert_eq!(
-        report["compare"]["patients_changed"].as_u64().unwrap() as usize,
-        changed
+        compared["diff_groups"].as_u64().unwrap() as usize,
+        made.groups.len()
     );
-    // Each change's count and examples.
-    for change in report["compare"]["changes"].as_array().unwrap() {
-        let entry = change["entry"].as_str().unwrap();
-        let (from, to) = (
-            change["old"].as_str().unwrap(),
-            change["new"].as_str().unwrap(),
-        );
-        let expected = new
-            .iter()
-            .zip(&old)
-            .filter(|(n, o)| {
-                n.0 == "ok"
-                    && o.0 == "ok"
-                    && o.1.get(entry).map_or("none", String::as_str) == from
-                    && n.1.get(entry).map_or("none", String::as_str) == to
-            })
-            .count();
+    let groups = compared["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), made.groups.len());
+    for (index, group) in groups.iter().enumerate() {
+        assert_eq!(group["group"], json!(index + 1));
         assert_eq!(
-            change["patients"].as_u64().unwrap() as usize,
-            expected,
-            "{change}"
+            group["patients"].as_u64().unwrap() as usize,
+            expected_groups[index],
+            "{group}"
         );
-        let example = &change["examples"][0];
-        let row = example["leidraad_row"].as_u64().unwrap() as usize;
         assert_eq!(
-            example["complaint_duration"],
-            records[row - 1]["complaint_duration"]
+            group["description"],
+            json!(leidraad::diff::render::description(&made.groups[index]))
         );
+        // Each example row is a record of its group.
+        let examples = group["examples"].as_array().unwrap();
+        assert_eq!(examples.len(), expected_groups[index].min(3));
+        for example in examples {
+            let row = example["leidraad_row"].as_u64().unwrap() as usize;
+            assert_eq!(group_of_record(&records[row - 1]), Some(index), "{example}");
+            assert_eq!(
+                example["complaint_duration"],
+                records[row - 1]["complaint_duration"]
+            );
+        }
     }
-    // The human and Markdown forms say the same count.
+    assert!(expected_groups.iter().filter(|&&n| n > 0).count() >= 3);
+    let outside: usize = compared["outside_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["patients"].as_u64().unwrap() as usize)
+        .sum();
+    assert_eq!(outside, expected_outside);
+    for row in compared["outside_groups"].as_array().unwrap() {
+        for example in row["examples"].as_array().unwrap() {
+            let at = example["leidraad_row"].as_u64().unwrap() as usize;
+            assert_eq!(new[at - 1].0, row["new_status"].as_str().unwrap());
+            assert_eq!(old[at - 1].0, row["old_status"].as_str().unwrap());
+        }
+    }
+
+    // The human and Markdown forms say the same counts, group by group.
     for format in ["human", "markdown"] {
-        let ran = support::run(support::leidraad([
-            "audit",
-            new_path.to_str().unwrap(),
-            "--data",
-            data.to_str().unwrap(),
-            "--compare",
-            &old_arg,
-            "--format",
-            format,
-        ]));
+        let ran = audit(&["--compare", &old_arg, "--format", format]);
+        assert_eq!(ran.status, 1, "{}", ran.stderr_lossy());
         let text = ran.stdout_lossy();
         assert!(
-            text.contains(&format!("{changed} of 4,000 patients get different advice"))
-                || text.contains(&format!(
-                    "{} of 4,000 patients get different advice",
-                    support_group(changed)
-                )),
+            text.contains(&format!(
+                "{} of 4,000 patients get different advice",
+                support_group(changed)
+            )),
             "{format}: {text}"
         );
+        for (index, n) in expected_groups.iter().enumerate() {
+            let line = if format == "human" {
+                format!("  group {}: {} patients", index + 1, support_group(*n))
+            } else {
+                format!("| {} | {} |", index + 1, support_group(*n))
+            };
+            assert!(text.contains(&line), "{format}: no `{line}` in\n{text}");
+        }
     }
     std::fs::remove_dir_all(&dir).ok();
 }
