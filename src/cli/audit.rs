@@ -402,15 +402,15 @@ pub fn run(
     // The groups of `leidraad diff OLD NEW`, which the changed rows are
     // counted under.
     let made = match (old_file.and_then(CheckedFile::valid), new_file.valid()) {
-        (Some(o), Some(n)) => Some(
-            diff(o, n, &DiffOptions::default()).map_err(|error| match error {
+        (Some(o), Some(n)) => Some(diff(o, n, &DiffOptions::default()).map_err(
+            |error| match error {
                 DiffError::Budget(message) => miette!(
                     help = "`leidraad diff` with a larger `--max-boxes` says how large it is",
                     "the two versions could not be compared: {message}"
                 ),
                 other => miette!("{other}"),
-            })?,
-        ),
+            },
+        )?),
         _ => None,
     };
     let plan = plan(data, table, &new, old.as_ref(), &sources, units, examples)?;
@@ -509,6 +509,25 @@ fn example_record(columns: &[String], row: &[Json], skip: usize) -> Json {
     Json::Object(record)
 }
 
+/// The group in a few words: the diff's description, or for a group that
+/// is a union of many boxes (a score's combinations), what they share and
+/// how many there are.
+fn summary(group: &leidraad::diff::Group) -> String {
+    if group.alternatives.len() <= 3 {
+        return render::description(group);
+    }
+    let facts: Vec<String> = group.facts.iter().map(leidraad::diff::Fact::text).collect();
+    let shared = if facts.is_empty() {
+        String::new()
+    } else {
+        format!("{}, and ", facts.join(", "))
+    };
+    format!(
+        "{shared}one of {} combinations of other answers (`leidraad diff` lists them)",
+        group.alternatives.len()
+    )
+}
+
 /// The audit's answer as JSON (the `--format json` document, without its
 /// header), from the engine's tables.
 fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -> Json {
@@ -520,7 +539,10 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
     } else {
         &["new"]
     };
-    let counts = tables.first().map(|t| t.rows.as_slice()).unwrap_or_default();
+    let counts = tables
+        .first()
+        .map(|t| t.rows.as_slice())
+        .unwrap_or_default();
     // One answer tuple: per side the status and per entry the advice.
     let side_of = |row: &[Json], side: usize| -> (String, Vec<String>) {
         let start = side * width;
@@ -564,7 +586,11 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
             list.into_iter().map(|(k, n)| json!([k, n])).collect()
         };
         let mut entries = serde_json::Map::new();
-        let own = if side == 0 { &plan.new_entries } else { &plan.old_entries };
+        let own = if side == 0 {
+            &plan.new_entries
+        } else {
+            &plan.old_entries
+        };
         for ((id, _), list) in plan.entries.iter().zip(advice) {
             if own.contains(id) && !list.is_empty() {
                 entries.insert(id.clone(), Json::Array(sorted(list)));
@@ -590,7 +616,8 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
         } else {
             Vec::new()
         };
-        (old_status != new_status || !changes.is_empty()).then_some((old_status, new_status, changes))
+        (old_status != new_status || !changes.is_empty())
+            .then_some((old_status, new_status, changes))
     };
     let mut group_counts: Vec<u64> = vec![0; made.groups.len()];
     let mut group_examples: Vec<Vec<(u64, Json)>> = vec![Vec::new(); made.groups.len()];
@@ -598,7 +625,11 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
     let mut outside: Vec<(String, String, Changes, u64, Vec<(u64, Json)>)> = Vec::new();
     let mut status_changes: Vec<(String, String, u64)> = Vec::new();
     let mut patients = 0;
-    let key_of = |row: &[Json]| row.get(..width * 2).map(<[Json]>::to_vec).unwrap_or_default();
+    let key_of = |row: &[Json]| {
+        row.get(..width * 2)
+            .map(<[Json]>::to_vec)
+            .unwrap_or_default()
+    };
     let mut place_of: Vec<(Vec<Json>, Result<usize, usize>)> = Vec::new();
     for row in counts {
         let Some((old_status, new_status, changes)) = changes_of(row) else {
@@ -681,6 +712,7 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
                 "group": index + 1,
                 "presence": group.presence,
                 "description": render::description(group),
+                "summary": summary(group),
                 "changes": group.changes.iter().map(|c| json!({
                     "entry": c.entry,
                     "label": c.label,
@@ -906,14 +938,16 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
     );
     if markdown {
         out.push_str(&format!("\n### {}\n\n", markdown_escape(&title)));
-        out.push_str("| group | patients | share | who | change | example |\n|---:|---:|---:|---|---|---|\n");
+        out.push_str(
+            "| group | patients | share | who | change | example |\n|---:|---:|---:|---|---|---|\n",
+        );
     } else {
         out.push_str(&format!("\n{title}\n"));
     }
     for group in compared["groups"].as_array().into_iter().flatten() {
         let n = group["patients"].as_u64().unwrap_or(0);
         let presence = group["presence"].as_str().unwrap_or("both");
-        let mut who = group["description"].as_str().unwrap_or("").to_owned();
+        let mut who = group["summary"].as_str().unwrap_or("").to_owned();
         match presence {
             "only_old" => who.push_str(" (patients of the old version only)"),
             "only_new" => who.push_str(" (patients of the new version only)"),

@@ -151,6 +151,44 @@ pub(crate) fn answer_of_eval(line: &Json) -> Answer {
     }
 }
 
+/// Per entry, each distinct advice `kind [urgency] [instead X]` of an
+/// `eval` result, as the `ENTRY_advice` columns list it.
+fn entry_advice_of_eval(line: &Json) -> BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut out: BTreeMap<String, std::collections::BTreeSet<String>> = BTreeMap::new();
+    for r in line["recommendations"].as_array().into_iter().flatten() {
+        let mut words = r["kind"].as_str().unwrap().to_owned();
+        if let Some(u) = r.get("urgency").and_then(Json::as_str) {
+            words.push_str(&format!(" {u}"));
+        }
+        if let Some(i) = r.get("instead").and_then(Json::as_str) {
+            words.push_str(&format!(" instead {i}"));
+        }
+        out.entry(r["target"].as_str().unwrap().to_owned())
+            .or_default()
+            .insert(words);
+    }
+    out
+}
+
+/// The `ENTRY_advice` columns of a row, each split into its advice (a
+/// list without repeats).
+fn entry_advice_of_row(row: &Json) -> BTreeMap<String, std::collections::BTreeSet<String>> {
+    let mut out = BTreeMap::new();
+    for (column, value) in row.as_object().unwrap() {
+        let (Some(entry), Some(text)) = (column.strip_suffix("_advice"), value.as_str()) else {
+            continue;
+        };
+        if column == "leidraad_advice" || text.is_empty() {
+            continue;
+        }
+        let list: Vec<String> = text.split(", ").map(str::to_owned).collect();
+        let set: std::collections::BTreeSet<String> = list.iter().cloned().collect();
+        assert_eq!(set.len(), list.len(), "{column} repeats an advice: {text}");
+        out.insert(entry.to_owned(), set);
+    }
+    out
+}
+
 fn answer_of_row(row: &Json) -> Answer {
     let text = |key: &str| row.get(key).and_then(Json::as_str).unwrap_or("").to_owned();
     let status = text("leidraad_status");
@@ -183,7 +221,7 @@ types = ", ".join("'%s': '%s'" % (name, "VARCHAR" if kind.startswith("DECIMAL") 
 select = ", ".join('CAST("%s" AS %s) AS "%s"' % (n, k, n) if k.startswith("DECIMAL") else '"%s"' % n for n, k in columns)
 con.execute("CREATE TABLE records AS SELECT %s FROM read_json('%s/table.jsonl', columns={%s}, format='newline_delimited')" % (select, dir, types))
 query = open(dir + "/query.sql").read()
-con.execute("COPY (SELECT record_line, leidraad_status, leidraad_problem, leidraad_fired, leidraad_advice FROM (%s)) TO '%s/rows.jsonl' (FORMAT JSON)" % (query, dir))
+con.execute("COPY (SELECT record_line, leidraad_status, leidraad_problem, leidraad_fired, leidraad_advice, COLUMNS(lambda c: ends_with(c, '_advice') AND c <> 'leidraad_advice') FROM (%s)) TO '%s/rows.jsonl' (FORMAT JSON)" % (query, dir))
 "#;
     std::fs::write(dir.join("query.sql"), sql).unwrap();
     std::fs::write(
@@ -452,6 +490,11 @@ fn agree_on(path: &str, text: &str, units: &[ColumnUnit<'_>]) {
             expected,
             "{path}: record {number} {}\nrow {row}",
             eval_lines[number as usize - 1]
+        );
+        assert_eq!(
+            entry_advice_of_row(row),
+            entry_advice_of_eval(&result),
+            "{path}: record {number}, the ENTRY_advice columns\nrow {row}"
         );
         if let Some(spark_rows) = &spark_rows {
             let row = spark_rows

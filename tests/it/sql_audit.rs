@@ -254,7 +254,10 @@ fn audit_counts_and_changes_are_evals() {
     assert_eq!(ran.status, 1, "{}", ran.stderr_lossy());
     let report: Json = serde_json::from_str(&ran.stdout_lossy()).unwrap();
     let compared = &report["compare"];
-    assert_eq!(compared["patients_changed"].as_u64().unwrap() as usize, changed);
+    assert_eq!(
+        compared["patients_changed"].as_u64().unwrap() as usize,
+        changed
+    );
     assert_eq!(
         compared["diff_groups"].as_u64().unwrap() as usize,
         made.groups.len()
