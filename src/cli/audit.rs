@@ -27,7 +27,7 @@ pub enum AuditFormat {
     Human,
     /// Tables for a pull request or a report.
     Markdown,
-    /// One JSON document (`"schema": "leidraad-audit/1"`).
+    /// One JSON document (`"schema": "leidraad-audit/2"`, docs/sql.md).
     Json,
 }
 
