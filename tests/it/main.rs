@@ -49,6 +49,7 @@ mod robustness;
 mod scores_large;
 mod sql;
 mod sql_audit;
+mod svg;
 mod tidy;
 mod vocabulary;
 mod words;
