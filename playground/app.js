@@ -402,6 +402,8 @@ async function runFlowchart() {
     const figure = element('figure', { class: 'chart' });
     figure.dataset.boxes = chart.boxes;
     figure.dataset.questions = chart.questions;
+    figure.title = 'click to show at full size, or fitted';
+    figure.addEventListener('click', () => figure.classList.toggle('full'));
     figure.append(document.importNode(svg, true));
     target.append(figure);
   }

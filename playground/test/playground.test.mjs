@@ -277,7 +277,7 @@ async function run(example, screenshot) {
     'the chart is the one `leidraad doc` draws',
   );
   assert.ok(docChart.rects.some((r) => r.startsWith('question')), 'the chart asks a question');
-  console.log(`ok: the flowchart of \`${entry}\` is \`leidraad doc\`'s SVG chart (${docChart.rects.filter((r) => !r.startsWith('label')).length} boxes, ${docChart.paths.length} arrows, ${Math.round(size.width)}x${Math.round(size.height)} px)`);
+  console.log(`ok: the flowchart of \`${entry}\` is \`leidraad doc\`'s SVG chart (${docChart.rects.filter((r) => !r.startsWith('label')).length} boxes, ${docChart.paths.length} arrow paths, ${Math.round(size.width)}x${Math.round(size.height)} px)`);
 
   if (screenshot) {
     await page.$eval('#editor', (editor) => { editor.scrollTop = 0; editor.blur(); });

@@ -218,7 +218,7 @@ fn topological(count: usize, edges: &[(usize, usize, bool)]) -> Vec<usize> {
         next += 1;
         for &to in out.get(node).map_or(&[][..], Vec::as_slice) {
             if let Some(c) = incoming.get_mut(to) {
-                *c -= 1;
+                *c = c.saturating_sub(1);
                 if *c == 0 {
                     ready.push(to);
                 }
@@ -373,9 +373,9 @@ fn plain_layout(nodes: &[Node], edges: &[(usize, usize, bool)]) -> Canvas {
 
 /// The most nodes (boxes and arrow labels) a chart may have for
 /// `layout-rs`: its edge-crossing pass counts crossings pair by pair, 50
-/// times over, which is cubic in the width of a row (a whole generated
-/// guideline of 24 rules took 85 s natively, a wait no page may make).
-/// A larger chart is laid out by [`plain_layout`]; every chart of one
+/// times over, which is cubic in the width of a row (the whole chart of a
+/// generated guideline of 24 rules took 42 s natively, a wait no page may
+/// make). A larger chart gets the plain layered layout; every chart of one
 /// catalogue entry of the bundled guidelines is far below it.
 pub const MAX_ENGINE_NODES: usize = 300;
 
@@ -384,8 +384,10 @@ pub const MAX_ENGINE_NODES: usize = 300;
 pub enum Layout {
     /// The layered layout of `layout-rs`.
     Engine,
-    /// [`plain_layout`]: the chart is too large for the engine, or not a
-    /// graph the engine is known to lay out without a panic.
+    /// A plain layered layout (each node on the row of its longest path
+    /// from a start, straight arrows): the chart is too large for the
+    /// engine, or not a graph the engine is known to lay out without a
+    /// panic.
     Plain,
 }
 
@@ -410,7 +412,7 @@ pub enum Layout {
 ///   never finds a node taken and the scheduler, whose blocks are then
 ///   acyclic, always finds a block to place: it loops forever otherwise).
 ///
-/// [`lay_out`] also adds the edges in a topological order of their start
+/// The chart is then given to it with its edges in a topological order of their start
 /// and turns the DAG's validation off: its cycle checks walk every path,
 /// which is exponential in a diagram that shares its subcharts, and never
 /// fail on such a graph. The test `tests/it/svg.rs` draws every chart of
