@@ -6,9 +6,7 @@
 //! `layout_for` lets it, and is well-formed SVG. The library never catches
 //! a panic: one here fails the test.
 
-#[path = "../../benches/support/synth.rs"]
-mod synth;
-
+use crate::eval_agrees::synth;
 use crate::support;
 use leidraad::check::{CheckOptions, check_using};
 use leidraad::emit::{Compiled, Layout, chart_layout, layout_for, svg};
