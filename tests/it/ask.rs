@@ -531,5 +531,13 @@ fn ask_on_a_terminal_asks_in_the_diagrams_order_and_advises_as_eval_does() {
         for seed in 0..3 {
             session(&loaded, 0xa5c0 + seed);
         }
+        // Control-D at a question: the input ends, ask says so and stops.
+        let words = loaded.words();
+        let mut pty = Pty::spawn(support::leidraad(["ask", loaded.path.as_str()]));
+        pty.expect("\n> ");
+        pty.end_input();
+        let (status, rest, _) = pty.finish();
+        assert_eq!(status, 1, "{rest}");
+        assert!(rest.contains(words.stopped), "{rest}");
     }
 }
