@@ -29,7 +29,9 @@ fn ask_asks_what_matters_and_gives_the_advice() {
     assert!(out.contains("Leeftijd (vraag 1 van hoogstens"), "{out}");
     // `1,2` is no answer to a yes/no question: asked again.
     assert!(
-        out.contains("niet begrepen: kies een nummer van 1 tot en met 3"),
+        out.contains(
+            "niet begrepen: \"1,2\" is geen van de keuzes; kies een nummer van 1 tot en met 3"
+        ),
         "{out}"
     );
     // Going back replaced the duration 3 by 4.
@@ -78,7 +80,9 @@ fn ask_stops_without_advice_when_the_answers_run_out() {
     let out = run.stdout_lossy();
     assert_eq!(run.status, 1, "{out}");
     assert!(
-        out.contains("niet begrepen: een getal van 16 tot en met 120 jaar"),
+        out.contains(
+            "niet begrepen: 200 valt buiten het bereik: een getal van 16 tot en met 120 jaar"
+        ),
         "{out}"
     );
     assert!(out.contains("geen antwoorden meer: gestopt"), "{out}");
@@ -361,7 +365,8 @@ fn session(loaded: &Loaded, seed: u64) -> String {
     pty.expect(&format!("{title}\n({})\n", words.back_hint));
     // "try again" in the guideline's words, and a question's header.
     let refused = words.try_again.split("{}").next().unwrap();
-    let question_word = words.question_of.split("{}").next().unwrap();
+    let question_word = format!("({}", words.question_of.split("{}").next().unwrap());
+    let question_word = question_word.as_str();
     let mut answers: Vec<(usize, Json)> = Vec::new();
     let mut went_back = false;
     let mut block: Option<String> = None;
@@ -449,6 +454,12 @@ fn session(loaded: &Loaded, seed: u64) -> String {
                 "{}: the answer {bad:?} was not refused:\n{again}",
                 input.id
             );
+            // With its reason, not the catch-all.
+            assert!(
+                !again.contains(words.unreadable),
+                "{}: the answer {bad:?} was refused without a reason:\n{again}",
+                input.id
+            );
         }
         // A good answer; one that contradicts an earlier one (an `assume`
         // forbids it) is refused, and the question asked again.
@@ -515,6 +526,17 @@ fn session(loaded: &Loaded, seed: u64) -> String {
         "the advice of ask on {record} is not that of eval{}",
         if explained { "" } else { " --partial" }
     );
+    // Every word ask printed is in the guideline's language (for a Dutch
+    // guideline: no English word but the guideline's own names).
+    if words.code == "nl" {
+        let names: Vec<&str> = vec![loaded.path.as_str()];
+        let own = crate::words::own_words(guideline, &names);
+        let english = crate::words::english_in(&transcript, &own);
+        assert!(
+            english.is_empty(),
+            "English words {english:?} in:\n{transcript}"
+        );
+    }
     transcript
 }
 
