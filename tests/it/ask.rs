@@ -563,3 +563,33 @@ fn ask_on_a_terminal_asks_in_the_diagrams_order_and_advises_as_eval_does() {
         assert!(rest.contains(words.stopped), "{rest}");
     }
 }
+
+#[test]
+fn every_table_has_the_holes_of_asks_refusals() {
+    for words in leidraad::model::words::TABLES {
+        for (name, template, holes) in [
+            ("not_a_number", words.not_a_number, 1),
+            ("outside_range", words.outside_range, 2),
+            ("not_whole", words.not_whole, 1),
+            ("too_large", words.too_large, 1),
+            ("number_and_unit", words.number_and_unit, 1),
+            ("no_unit", words.no_unit, 1),
+            ("unknown_unit", words.unknown_unit, 2),
+            ("other_quantity", words.other_quantity, 2),
+            ("molar_mass_needed", words.molar_mass_needed, 2),
+            ("not_a_choice", words.not_a_choice, 1),
+            ("did_you_mean", words.did_you_mean, 1),
+            ("chosen_twice", words.chosen_twice, 1),
+            ("unknown_not_allowed", words.unknown_not_allowed, 1),
+            ("contradicts", words.contradicts, 0),
+            ("unreadable", words.unreadable, 0),
+        ] {
+            assert_eq!(
+                template.matches("{}").count(),
+                holes,
+                "{}: `{name}` is {template:?}",
+                words.code
+            );
+        }
+    }
+}
