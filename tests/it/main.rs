@@ -43,6 +43,7 @@ mod model_exact;
 mod names;
 mod partial;
 mod playground;
+mod pty;
 mod quantities;
 mod records;
 mod robustness;
