@@ -302,10 +302,9 @@ pub(crate) fn merge(a: &Guideline, b: &Guideline, matching: Matching) -> Result<
                         let mut labels = theirs.value_labels.clone();
                         labels.resize(slot.value_names().len(), None);
                         for (position, value) in (0u32..).zip(&map) {
-                            if let (Some(label), Some(merged)) = (
-                                input.value_label(position),
-                                labels.get_mut(*value as usize),
-                            ) {
+                            if let (Some(label), Some(merged)) =
+                                (input.value_label(position), labels.get_mut(*value as usize))
+                            {
                                 *merged = Some(label.to_owned());
                             }
                         }

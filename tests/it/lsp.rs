@@ -606,7 +606,10 @@ fn hover_shows_a_values_label() {
     let used = text.rfind("acute").unwrap();
     let markdown = hover::hover(&analysis, used + 1).unwrap().markdown;
     assert!(markdown.starts_with("**acuut (< 6 weken)**"), "{markdown}");
-    assert!(markdown.contains("`acute`: a value of **Uitval**"), "{markdown}");
+    assert!(
+        markdown.contains("`acute`: a value of **Uitval**"),
+        "{markdown}"
+    );
     // A value without a label is shown by its name only.
     let chronic = text.find("chronic").unwrap();
     let markdown = hover::hover(&analysis, chronic + 1).unwrap().markdown;

@@ -50,5 +50,6 @@ mod scores_large;
 mod sql;
 mod sql_audit;
 mod tidy;
+mod value_labels;
 mod vocabulary;
 mod words;

@@ -298,7 +298,9 @@ impl Resolver {
                         ),
                     )
                     .with_primary(text.span, "empty label")
-                    .with_note("a value is shown to people by its label, or by its name when it has none")
+                    .with_note(
+                        "a value is shown to people by its label, or by its name when it has none",
+                    )
                     .with_help(format!(
                         "write the words the clinician knows `{}` by, or remove the empty label",
                         value.name
