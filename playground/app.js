@@ -3,7 +3,8 @@
 // advice `leidraad eval` gives, and the flowchart of one catalogue entry.
 // Everything the page shows comes from the library compiled to wasm
 // (worker.js, loader.js); every text from a guideline is put in the page as text
-// (textContent), never as markup.
+// (textContent), never as markup. The flowchart is the library's SVG, in
+// which the library has escaped every label (src/emit/svg.rs).
 
 // The library runs in a worker (worker.js, with loader.js): a check of a
 // large guideline takes a good part of a second, which the editor should
@@ -390,40 +391,25 @@ async function runFlowchart() {
     target.append(element('p', { class: 'errors', text: answer.errors[0].message }));
     return;
   }
-  answer.charts.forEach((chart, index) => {
-    target.append(drawChart(chart, index));
-  });
-}
-
-// A flowchart as an outline: each question with its answers below it; a
-// question reached a second time is named and linked, not drawn again.
-function drawChart(chart, index) {
-  const drawn = new Set();
-  const name = (box) => `box-${index}-${box}`;
-  const numbers = new Map();
-  chart.boxes.forEach((box, number) => {
-    if (box.question) numbers.set(number, numbers.size + 1);
-  });
-  const draw = (number) => {
-    const box = chart.boxes[number];
-    if (!box.question) {
-      return element('span', { class: 'leaf', text: box.text });
+  // The library's SVG, as `leidraad doc` draws it: every label in it is
+  // escaped text (src/emit/svg.rs), so it is parsed as an SVG document,
+  // never run, and the element is adopted into the page.
+  const parser = new DOMParser();
+  for (const chart of answer.charts) {
+    const parsed = parser.parseFromString(chart.svg, 'image/svg+xml');
+    const svg = parsed.documentElement;
+    if (svg.nodeName !== 'svg' || parsed.getElementsByTagName('parsererror').length > 0) {
+      target.append(element('p', { class: 'errors', text: 'the flowchart could not be shown' }));
+      continue;
     }
-    if (drawn.has(number)) {
-      const link = element('a', { class: 'again', href: `#${name(number)}`, text: `go on at question ${numbers.get(number)}` });
-      return link;
-    }
-    drawn.add(number);
-    const node = element('div', { id: name(number) },
-      element('span', { class: 'question', text: `${numbers.get(number)}. ${box.text}?` }));
-    const list = element('ul');
-    for (const arrow of chart.arrows.filter((a) => a.from === number)) {
-      list.append(element('li', {}, element('span', { class: 'answer', text: `${arrow.label} → ` }), draw(arrow.to)));
-    }
-    node.append(list);
-    return node;
-  };
-  return element('div', { class: 'chart' }, draw(0));
+    const figure = element('figure', { class: 'chart' });
+    figure.dataset.boxes = chart.boxes;
+    figure.dataset.questions = chart.questions;
+    figure.title = 'click to show at full size, or fitted';
+    figure.addEventListener('click', () => figure.classList.toggle('full'));
+    figure.append(document.importNode(svg, true));
+    target.append(figure);
+  }
 }
 
 // --- Start ------------------------------------------------------------------

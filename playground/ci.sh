@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The playground's check, as CI would run it after `cargo test --release
-# --locked` (which builds the binary the browser test compares with):
-# the wasm build, its lints for that target (the only build of
-# src/playground/abi.rs), and the page in headless Chromium.
-# docs/playground.md has its last output and why it is not in .ci/run.
+# The playground's check on its own, as the last steps of .ci/run run it
+# after `cargo test --release --locked` (which builds the binary the
+# browser test compares with): the wasm build, its lints for that target
+# (the only build of src/playground/abi.rs), and the page in headless
+# Chromium. docs/playground.md has its last output and its cost.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here/.."

@@ -2,7 +2,8 @@
 // (playground/dist/, made by playground/build.sh), types a change that
 // makes an error and checks the problems shown against `leidraad check`
 // of the same text, then fills the patient form and checks the advice and
-// its explanation against `leidraad eval` of the record the page sent.
+// its explanation against `leidraad eval` of the record the page sent, and
+// the SVG flowchart against the one `leidraad doc` draws.
 // Nothing expected is written here: the binary computes it.
 //
 //   LEIDRAAD=path/to/leidraad CHROMIUM=/usr/bin/chromium EXAMPLES='a.leidraad b.leidraad' \
@@ -80,6 +81,31 @@ function cliEval(example, text, record) {
   writeFileSync(join(work, example), text);
   writeFileSync(join(work, 'record.json'), record);
   return JSON.parse(leidraad(['eval', '--format', 'json', '--facts', 'record.json', example]));
+}
+
+// What an SVG chart shows: its boxes (class and place), the lines of its
+// texts, its arrows and its title.
+function describeChart(page, selector) {
+  return page.$eval(selector, (svg) => ({
+    rects: [...svg.querySelectorAll('rect')].map((r) => ['class', 'x', 'y', 'width', 'height'].map((a) => r.getAttribute(a)).join(' ')),
+    texts: [...svg.querySelectorAll('text')].map((t) => [...t.querySelectorAll('tspan')].map((line) => line.textContent).join('\n')),
+    paths: [...svg.querySelectorAll('path.edge')].map((p) => p.getAttribute('d')),
+    title: svg.querySelector('title')?.textContent,
+  }));
+}
+
+// The chart of `entry` on the page `leidraad doc` writes for the text,
+// read in the browser as the playground's is.
+async function docChartOf(example, text, entry) {
+  writeFileSync(join(work, example), text);
+  const site = join(work, 'site');
+  leidraad(['doc', example, '-o', site]);
+  const html = readFileSync(join(site, example.replace(/\.leidraad$/, '.html')), 'utf8');
+  const page = await browser.newPage();
+  await page.setContent(html);
+  const chart = await describeChart(page, `figure.chart[data-entry="${entry}"] svg`);
+  await page.close();
+  return chart;
 }
 
 // --- The test -------------------------------------------------------------------
@@ -234,10 +260,24 @@ async function run(example, screenshot) {
   });
   await check('with nothing answered');
 
-  // The flowchart of the chosen entry is drawn.
-  const boxes = await page.$$eval('#flowchart .question, #flowchart .leaf', (all) => all.length);
-  assert.ok(boxes > 0, 'the flowchart has boxes');
-  console.log(`ok: the flowchart of \`${await page.inputValue('#entry')}\` shows ${boxes} boxes`);
+  // The flowchart of the chosen entry is the SVG chart `leidraad doc`
+  // draws for it: the same boxes, texts and arrows, drawn on the page.
+  const entry = await page.inputValue('#entry');
+  await page.waitForSelector('#flowchart svg.flowchart');
+  const shownChart = await describeChart(page, '#flowchart svg.flowchart');
+  const size = await page.$eval('#flowchart svg.flowchart', (svg) => {
+    const box = svg.getBoundingClientRect();
+    return { width: box.width, height: box.height };
+  });
+  assert.ok(size.width > 0 && size.height > 0, 'the chart is drawn with a size');
+  const docChart = await docChartOf(example, original, entry);
+  assert.deepEqual(
+    shownChart,
+    docChart,
+    'the chart is the one `leidraad doc` draws',
+  );
+  assert.ok(docChart.rects.some((r) => r.startsWith('question')), 'the chart asks a question');
+  console.log(`ok: the flowchart of \`${entry}\` is \`leidraad doc\`'s SVG chart (${docChart.rects.filter((r) => !r.startsWith('label')).length} boxes, ${docChart.paths.length} arrow paths, ${Math.round(size.width)}x${Math.round(size.height)} px)`);
 
   if (screenshot) {
     await page.$eval('#editor', (editor) => { editor.scrollTop = 0; editor.blur(); });

@@ -48,7 +48,7 @@ pub fn run(path: &str, budgets: &CompileOptions, color: bool) -> miette::Result<
             Err(_) => {
                 // An answer no patient can give with the earlier ones (an
                 // `assume` says so): take it back and ask again.
-                outln!("  {}", fill(words.try_again, &["—"]));
+                outln!("  {}", fill(words.try_again, &[words.contradicts]));
                 answers.pop();
                 continue;
             }
@@ -192,16 +192,35 @@ fn hint(input: &Input, words: &Words, choices: usize) -> String {
 }
 
 /// One answer as the JSON a record gives, checked by the record reader as
-/// `eval` checks a field; the reason in words when it does not read.
+/// `eval` checks a field; the reason in the guideline's words when it does
+/// not read. The record reader decides what is accepted; the reasons are
+/// found here, before it, so that they are said in the table's words.
 fn answer(guideline: &Guideline, input: &Input, words: &Words, line: &str) -> Result<Json, String> {
-    if line.is_empty() && !matches!(input.ty, Type::AnyOf(_)) {
-        return Err(hint(input, words, choices(input, words).len()));
-    }
     let choices = choices(input, words);
+    let hint_here = || hint(input, words, choices.len());
+    if line.is_empty() && !matches!(input.ty, Type::AnyOf(_)) {
+        return Err(hint_here());
+    }
     let unknown = Words::is_one_of(line, words.unknown_answers)
         || (input.admits_unknown
             && choices.last().is_some_and(|c| c == words.unknown)
             && pick(line, choices.len()) == Some(choices.len() - 1));
+    if unknown && !input.admits_unknown {
+        return Err(format!(
+            "{}; {}",
+            fill(words.unknown_not_allowed, &[line]),
+            hint_here()
+        ));
+    }
+    let not_a_choice = |typed: &str, among: &[String]| {
+        let mut why = fill(words.not_a_choice, &[typed]);
+        if let Some(near) =
+            leidraad::diagnostics::suggest::did_you_mean(typed, among.iter().map(String::as_str))
+        {
+            why.push_str(&format!(" ({})", fill(words.did_you_mean, &[near])));
+        }
+        format!("{why}; {}", hint_here())
+    };
     let value = if unknown {
         Json::Null
     } else {
@@ -215,60 +234,166 @@ fn answer(guideline: &Guideline, input: &Input, words: &Words, line: &str) -> Re
                 {
                     Json::Bool(false)
                 } else {
-                    return Err(fill(words.choose_number, &[&choices.len().to_string()]));
+                    return Err(not_a_choice(line, &[]));
                 }
             }
             Type::OneOf(values) => match pick(line, choices.len()).and_then(|i| values.get(i)) {
                 Some(value) => Json::String(value.clone()),
-                // A value typed by name is read as the record would read it.
-                None => Json::String(line.to_owned()),
+                // A value typed by name, as the record names it.
+                None if values.iter().any(|v| v == line) => Json::String(line.to_owned()),
+                None => return Err(not_a_choice(line, values)),
             },
             Type::AnyOf(values) => {
-                let mut members = Vec::new();
+                let mut members: Vec<&String> = Vec::new();
                 for part in line.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-                    match pick(part, values.len()).and_then(|i| values.get(i)) {
-                        Some(member) => members.push(Json::String(member.clone())),
-                        None => members.push(Json::String(part.to_owned())),
+                    let member = match pick(part, values.len()).and_then(|i| values.get(i)) {
+                        Some(member) => member,
+                        None => match values.iter().find(|v| *v == part) {
+                            Some(member) => member,
+                            None => return Err(not_a_choice(part, values)),
+                        },
+                    };
+                    if members.contains(&member) {
+                        return Err(format!(
+                            "{}; {}",
+                            fill(words.chosen_twice, &[member]),
+                            hint_here()
+                        ));
                     }
+                    members.push(member);
                 }
-                Json::Array(members)
+                Json::Array(members.into_iter().cloned().map(Json::String).collect())
             }
-            Type::Number { .. } => {
-                // A decimal comma is read as a point (`1,5`); a number with
-                // a unit is a text the record reader converts (`6 months`).
-                let plain = line.replace(',', ".");
-                match plain.parse::<f64>() {
-                    Ok(_) => {
-                        // A plain number out of range, or not whole, is
-                        // said in the guideline's words.
-                        let exact = leidraad::model::number::Rational::parse_decimal(&plain).ok();
-                        if let (Some(value), Type::Number { lo, hi, whole, .. }) =
-                            (exact, &input.ty)
-                        {
-                            if value < *lo || value > *hi || (*whole && !value.is_integer()) {
-                                return Err(hint(input, words, 0));
-                            }
-                        }
-                        serde_json::from_str::<Json>(&plain).map_err(|_| hint(input, words, 0))?
-                    }
-                    Err(_) => Json::String(plain),
-                }
-            }
+            Type::Number { .. } => number(input, words, line)?,
         }
     };
-    if value.is_null() && !input.admits_unknown {
-        return Err(hint(input, words, choices.len()));
-    }
     let mut record = Map::new();
     record.insert(input.id.clone(), value.clone());
     match read_record(guideline, &Json::Object(record)) {
         Ok(_) => Ok(value),
-        Err(errors) => Err(errors
-            .iter()
-            .map(|e| e.message.clone())
-            .collect::<Vec<_>>()
-            .join("; ")),
+        // A reason not found above: said plainly, never accepted.
+        Err(_) => Err(format!("{}; {}", words.unreadable, hint_here())),
     }
+}
+
+/// A number answer, with or without a unit (`6 maanden`, `0,8 mg/L`), as
+/// the JSON a record gives: a plain number as a number, one with a unit as
+/// the text the record reader converts exactly. Range, unit and whole
+/// number are checked here to say what is wrong in the table's words.
+fn number(input: &Input, words: &Words, line: &str) -> Result<Json, String> {
+    use leidraad::model::number::{ExactError, Rational};
+    use leidraad::model::units::{ConversionError, Unit};
+    let Type::Number {
+        lo,
+        hi,
+        unit,
+        molar_mass,
+        whole,
+    } = &input.ty
+    else {
+        return Err(words.unreadable.to_owned());
+    };
+    let hint_here = || hint(input, words, 0);
+    let unit_word = |u: &Unit| words.unit_word(u.canonical, false);
+    // A decimal comma is read as a point (`1,5`).
+    let plain = line.replace(',', ".");
+    let mut parts = plain.split_whitespace();
+    let number_text = parts.next().unwrap_or("");
+    let number = match Rational::parse_exact(number_text) {
+        Ok(number) => number,
+        Err(ExactError::TooLarge) => {
+            return Err(format!(
+                "{}; {}",
+                fill(words.too_large, &[line]),
+                hint_here()
+            ));
+        }
+        Err(_) => {
+            return Err(format!(
+                "{}; {}",
+                fill(words.not_a_number, &[line]),
+                hint_here()
+            ));
+        }
+    };
+    let typed_unit = parts.next();
+    if parts.next().is_some() {
+        let example = unit
+            .as_ref()
+            .map_or_else(|| "3".to_owned(), |u| format!("3 {}", unit_word(u)));
+        return Err(fill(words.number_and_unit, &[&example]));
+    }
+    let (value, json, shown) = match typed_unit {
+        None => {
+            let json = serde_json::from_str::<Json>(number_text)
+                .ok()
+                .filter(Json::is_number)
+                .ok_or_else(|| format!("{}; {}", fill(words.not_a_number, &[line]), hint_here()))?;
+            (number, json, number_text.to_owned())
+        }
+        Some(typed) => {
+            let Some(target) = unit else {
+                return Err(format!(
+                    "{}; {}",
+                    fill(words.no_unit, &[typed]),
+                    hint_here()
+                ));
+            };
+            // A time unit in the table's words (`maanden`) is the unit
+            // the record reader knows (`months`).
+            let canonical = words
+                .units
+                .iter()
+                .find(|(_, one, more)| {
+                    one.eq_ignore_ascii_case(typed) || more.eq_ignore_ascii_case(typed)
+                })
+                .map_or(typed, |(name, _, _)| *name);
+            let Some(given) = Unit::lookup(canonical) else {
+                return Err(fill(words.unknown_unit, &[typed, &unit_word(target)]));
+            };
+            let converted = match Unit::convert(number, &given, target, *molar_mass) {
+                Ok(converted) => converted,
+                Err(ConversionError::Dimensions) => {
+                    return Err(fill(words.other_quantity, &[typed, &unit_word(target)]));
+                }
+                Err(ConversionError::MolarMassNeeded) => {
+                    return Err(fill(words.molar_mass_needed, &[typed, &unit_word(target)]));
+                }
+                Err(ConversionError::TooLarge) => {
+                    return Err(format!(
+                        "{}; {}",
+                        fill(words.too_large, &[line]),
+                        hint_here()
+                    ));
+                }
+            };
+            let shown = if given.canonical == target.canonical {
+                format!("\"{line}\"")
+            } else {
+                format!(
+                    "\"{line}\" ({} {})",
+                    converted.to_human_string(),
+                    unit_word(target)
+                )
+            };
+            (
+                converted,
+                Json::String(format!("{number_text} {canonical}")),
+                shown,
+            )
+        }
+    };
+    if value < *lo || value > *hi {
+        return Err(fill(words.outside_range, &[&shown, &hint_here()]));
+    }
+    if *whole && !value.is_integer() {
+        return Err(format!(
+            "{}; {}",
+            fill(words.not_whole, &[&shown]),
+            hint_here()
+        ));
+    }
+    Ok(json)
 }
 
 /// The index of a numbered choice `1..=count` typed as its number.

@@ -15,7 +15,7 @@ pub use json::{DIAGRAM_SCHEMA_VERSION, json};
 pub use mermaid::mermaid;
 pub use rules::rules;
 pub use sql::{Dialect, SqlError, SqlOptions, sql};
-pub use svg::{Svg, svg, xml_text};
+pub use svg::{Layout, MAX_ENGINE_NODES, Svg, chart_layout, layout_for, svg, xml_text};
 
 use crate::logic::diagram::{DecisionDiagram, DiagramRef};
 use crate::logic::problem::{Class, Content, Var};

@@ -195,6 +195,39 @@ struct Node {
     kind: &'static str,
 }
 
+/// Position of each node in a topological order (Kahn's), `usize::MAX` for a node on a cycle.
+fn topological(count: usize, edges: &[(usize, usize, bool)]) -> Vec<usize> {
+    let mut incoming = vec![0usize; count];
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); count];
+    for &(from, to, _) in edges {
+        if let (Some(c), Some(o)) = (incoming.get_mut(to), out.get_mut(from)) {
+            *c += 1;
+            o.push(to);
+        }
+    }
+    let mut ready: Vec<usize> = (0..count)
+        .filter(|&n| incoming.get(n) == Some(&0))
+        .rev()
+        .collect();
+    let mut position = vec![usize::MAX; count];
+    let mut next = 0;
+    while let Some(node) = ready.pop() {
+        if let Some(p) = position.get_mut(node) {
+            *p = next;
+        }
+        next += 1;
+        for &to in out.get(node).map_or(&[][..], Vec::as_slice) {
+            if let Some(c) = incoming.get_mut(to) {
+                *c = c.saturating_sub(1);
+                if *c == 0 {
+                    ready.push(to);
+                }
+            }
+        }
+    }
+    position
+}
+
 /// The layered layout of `layout-rs`.
 fn engine_layout(nodes: &[Node], edges: &[(usize, usize, bool)]) -> Canvas {
     let mut graph = VisualGraph::new(Orientation::TopToBottom);
@@ -216,6 +249,7 @@ fn engine_layout(nodes: &[Node], edges: &[(usize, usize, bool)]) -> Canvas {
             graph.add_node(with_halo(element, halo))
         })
         .collect();
+    graph.dag.set_validate(false);
     for &(from, to, head) in edges {
         let (Some(&from), Some(&to)) = (handles.get(from), handles.get(to)) else {
             continue;
@@ -337,13 +371,102 @@ fn plain_layout(nodes: &[Node], edges: &[(usize, usize, bool)]) -> Canvas {
     canvas
 }
 
-/// The flowchart of the diagram (see `Compiled::flowchart`), with `target`
-/// only the advice about that catalogue entry, as an `<svg>` element. `id`
-/// makes the ids inside it unique on a page; `title` is its accessible name
-/// (`<title>` and `aria-labelledby`), and the description lists the
-/// questions it asks, for readers who cannot see it.
-pub fn svg(compiled: &Compiled<'_>, target: Option<u32>, id: &str, title: &str) -> Svg {
-    let chart = compiled.flowchart(target);
+/// The most nodes (boxes and arrow labels) a chart may have for
+/// `layout-rs`: its edge-crossing pass counts crossings pair by pair, 50
+/// times over, which is cubic in the width of a row (the whole chart of a
+/// generated guideline of 24 rules took 42 s natively, a wait no page may
+/// make). A larger chart gets the plain layered layout; every chart of one
+/// catalogue entry of the bundled guidelines is far below it.
+pub const MAX_ENGINE_NODES: usize = 300;
+
+/// Which layout a chart gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Layout {
+    /// The layered layout of `layout-rs`.
+    Engine,
+    /// A plain layered layout (each node on the row of its longest path
+    /// from a start, straight arrows): the chart is too large for the
+    /// engine, or not a graph the engine is known to lay out without a
+    /// panic.
+    Plain,
+}
+
+/// The layout for these nodes and edges, decided before `layout-rs` is
+/// called, never by catching a panic (the wasm build aborts on one, and the
+/// library does not catch them). `layout-rs` 0.1.3 asserts its invariants
+/// with panics; read against its source, none of them can fire for a
+/// graph that has
+///
+/// - at least one node (`DAG::recompute_node_ranks` asserts it, and
+///   `num_levels() - 1` would underflow), each a box of finite positive
+///   size (the box-separation checks of `placer::verifier` and the
+///   arrow-end `normalize_scale_vector` need two boxes of one arrow not to
+///   share a centre, which rows of positive height ensure);
+/// - edges between existing nodes (`add_edge` asserts), no edge from a node
+///   to itself and no edge twice (`DAG::remove_edge` in `split_long_edges`
+///   removes one copy and its rank invariant breaks), without text (no
+///   labels moved between rows);
+/// - no cycle (the ranks then follow the edges, so the "Invalid edge"
+///   assertion of `split_long_edges` holds; the Brandes–Köpf alignment is
+///   then crossing-free between adjacent rows, so `NodeAttachInfo::add`
+///   never finds a node taken and the scheduler, whose blocks are then
+///   acyclic, always finds a block to place: it loops forever otherwise).
+///
+/// The chart is then given to it with its edges in a topological order of their start
+/// and turns the DAG's validation off: its cycle checks walk every path,
+/// which is exponential in a diagram that shares its subcharts, and never
+/// fail on such a graph. The test `tests/it/svg.rs` draws every chart of
+/// the bundled guidelines and of generated ones through the engine.
+pub fn layout_for(node_sizes: &[(f64, f64)], edges: &[(usize, usize, bool)]) -> Layout {
+    let count = node_sizes.len();
+    let fits = count > 0
+        && count <= MAX_ENGINE_NODES
+        && node_sizes
+            .iter()
+            .all(|&(w, h)| w.is_finite() && h.is_finite() && w > 0.0 && h > 0.0);
+    if !fits {
+        return Layout::Plain;
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    let simple = edges
+        .iter()
+        .all(|&(from, to, _)| from < count && to < count && from != to && seen.insert((from, to)));
+    let acyclic = topological(count, edges).iter().all(|&p| p != usize::MAX);
+    if simple && acyclic {
+        Layout::Engine
+    } else {
+        Layout::Plain
+    }
+}
+
+/// The chart laid out as [`layout_for`] decides.
+fn lay_out(nodes: &[Node], mut edges: Vec<(usize, usize, bool)>) -> Canvas {
+    let sizes: Vec<(f64, f64)> = nodes.iter().map(|n| (n.size.x, n.size.y)).collect();
+    match layout_for(&sizes, &edges) {
+        Layout::Engine => {
+            let order = topological(nodes.len(), &edges);
+            edges.sort_by_key(|e| order.get(e.0).copied().unwrap_or(usize::MAX));
+            engine_layout(nodes, &edges)
+        }
+        Layout::Plain => plain_layout(nodes, &edges),
+    }
+}
+
+/// The layout the chart of `target` gets (see [`layout_for`]), for tests
+/// and benchmarks.
+pub fn chart_layout(compiled: &Compiled<'_>, target: Option<u32>) -> Layout {
+    let (nodes, edges) = graph(compiled, target);
+    let sizes: Vec<(f64, f64)> = nodes.iter().map(|n| (n.size.x, n.size.y)).collect();
+    layout_for(&sizes, &edges)
+}
+
+/// The nodes and edges of the chart of `target`.
+fn graph(compiled: &Compiled<'_>, target: Option<u32>) -> (Vec<Node>, Vec<(usize, usize, bool)>) {
+    graph_of(&compiled.flowchart(target))
+}
+
+/// The nodes and edges to lay out for a flowchart.
+fn graph_of(chart: &super::Flowchart) -> (Vec<Node>, Vec<(usize, usize, bool)>) {
     // The boxes, then one small node per arrow's label between its two
     // boxes, so that the layout gives the label room; the arrow into a
     // label has no head.
@@ -387,13 +510,18 @@ pub fn svg(compiled: &Compiled<'_>, target: Option<u32>, id: &str, title: &str) 
         edges.push((arrow.from, label, false));
         edges.push((label, arrow.to, true));
     }
-    // `layout-rs` stops with a panic on some graphs (its own assertions);
-    // such a chart is laid out by the plain layered layout below instead,
-    // never left out.
-    let canvas = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        engine_layout(&nodes, &edges)
-    }))
-    .unwrap_or_else(|_| plain_layout(&nodes, &edges));
+    (nodes, edges)
+}
+
+/// The flowchart of the diagram (see `Compiled::flowchart`), with `target`
+/// only the advice about that catalogue entry, as an `<svg>` element. `id`
+/// makes the ids inside it unique on a page; `title` is its accessible name
+/// (`<title>` and `aria-labelledby`), and the description lists the
+/// questions it asks, for readers who cannot see it.
+pub fn svg(compiled: &Compiled<'_>, target: Option<u32>, id: &str, title: &str) -> Svg {
+    let chart = compiled.flowchart(target);
+    let (nodes, edges) = graph_of(&chart);
+    let canvas = lay_out(&nodes, edges);
 
     let margin = 8.0;
     let min = canvas.min.unwrap_or(Point::zero());

@@ -172,7 +172,7 @@ pub struct Unit {
 
 /// Why a value cannot be converted from one unit to another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum ConversionError {
+pub enum ConversionError {
     /// The units measure different things.
     Dimensions,
     /// A mass and an amount of substance (or their concentrations): they
@@ -470,7 +470,7 @@ impl Unit {
     /// `value` expressed in `from` converted to `to`, exactly. A mass and an
     /// amount of substance (and their concentrations) convert only with
     /// `molar_mass`, in g/mol.
-    pub(crate) fn convert(
+    pub fn convert(
         value: Rational,
         from: &Unit,
         to: &Unit,

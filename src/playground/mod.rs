@@ -15,9 +15,9 @@
 //! What each answer holds is what the command line gives for the same
 //! files: [`check()`] is `leidraad check --format json` (with each
 //! diagnostic's human text added), [`eval`] is `leidraad eval --format
-//! json` (and its human text), [`flowchart`] is `leidraad compile --emit
-//! mermaid` (and the same chart as boxes and arrows). Nothing here reads a
-//! file or the clock.
+//! json` (and its human text), [`flowchart`] is the inline SVG chart of
+//! `leidraad doc` (and `leidraad compile --emit mermaid`). Nothing here
+//! reads a file or the clock.
 
 #[cfg(target_arch = "wasm32")]
 mod abi;
@@ -338,12 +338,14 @@ fn evaluate_record(
     evaluation.map_err(|error| error_messages(guideline, sources, &error, values))
 }
 
-/// `leidraad compile --emit mermaid [--target ENTRY]` of the main file:
-/// `{"mermaid": "...", "charts": [{"boxes": [...], "arrows": [...]}]}`,
-/// one chart per independent group of rules (only the group that decides
-/// `entry`, when the request names one). A box is `{"question": bool,
-/// "text": "..."}` (box 0 is the start); an arrow is `{"from", "to",
-/// "label"}` by box index.
+/// The flowchart of the main file: `{"mermaid": "...", "charts": [{"svg":
+/// "<svg ...>", "boxes": N, "questions": M}]}`. Each chart is the inline
+/// SVG that `leidraad doc` draws ([`emit::svg`]: the same boxes, layout,
+/// ids and title as the review site's chart of that entry), one chart per
+/// independent group of rules, or only the group that decides `entry` when
+/// the request names one; `mermaid` is `leidraad compile --emit mermaid
+/// [--target ENTRY]` of the same groups. Every label in the SVG is escaped
+/// text, never markup.
 pub fn flowchart(request: &str) -> String {
     let (files, json) = match read_request(request) {
         Ok(read) => read,
@@ -360,7 +362,7 @@ pub fn flowchart(request: &str) -> String {
     let target = match json.get("entry").and_then(Json::as_str) {
         None | Some("") => None,
         Some(name) => match guideline.entry_index(name) {
-            Some(index) => Some(u32::try_from(index).unwrap_or(u32::MAX)),
+            Some(index) => Some((index, u32::try_from(index).unwrap_or(u32::MAX))),
             None => return error_answer(&format!("`{name}` is not in the catalogue")),
         },
     };
@@ -372,93 +374,66 @@ pub fn flowchart(request: &str) -> String {
             ));
         }
     };
-    let holds_target = |group: &DiagramGroup| {
-        target.is_some_and(|t| {
-            group.rules.iter().any(|&rule| {
-                lowering.problem.rules.get(rule).is_some_and(|rule| {
-                    rule.actions.iter().any(|a| {
-                        a.target == t
-                            || a.instead == Some(t)
-                            || a.alternatives.iter().any(|(_, alt)| *alt == t)
-                    })
-                })
-            })
-        })
-    };
     let groups = grouped.groups();
-    let shown: Vec<&DiagramGroup> = match target {
-        Some(_) => groups
-            .iter()
-            .find(|group| holds_target(group))
+    let dutch = crate::model::describe::is_dutch(guideline);
+    let flowchart_word = if dutch { "Stroomschema" } else { "Flowchart" };
+    // As `leidraad doc` picks them: the group that names the entry (or the
+    // first), with the page's id and title, so that the chart is the one
+    // the review site shows.
+    let shown: Vec<(&DiagramGroup, String, String)> = match target {
+        Some((index, t)) => grouped
+            .group_naming(&lowering.problem, t)
             .or_else(|| groups.first())
+            .map(|group| {
+                let label = guideline
+                    .entries
+                    .get(index)
+                    .map_or("", |entry| entry.label.as_str());
+                (
+                    group,
+                    format!("chart-{index}"),
+                    format!("{flowchart_word}: {label}"),
+                )
+            })
             .into_iter()
             .collect(),
-        None => groups.iter().collect(),
-    };
-    let texts: Vec<String> = shown
-        .into_iter()
-        .map(|group| {
-            emit::mermaid(
-                &Compiled {
-                    guideline,
-                    lowering,
-                    diagram: &group.diagram,
-                },
-                target,
-            )
-        })
-        .collect();
-    let charts: Vec<Json> = texts.iter().map(|text| chart_of_mermaid(text)).collect();
-    json!({ "mermaid": texts.join("\n"), "charts": charts }).to_string()
-}
-
-/// Reads back the boxes and arrows of one chart that [`emit::mermaid`]
-/// wrote: `  nI{"text"}` (a question), `  nI("text")` (an answer) and
-/// `  nI -->|"label"| nJ`, with its escapes undone. The text is shown as
-/// text by the page, never as markup.
-fn chart_of_mermaid(text: &str) -> Json {
-    let mut boxes = Vec::new();
-    let mut arrows = Vec::new();
-    for line in text.lines().skip(1) {
-        let line = line.trim_start();
-        if let Some((from, rest)) = line.split_once(" -->|") {
-            let Some((label, to)) = rest.rsplit_once("| ") else {
-                continue;
-            };
-            arrows.push(json!({
-                "from": box_number(from),
-                "to": box_number(to),
-                "label": unquote(label),
-            }));
-        } else if let Some(open) = line.find(['{', '(']) {
-            let question = line.get(open..=open) == Some("{");
-            let label = line
-                .get(open + 1..line.len().saturating_sub(1))
-                .unwrap_or("");
-            boxes.push(json!({ "question": question, "text": unquote(label) }));
+        None => {
+            let name = guideline
+                .header
+                .as_ref()
+                .map_or(files.main.as_str(), |h| h.label.as_str());
+            groups
+                .iter()
+                .enumerate()
+                .map(|(i, group)| {
+                    let title = if groups.len() > 1 {
+                        format!("{flowchart_word}: {name} ({}/{})", i + 1, groups.len())
+                    } else {
+                        format!("{flowchart_word}: {name}")
+                    };
+                    (group, format!("chart-all-{i}"), title)
+                })
+                .collect()
         }
+    };
+    let target = target.map(|(_, t)| t);
+    let mut texts = Vec::new();
+    let mut charts = Vec::new();
+    for (group, id, title) in shown {
+        let compiled = Compiled {
+            guideline,
+            lowering,
+            diagram: &group.diagram,
+        };
+        texts.push(emit::mermaid(&compiled, target));
+        let chart = emit::svg(&compiled, target, &id, &title);
+        charts.push(json!({
+            "svg": chart.markup,
+            "boxes": chart.boxes,
+            "questions": chart.questions,
+        }));
     }
-    json!({ "boxes": boxes, "arrows": arrows })
-}
-
-fn box_number(name: &str) -> Option<usize> {
-    name.trim().strip_prefix('n')?.parse().ok()
-}
-
-/// Undoes the quoting of `emit::mermaid` (entity codes, `<br/>`).
-fn unquote(label: &str) -> String {
-    let inner = label
-        .strip_prefix('"')
-        .and_then(|l| l.strip_suffix('"'))
-        .unwrap_or(label);
-    inner
-        .replace("<br/>", "\n")
-        .replace("#quot;", "\"")
-        .replace("#lt;", "<")
-        .replace("#gt;", ">")
-        .replace("#96;", "`")
-        .replace("#38;", "&")
-        .replace("#35;", "#")
+    json!({ "mermaid": texts.join("\n"), "charts": charts }).to_string()
 }
 
 #[cfg(test)]
@@ -474,22 +449,6 @@ mod tests {
     }
 
     const GUIDELINE: &str = "guideline g \"G\"\n\ninput fever : yes/no \"Fever\"\ninput age : number 0..120 years \"Age\"\n\nexam rest \"Rest\" in imaging\n\nrule r \"Fever\"\n  when fever and age >= 18 years\n  then order rest\n";
-
-    #[test]
-    fn the_mermaid_chart_reads_back_as_boxes_and_arrows() {
-        let text = "flowchart TD\n  n0{\"Fever #quot;hot#quot; #lt;b#gt; #35;1 #38; #96;x#96;\"}\n  n1(\"order: Rest<br/>two\")\n  n0 -->|\"yes\"| n1\n";
-        let chart = chart_of_mermaid(text);
-        assert_eq!(
-            chart,
-            json!({
-                "boxes": [
-                    { "question": true, "text": "Fever \"hot\" <b> #1 & `x`" },
-                    { "question": false, "text": "order: Rest\ntwo" },
-                ],
-                "arrows": [{ "from": 0, "to": 1, "label": "yes" }],
-            })
-        );
-    }
 
     #[test]
     fn a_syntax_error_is_a_diagnostic_with_its_line() {

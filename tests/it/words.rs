@@ -128,7 +128,7 @@ fn words_of(text: &str) -> Vec<&str> {
 
 /// The guideline's own words: its names, values and members, and the words
 /// of its labels and of the file names shown.
-fn own_words(guideline: &Guideline, file_names: &[&str]) -> BTreeSet<String> {
+pub fn own_words(guideline: &Guideline, file_names: &[&str]) -> BTreeSet<String> {
     let mut own = BTreeSet::new();
     let mut add = |text: &str| {
         for word in words_of(text) {

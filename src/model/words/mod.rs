@@ -125,6 +125,41 @@ pub struct Words {
     pub answers_heading: &'static str,
     /// `no more answers: stopped`.
     pub stopped: &'static str,
+    // ask: why an answer is refused, each said after `try_again`'s "not
+    // understood:" and followed by what to type.
+    /// `"{}" is not a number`.
+    pub not_a_number: &'static str,
+    /// `{} is outside the range: {}`: the answer (as typed, and converted
+    /// when it has a unit) and the range.
+    pub outside_range: &'static str,
+    /// `{} is not a whole number`.
+    pub not_whole: &'static str,
+    /// `{} is too large`.
+    pub too_large: &'static str,
+    /// `write a number, or a number and a unit such as "{}"`.
+    pub number_and_unit: &'static str,
+    /// `this question takes a number without a unit, but "{}" was given`.
+    pub no_unit: &'static str,
+    /// `"{}" is not a unit Leidraad knows; this question is in {}`.
+    pub unknown_unit: &'static str,
+    /// `"{}" measures something other than this question, which is in {}`.
+    pub other_quantity: &'static str,
+    /// `"{}" converts to {} only with a molar mass, and the guideline
+    /// gives none`.
+    pub molar_mass_needed: &'static str,
+    /// `"{}" is not one of the choices`.
+    pub not_a_choice: &'static str,
+    /// `did you mean "{}"?`.
+    pub did_you_mean: &'static str,
+    /// `"{}" is chosen twice`.
+    pub chosen_twice: &'static str,
+    /// `"{}" is no answer to this question: it must be answered`.
+    pub unknown_not_allowed: &'static str,
+    /// An answer that no patient can give with the earlier ones (an
+    /// `assume` of the guideline rules it out).
+    pub contradicts: &'static str,
+    /// An answer the record reader refuses for a reason not named above.
+    pub unreadable: &'static str,
 }
 
 /// The table for a language code (`nl`, `nl-BE`: by the primary subtag,
