@@ -240,14 +240,14 @@ function buildForm(previous) {
       if (old?.mode) mode.value = old.mode;
       field.append(mode);
       const members = element('div', { class: 'members' });
-      for (const value of input.values) {
+      input.values.forEach((value, index) => {
         const box = element('input', { type: 'checkbox', name: `${input.id}:${value}`, value });
         if (old?.members?.includes(value)) box.checked = true;
         box.addEventListener('change', () => {
           if (mode.value === '') mode.value = 'given';
         });
-        members.append(element('label', {}, box, ` ${value}`));
-      }
+        members.append(element('label', {}, box, ` ${input.value_labels?.[index] ?? value}`));
+      });
       field.append(members);
     } else {
       const select = element('select', { id: `input-${input.id}`, name: input.id });
@@ -255,7 +255,10 @@ function buildForm(previous) {
       const blank = input.default != null ? `— not answered (default ${shown})` : '— not answered';
       select.append(element('option', { value: '', text: blank }));
       const values = input.type === 'yes_no' ? ['yes', 'no'] : input.values;
-      for (const value of values) select.append(element('option', { value, text: value }));
+      // The option's value is the name the record gives; its text the label.
+      values.forEach((value, index) => {
+        select.append(element('option', { value, text: input.value_labels?.[index] ?? value }));
+      });
       if (input.unknown) select.append(element('option', { value: '\u0000unknown', text: 'unknown' }));
       if (old?.choice && [...select.options].some((o) => o.value === old.choice)) select.value = old.choice;
       field.append(select);

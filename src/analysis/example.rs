@@ -511,7 +511,14 @@ impl Context<'_> {
                 continue;
             }
             let answer = match &input.ty {
-                Type::AnyOf(members) => any_of_answer(members, vars, &classes_of, words),
+                Type::AnyOf(members) => {
+                    // The members by their labels, for people.
+                    let shown: Vec<String> = (0u32..)
+                        .zip(members)
+                        .map(|(i, m)| input.value_shown(i).unwrap_or(m).to_owned())
+                        .collect();
+                    any_of_answer(&shown, vars, &classes_of, words)
+                }
                 _ => vars
                     .vars
                     .first()

@@ -136,7 +136,11 @@ fn record_of(guideline: &Guideline, answers: &[(InputId, Json)]) -> Json {
 fn choices(input: &Input, words: &Words) -> Vec<String> {
     let mut out: Vec<String> = match &input.ty {
         Type::YesNo => vec![words.yes.to_owned(), words.no.to_owned()],
-        Type::OneOf(values) | Type::AnyOf(values) => values.clone(),
+        // Shown by their labels; the answer is still the value's name.
+        Type::OneOf(values) | Type::AnyOf(values) => (0u32..)
+            .zip(values)
+            .map(|(i, v)| input.value_shown(i).unwrap_or(v).to_owned())
+            .collect(),
         Type::Number { .. } => Vec::new(),
     };
     if input.admits_unknown && !out.is_empty() && !matches!(input.ty, Type::AnyOf(_)) {

@@ -70,6 +70,8 @@ codes! {
     UnknownGroup = "L115", "unknown-group", Error, "a group is not used by any catalogue entry";
     InvalidTimeFrame = "L116", "invalid-time-frame", Error, "a time frame is not a duration of at least one second";
     ExclusiveTooFew = "L117", "exclusive-too-few", Error, "an `exclusive` statement names fewer than two different entries";
+    EmptyValueLabel = "L118", "empty-value-label", Error, "a value's label is empty";
+    DuplicateValueLabel = "L119", "duplicate-value-label", Error, "two values of one input are shown by the same text";
     InvalidScore = "L120", "invalid-score", Error, "a score cannot be added up as written";
     ScoreTooLarge = "L121", "score-too-large", Error, "a score test is too large to decide exactly";
     UsePathRefused = "L130", "use-path-refused", Error, "a `use` path is absolute, a URL, or leaves the guideline's folder";

@@ -412,13 +412,13 @@ impl PageData<'_> {
                     say(dutch, "one of", "een van").to_owned(),
                     String::new(),
                     String::new(),
-                    values_with_codes(values, &input.value_codes),
+                    values_with_codes(input, values),
                 ),
                 Type::AnyOf(values) => (
                     say(dutch, "any of", "een of meer van").to_owned(),
                     String::new(),
                     String::new(),
-                    values_with_codes(values, &input.value_codes),
+                    values_with_codes(input, values),
                 ),
                 Type::Number {
                     lo,
@@ -917,13 +917,20 @@ pub(crate) fn esc_keep_lines(text: &str) -> String {
     text.split('\n').map(esc).collect::<Vec<_>>().join("\n")
 }
 
-fn values_with_codes(values: &[String], codes: &[Vec<Coding>]) -> String {
-    values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| match codes.get(i).filter(|c| !c.is_empty()) {
-            Some(codes) => format!("{v} ({})", codes_text(codes)),
-            None => v.clone(),
+/// The values as the source lists them: each name with its label and
+/// codes, where it has them (`acute "acuut" (snomed 424124008)`).
+fn values_with_codes(input: &crate::model::Input, values: &[String]) -> String {
+    (0u32..)
+        .zip(values)
+        .map(|(i, v)| {
+            let mut text = v.clone();
+            if let Some(label) = input.value_label(i) {
+                text.push_str(&format!(" \"{label}\""));
+            }
+            if let Some(codes) = input.value_codes.get(i as usize).filter(|c| !c.is_empty()) {
+                text.push_str(&format!(" ({})", codes_text(codes)));
+            }
+            text
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -935,14 +942,11 @@ fn value_text(guideline: &Guideline, input: &crate::model::Input, value: &Value)
     match (value, &input.ty) {
         (Value::Bool(true), _) => words.yes.to_owned(),
         (Value::Bool(false), _) => words.no.to_owned(),
-        (Value::Choice(c), Type::OneOf(values)) => values
-            .get(*c as usize)
-            .cloned()
-            .unwrap_or_else(|| "?".to_owned()),
-        (Value::Set(members), Type::AnyOf(values)) => {
+        (Value::Choice(c), Type::OneOf(_)) => input.value_shown(*c).unwrap_or("?").to_owned(),
+        (Value::Set(members), Type::AnyOf(_)) => {
             let names: Vec<&str> = members
                 .iter()
-                .filter_map(|m| values.get(*m as usize).map(String::as_str))
+                .filter_map(|m| input.value_shown(*m))
                 .collect();
             if names.is_empty() {
                 "—".to_owned()

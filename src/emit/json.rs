@@ -67,6 +67,14 @@ pub fn json(compiled: &Compiled<'_>, grouped: &GroupedDiagram) -> String {
                         "label".to_owned(),
                         json!(compiled.classes_label(var, class, class)),
                     );
+                    // The value's name, as a record gives it (the label
+                    // may be the guideline's words for it).
+                    if let Some(name) = declared
+                        .filter(|d| matches!(d.ty, Type::OneOf(_)))
+                        .and_then(|d| d.value_names().get(class as usize))
+                    {
+                        item.insert("value".to_owned(), json!(name));
+                    }
                     if let Some(codes) = value_codes(class as usize) {
                         item.insert("codes".to_owned(), codings_json(codes));
                     }

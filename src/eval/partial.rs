@@ -313,7 +313,25 @@ pub fn partial_json(guideline: &Guideline, partial: &Partial, warnings: &[String
         .questions
         .iter()
         .filter_map(|&i| guideline.inputs.get(i))
-        .map(|input| json!({ "input": input.id, "label": input.label }))
+        .map(|input| {
+            let mut item = json!({ "input": input.id, "label": input.label });
+            if let (Some(map), Some(kind)) = (item.as_object_mut(), choice_kind(&input.ty)) {
+                map.insert("type".to_owned(), json!(kind));
+                // The values a form offers: each by its name (what the
+                // record gives) and by the words the guideline shows.
+                let choices: Vec<Json> = (0u32..)
+                    .zip(input.value_names())
+                    .map(|(index, name)| {
+                        json!({
+                            "value": name,
+                            "label": input.value_shown(index).unwrap_or(name),
+                        })
+                    })
+                    .collect();
+                map.insert("choices".to_owned(), Json::Array(choices));
+            }
+            item
+        })
         .collect();
     json!({
         "schema": "leidraad-partial",
@@ -324,6 +342,15 @@ pub fn partial_json(guideline: &Guideline, partial: &Partial, warnings: &[String
         "questions": questions,
         "warnings": warnings,
     })
+}
+
+/// `one of` or `any of`, for an input that offers choices.
+fn choice_kind(ty: &crate::model::Type) -> Option<&'static str> {
+    match ty {
+        crate::model::Type::OneOf(_) => Some("one of"),
+        crate::model::Type::AnyOf(_) => Some("any of"),
+        crate::model::Type::YesNo | crate::model::Type::Number { .. } => None,
+    }
 }
 
 /// The result for a person to read, in the guideline's language.

@@ -95,7 +95,22 @@ fn layout(text: &str, tree: &SyntaxFile) -> String {
         .iter()
         .map(|item| {
             let span = item.span();
-            Statement::new(text, span.start as usize, span.end as usize, &comments)
+            let mut statement =
+                Statement::new(text, span.start as usize, span.end as usize, &comments);
+            if let crate::syntax::ast::Item::Input(input) = item {
+                // The value labels on the first line come before the
+                // input's own label there.
+                let first_line_end = text
+                    .get(span.start as usize..)
+                    .and_then(|rest| rest.find(['\n', '\r']))
+                    .map_or(span.end as usize, |at| span.start as usize + at);
+                statement.value_labels = input
+                    .value_labels
+                    .iter()
+                    .filter(|(_, label)| (label.span.start as usize) < first_line_end)
+                    .count();
+            }
+            statement
         })
         .collect();
     let mut lines: Vec<Line> = Vec::new();
@@ -264,6 +279,9 @@ struct Statement {
     /// For an input: the column of its `:` on its first line, counted from
     /// the statement's start.
     colon: Option<usize>,
+    /// For an input: how many value labels (`acute "acuut"`) its first
+    /// line holds before the input's own label.
+    value_labels: usize,
 }
 
 impl Statement {
@@ -326,6 +344,7 @@ impl Statement {
             breaks,
             fixed,
             colon,
+            value_labels: 0,
         }
     }
 
@@ -452,7 +471,14 @@ fn align_runs(lines: &mut [Line], statements: &[Statement]) {
 fn align(lines: &mut [Line], heads: &[usize], group: Group, statements: &[Statement]) {
     let parts: Vec<Option<(String, String, String)>> = heads
         .iter()
-        .map(|&h| lines.get(h).and_then(|l| columns_of(&l.text, group)))
+        .map(|&h| {
+            let line = lines.get(h)?;
+            let skip = line
+                .statement
+                .and_then(|i| statements.get(i))
+                .map_or(0, |s| s.value_labels);
+            columns_of(&line.text, group, skip)
+        })
         .collect();
     let wa = parts
         .iter()
@@ -545,11 +571,19 @@ fn align(lines: &mut [Line], heads: &[usize], group: Group, statements: &[Statem
 /// The columns of one declaration's line (single-spaced): for an input the
 /// name (`input age`), the type (`: number 0..120 years`) and the label
 /// with the rest; for an entry the name (`exam CT_head`), the label and the
-/// rest (`in imaging`, codes).
-fn columns_of(line: &str, group: Group) -> Option<(String, String, String)> {
-    // The label starts at the first `"` (a type has none). Without a label
-    // on the line, the rest (a trailing comment too) stays as it is.
-    let Some(label) = line.find('"') else {
+/// rest (`in imaging`, codes). `skip` labels of an input's line are its
+/// values' labels, part of the type.
+fn columns_of(line: &str, group: Group, skip: usize) -> Option<(String, String, String)> {
+    // The label starts at the first `"` after the type's value labels.
+    // Without a label on the line, the rest (a trailing comment too) stays
+    // as it is.
+    let mut before = false;
+    let mut opening = crate::syntax::label_marks(line).filter_map(|(i, _, inside)| {
+        let opens = inside && !before;
+        before = inside;
+        opens.then_some(i)
+    });
+    let Some(label) = opening.nth(skip) else {
         let colon = line.find(':')?;
         let (name, ty) = line.split_at(colon);
         return (group == Group::Input)

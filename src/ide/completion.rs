@@ -104,9 +104,13 @@ pub fn completions(analysis: &Analysis, offset: usize) -> Vec<Completion> {
         .and_then(|i| guideline.inputs.get(i));
     if let Some(input) = tested {
         let mut found: Vec<Completion> = match &input.ty {
-            Type::OneOf(values) | Type::AnyOf(values) => values
-                .iter()
-                .map(|v| item(v, CompletionKind::Value, Some(&input.label)))
+            // The detail is the value's label where it has one.
+            Type::OneOf(values) | Type::AnyOf(values) => (0u32..)
+                .zip(values)
+                .map(|(i, v)| {
+                    let detail = input.value_label(i).unwrap_or(&input.label);
+                    item(v, CompletionKind::Value, Some(detail))
+                })
                 .collect(),
             Type::YesNo => vec![
                 item("yes", CompletionKind::Keyword, None),

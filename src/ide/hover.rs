@@ -67,7 +67,13 @@ fn describe_symbol(guideline: &Guideline, symbol: Symbol) -> String {
                     }
                 }
                 Type::OneOf(values) | Type::AnyOf(values) => {
-                    let values: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                    let values: Vec<String> = (0u32..)
+                        .zip(values)
+                        .map(|(i, v)| match input.value_label(i) {
+                            Some(label) => format!("`{v}` \"{label}\""),
+                            None => format!("`{v}`"),
+                        })
+                        .collect();
                     lines.push(format!("values: {}", values.join(", ")));
                 }
                 Type::YesNo => {}
@@ -135,10 +141,14 @@ fn describe_symbol(guideline: &Guideline, symbol: Symbol) -> String {
             } else {
                 "a value"
             };
-            let mut lines = vec![format!(
+            let mut lines = Vec::new();
+            if let Some(label) = input.value_label(v) {
+                lines.push(format!("**{label}**"));
+            }
+            lines.push(format!(
                 "`{name}`: {what} of **{}** (`{}`)",
                 input.label, input.id
-            )];
+            ));
             if let Some(codes) = input.value_codes.get(v as usize) {
                 lines.extend(codes_line(codes));
             }

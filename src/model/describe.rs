@@ -49,8 +49,8 @@ impl<'a> Describe<'a> {
             return format!("#{var}");
         };
         match (&input.ty, member) {
-            (Type::AnyOf(members), Some(m)) => {
-                let name = members.get(*m as usize).map_or("?", String::as_str);
+            (Type::AnyOf(_), Some(m)) => {
+                let name = input.value_shown(*m).unwrap_or("?");
                 format!("{}: {name}", input.label)
             }
             _ => input.label.clone(),
@@ -106,10 +106,10 @@ impl<'a> Describe<'a> {
                     }
                 }
             }
-            Type::OneOf(values) => {
+            Type::OneOf(_) => {
                 for class in (first..=last).filter(|c| !special(*c)) {
-                    if let Some(value) = values.get(class as usize) {
-                        parts.push(value.clone());
+                    if let Some(value) = input.value_shown(class) {
+                        parts.push(value.to_owned());
                     }
                 }
             }
@@ -247,7 +247,13 @@ pub(crate) fn condition_phrase(guideline: &Guideline, cond: &super::Cond, negate
                 .filter(|(index, _)| {
                     u32::try_from(*index).is_ok_and(|i| values.contains(&i)) != negated
                 })
-                .map(|(_, name)| name.clone())
+                .map(|(index, name)| {
+                    u32::try_from(index)
+                        .ok()
+                        .and_then(|i| input.value_shown(i))
+                        .unwrap_or(name)
+                        .to_owned()
+                })
                 .collect();
             if negated {
                 parts.extend(special(input));
@@ -259,7 +265,7 @@ pub(crate) fn condition_phrase(guideline: &Guideline, cond: &super::Cond, negate
                 return "?".to_owned();
             };
             let name = match &input.ty {
-                Type::AnyOf(members) => members.get(*member as usize).map_or("?", String::as_str),
+                Type::AnyOf(_) => input.value_shown(*member).unwrap_or("?"),
                 _ => "?",
             };
             if negated {

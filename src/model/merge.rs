@@ -297,6 +297,18 @@ pub(crate) fn merge(a: &Guideline, b: &Guideline, matching: Matching) -> Result<
                         slot.admits_unknown |= input.admits_unknown;
                         // The words of the newer version.
                         slot.label.clone_from(&input.label);
+                        // Its value labels too, the older ones where it
+                        // gives none.
+                        let mut labels = theirs.value_labels.clone();
+                        labels.resize(slot.value_names().len(), None);
+                        for (position, value) in (0u32..).zip(&map) {
+                            if let (Some(label), Some(merged)) =
+                                (input.value_label(position), labels.get_mut(*value as usize))
+                            {
+                                *merged = Some(label.to_owned());
+                            }
+                        }
+                        slot.value_labels = labels;
                     }
                     values.push(map);
                     old_domain.extend(first);

@@ -103,6 +103,36 @@ pub struct Input {
     /// The codes of each `one of` value or `any of` member, by index
     /// (`dvt (snomed 128053003)`); empty for other types.
     pub value_codes: Vec<Vec<codes::Coding>>,
+    /// The label of each `one of` value or `any of` member, by index
+    /// (`acute "acuut (< 6 weken)"`), `None` where the guideline gives
+    /// none; empty for other types. A label is for people only: a record
+    /// and a case name the value.
+    pub value_labels: Vec<Option<String>>,
+}
+
+impl Input {
+    /// The names of the `one of` values or `any of` members, in the order
+    /// declared; empty for other types.
+    pub fn value_names(&self) -> &[String] {
+        match &self.ty {
+            Type::OneOf(values) | Type::AnyOf(values) => values,
+            Type::YesNo | Type::Number { .. } => &[],
+        }
+    }
+
+    /// The label the guideline gives value (or member) `index`, if any.
+    pub fn value_label(&self, index: u32) -> Option<&str> {
+        self.value_labels
+            .get(index as usize)
+            .and_then(|label| label.as_deref())
+    }
+
+    /// How value (or member) `index` is shown to people: its label where
+    /// the guideline gives one, otherwise its name.
+    pub fn value_shown(&self, index: u32) -> Option<&str> {
+        self.value_label(index)
+            .or_else(|| self.value_names().get(index as usize).map(String::as_str))
+    }
 }
 
 #[derive(Clone, Debug)]

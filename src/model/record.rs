@@ -218,7 +218,7 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
                     describe(value)
                 ));
             };
-            choice(choices, text).map(Value::Choice)
+            choice(input, choices, text).map(Value::Choice)
         }
         Type::AnyOf(members) => {
             let Some(items) = value.as_array() else {
@@ -234,7 +234,7 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
                 let Some(text) = item.as_str() else {
                     return Err(format!("list items must be text, found {}", describe(item)));
                 };
-                let index = choice(members, text)?;
+                let index = choice(input, members, text)?;
                 if set.contains(&index) {
                     return Err(format!("\"{}\" is listed twice", shorten(text)));
                 }
@@ -300,12 +300,28 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
     }
 }
 
-fn choice(choices: &[String], text: &str) -> Result<u32, String> {
+/// The value named `text`, exactly. A value's label is never read as the
+/// value: a record that gives one is refused, with the name to write.
+fn choice(input: &Input, choices: &[String], text: &str) -> Result<u32, String> {
     match choices.iter().position(|c| c == text) {
         Some(index) => u32::try_from(index).map_err(|_| "too many values".to_owned()),
         None => {
-            let hint = did_you_mean(text, choices.iter().map(String::as_str))
-                .map_or(String::new(), |s| format!(" (did you mean \"{s}\"?)"));
+            let wanted = text.trim().to_lowercase();
+            let labelled = (0u32..)
+                .zip(choices)
+                .find(|(index, _)| {
+                    input
+                        .value_label(*index)
+                        .is_some_and(|label| label.trim().to_lowercase() == wanted)
+                })
+                .map(|(_, name)| name);
+            let hint = match labelled {
+                Some(name) => format!(
+                    " (that is the label of \"{name}\"; a record names the value: \"{name}\")"
+                ),
+                None => did_you_mean(text, choices.iter().map(String::as_str))
+                    .map_or(String::new(), |s| format!(" (did you mean \"{s}\"?)")),
+            };
             Err(format!(
                 "\"{}\" is not one of {}{hint}",
                 shorten(text),
@@ -910,7 +926,7 @@ mod fast {
         fn visit_str<E>(self, v: &str) -> Result<FieldResult, E> {
             Ok(match &self.input.ty {
                 Type::OneOf(choices) if !self.input.admits_unknown => {
-                    choice(choices, v).map(Value::Choice)
+                    choice(self.input, choices, v).map(Value::Choice)
                 }
                 _ => self.reference(&Json::String(v.to_owned())),
             })
@@ -949,7 +965,7 @@ mod fast {
                         continue;
                     }
                 };
-                match choice(members, text) {
+                match choice(self.input, members, text) {
                     Ok(index) if set.contains(&index) => {
                         failed = Some(format!("\"{}\" is listed twice", shorten(text)));
                     }

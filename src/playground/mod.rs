@@ -201,10 +201,12 @@ pub fn inputs(request: &str) -> String {
                 Type::OneOf(values) => {
                     item.insert("type".to_owned(), json!("one_of"));
                     item.insert("values".to_owned(), json!(values));
+                    item.insert("value_labels".to_owned(), shown_values(input));
                 }
                 Type::AnyOf(values) => {
                     item.insert("type".to_owned(), json!("any_of"));
                     item.insert("values".to_owned(), json!(values));
+                    item.insert("value_labels".to_owned(), shown_values(input));
                 }
                 Type::Number {
                     lo,
@@ -239,6 +241,17 @@ pub fn inputs(request: &str) -> String {
         |h| json!({ "id": h.id, "label": h.label, "language": h.language, "version": h.version }),
     );
     json!({ "guideline": header, "inputs": inputs, "entries": entries }).to_string()
+}
+
+/// How the form shows each value, beside `values`: its label, or its name
+/// when it has none.
+fn shown_values(input: &crate::model::Input) -> Json {
+    Json::Array(
+        (0u32..)
+            .zip(input.value_names())
+            .map(|(index, name)| json!(input.value_shown(index).unwrap_or(name)))
+            .collect(),
+    )
 }
 
 /// A value as a record writes it.

@@ -254,6 +254,9 @@ pub struct InputDecl {
     /// The codes written after values of a `one of` or `any of` type
     /// (`dvt (snomed 128053003)`): the value and its codes.
     pub value_codes: Vec<(Ident, Vec<CodeLit>)>,
+    /// The labels written after values of a `one of` or `any of` type
+    /// (`acute "acuut (< 6 weken)"`): the value and its label.
+    pub value_labels: Vec<(Ident, Text)>,
     pub span: Span,
 }
 

@@ -169,7 +169,10 @@ fn record_of(guideline: &Guideline, answers: &[(usize, Json)]) -> Json {
 fn choices_of(input: &Input, words: &Words) -> Vec<String> {
     let mut choices: Vec<String> = match &input.ty {
         Type::YesNo => vec![words.yes.to_owned(), words.no.to_owned()],
-        Type::OneOf(values) | Type::AnyOf(values) => values.clone(),
+        Type::OneOf(_) | Type::AnyOf(_) => (0u32..)
+            .zip(input.value_names())
+            .map(|(i, v)| input.value_shown(i).unwrap_or(v).to_owned())
+            .collect(),
         Type::Number { .. } => Vec::new(),
     };
     if input.admits_unknown && !choices.is_empty() && !matches!(input.ty, Type::AnyOf(_)) {

@@ -326,7 +326,8 @@ fn the_json_diagram_alone_gives_every_patient_of_the_small_guideline_its_advice(
                     continue;
                 }
                 _ if label == "niet gevraagd" => continue,
-                _ => Json::from(label),
+                // A `one of` value: its name, not its label.
+                _ => var["classes"][*class as usize]["value"].clone(),
             };
             record.insert(input.to_owned(), value);
         }

@@ -159,11 +159,22 @@ fn messy(rng: &mut SplitMix64) -> String {
         text += "\n\n";
     }
     text += "guideline g \"Generated ( , )\"   # header  \n";
+    // Value labels, on the first line and on a continuation line, before
+    // the input's label on the same line or on the next.
+    let b = [
+        "input b : one of p , q,yes \"B\"",
+        "input b : one of p \"P ( , )\" , q,yes   \"ja\" \"B\"",
+        "input b : one of p \"P\",\n   q \"Q \\\" q\" ,yes\n   \"B\"",
+    ];
+    let d = [
+        "input d : any of m1, no \"D\"",
+        "input d : any of m1 \"M1\"  , no \"nee\" default [] \"D\"",
+    ];
     let inputs = [
         "input a : yes/no \"A\"",
-        "input b : one of p , q,yes \"B\"",
+        b[rng.index(b.len())],
         "input c : whole number 0..5 \"C\"",
-        "input d : any of m1, no \"D\"",
+        d[rng.index(d.len())],
     ];
     for input in inputs {
         let sep = ["\n", "\n\n\n", "  \n", "\r\n", " # note\n"][rng.index(5)];

@@ -509,7 +509,7 @@ const EXAMPLES: &[(&str, &str)] = &[
     ("guideline", "guideline g \"G\"\n  version \"1\"\n"),
     ("vocabulary", "vocabulary v \"V\"\n  version \"1\"\n"),
     ("use", "use \"other.leidraad\"\n"),
-    ("input", "input c : one of p, q\n  \"C\"\n"),
+    ("input", "input c : one of p \"P\", q\n  \"C\"\n"),
     ("assume", "assume a\n  implies b == x\n"),
     ("define", "define d \"D\" =\n  a and b == x\n"),
     (
@@ -591,4 +591,34 @@ fn every_statement_kind_has_a_symbol_a_token_and_a_fold() {
             "the fold of `{keyword}` ({lines} lines): {folds:?}"
         );
     }
+}
+
+#[test]
+fn hover_shows_a_values_label() {
+    use leidraad::check::Uses;
+    use leidraad::ide::{Analysis, hover};
+    use leidraad::source::Sources;
+    let text = "guideline g \"G\"\n\ninput b : one of none \"geen\", acute \"acuut (< 6 weken)\", chronic\n  \"Uitval\"\nexam e \"E\"\nrule r \"R\"\n  when b == acute\n  then order e\n";
+    let mut sources = Sources::new();
+    let file = sources.add("labels.leidraad", text.to_owned());
+    let analysis = Analysis::new(sources, Uses::default(), file);
+    // A use of the value in a rule, and its declaration.
+    let used = text.rfind("acute").unwrap();
+    let markdown = hover::hover(&analysis, used + 1).unwrap().markdown;
+    assert!(markdown.starts_with("**acuut (< 6 weken)**"), "{markdown}");
+    assert!(
+        markdown.contains("`acute`: a value of **Uitval**"),
+        "{markdown}"
+    );
+    // A value without a label is shown by its name only.
+    let chronic = text.find("chronic").unwrap();
+    let markdown = hover::hover(&analysis, chronic + 1).unwrap().markdown;
+    assert!(markdown.starts_with("`chronic`: a value"), "{markdown}");
+    // The input lists its values with their labels.
+    let input = text.find("input b").unwrap() + "input ".len();
+    let markdown = hover::hover(&analysis, input).unwrap().markdown;
+    assert!(
+        markdown.contains("values: `none` \"geen\", `acute` \"acuut (< 6 weken)\", `chronic`"),
+        "{markdown}"
+    );
 }

@@ -52,5 +52,6 @@ mod sql;
 mod sql_audit;
 mod svg;
 mod tidy;
+mod value_labels;
 mod vocabulary;
 mod words;

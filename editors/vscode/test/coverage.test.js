@@ -67,6 +67,8 @@ const CONSTRUCTS = {
   string_text: null,
   ident_list: ["exclusive p, q \"never both\"", [["p", "entity.name.type"], [",", "punctuation.separator"], ["q", "entity.name.type"]]],
   value_name: null,
+  value_item: null,
+  value_label: ["input k : one of none \"geen\", acute \"acuut (< 6 weken)\" (snomed 424124008) \"K\"", [["none", "constant.other.value"], ["geen", "string.quoted.double"], ["acute", "constant.other.value"], ["acuut (< 6 weken)", "string.quoted.double"], ["snomed", "support.constant.code-system"], ["K", "string.quoted.double"]]],
   value_list: ["input k : any of yes, no, maybe \"K\"", [["any of", "storage.type"], ["yes", "constant.other.value"], ["maybe", "constant.other.value"]]],
   ident_set: ["define d = k in [a, yes]", [["[", "punctuation.section.brackets"], ["a", "constant.other.value"], ["yes", "constant.other.value"]]],
   unit_letter: null,

@@ -209,6 +209,7 @@ impl Resolver {
         self.broken_inputs.push(ty.is_none());
         let codes = self.codings(&format!("`{}`", input.id.name), &input.codes);
         let value_codes = self.value_codings(input);
+        let value_labels = self.value_labels(input);
         self.guideline.inputs.push(Input {
             id: input.id.name.clone(),
             label: input.label.text.clone(),
@@ -219,6 +220,7 @@ impl Resolver {
             admits_unknown: input.unknown.is_some(),
             codes,
             value_codes,
+            value_labels,
         });
         // The default is read once the input is declared, so that
         // `default unknown` can see `or unknown`.
@@ -275,6 +277,86 @@ impl Resolver {
             }
         }
         codings
+    }
+
+    /// The label of each value of a `one of` or `any of` input, by index
+    /// (the first place of a value listed twice). An empty label (L118) is
+    /// left out; two values shown by the same text are L119.
+    fn value_labels(&mut self, input: &ast::InputDecl) -> Vec<Option<String>> {
+        let (ast::InputType::OneOf(values) | ast::InputType::AnyOf(values)) = &input.ty else {
+            return Vec::new();
+        };
+        let mut labels: Vec<Option<&ast::Text>> = vec![None; values.len()];
+        for (value, text) in &input.value_labels {
+            if text.text.trim().is_empty() {
+                self.error(
+                    Diagnostic::new(
+                        Code::EmptyValueLabel,
+                        format!(
+                            "the label of the value `{}` of `{}` is empty",
+                            value.name, input.id.name
+                        ),
+                    )
+                    .with_primary(text.span, "empty label")
+                    .with_note(
+                        "a value is shown to people by its label, or by its name when it has none",
+                    )
+                    .with_help(format!(
+                        "write the words the clinician knows `{}` by, or remove the empty label",
+                        value.name
+                    )),
+                );
+                continue;
+            }
+            let position = values.iter().position(|v| v.span == value.span);
+            if let Some(slot) = position.and_then(|p| labels.get_mut(p)) {
+                *slot = Some(text);
+            }
+        }
+        let mut shown: HashMap<String, (&ast::Ident, Option<&ast::Text>)> = HashMap::new();
+        for (value, label) in values.iter().zip(&labels) {
+            let text = label.map_or(value.name.as_str(), |label| label.text.as_str());
+            let key = text.trim().to_lowercase();
+            match shown.get(&key) {
+                // A value listed twice is reported as such (L113).
+                Some((first, _)) if first.name == value.name => {}
+                Some((first, first_label)) => {
+                    let how = |name: &str, label: Option<&ast::Text>| match label {
+                        Some(_) => format!("the label of `{name}`"),
+                        None => format!("the name `{name}`, which has no label"),
+                    };
+                    self.error(
+                        Diagnostic::new(
+                            Code::DuplicateValueLabel,
+                            format!(
+                                "`{}` and `{}` of `{}` are both shown as \"{}\"",
+                                first.name,
+                                value.name,
+                                input.id.name,
+                                text.trim()
+                            ),
+                        )
+                        .with_primary(
+                            label.map_or(value.span, |label| label.span),
+                            how(&value.name, *label),
+                        )
+                        .with_secondary(
+                            first_label.map_or(first.span, |label| label.span),
+                            how(&first.name, *first_label),
+                        )
+                        .with_note("a value is shown to people by its label, or by its name when it has none: a clinician could not tell these two apart")
+                        .with_help(format!("give `{}` a label of its own", value.name)),
+                    );
+                }
+                None => {
+                    shown.insert(key, (value, *label));
+                }
+            }
+        }
+        labels
+            .into_iter()
+            .map(|label| label.map(|label| label.text.clone()))
+            .collect()
     }
 
     fn input_type(&mut self, input: &ast::InputDecl) -> Option<Type> {

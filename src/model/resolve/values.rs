@@ -415,7 +415,30 @@ impl Resolver {
         let mut diagnostic =
             Diagnostic::new(code, format!("`{}` is not a value of `{name}`", value.name))
                 .with_primary(value.span, format!("`{name}` is one of {}", list(values)));
-        if let Some(suggestion) = did_you_mean(&value.name, values.iter().map(String::as_str)) {
+        // A value's label written for the value: name the value instead.
+        let wanted = value.name.to_lowercase();
+        let labelled = match self.names.get(name) {
+            Some((Named::Input(input), _)) => self.guideline.inputs.get(*input).and_then(|input| {
+                (0u32..).zip(values).find_map(|(index, v)| {
+                    input
+                        .value_label(index)
+                        .is_some_and(|label| label.trim().to_lowercase() == wanted)
+                        .then(|| v.clone())
+                })
+            }),
+            _ => None,
+        };
+        if let Some(named) = labelled {
+            diagnostic = diagnostic
+                .with_note(format!(
+                    "\"{}\" is the label of `{named}`: a label is shown to people, rules and cases name the value",
+                    value.name
+                ))
+                .with_help(format!("write `{named}`"))
+                .with_fix(format!("change to `{named}`"), value.span, named);
+        } else if let Some(suggestion) =
+            did_you_mean(&value.name, values.iter().map(String::as_str))
+        {
             diagnostic = diagnostic
                 .with_help(format!("did you mean `{suggestion}`?"))
                 .with_fix(format!("change to `{suggestion}`"), value.span, suggestion);

@@ -153,6 +153,7 @@ impl Converter {
         let mut asked_when = None;
         let mut codes = Vec::new();
         let mut value_codes = Vec::new();
+        let mut value_labels = Vec::new();
         for part in pair.into_inner() {
             match part.as_rule() {
                 Rule::ident => id = Some(self.ident(part)),
@@ -164,7 +165,7 @@ impl Converter {
                             ty.into_inner().find(|p| p.as_rule() == Rule::value_list)
                         })
                     {
-                        value_codes = self.value_codes(values);
+                        (value_codes, value_labels) = self.value_extras(values);
                     }
                     let mut inner = part.into_inner();
                     ty = Some(self.input_type(inner.next()?)?);
@@ -197,6 +198,7 @@ impl Converter {
             asked_when,
             codes,
             value_codes,
+            value_labels,
             span,
         })
     }
@@ -215,22 +217,33 @@ impl Converter {
             .collect()
     }
 
-    /// Each value of a value list that has codes, with them.
-    fn value_codes(&self, list: Pair<'_, Rule>) -> Vec<(Ident, Vec<CodeLit>)> {
-        let mut found = Vec::new();
+    /// Each value of a value list that has codes, with them, and each
+    /// that has a label, with it.
+    #[expect(clippy::type_complexity, reason = "two lists read in one pass")]
+    fn value_extras(
+        &self,
+        list: Pair<'_, Rule>,
+    ) -> (Vec<(Ident, Vec<CodeLit>)>, Vec<(Ident, Text)>) {
+        let mut codes = Vec::new();
+        let mut labels = Vec::new();
         let mut last = None;
         for part in list.into_inner() {
             match part.as_rule() {
                 Rule::ident | Rule::kw_yes | Rule::kw_no => last = Some(self.ident(part)),
+                Rule::value_label => {
+                    if let (Some(value), Some(text)) = (&last, part.into_inner().next()) {
+                        labels.push((value.clone(), self.text(text)));
+                    }
+                }
                 Rule::value_codes => {
                     if let Some(value) = last.take() {
-                        found.push((value, self.codes(part)));
+                        codes.push((value, self.codes(part)));
                     }
                 }
                 _ => {}
             }
         }
-        found
+        (codes, labels)
     }
 
     fn input_type(&self, pair: Pair<'_, Rule>) -> Option<InputType> {

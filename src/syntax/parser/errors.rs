@@ -67,6 +67,7 @@ pub(super) fn describe(rule: Rule) -> Option<&'static str> {
         Rule::value_list => "a name",
         Rule::code_clause | Rule::kw_code => "`code`",
         Rule::value_codes => "a value's codes in parentheses, such as `(snomed 128053003)`",
+        Rule::value_label => "a value's label, such as `\"acuut\"`",
         Rule::coding | Rule::code_system => "a code system (`snomed`, `loinc`, `icd10`)",
         Rule::code_value => "a code, such as `22298006`",
         Rule::condition
