@@ -121,8 +121,9 @@ fn duckdb(statements: &[String], queries: &[String], data: &str) -> miette::Resu
         ));
     }
     let result: Json = serde_json::from_slice(&output.stdout).into_diagnostic()?;
-    let tables = result["results"]
-        .as_array()
+    let tables = result
+        .get("results")
+        .and_then(Json::as_array)
         .into_iter()
         .flatten()
         .map(|table| Table {
@@ -596,7 +597,12 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
                 entries.insert(id.clone(), Json::Array(sorted(list)));
             }
         }
-        out["versions"][*name] = json!({"status": sorted(status), "entries": entries});
+        if let Some(versions) = out.get_mut("versions").and_then(Json::as_object_mut) {
+            versions.insert(
+                (*name).to_string(),
+                json!({"status": sorted(status), "entries": entries}),
+            );
+        }
     }
     let Some(made) = made.filter(|_| plan.compare) else {
         return out;
@@ -622,7 +628,7 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
     let mut group_counts: Vec<u64> = vec![0; made.groups.len()];
     let mut group_examples: Vec<Vec<(u64, Json)>> = vec![Vec::new(); made.groups.len()];
     // Rows in no group: per (old status, new status, changes).
-    let mut outside: Vec<(String, String, Changes, u64, Vec<(u64, Json)>)> = Vec::new();
+    let mut outside: Vec<Outside> = Vec::new();
     let mut status_changes: Vec<(String, String, u64)> = Vec::new();
     let mut patients = 0;
     let key_of = |row: &[Json]| {
@@ -678,7 +684,10 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
                 continue;
             };
             let record = example_record(&samples.columns, row, width * 2);
-            let at = record["leidraad_row"].as_u64().unwrap_or(0);
+            let at = record
+                .get("leidraad_row")
+                .and_then(Json::as_u64)
+                .unwrap_or(0);
             let list = match place {
                 Ok(group) => group_examples.get_mut(*group),
                 Err(index) => outside.get_mut(*index).map(|o| &mut o.4),
@@ -725,7 +734,7 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
             })
         })
         .collect();
-    outside.sort_by(|a, b| b.3.cmp(&a.3));
+    outside.sort_by_key(|o| std::cmp::Reverse(o.3));
     let outside: Vec<Json> = outside
         .into_iter()
         .map(|(old_status, new_status, changes, n, samples)| {
@@ -738,8 +747,8 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
             })
         })
         .collect();
-    status_changes.sort_by(|a, b| b.2.cmp(&a.2));
-    out["compare"] = json!({
+    status_changes.sort_by_key(|s| std::cmp::Reverse(s.2));
+    let compare = json!({
         "patients_changed": patients,
         "diff_groups": made.groups.len(),
         "groups": groups,
@@ -749,8 +758,15 @@ fn report(tables: &[Table], plan: &Plan, made: Option<&Diff>, examples: usize) -
             .map(|(o, n, c)| json!([o, n, c]))
             .collect::<Vec<_>>(),
     });
+    if let Some(fields) = out.as_object_mut() {
+        fields.insert("compare".to_owned(), compare);
+    }
     out
 }
+
+/// Rows in no group of the diff: old status, new status, the change, how
+/// many, and example rows.
+type Outside = (String, String, Changes, u64, Vec<(u64, Json)>);
 
 fn controls_keep(text: &str) -> String {
     leidraad::diagnostics::escape::controls_keep_lines(text).into_owned()
