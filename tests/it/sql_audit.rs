@@ -298,7 +298,7 @@ fn audit_counts_and_changes_are_evals() {
     // group; none of this population changes status between `ok` and
     // `missing`, so `expected_outside` is 0 here (the path is the same
     // code as the groups').
-    assert!(partial_in_groups.len() > 0);
+    assert!(!partial_in_groups.is_empty());
     let old_arg = old_path.to_string_lossy().into_owned();
     let ran = audit(&["--compare", &old_arg, "--format", "json"]);
     assert_eq!(ran.status, 1, "{}", ran.stderr_lossy());
