@@ -30,7 +30,7 @@ use crate::model::merge::{Declared, Matching, Merged, merge};
 use crate::model::record::read_record;
 use crate::source::Span;
 use crate::syntax::vocabulary::{kind_word, urgency_word};
-use describe::Words;
+use crate::model::words::Words;
 use search::{Cube, Found, Search, Set, Stop, Versions};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -689,7 +689,7 @@ pub fn diff(old: Valid<'_>, new: Valid<'_>, options: &DiffOptions) -> Result<Dif
     for (cube, found) in outcome.boxes {
         by_found.entry(found).or_default().push(cube);
     }
-    let words = Words::of(new.guideline);
+    let words = crate::model::words::of(new.guideline);
     let merged = &prepared.merged;
     let lowering = &prepared.lowering;
     let mut groups = Vec::new();
@@ -849,7 +849,7 @@ fn make_group(
     found: &Found,
     cubes: Vec<Cube>,
     point: &[Class],
-    words: Words,
+    words: &'static Words,
 ) -> Result<Group, DiffError> {
     let record = lowering.witness_record(&merged.guideline, point);
     let old_eval = evaluate_side(old, renamed_old, &record);
@@ -1013,7 +1013,7 @@ fn input_changes(
     renamed_old: &Guideline,
     new: &Guideline,
     groups: &[Group],
-    words: Words,
+    words: &'static Words,
 ) -> Vec<InputChange> {
     let merged = &prepared.merged;
     let lowering = &prepared.lowering;
