@@ -4,10 +4,10 @@
 use super::search::{Cube, Set};
 use crate::logic::problem::Class;
 use crate::model::classes::{ClassShape, NumberClasses};
+use crate::model::describe::join_or;
 use crate::model::lower::Lowering;
 use crate::model::number::Rational;
 use crate::model::units::Unit;
-use crate::model::describe::join_or;
 use crate::model::words::{Words, fill};
 use crate::model::{Guideline, Type};
 use serde::Serialize;

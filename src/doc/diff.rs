@@ -121,10 +121,7 @@ fn groups(
         let _ = writeln!(
             out,
             "<h2>{}</h2>\n<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            w.changed_inputs,
-            w.input,
-            w.change,
-            w.patients_affected
+            w.changed_inputs, w.input, w.change, w.patients_affected
         );
         for input in &made.inputs {
             let _ = writeln!(
@@ -174,34 +171,19 @@ fn groups(
         match group.presence {
             Presence::Both => {}
             Presence::OnlyOld => {
-                let _ = writeln!(
-                    out,
-                    "<p>{}</p>",
-                    w.only_old
-                );
+                let _ = writeln!(out, "<p>{}</p>", w.only_old);
             }
             Presence::OnlyNew => {
-                let _ = writeln!(
-                    out,
-                    "<p>{}</p>",
-                    w.only_new
-                );
+                let _ = writeln!(out, "<p>{}</p>", w.only_new);
             }
         }
         if group.changes.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                w.no_advice_from_version
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.no_advice_from_version);
         } else {
             let _ = writeln!(
                 out,
                 "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-                w.entry,
-                w.change,
-                w.old_advice,
-                w.new_advice
+                w.entry, w.change, w.old_advice, w.new_advice
             );
             for change in &group.changes {
                 let _ = writeln!(
@@ -217,10 +199,7 @@ fn groups(
             out.push_str("</tbody></table>\n");
         }
         let mut rules = String::new();
-        for (side, list) in [
-            (w.old, &group.old_rules),
-            (w.new, &group.new_rules),
-        ] {
+        for (side, list) in [(w.old, &group.old_rules), (w.new, &group.new_rules)] {
             for rule in list {
                 let line = sources
                     .line_column(rule.span.file, rule.span.start as usize)
@@ -244,11 +223,7 @@ fn groups(
             }
         }
         if !rules.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p><ul>{rules}</ul>",
-                w.rules_behind
-            );
+            let _ = writeln!(out, "<p>{}</p><ul>{rules}</ul>", w.rules_behind);
         }
         let record = serde_json::to_string_pretty(&group.example).unwrap_or_default();
         let _ = writeln!(

@@ -135,16 +135,8 @@ impl PageData<'_> {
         body.push_str(&self.metadata());
         body.push_str("</header>\n");
         let mut sections: Vec<(&str, &str, String)> = vec![
-            (
-                "findings",
-                w.findings_heading,
-                self.findings_section(),
-            ),
-            (
-                "inputs",
-                w.inputs_heading,
-                self.inputs_section(),
-            ),
+            ("findings", w.findings_heading, self.findings_section()),
+            ("inputs", w.inputs_heading, self.inputs_section()),
         ];
         if !guideline.definitions.is_empty() || !guideline.scores.is_empty() {
             sections.push((
@@ -154,21 +146,13 @@ impl PageData<'_> {
             ));
         }
         sections.push(("rules", w.rules_heading, self.rules_section()));
-        sections.push((
-            "catalogue",
-            w.catalogue_heading,
-            self.catalogue_section(),
-        ));
+        sections.push(("catalogue", w.catalogue_heading, self.catalogue_section()));
         sections.push((
             "requirements",
             w.requirements_heading,
             self.requirements_section(),
         ));
-        sections.push((
-            "cases",
-            w.cases_heading,
-            self.cases_section(),
-        ));
+        sections.push(("cases", w.cases_heading, self.cases_section()));
         if !vocabulary {
             sections.push((
                 "flowcharts",
@@ -176,11 +160,7 @@ impl PageData<'_> {
                 self.flowcharts_section(),
             ));
         }
-        sections.push((
-            "source",
-            w.source_heading,
-            self.source_section(),
-        ));
+        sections.push(("source", w.source_heading, self.source_section()));
         let _ = writeln!(
             body,
             "<nav class=\"toc\" aria-label=\"{}\"><ol>",
@@ -207,10 +187,7 @@ impl PageData<'_> {
         let mut rows: Vec<(&str, String)> = Vec::new();
         if let Some(header) = &guideline.header {
             rows.push((w.kind, header.kind.word().to_owned()));
-            rows.push((
-                w.name,
-                format!("<code>{}</code>", esc(&header.id)),
-            ));
+            rows.push((w.name, format!("<code>{}</code>", esc(&header.id))));
             if let Some(version) = &header.version {
                 rows.push((w.version, esc(version)));
             }
@@ -288,12 +265,7 @@ impl PageData<'_> {
         }
         out.push_str(&self.facts(diagnostic));
         if let Some(help) = &diagnostic.help {
-            let _ = writeln!(
-                out,
-                "<p><em>{}</em>: {}</p>",
-                w.help,
-                esc(help)
-            );
+            let _ = writeln!(out, "<p><em>{}</em>: {}</p>", w.help, esc(help));
         }
         out.push_str("</div>\n");
         out
@@ -308,9 +280,7 @@ impl PageData<'_> {
             let _ = writeln!(
                 out,
                 "<table class=\"facts\"><caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-                w.example_patient,
-                w.question,
-                w.answer
+                w.example_patient, w.question, w.answer
             );
             for fact in facts {
                 let _ = writeln!(
@@ -360,11 +330,7 @@ impl PageData<'_> {
             ))
         );
         if shown.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                w.no_findings
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.no_findings);
         }
         for diagnostic in shown {
             out.push_str(&self.finding(diagnostic));
@@ -376,18 +342,11 @@ impl PageData<'_> {
         let w = self.w();
         let guideline = self.guideline();
         let words = words(guideline);
-                let mut out = String::new();
+        let mut out = String::new();
         let _ = writeln!(
             out,
             "<table class=\"inputs\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
-            w.question,
-            w.name,
-            w.type_,
-            w.unit,
-            w.range,
-            w.values,
-            w.codes,
-            w.asked_when,
+            w.question, w.name, w.type_, w.unit, w.range, w.values, w.codes, w.asked_when,
         );
         for input in &guideline.inputs {
             let (ty, unit, range, values) = match &input.ty {
@@ -465,14 +424,12 @@ impl PageData<'_> {
     fn definitions_section(&self) -> String {
         let w = self.w();
         let guideline = self.guideline();
-                let mut out = String::new();
+        let mut out = String::new();
         if !guideline.definitions.is_empty() {
             let _ = writeln!(
                 out,
                 "<table class=\"definitions\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-                w.definition,
-                w.holds_when,
-                w.where_
+                w.definition, w.holds_when, w.where_
             );
             for definition in &guideline.definitions {
                 let label = definition.label.as_deref().unwrap_or(&definition.id);
@@ -481,7 +438,11 @@ impl PageData<'_> {
                     "<tr><th scope=\"row\">{}<br><code>{}</code></th><td>{}</td><td>{}</td></tr>",
                     esc(label),
                     esc(&definition.id),
-                    esc(&describe::condition_phrase(guideline, &definition.condition, false)),
+                    esc(&describe::condition_phrase(
+                        guideline,
+                        &definition.condition,
+                        false
+                    )),
                     self.line_link(definition.span)
                 );
             }
@@ -499,9 +460,10 @@ impl PageData<'_> {
             );
             for term in &score.terms {
                 let (points, when) = match term {
-                    crate::model::ScoreTerm::Points { points, when, .. } => {
-                        (points.to_human_string(), describe::condition_phrase(guideline, when, false))
-                    }
+                    crate::model::ScoreTerm::Points { points, when, .. } => (
+                        points.to_human_string(),
+                        describe::condition_phrase(guideline, when, false),
+                    ),
                     crate::model::ScoreTerm::Input {
                         input, negative, ..
                     } => (
@@ -531,13 +493,9 @@ impl PageData<'_> {
     fn rules_section(&self) -> String {
         let w = self.w();
         let guideline = self.guideline();
-                let mut out = String::new();
+        let mut out = String::new();
         if guideline.rules.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                w.no_rules
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.no_rules);
         }
         for rule in &guideline.rules {
             // One action reads as one sentence; several as a list after it.
@@ -599,12 +557,7 @@ impl PageData<'_> {
         let _ = writeln!(
             out,
             "<table class=\"catalogue\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            w.entry,
-            w.name,
-            w.kind,
-            w.groups,
-            w.codes,
-            w.flowchart
+            w.entry, w.name, w.kind, w.groups, w.codes, w.flowchart
         );
         for entry in &guideline.entries {
             let chart = if vocabulary {
@@ -635,22 +588,15 @@ impl PageData<'_> {
     fn requirements_section(&self) -> String {
         let w = self.w();
         let guideline = self.guideline();
-                let mut out = String::new();
+        let mut out = String::new();
         if guideline.requirements.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                w.no_requirements
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.no_requirements);
             return out;
         }
         let _ = writeln!(
             out,
             "<table class=\"requirements\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            w.requirement,
-            w.for_patients_with,
-            w.asks,
-            w.status
+            w.requirement, w.for_patients_with, w.asks, w.status
         );
         for requirement in &guideline.requirements {
             let about: Vec<&&Diagnostic> = self
@@ -672,20 +618,11 @@ impl PageData<'_> {
                 .collect();
             let failed = about.iter().find(|d| d.code == Code::RequirementFailed);
             let (class, status) = if failed.is_some() {
-                (
-                    "bad",
-                    w.fails_for_some,
-                )
+                ("bad", w.fails_for_some)
             } else if about.iter().any(|d| d.code == Code::RequirementProved) {
-                (
-                    "ok",
-                    w.proved_for_every,
-                )
+                ("ok", w.proved_for_every)
             } else if about.iter().any(|d| d.code == Code::AnalysisIncomplete) {
-                (
-                    "warn",
-                    w.not_decided,
-                )
+                ("warn", w.not_decided)
             } else {
                 ("warn", w.not_verified)
             };
@@ -711,29 +648,18 @@ impl PageData<'_> {
     fn cases_section(&self) -> String {
         let w = self.w();
         let guideline = self.guideline();
-                let mut out = String::new();
+        let mut out = String::new();
         if guideline.cases.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                w.no_cases
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.no_cases);
             return out;
         }
         if self.checked.lowering.is_none() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                w.cases_not_run
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.cases_not_run);
         }
         let _ = writeln!(
             out,
             "<table class=\"cases\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            w.case,
-            w.given,
-            w.expects,
-            w.result
+            w.case, w.given, w.expects, w.result
         );
         for case in &guideline.cases {
             let outcome = self.cases.iter().find(|o| o.span == case.span);
@@ -795,25 +721,15 @@ impl PageData<'_> {
         else {
             let why = match self.built {
                 Built::Failed(message) => message.clone(),
-                _ => w.not_compiled
-                .to_owned(),
+                _ => w.not_compiled.to_owned(),
             };
-            let _ = writeln!(
-                out,
-                "<p>{}: {}</p>",
-                w.no_flowcharts,
-                esc(&why)
-            );
+            let _ = writeln!(out, "<p>{}: {}</p>", w.no_flowcharts, esc(&why));
             return out;
         };
         let Some(first) = grouped.groups().first() else {
             return out;
         };
-        let _ = writeln!(
-            out,
-            "<p>{}</p>",
-            w.charts_intro
-        );
+        let _ = writeln!(out, "<p>{}</p>", w.charts_intro);
         for (index, entry) in guideline.entries.iter().enumerate() {
             let Ok(target) = u32::try_from(index) else {
                 continue;
@@ -826,11 +742,7 @@ impl PageData<'_> {
                 lowering,
                 diagram: &group.diagram,
             };
-            let title = format!(
-                "{}: {}",
-                w.flowchart,
-                entry.label
-            );
+            let title = format!("{}: {}", w.flowchart, entry.label);
             let chart = svg(&compiled, Some(target), &format!("chart-{index}"), &title);
             let _ = writeln!(
                 out,

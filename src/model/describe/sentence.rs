@@ -448,11 +448,7 @@ fn demand_at(guideline: &Guideline, demand: &Demand, depth: usize) -> String {
             .map(nested)
             .collect::<Vec<_>>()
             .join(&format!(" {} ", words.or)),
-        Demand::Not(inner) => format!(
-            "{} ({})",
-            words.not,
-            demand_at(guideline, inner, depth + 1)
-        ),
+        Demand::Not(inner) => format!("{} ({})", words.not, demand_at(guideline, inner, depth + 1)),
         Demand::Has {
             kind,
             targets,
