@@ -10,7 +10,7 @@ use crate::model::describe::{self, words};
 use crate::model::words::{DocWords, Words, fill};
 use crate::model::{Guideline, Type, Value};
 use crate::source::{Sources, Span};
-use crate::syntax::ast::HeaderKind;
+use crate::syntax::ast::{EntryKind, HeaderKind};
 use std::fmt::Write as _;
 
 /// Everything one page shows.
@@ -186,7 +186,14 @@ impl PageData<'_> {
         let guideline = self.guideline();
         let mut rows: Vec<(&str, String)> = Vec::new();
         if let Some(header) = &guideline.header {
-            rows.push((w.kind, header.kind.word().to_owned()));
+            rows.push((
+                w.kind,
+                match header.kind {
+                    HeaderKind::Guideline => w.kind_guideline,
+                    HeaderKind::Vocabulary => w.kind_vocabulary,
+                }
+                .to_owned(),
+            ));
             rows.push((w.name, format!("<code>{}</code>", esc(&header.id))));
             if let Some(version) = &header.version {
                 rows.push((w.version, esc(version)));
@@ -576,7 +583,11 @@ impl PageData<'_> {
                 esc(&entry.label),
                 esc(&entry.id),
                 self.line_link(entry.span),
-                esc(entry.kind.as_str()),
+                esc(match entry.kind {
+                    EntryKind::Exam => w.entry_exam,
+                    EntryKind::Measure => w.entry_measure,
+                    EntryKind::Specialist => w.entry_specialist,
+                }),
                 esc(&entry.groups.join(", ")),
                 esc(&codes_text(&entry.codes))
             );

@@ -45,6 +45,9 @@ pub struct DocWords {
     pub source: &'static str,
     pub file: &'static str,
     pub uses: &'static str,
+    /// What a file is: `guideline`, `vocabulary`.
+    pub kind_guideline: &'static str,
+    pub kind_vocabulary: &'static str,
     /// `{} inputs, {} rules, {} requirements, {} cases`.
     pub counts: &'static str,
     // Findings.
@@ -82,6 +85,10 @@ pub struct DocWords {
     pub entry: &'static str,
     pub groups: &'static str,
     pub flowchart: &'static str,
+    /// The kinds of catalogue entries: `exam`, `measure`, `specialist`.
+    pub entry_exam: &'static str,
+    pub entry_measure: &'static str,
+    pub entry_specialist: &'static str,
     // Requirements.
     pub no_requirements: &'static str,
     pub requirement: &'static str,
