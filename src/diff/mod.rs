@@ -148,6 +148,9 @@ pub struct RuleRef {
     /// What it does for the example patient: `order mri urgent`,
     /// `overrides r3 (refer x)`.
     pub does: String,
+    /// The same in the guideline's words, with the labels of the entries:
+    /// `bestel MRI (dringend)`, `gaat voor r3 (verwijs Neuroloog)`.
+    pub says: String,
 }
 
 /// A group of patients whose advice differs.
@@ -802,7 +805,14 @@ fn rule_refs(
     guideline: &Guideline,
     entries: &BTreeSet<String>,
     rename: &dyn Fn(&str) -> String,
+    words: &Words,
 ) -> Vec<RuleRef> {
+    let label = |id: &str| {
+        guideline
+            .entry_index(id)
+            .and_then(|i| guideline.entries.get(i))
+            .map_or_else(|| id.to_owned(), |e| e.label.clone())
+    };
     let mut out: Vec<RuleRef> = Vec::new();
     for r in &evaluation.recommendations {
         if entries.contains(&rename(&r.target)) {
@@ -814,10 +824,21 @@ fn rule_refs(
             let words = advice.words();
             let rest = words.strip_prefix(kind_word(r.kind)).unwrap_or("");
             let does = format!("{} {}{rest}", kind_word(r.kind), r.target);
+            let mut says = format!("{} {}", words.kind(r.kind), r.target_label);
+            if let Some(urgency) = r.urgency {
+                says.push_str(&format!(" ({})", words.urgency(urgency)));
+            }
+            if let Some(instead) = &r.instead {
+                says.push_str(&format!(
+                    ", {}",
+                    crate::model::words::fill(words.instead_of, &[&label(instead)])
+                ));
+            }
             out.push(RuleRef {
                 rule: r.rule.clone(),
                 span: r.rule_span,
                 does,
+                says,
             });
         }
     }
@@ -831,6 +852,13 @@ fn rule_refs(
                     rule: o.by_rule.clone(),
                     span: rule.id_span,
                     does: format!("overrides {} ({} {})", o.rule, kind_word(o.kind), o.target),
+                    says: crate::model::words::fill(
+                        words.doc.overrides_rule,
+                        &[
+                            &o.rule,
+                            &format!("{} {}", words.kind(o.kind), label(&o.target)),
+                        ],
+                    ),
                 });
             }
         }
@@ -967,11 +995,11 @@ fn make_group(
     let changed: BTreeSet<String> = changes.iter().map(|c| c.entry.clone()).collect();
     let old_rules = old_eval
         .as_ref()
-        .map(|e| rule_refs(e, old.guideline, &changed, &old_rename))
+        .map(|e| rule_refs(e, old.guideline, &changed, &old_rename, words))
         .unwrap_or_default();
     let new_rules = new_eval
         .as_ref()
-        .map(|e| rule_refs(e, new.guideline, &changed, &same))
+        .map(|e| rule_refs(e, new.guideline, &changed, &same, words))
         .unwrap_or_default();
     // What all boxes of the group share, and what each adds.
     let per_box: Vec<Vec<Fact>> = cubes

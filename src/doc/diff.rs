@@ -218,7 +218,7 @@ fn groups(
                     rules,
                     "<li>{side}: <code>{}</code> ({place}): {}</li>",
                     esc(&rule.rule),
-                    esc(&rule.does)
+                    esc(&rule.says)
                 );
             }
         }

@@ -150,6 +150,8 @@ pub struct DocWords {
     pub old: &'static str,
     pub new: &'static str,
     pub rules_behind: &'static str,
+    /// `overrides {} ({})`: a rule that dropped another's action.
+    pub overrides_rule: &'static str,
     pub example_confirmed: &'static str,
     /// How the advice on an entry changes: `appears`, `disappears`,
     /// `changes`.

@@ -164,6 +164,7 @@ pub(super) const WORDS: Words = Words {
         old: "old",
         new: "new",
         rules_behind: "The rules behind it:",
+        overrides_rule: "overrides {} ({})",
         example_confirmed: "Example patient, confirmed with both versions (JSON)",
         appears: "appears",
         disappears: "disappears",

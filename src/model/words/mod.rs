@@ -262,6 +262,7 @@ mod tests {
                 ("questions_boxes", words.doc.questions_boxes, 2),
                 ("index_caption", words.doc.index_caption, 1),
                 ("groups_differ", words.doc.groups_differ, 1),
+                ("overrides_rule", words.doc.overrides_rule, 2),
                 ("alternative_when", words.alternative_when, 2),
                 ("takes_precedence", words.takes_precedence, 1),
                 ("overruled", words.overruled, 3),

@@ -163,6 +163,7 @@ pub(super) const WORDS: Words = Words {
         old: "oud",
         new: "nieuw",
         rules_behind: "De regels erachter:",
+        overrides_rule: "gaat voor {} ({})",
         example_confirmed: "Voorbeeldpatiënt, bevestigd met beide versies (JSON)",
         appears: "verschijnt",
         disappears: "verdwijnt",
