@@ -228,6 +228,9 @@ fn phrase(guideline: &Guideline, cond: &Cond, negated: bool, depth: usize) -> Ph
                 let constant = quantity(guideline, input, sum.constant);
                 if terms.is_empty() {
                     terms.push(constant);
+                } else if terms.first().is_some_and(|t| t.starts_with('−')) {
+                    // `10 − Keer`, not `− Keer + 10`.
+                    terms.insert(0, constant);
                 } else {
                     terms.push(format!("+ {constant}"));
                 }
@@ -448,7 +451,11 @@ fn demand_at(guideline: &Guideline, demand: &Demand, depth: usize) -> String {
             .map(nested)
             .collect::<Vec<_>>()
             .join(&format!(" {} ", words.or)),
-        Demand::Not(inner) => format!("{} ({})", words.not, demand_at(guideline, inner, depth + 1)),
+        // `not not D` is `D`.
+        Demand::Not(inner) => match inner.as_ref() {
+            Demand::Not(twice) => demand_at(guideline, twice, depth + 1),
+            _ => format!("{} ({})", words.not, demand_at(guideline, inner, depth + 1)),
+        },
         Demand::Has {
             kind,
             targets,
@@ -569,6 +576,15 @@ mod tests {
         );
         let when = guideline.rules[0].when.as_ref().unwrap();
         assert_eq!(condition_phrase(&guideline, when, false), "A > B + 2");
+        let minus = checked(
+            "guideline g \"G\"\n  language en\n\
+             input a : whole number 0..10 \"A\"\n\
+             input b : whole number 0..10 \"B\"\n\
+             exam scan \"Scan\"\n\
+             rule r \"R\"\n  when a > 10 - b\n  then order scan\n",
+        );
+        let when = minus.rules[0].when.as_ref().unwrap();
+        assert_eq!(condition_phrase(&minus, when, false), "A > 10 − B");
         assert_eq!(
             condition_phrase(&guideline, when, true),
             "A ≤ B + 2 or B: unknown"
