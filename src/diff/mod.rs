@@ -821,8 +821,8 @@ fn rule_refs(
                 urgency: r.urgency,
                 instead: r.instead.clone(),
             };
-            let words = advice.words();
-            let rest = words.strip_prefix(kind_word(r.kind)).unwrap_or("");
+            let keywords = advice.words();
+            let rest = keywords.strip_prefix(kind_word(r.kind)).unwrap_or("");
             let does = format!("{} {}{rest}", kind_word(r.kind), r.target);
             let mut says = format!("{} {}", words.kind(r.kind), r.target_label);
             if let Some(urgency) = r.urgency {
