@@ -116,6 +116,11 @@ pub struct DocWords {
     pub charts_intro: &'static str,
     /// `{} questions, {} boxes`.
     pub questions_boxes: &'static str,
+    /// A chart's description for screen readers: `No question: every
+    /// patient gets the same advice. {} boxes.` and `{} questions in {}
+    /// boxes: {}.` (the questions).
+    pub chart_no_question: &'static str,
+    pub chart_questions: &'static str,
     // The index page.
     pub index_title: &'static str,
     pub index_change: &'static str,

@@ -134,6 +134,8 @@ pub(super) const WORDS: Words = Words {
         not_compiled: "the file has errors, so it is not compiled",
         charts_intro: "For every entry of the catalogue, the questions that decide the advice about it, in the order the compiled guideline asks them. Blue boxes are questions, yellow boxes the advice.",
         questions_boxes: "{} questions, {} boxes",
+        chart_no_question: "No question: every patient gets the same advice. {} boxes.",
+        chart_questions: "{} questions in {} boxes: {}.",
         index_title: "Guidelines for review",
         index_change: "The change: patients whose advice differs",
         index_caption: "Every file of this review, as {} finds it",

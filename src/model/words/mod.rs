@@ -263,6 +263,8 @@ mod tests {
                 ("index_caption", words.doc.index_caption, 1),
                 ("groups_differ", words.doc.groups_differ, 1),
                 ("overrides_rule", words.doc.overrides_rule, 2),
+                ("chart_no_question", words.doc.chart_no_question, 1),
+                ("chart_questions", words.doc.chart_questions, 3),
                 ("alternative_when", words.alternative_when, 2),
                 ("takes_precedence", words.takes_precedence, 1),
                 ("overruled", words.overruled, 3),

@@ -133,6 +133,8 @@ pub(super) const WORDS: Words = Words {
         not_compiled: "het bestand heeft fouten en wordt dus niet gecompileerd",
         charts_intro: "Voor elk item van de catalogus de vragen die het advies erover bepalen, in de volgorde waarin de gecompileerde richtlijn ze stelt. Blauwe vakken zijn vragen, gele vakken het advies.",
         questions_boxes: "{} vragen, {} vakken",
+        chart_no_question: "Geen vraag: elke patiënt krijgt hetzelfde advies. {} vakken.",
+        chart_questions: "{} vragen in {} vakken: {}.",
         index_title: "Richtlijnen ter beoordeling",
         index_change: "De wijziging: patiënten met een ander advies",
         index_caption: "Elk bestand van deze beoordeling, zoals {} het vindt",
