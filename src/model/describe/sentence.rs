@@ -491,15 +491,19 @@ fn demand_at(guideline: &Guideline, demand: &Demand, depth: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::{condition_phrase, rule_sentence};
-    use crate::check::check_file;
     use crate::source::Sources;
 
+    /// Parses and resolves one file (a layer below `check`).
     fn checked(text: &str) -> crate::model::Guideline {
         let mut sources = Sources::new();
         let file = sources.add("g.leidraad", text);
-        let (checked, diagnostics) = check_file(&sources, file);
-        assert!(diagnostics.iter().all(|d| !d.is_error()), "{diagnostics:?}");
-        checked.guideline
+        let (syntax, parsed) = crate::syntax::parse(file, text);
+        let (guideline, resolved) = crate::model::resolve(file, &syntax);
+        assert!(
+            parsed.iter().chain(&resolved).all(|d| !d.is_error()),
+            "{parsed:?} {resolved:?}"
+        );
+        guideline
     }
 
     fn rule_sentences(text: &str) -> Vec<String> {
