@@ -106,6 +106,11 @@ pub struct CheckOptions {
     /// The node budget bounds memory, not time, and the pairwise analyses
     /// grow with the square of the rule count.
     pub max_rules: usize,
+    /// The language of the words a clinician reads (`--lang nl`: advice,
+    /// example patients, sentences), over each guideline's `language`;
+    /// see [`crate::model::Guideline::speak`]. The diagnostics' own words
+    /// stay English.
+    pub language: Option<String>,
 }
 
 impl Default for CheckOptions {
@@ -115,6 +120,7 @@ impl Default for CheckOptions {
             compare: false,
             analysis: AnalysisOptions::default(),
             max_rules: 20_000,
+            language: None,
         }
     }
 }
@@ -262,7 +268,8 @@ pub fn check_front_ends(
     options: &CheckOptions,
 ) -> CheckResult {
     let mut result = CheckResult::default();
-    for (checked, found) in front {
+    for (mut checked, found) in front {
+        checked.guideline.speak(options.language.as_deref());
         result.diagnostics.extend(found);
         let valid = checked.valid();
         if valid.is_none() {

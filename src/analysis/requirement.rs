@@ -3,7 +3,7 @@
 use super::example::{Shows, rules_on};
 use super::{Context, unconfirmed};
 use crate::diagnostics::{Code, Diagnostic};
-use crate::eval::text::recommendation_line;
+use crate::eval::text::example_advice_line;
 use crate::logic::problem::{Class, Demand, Outcome, Target};
 use crate::model::lower::lower_demand;
 
@@ -44,9 +44,14 @@ pub(super) fn failed(context: &Context<'_>, index: usize, witness: &[Class]) -> 
         .evaluation
         .recommendations
         .iter()
-        .map(recommendation_line)
+        .map(|r| example_advice_line(context.guideline, r))
         .collect();
-    let got = if got.is_empty() {
+    let got = if got.is_empty() && context.guideline.advice_language.is_some() {
+        crate::model::words::of(context.guideline)
+            .doc
+            .nothing
+            .to_owned()
+    } else if got.is_empty() {
         "nothing".to_owned()
     } else {
         got.join("; ")

@@ -9,7 +9,7 @@
 //! is printed with its explanation, and the answers as a record.
 
 use super::eval::whole_diagram;
-use super::{Status, load_error_free};
+use super::{Status, load_error_free_in};
 use leidraad::diagnostics::escape::{controls, controls_keep_lines};
 use leidraad::eval::partial::{evaluate_partial, partial_human};
 use leidraad::eval::text::human;
@@ -22,8 +22,13 @@ use miette::miette;
 use serde_json::{Map, Value as Json};
 use std::io::BufRead as _;
 
-pub fn run(path: &str, budgets: &CompileOptions, color: bool) -> miette::Result<Status> {
-    let (sources, checked) = load_error_free(path, "so no questions are asked", color)?;
+pub fn run(
+    path: &str,
+    lang: Option<&str>,
+    budgets: &CompileOptions,
+    color: bool,
+) -> miette::Result<Status> {
+    let (sources, checked) = load_error_free_in(path, "so no questions are asked", color, lang)?;
     let guideline = &checked.guideline;
     let Some(lowering) = &checked.lowering else {
         return Err(miette!("the guideline has errors"));

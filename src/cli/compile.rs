@@ -1,6 +1,6 @@
 //! `leidraad compile FILE --emit json|dot|mermaid|rules`
 
-use super::{Status, load_error_free};
+use super::{Status, load_error_free_in};
 use leidraad::emit::{self, Compiled};
 use leidraad::logic::diagram::{CompileOptions, DiagramGroup, GroupedDiagram, VarOrder};
 use miette::miette;
@@ -80,8 +80,13 @@ pub enum Order {
     MostUsed,
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one parameter per `compile` option group; a struct would only rename them"
+)]
 pub fn run(
     path: &str,
+    lang: Option<&str>,
     emit: Emit,
     order: Order,
     target: Option<&str>,
@@ -89,7 +94,7 @@ pub fn run(
     sql: &SqlArgs,
     color: bool,
 ) -> miette::Result<Status> {
-    let (sources, checked) = load_error_free(path, "so it is not compiled", color)?;
+    let (sources, checked) = load_error_free_in(path, "so it is not compiled", color, lang)?;
     let checked = &checked;
     let Some(lowering) = checked.lowering.as_ref() else {
         // INVARIANT: `load_error_free` returns only files with a lowering.

@@ -1,6 +1,6 @@
 //! `leidraad eval FILE --facts RECORD.json | --batch RECORDS.jsonl`
 
-use super::{ResultFormat, Status, load_error_free, read_bytes};
+use super::{ResultFormat, Status, load_error_free_in, read_bytes};
 use leidraad::check::CheckedFile;
 use leidraad::diagnostics::escape::group_thousands;
 use leidraad::diagnostics::escape::{controls, controls_keep_lines};
@@ -49,6 +49,7 @@ pub struct BatchOptions {
 )]
 pub fn run(
     path: &str,
+    lang: Option<&str>,
     facts: Option<&str>,
     batch: Option<(&str, BatchOptions)>,
     format: Option<ResultFormat>,
@@ -64,7 +65,8 @@ pub fn run(
         ));
     }
     let format = format.unwrap_or(ResultFormat::Human);
-    let (sources, checked) = load_error_free(path, "so no patient is evaluated against it", color)?;
+    let (sources, checked) =
+        load_error_free_in(path, "so no patient is evaluated against it", color, lang)?;
     let checked = &checked;
     let index = match (&checked.lowering, reference) {
         (Some(lowering), false) => Some(RuleIndex::new(&lowering.problem)),

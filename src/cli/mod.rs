@@ -151,6 +151,11 @@ enum Command {
         /// Guidelines with more rules than this are not analysed (L306 says so).
         #[arg(long, value_name = "N", default_value_t = CheckOptions::default().max_rules)]
         max_rules: usize,
+        /// The language of the example patients' advice in the findings
+        /// (`en`, `nl`), over the guideline's `language`; the diagnostics
+        /// themselves stay English.
+        #[arg(long, value_name = "CODE", value_parser = lang_parser())]
+        lang: Option<String>,
     },
     /// Ask the questions of a guideline one at a time in the terminal, only
     /// those that can still change the advice, and print the advice with
@@ -158,6 +163,10 @@ enum Command {
     Ask {
         /// The rule file.
         file: String,
+        /// The language of the questions' words and the advice (`en`,
+        /// `nl`), over the guideline's `language`.
+        #[arg(long, value_name = "CODE", value_parser = lang_parser())]
+        lang: Option<String>,
         #[command(flatten)]
         budgets: DiagramBudgets,
     },
@@ -202,6 +211,10 @@ enum Command {
         /// the input either way.
         #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u16).range(1..))]
         threads: Option<u16>,
+        /// The language of the advice and its explanation (`en`, `nl`),
+        /// over the guideline's `language`.
+        #[arg(long, value_name = "CODE", value_parser = lang_parser())]
+        lang: Option<String>,
         #[command(flatten)]
         budgets: DiagramBudgets,
     },
@@ -244,6 +257,10 @@ enum Command {
         /// the patient's key (repeat for several).
         #[arg(long = "key", value_name = "COLUMN")]
         keys: Vec<String>,
+        /// The language of the flowcharts' words (`en`, `nl`), over the
+        /// guideline's `language`.
+        #[arg(long, value_name = "CODE", value_parser = lang_parser())]
+        lang: Option<String>,
         #[command(flatten)]
         budgets: DiagramBudgets,
     },
@@ -288,6 +305,10 @@ enum Command {
         /// The most decision-diagram nodes an analysis may use.
         #[arg(long, value_name = "NODES", default_value_t = AnalysisOptions::default().node_budget)]
         budget: usize,
+        /// The language of the pages (`en`, `nl`), over each guideline's
+        /// `language`; the findings' messages stay English.
+        #[arg(long, value_name = "CODE", value_parser = lang_parser())]
+        lang: Option<String>,
         #[command(flatten)]
         budgets: DiagramBudgets,
     },
@@ -387,6 +408,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             budget,
             no_analyses,
             max_rules,
+            lang,
         } => {
             let options = CheckOptions {
                 analyses: !no_analyses,
@@ -396,6 +418,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
                     ..AnalysisOptions::default()
                 },
                 max_rules,
+                language: lang,
             };
             let gate = check::gate(&deny, &allow, no_analyses).map_err(|m| miette!("{m}"))?;
             let files = find_rule_files(&files)?;
@@ -420,9 +443,11 @@ pub fn run(args: Args) -> miette::Result<Status> {
             ignore_unknown_fields,
             explain,
             threads,
+            lang,
             budgets,
         } => eval::run(
             &file,
+            lang.as_deref(),
             facts.as_deref(),
             batch.as_deref().map(|batch| {
                 let options = eval::BatchOptions {
@@ -444,7 +469,11 @@ pub fn run(args: Args) -> miette::Result<Status> {
             &budgets.options(),
             color,
         ),
-        Command::Ask { file, budgets } => ask::run(&file, &budgets.options(), color),
+        Command::Ask {
+            file,
+            lang,
+            budgets,
+        } => ask::run(&file, lang.as_deref(), &budgets.options(), color),
         Command::Test { files, format } => test::run(&find_rule_files(&files)?, format, color),
         Command::Compile {
             file,
@@ -456,9 +485,11 @@ pub fn run(args: Args) -> miette::Result<Status> {
             view,
             units,
             keys,
+            lang,
             budgets,
         } => compile::run(
             &file,
+            lang.as_deref(),
             emit,
             order,
             target.as_deref(),
@@ -496,6 +527,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             out,
             diff,
             budget,
+            lang,
             budgets,
         } => doc::run(
             &files,
@@ -507,6 +539,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
                         node_budget: budget,
                         ..AnalysisOptions::default()
                     },
+                    language: lang,
                     ..CheckOptions::default()
                 },
                 compile: budgets.options(),
@@ -821,9 +854,21 @@ pub fn load_error_free(
     doing: &str,
     color: bool,
 ) -> miette::Result<(Sources, leidraad::check::CheckedFile)> {
+    load_error_free_in(path, doing, color, None)
+}
+
+/// [`load_error_free`] with the words of `language` (`--lang`) over the
+/// guideline's `language`.
+pub fn load_error_free_in(
+    path: &str,
+    doing: &str,
+    color: bool,
+    language: Option<&str>,
+) -> miette::Result<(Sources, leidraad::check::CheckedFile)> {
     let (sources, files, mut problems, uses) = load_rule_files(&[path.to_owned()])?;
     let front_end = CheckOptions {
         analyses: false,
+        language: language.map(str::to_owned),
         ..CheckOptions::default()
     };
     let mut result = leidraad::check::check_using(&sources, &uses, &files, &front_end);
@@ -843,6 +888,11 @@ pub fn load_error_free(
             ))
         }
     }
+}
+
+/// `--lang CODE`: the codes of the words tables (`en`, `nl`).
+fn lang_parser() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(leidraad::model::words::codes())
 }
 
 /// A count with its noun: `1 error`, `2 errors`.

@@ -4,9 +4,11 @@
 use super::search::{Cube, Set};
 use crate::logic::problem::Class;
 use crate::model::classes::{ClassShape, NumberClasses};
+use crate::model::describe::join_or;
 use crate::model::lower::Lowering;
 use crate::model::number::Rational;
 use crate::model::units::Unit;
+use crate::model::words::{Words, fill};
 use crate::model::{Guideline, Type};
 use serde::Serialize;
 
@@ -18,12 +20,12 @@ pub struct Fact {
     pub input: String,
     /// The editor's label (`Leeftijd`, `Posities ...: position`).
     pub label: String,
-    /// The values in the guideline's words (`16 tot 18 years`, `ja`).
+    /// The values in the guideline's words (`16 tot 18 jaar`, `ja`).
     pub values: String,
 }
 
 impl Fact {
-    /// `Leeftijd 16 tot 18 years`, `Koorts: ja`.
+    /// `Leeftijd 16 tot 18 jaar`, `Koorts: ja`.
     pub fn text(&self) -> String {
         if self
             .values
@@ -36,26 +38,11 @@ impl Fact {
     }
 }
 
-/// The words of the guideline's language (Dutch or English).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Words {
-    pub nl: bool,
-}
-
-impl Words {
-    pub(crate) fn of(guideline: &Guideline) -> Words {
-        Words {
-            nl: crate::model::describe::is_dutch(guideline),
-        }
-    }
-
-    fn pick(self, nl: &'static str, en: &'static str) -> &'static str {
-        if self.nl { nl } else { en }
-    }
-}
-
-fn unit_after(unit: Option<&Unit>, value: Rational) -> String {
-    unit.map_or(String::new(), |u| format!(" {}", u.word_for(value)))
+/// The word of a unit after a number, in the guideline's language.
+fn unit_after(unit: Option<&Unit>, value: Rational, words: &Words) -> String {
+    unit.map_or(String::new(), |u| {
+        format!(" {}", words.unit_word(u.canonical, value == Rational::ONE))
+    })
 }
 
 /// The consecutive classes `first..=last` of a number input.
@@ -64,7 +51,7 @@ fn run_text(
     first: u32,
     last: u32,
     unit: Option<&Unit>,
-    words: Words,
+    words: &Words,
 ) -> String {
     let top = numbers.class_count().saturating_sub(1);
     let bound = |class: u32, low: bool| match numbers.shape(class) {
@@ -93,27 +80,27 @@ fn run_text(
     let at_bottom = first == 0;
     let at_top = last == top;
     if first == last && matches!(numbers.shape(first), Some(ClassShape::Point(_))) {
-        return format!("{lo}{}", unit_after(unit, low));
+        return format!("{lo}{}", unit_after(unit, low, words));
     }
     if numbers.is_whole() && low_incl && !high_incl && high.checked_sub(one) == Some(low) {
-        return format!("{lo}{}", unit_after(unit, low));
+        return format!("{lo}{}", unit_after(unit, low, words));
     }
-    let high_unit = unit_after(unit, high);
+    let high_unit = unit_after(unit, high, words);
     match (at_bottom, at_top) {
-        (true, true) => words.pick("elke waarde", "any value").to_owned(),
+        (true, true) => words.any_value.to_owned(),
         (true, false) => format!("{} {hi}{high_unit}", if high_incl { "≤" } else { "<" }),
         (false, true) => format!(
             "{} {lo}{}",
             if low_incl { "≥" } else { ">" },
-            unit_after(unit, low)
+            unit_after(unit, low, words)
         ),
         (false, false) if low_incl && !high_incl => {
-            format!("{lo} {} {hi}{high_unit}", words.pick("tot", "to under"))
+            format!("{}{high_unit}", fill(words.doc.to_under, &[&lo, &hi]))
         }
         (false, false) => format!(
             "{} {lo} {} {} {hi}{high_unit}",
             if low_incl { "≥" } else { ">" },
-            words.pick("en", "and"),
+            words.and,
             if high_incl { "≤" } else { "<" }
         ),
     }
@@ -125,7 +112,7 @@ pub(crate) fn facts(
     guideline: &Guideline,
     lowering: &Lowering,
     cube: &Cube,
-    words: Words,
+    words: &Words,
 ) -> Vec<Fact> {
     let mut out = Vec::new();
     for (input, vars) in guideline.inputs.iter().zip(&lowering.inputs) {
@@ -155,8 +142,8 @@ pub(crate) fn facts(
                     }
                     for &c in &classes {
                         match c {
-                            0 => parts.push(words.pick("nee", "no").to_owned()),
-                            1 => parts.push(words.pick("ja", "yes").to_owned()),
+                            0 => parts.push(words.no.to_owned()),
+                            1 => parts.push(words.yes.to_owned()),
                             _ => {}
                         }
                     }
@@ -177,15 +164,15 @@ pub(crate) fn facts(
                 }
             }
             if vars.unknown.is_some_and(|u| set.contains(u)) {
-                parts.push(words.pick("onbekend", "unknown").to_owned());
+                parts.push(words.unknown.to_owned());
             }
             if vars.absent.is_some_and(|a| set.contains(a)) {
-                parts.push(words.pick("niet gevraagd", "not asked").to_owned());
+                parts.push(words.not_asked.to_owned());
             }
             out.push(Fact {
                 input: name,
                 label,
-                values: parts.join(words.pick(" of ", " or ")),
+                values: join_or(&parts, words.or),
             });
         }
     }

@@ -28,9 +28,9 @@ use crate::model::Guideline;
 use crate::model::lower::{AssumptionOrigin, Lowering, Valid, lower};
 use crate::model::merge::{Declared, Matching, Merged, merge};
 use crate::model::record::read_record;
+use crate::model::words::Words;
 use crate::source::Span;
 use crate::syntax::vocabulary::{kind_word, urgency_word};
-use describe::Words;
 use search::{Cube, Found, Search, Set, Stop, Versions};
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, BTreeSet};
@@ -148,6 +148,9 @@ pub struct RuleRef {
     /// What it does for the example patient: `order mri urgent`,
     /// `overrides r3 (refer x)`.
     pub does: String,
+    /// The same in the guideline's words, with the labels of the entries:
+    /// `bestel MRI (dringend)`, `gaat voor r3 (verwijs Neuroloog)`.
+    pub says: String,
 }
 
 /// A group of patients whose advice differs.
@@ -710,7 +713,7 @@ pub fn diff(old: Valid<'_>, new: Valid<'_>, options: &DiffOptions) -> Result<Dif
     for (cube, found) in outcome.boxes {
         by_found.entry(found).or_default().push(cube);
     }
-    let words = Words::of(new.guideline);
+    let words = crate::model::words::of(new.guideline);
     let merged = &prepared.merged;
     let lowering = &prepared.lowering;
     let mut groups = Vec::new();
@@ -823,7 +826,14 @@ fn rule_refs(
     guideline: &Guideline,
     entries: &BTreeSet<String>,
     rename: &dyn Fn(&str) -> String,
+    words: &Words,
 ) -> Vec<RuleRef> {
+    let label = |id: &str| {
+        guideline
+            .entry_index(id)
+            .and_then(|i| guideline.entries.get(i))
+            .map_or_else(|| id.to_owned(), |e| e.label.clone())
+    };
     let mut out: Vec<RuleRef> = Vec::new();
     for r in &evaluation.recommendations {
         if entries.contains(&rename(&r.target)) {
@@ -832,13 +842,24 @@ fn rule_refs(
                 urgency: r.urgency,
                 instead: r.instead.clone(),
             };
-            let words = advice.words();
-            let rest = words.strip_prefix(kind_word(r.kind)).unwrap_or("");
+            let keywords = advice.words();
+            let rest = keywords.strip_prefix(kind_word(r.kind)).unwrap_or("");
             let does = format!("{} {}{rest}", kind_word(r.kind), r.target);
+            let mut says = format!("{} {}", words.kind(r.kind), r.target_label);
+            if let Some(urgency) = r.urgency {
+                says.push_str(&format!(" ({})", words.urgency(urgency)));
+            }
+            if let Some(instead) = &r.instead {
+                says.push_str(&format!(
+                    ", {}",
+                    crate::model::words::fill(words.instead_of, &[&label(instead)])
+                ));
+            }
             out.push(RuleRef {
                 rule: r.rule.clone(),
                 span: r.rule_span,
                 does,
+                says,
             });
         }
     }
@@ -852,6 +873,13 @@ fn rule_refs(
                     rule: o.by_rule.clone(),
                     span: rule.id_span,
                     does: format!("overrides {} ({} {})", o.rule, kind_word(o.kind), o.target),
+                    says: crate::model::words::fill(
+                        words.doc.overrides_rule,
+                        &[
+                            &o.rule,
+                            &format!("{} {}", words.kind(o.kind), label(&o.target)),
+                        ],
+                    ),
                 });
             }
         }
@@ -870,7 +898,7 @@ fn make_group(
     found: &Found,
     cubes: Vec<Cube>,
     point: &[Class],
-    words: Words,
+    words: &'static Words,
 ) -> Result<Group, DiffError> {
     let record = lowering.witness_record(&merged.guideline, point);
     let old_eval = evaluate_side(old, renamed_old, &record);
@@ -988,11 +1016,11 @@ fn make_group(
     let changed: BTreeSet<String> = changes.iter().map(|c| c.entry.clone()).collect();
     let old_rules = old_eval
         .as_ref()
-        .map(|e| rule_refs(e, old.guideline, &changed, &old_rename))
+        .map(|e| rule_refs(e, old.guideline, &changed, &old_rename, words))
         .unwrap_or_default();
     let new_rules = new_eval
         .as_ref()
-        .map(|e| rule_refs(e, new.guideline, &changed, &same))
+        .map(|e| rule_refs(e, new.guideline, &changed, &same, words))
         .unwrap_or_default();
     // What all boxes of the group share, and what each adds.
     let per_box: Vec<Vec<Fact>> = cubes
@@ -1034,7 +1062,7 @@ fn input_changes(
     renamed_old: &Guideline,
     new: &Guideline,
     groups: &[Group],
-    words: Words,
+    words: &'static Words,
 ) -> Vec<InputChange> {
     let merged = &prepared.merged;
     let lowering = &prepared.lowering;

@@ -2,22 +2,42 @@
 //! patients whose advice differs between the two versions, from
 //! [`crate::diff::diff`], with each group's example patient.
 
-use super::html::{esc, say};
-use super::{DocOptions, Links, dutch_of};
+use super::html::esc;
+use super::{DocOptions, Links, words_of};
 use crate::check::{self, CheckOptions, CheckedFile, Uses};
-use crate::diff::{Advice, Diff, Presence, diff};
+use crate::diff::{Advice, Diff, EntryChange, Presence, diff};
+use crate::model::words::{Words, fill};
 use crate::source::{FileId, Sources};
 use std::fmt::Write as _;
 
-fn advice_list(advice: &[Advice], dutch: bool) -> String {
+/// The advice on one entry in the guideline's words: `bestel (dringend)`,
+/// `vermijd, in plaats daarvan: MRI`; `niets` for none.
+fn advice_list(advice: &[Advice], words: &Words, label: &dyn Fn(&str) -> String) -> String {
     if advice.is_empty() {
-        say(dutch, "nothing", "niets").to_owned()
-    } else {
-        advice
-            .iter()
-            .map(Advice::words)
-            .collect::<Vec<_>>()
-            .join("; ")
+        return words.doc.nothing.to_owned();
+    }
+    advice
+        .iter()
+        .map(|a| {
+            let mut text = words.kind(a.kind).to_owned();
+            if let Some(urgency) = a.urgency {
+                text.push_str(&format!(" ({})", words.urgency(urgency)));
+            }
+            if let Some(instead) = &a.instead {
+                text.push_str(&format!(", {}", fill(words.instead_of, &[&label(instead)])));
+            }
+            text
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// How the advice on an entry changes, in the guideline's words.
+fn change_kind(change: &EntryChange, words: &Words) -> &'static str {
+    match (change.old.is_empty(), change.new.is_empty()) {
+        (true, _) => words.doc.appears,
+        (_, true) => words.doc.disappears,
+        _ => words.doc.changes,
     }
 }
 
@@ -30,7 +50,8 @@ pub(crate) fn page(
     links: &Links,
     options: &DocOptions,
 ) -> String {
-    let dutch = dutch_of(new);
+    let words = words_of(new);
+    let w = &words.doc;
     let front_end = CheckOptions {
         analyses: false,
         ..options.check.clone()
@@ -40,34 +61,26 @@ pub(crate) fn page(
     let new_valid = new.and_then(CheckedFile::valid);
     let old_name = sources.name(old);
     let new_name = new.map_or("?", |n| sources.name(n.file));
-    let title = format!(
-        "{}: {old_name} → {new_name}",
-        say(dutch, "The change", "De wijziging")
-    );
+    let title = format!("{}: {old_name} → {new_name}", w.the_change);
     let mut body = String::new();
     let _ = writeln!(
         body,
         "<header><p class=\"crumb\"><a href=\"index.html\">{}</a></p><h1>{}</h1></header>\n<main>",
-        say(dutch, "All guidelines", "Alle richtlijnen"),
+        w.all_guidelines,
         esc(&title)
     );
     let made = match (old_valid, new_valid) {
         (Some(old), Some(new)) => diff(old, new, &options.diff).map_err(|e| e.to_string()),
-        _ => Err(say(
-            dutch,
-            "a version has errors, so the two are not compared; run `leidraad check` on it",
-            "een versie heeft fouten, dus worden ze niet vergeleken; draai `leidraad check` erop",
-        )
-        .to_owned()),
+        _ => Err(w.not_compared.to_owned()),
     };
     match made {
         Err(message) => {
             let _ = writeln!(body, "<p class=\"status bad\">{}</p>", esc(&message));
         }
-        Ok(made) => body.push_str(&groups(&made, sources, new, links, dutch)),
+        Ok(made) => body.push_str(&groups(&made, sources, new, links, words)),
     }
     body.push_str("</main>\n");
-    super::html::page(if dutch { "nl" } else { "en" }, &title, &body)
+    super::html::page(words.code, &title, &body)
 }
 
 fn groups(
@@ -75,40 +88,40 @@ fn groups(
     sources: &Sources,
     new: Option<&CheckedFile>,
     links: &Links,
-    dutch: bool,
+    words: &'static Words,
 ) -> String {
+    let w = &words.doc;
+    // An entry of the new version by its label; the name where it has none.
+    let label = |id: &str| {
+        new.and_then(|n| {
+            n.guideline
+                .entries
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.label.clone())
+        })
+        .unwrap_or_else(|| id.to_owned())
+    };
     let mut out = String::new();
     if !made.differs() {
         let _ = writeln!(
             out,
             "<p class=\"status ok\" data-groups=\"0\">{}</p>",
-            say(
-                dutch,
-                "Every patient gets the same advice from both versions.",
-                "Elke patiënt krijgt van beide versies hetzelfde advies."
-            )
+            w.same_advice
         );
     } else {
         let _ = writeln!(
             out,
-            "<p class=\"status bad\" data-groups=\"{}\">{} {}</p>",
+            "<p class=\"status bad\" data-groups=\"{}\">{}</p>",
             made.groups.len(),
-            made.groups.len(),
-            say(
-                dutch,
-                "groups of patients get different advice.",
-                "groepen patiënten krijgen een ander advies."
-            )
+            esc(&fill(w.groups_differ, &[&made.groups.len().to_string()]))
         );
     }
     if !made.inputs.is_empty() {
         let _ = writeln!(
             out,
             "<h2>{}</h2>\n<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            say(dutch, "Changed inputs", "Gewijzigde inputs"),
-            say(dutch, "Input", "Input"),
-            say(dutch, "Change", "Wijziging"),
-            say(dutch, "Patients it affects", "Patiënten die het raakt")
+            w.changed_inputs, w.input, w.change, w.patients_affected
         );
         for input in &made.inputs {
             let _ = writeln!(
@@ -127,16 +140,16 @@ fn groups(
         let number = index + 1;
         let facts: Vec<String> = group.facts.iter().map(|f| f.text()).collect();
         let description = if facts.is_empty() && !group.alternatives.is_empty() {
-            say(dutch, "the patients below", "de patiënten hieronder").to_owned()
+            w.patients_below.to_owned()
         } else if facts.is_empty() {
-            say(dutch, "every patient", "elke patiënt").to_owned()
+            w.every_patient.to_owned()
         } else {
             facts.join(", ")
         };
         let _ = writeln!(
             out,
             "<section class=\"group\" id=\"group-{number}\" aria-labelledby=\"group-{number}-h\">\n<h2 id=\"group-{number}-h\">{} {number}: {}</h2>",
-            say(dutch, "Group", "Groep"),
+            w.group,
             esc(&description)
         );
         if !group.alternatives.is_empty() {
@@ -144,9 +157,9 @@ fn groups(
                 out,
                 "<p>{}</p><ul>",
                 if facts.is_empty() {
-                    say(dutch, "Patients with one of:", "Patiënten met een van:")
+                    w.patients_with_one_of
                 } else {
-                    say(dutch, "and one of:", "en een van:")
+                    w.and_one_of
                 }
             );
             for alternative in &group.alternatives {
@@ -158,46 +171,19 @@ fn groups(
         match group.presence {
             Presence::Both => {}
             Presence::OnlyOld => {
-                let _ = writeln!(
-                    out,
-                    "<p>{}</p>",
-                    say(
-                        dutch,
-                        "Only the old version has these patients.",
-                        "Alleen de oude versie kent deze patiënten."
-                    )
-                );
+                let _ = writeln!(out, "<p>{}</p>", w.only_old);
             }
             Presence::OnlyNew => {
-                let _ = writeln!(
-                    out,
-                    "<p>{}</p>",
-                    say(
-                        dutch,
-                        "Only the new version has these patients.",
-                        "Alleen de nieuwe versie kent deze patiënten."
-                    )
-                );
+                let _ = writeln!(out, "<p>{}</p>", w.only_new);
             }
         }
         if group.changes.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                say(
-                    dutch,
-                    "They get no advice from that version.",
-                    "Die versie geeft hun geen advies."
-                )
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.no_advice_from_version);
         } else {
             let _ = writeln!(
                 out,
                 "<table><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-                say(dutch, "Entry", "Item"),
-                say(dutch, "Change", "Wijziging"),
-                say(dutch, "Old advice", "Oud advies"),
-                say(dutch, "New advice", "Nieuw advies")
+                w.entry, w.change, w.old_advice, w.new_advice
             );
             for change in &group.changes {
                 let _ = writeln!(
@@ -205,18 +191,15 @@ fn groups(
                     "<tr><th scope=\"row\">{} <code>{}</code></th><td>{}</td><td>{}</td><td>{}</td></tr>",
                     esc(&change.label),
                     esc(&change.entry),
-                    esc(change.kind()),
-                    esc(&advice_list(&change.old, dutch)),
-                    esc(&advice_list(&change.new, dutch))
+                    esc(change_kind(change, words)),
+                    esc(&advice_list(&change.old, words, &label)),
+                    esc(&advice_list(&change.new, words, &label))
                 );
             }
             out.push_str("</tbody></table>\n");
         }
         let mut rules = String::new();
-        for (side, list) in [
-            (say(dutch, "old", "oud"), &group.old_rules),
-            (say(dutch, "new", "nieuw"), &group.new_rules),
-        ] {
+        for (side, list) in [(w.old, &group.old_rules), (w.new, &group.new_rules)] {
             for rule in list {
                 let line = sources
                     .line_column(rule.span.file, rule.span.start as usize)
@@ -235,26 +218,18 @@ fn groups(
                     rules,
                     "<li>{side}: <code>{}</code> ({place}): {}</li>",
                     esc(&rule.rule),
-                    esc(&rule.does)
+                    esc(&rule.says)
                 );
             }
         }
         if !rules.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p><ul>{rules}</ul>",
-                say(dutch, "The rules behind it:", "De regels erachter:")
-            );
+            let _ = writeln!(out, "<p>{}</p><ul>{rules}</ul>", w.rules_behind);
         }
         let record = serde_json::to_string_pretty(&group.example).unwrap_or_default();
         let _ = writeln!(
             out,
             "<details><summary>{}</summary><pre class=\"witness\">{}</pre></details>\n</section>",
-            say(
-                dutch,
-                "Example patient, confirmed with both versions (JSON)",
-                "Voorbeeldpatiënt, bevestigd met beide versies (JSON)"
-            ),
+            w.example_confirmed,
             super::page::esc_keep_lines(&record)
         );
     }

@@ -1,12 +1,8 @@
-//! The pieces every page of the review site shares: escaping, the words of
-//! the page in the guideline's language, the page frame and its stylesheet.
+//! The pieces every page of the review site shares: escaping, the page
+//! frame and its stylesheet. The words of the pages are in the words
+//! tables (`model::words`, the `doc` block).
 
 pub(crate) use crate::emit::xml_text as esc;
-
-/// A word of the page itself in English or Dutch.
-pub(crate) fn say(dutch: bool, english: &'static str, nederlands: &'static str) -> &'static str {
-    if dutch { nederlands } else { english }
-}
 
 /// The stylesheet of every page: readable on screen, with a print style
 /// that drops the navigation, keeps charts and tables whole where it can,

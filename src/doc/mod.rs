@@ -17,12 +17,12 @@
 mod diff;
 mod html;
 mod page;
-mod sentence;
 
 use crate::check::{self, CaseOutcome, CheckOptions, CheckedFile, Uses};
 use crate::diagnostics::{self, Diagnostic, Severity};
 use crate::diff::DiffOptions;
 use crate::logic::diagram::{CompileOptions, GroupedDiagram};
+use crate::model::words::{Words, fill};
 use crate::source::{FileId, Sources};
 use html::esc;
 use std::collections::BTreeMap;
@@ -174,7 +174,7 @@ pub fn site(input: DocInput<'_>, options: &DocOptions) -> Vec<SiteFile> {
             0,
             (
                 "index.html".to_owned(),
-                index(&summaries, change).into_bytes(),
+                index(&summaries, change, index_words(&result.files)).into_bytes(),
             ),
         );
     }
@@ -218,25 +218,52 @@ fn index_row(data: &page::PageData<'_>, name: &str) -> String {
     )
 }
 
-fn index(rows: &[String], change: Option<&str>) -> String {
-    let mut body = String::from("<header><h1>Guidelines for review</h1></header>\n<main>\n");
+fn index(rows: &[String], change: Option<&str>, words: &Words) -> String {
+    let w = &words.doc;
+    let mut body = format!("<header><h1>{}</h1></header>\n<main>\n", esc(w.index_title));
     if let Some(change) = change {
         let _ = writeln!(
             body,
-            "<p><a href=\"{}\">The change: patients whose advice differs</a></p>",
-            esc(change)
+            "<p><a href=\"{}\">{}</a></p>",
+            esc(change),
+            esc(w.index_change)
         );
     }
-    body.push_str("<table class=\"index\">\n<caption>Every file of this review, as <code>leidraad check</code> finds it</caption>\n<thead><tr><th scope=\"col\">Guideline</th><th scope=\"col\">Inputs</th><th scope=\"col\">Rules</th><th scope=\"col\">Requirements proved</th><th scope=\"col\">Cases passed</th><th scope=\"col\">Errors</th><th scope=\"col\">Warnings</th></tr></thead>\n<tbody>\n");
+    let caption = fill(&esc(w.index_caption), &["<code>leidraad check</code>"]);
+    let _ = writeln!(
+        body,
+        "<table class=\"index\">\n<caption>{caption}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
+        esc(w.guideline),
+        esc(w.inputs),
+        esc(w.rules),
+        esc(w.requirements_proved),
+        esc(w.cases_passed),
+        esc(w.errors),
+        esc(w.warnings)
+    );
     for row in rows {
         body.push_str(row);
         body.push('\n');
     }
     body.push_str("</tbody></table>\n</main>\n");
-    html::page("en", "Guidelines for review", &body)
+    html::page(words.code, w.index_title, &body)
 }
 
-/// Words the diff page shares with the guideline pages.
-pub(crate) fn dutch_of(checked: Option<&CheckedFile>) -> bool {
-    checked.is_some_and(|c| crate::model::describe::is_dutch(&c.guideline))
+/// The words of the index: the language every page shares (`--lang`
+/// makes them share it), else English.
+fn index_words(files: &[CheckedFile]) -> &'static Words {
+    let mut codes = files.iter().map(|c| crate::model::words::of(&c.guideline));
+    match codes.next() {
+        Some(first) if codes.all(|w| w.code == first.code) => first,
+        _ => crate::model::words::for_code(None),
+    }
+}
+
+/// The words of a page about `checked`: its guideline's language
+/// (`--lang` first); English without one.
+pub(crate) fn words_of(checked: Option<&CheckedFile>) -> &'static Words {
+    checked.map_or_else(
+        || crate::model::words::for_code(None),
+        |c| crate::model::words::of(&c.guideline),
+    )
 }

@@ -1,16 +1,16 @@
 //! The page of one guideline.
 
-use super::html::{esc, page, say};
-use super::sentence::Sentences;
+use super::html::{esc, page};
 use super::{Built, Links};
 use crate::check::CaseOutcome;
 use crate::diagnostics::{Code, Diagnostic, Severity};
 use crate::emit::{Compiled, svg};
 use crate::model::codes::Coding;
-use crate::model::describe::words;
+use crate::model::describe::{self, words};
+use crate::model::words::{DocWords, Words, fill};
 use crate::model::{Guideline, Type, Value};
 use crate::source::{Sources, Span};
-use crate::syntax::ast::HeaderKind;
+use crate::syntax::ast::{EntryKind, HeaderKind};
 use std::fmt::Write as _;
 
 /// Everything one page shows.
@@ -39,15 +39,14 @@ impl PageData<'_> {
         &self.checked.guideline
     }
 
-    fn dutch(&self) -> bool {
-        crate::model::describe::is_dutch(self.guideline())
+    /// The words of the guideline's language.
+    fn words(&self) -> &'static Words {
+        words(self.guideline())
     }
 
-    fn sentences(&self) -> Sentences<'_> {
-        Sentences {
-            guideline: self.guideline(),
-            sources: self.sources,
-        }
+    /// The words of the pages.
+    fn w(&self) -> &'static DocWords {
+        &self.words().doc
     }
 
     fn line(&self, span: Span) -> usize {
@@ -60,8 +59,8 @@ impl PageData<'_> {
     /// on the page of the file when the site has one, else plain text.
     fn line_link(&self, span: Span) -> String {
         let line = self.line(span);
-        let dutch = self.dutch();
-        let word = say(dutch, "line", "regel");
+        let w = self.w();
+        let word = w.line;
         if span.file == self.checked.file {
             return format!("<a href=\"#L{line}\">{word} {line}</a>");
         }
@@ -114,7 +113,7 @@ impl PageData<'_> {
 
     pub(crate) fn render(&self) -> String {
         let guideline = self.guideline();
-        let dutch = self.dutch();
+        let w = self.w();
         let title = guideline.header.as_ref().map_or_else(
             || self.sources.name(self.checked.file).to_owned(),
             |h| h.label.clone(),
@@ -129,67 +128,43 @@ impl PageData<'_> {
             let _ = writeln!(
                 body,
                 "<p class=\"crumb\"><a href=\"index.html\">{}</a></p>",
-                say(dutch, "All guidelines", "Alle richtlijnen")
+                w.all_guidelines
             );
         }
         let _ = writeln!(body, "<h1>{}</h1>", esc(&title));
         body.push_str(&self.metadata());
         body.push_str("</header>\n");
         let mut sections: Vec<(&str, &str, String)> = vec![
-            (
-                "findings",
-                say(dutch, "Findings of check", "Bevindingen van check"),
-                self.findings_section(),
-            ),
-            (
-                "inputs",
-                say(dutch, "Questionnaire: the inputs", "Vragenlijst: de inputs"),
-                self.inputs_section(),
-            ),
+            ("findings", w.findings_heading, self.findings_section()),
+            ("inputs", w.inputs_heading, self.inputs_section()),
         ];
         if !guideline.definitions.is_empty() || !guideline.scores.is_empty() {
             sections.push((
                 "definitions",
-                say(dutch, "Definitions and scores", "Definities en scores"),
+                w.definitions_heading,
                 self.definitions_section(),
             ));
         }
-        sections.push(("rules", say(dutch, "Rules", "Regels"), self.rules_section()));
-        sections.push((
-            "catalogue",
-            say(dutch, "Catalogue", "Catalogus"),
-            self.catalogue_section(),
-        ));
+        sections.push(("rules", w.rules_heading, self.rules_section()));
+        sections.push(("catalogue", w.catalogue_heading, self.catalogue_section()));
         sections.push((
             "requirements",
-            say(dutch, "Requirements", "Eisen"),
+            w.requirements_heading,
             self.requirements_section(),
         ));
-        sections.push((
-            "cases",
-            say(dutch, "Cases (vignettes)", "Casussen (vignetten)"),
-            self.cases_section(),
-        ));
+        sections.push(("cases", w.cases_heading, self.cases_section()));
         if !vocabulary {
             sections.push((
                 "flowcharts",
-                say(
-                    dutch,
-                    "Flowcharts per catalogue entry",
-                    "Stroomschema's per catalogusitem",
-                ),
+                w.flowcharts_heading,
                 self.flowcharts_section(),
             ));
         }
-        sections.push((
-            "source",
-            say(dutch, "Source", "Brontekst"),
-            self.source_section(),
-        ));
+        sections.push(("source", w.source_heading, self.source_section()));
         let _ = writeln!(
             body,
             "<nav class=\"toc\" aria-label=\"{}\"><ol>",
-            say(dutch, "Contents", "Inhoud")
+            w.contents
         );
         for (id, heading, _) in &sections {
             let _ = writeln!(body, "<li><a href=\"#{id}\">{}</a></li>", esc(heading));
@@ -203,32 +178,35 @@ impl PageData<'_> {
             );
         }
         body.push_str("</main>\n");
-        let lang = if dutch { "nl" } else { "en" };
-        page(lang, &title, &body)
+        page(self.words().code, &title, &body)
     }
 
     fn metadata(&self) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let guideline = self.guideline();
         let mut rows: Vec<(&str, String)> = Vec::new();
         if let Some(header) = &guideline.header {
-            rows.push((say(dutch, "Kind", "Soort"), header.kind.word().to_owned()));
             rows.push((
-                say(dutch, "Name", "Naam"),
-                format!("<code>{}</code>", esc(&header.id)),
+                w.kind,
+                match header.kind {
+                    HeaderKind::Guideline => w.kind_guideline,
+                    HeaderKind::Vocabulary => w.kind_vocabulary,
+                }
+                .to_owned(),
             ));
+            rows.push((w.name, format!("<code>{}</code>", esc(&header.id))));
             if let Some(version) = &header.version {
-                rows.push((say(dutch, "Version", "Versie"), esc(version)));
+                rows.push((w.version, esc(version)));
             }
             if let Some(language) = &header.language {
-                rows.push((say(dutch, "Language", "Taal"), esc(language)));
+                rows.push((w.language, esc(language)));
             }
             if let Some(source) = &header.source {
-                rows.push((say(dutch, "Source", "Bron"), esc(source)));
+                rows.push((w.source_heading, esc(source)));
             }
         }
         rows.push((
-            say(dutch, "File", "Bestand"),
+            w.file,
             format!("<code>{}</code>", esc(self.sources.name(self.checked.file))),
         ));
         if !self.checked.used.is_empty() {
@@ -244,20 +222,18 @@ impl PageData<'_> {
                     }
                 })
                 .collect();
-            rows.push((say(dutch, "Uses", "Gebruikt"), used.join(", ")));
+            rows.push((w.uses, used.join(", ")));
         }
-        let counts = format!(
-            "{} {}, {} {}, {} {}, {} {}",
-            guideline.inputs.len(),
-            say(dutch, "inputs", "inputs"),
-            guideline.rules.len(),
-            say(dutch, "rules", "regels"),
-            guideline.requirements.len(),
-            say(dutch, "requirements", "eisen"),
-            guideline.cases.len(),
-            say(dutch, "cases", "casussen"),
+        let counts = fill(
+            w.counts,
+            &[
+                &guideline.inputs.len().to_string(),
+                &guideline.rules.len().to_string(),
+                &guideline.requirements.len().to_string(),
+                &guideline.cases.len().to_string(),
+            ],
         );
-        rows.push((say(dutch, "Contents", "Inhoud"), counts));
+        rows.push((w.contents, counts));
         let mut out = String::from("<dl class=\"meta\">\n");
         for (term, value) in rows {
             let _ = writeln!(out, "<dt>{}</dt><dd>{value}</dd>", esc(term));
@@ -267,11 +243,11 @@ impl PageData<'_> {
     }
 
     fn finding(&self, diagnostic: &Diagnostic) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let (class, severity) = match diagnostic.severity {
-            Severity::Error => ("error", say(dutch, "error", "fout")),
-            Severity::Warning => ("warning", say(dutch, "warning", "waarschuwing")),
-            Severity::Note => ("note", say(dutch, "note", "opmerking")),
+            Severity::Error => ("error", w.error),
+            Severity::Warning => ("warning", self.words().warning),
+            Severity::Note => ("note", w.note),
         };
         let mut out = format!("<div class=\"finding {class}\">\n");
         let place = diagnostic
@@ -296,12 +272,7 @@ impl PageData<'_> {
         }
         out.push_str(&self.facts(diagnostic));
         if let Some(help) = &diagnostic.help {
-            let _ = writeln!(
-                out,
-                "<p><em>{}</em>: {}</p>",
-                say(dutch, "help", "hulp"),
-                esc(help)
-            );
+            let _ = writeln!(out, "<p><em>{}</em>: {}</p>", w.help, esc(help));
         }
         out.push_str("</div>\n");
         out
@@ -310,15 +281,13 @@ impl PageData<'_> {
     /// The example patient of a finding: its facts as a table, and the
     /// record that `eval` reads.
     fn facts(&self, diagnostic: &Diagnostic) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let mut out = String::new();
         if let Some(facts) = diagnostic.facts.as_ref().filter(|f| !f.is_empty()) {
             let _ = writeln!(
                 out,
                 "<table class=\"facts\"><caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-                say(dutch, "Example patient", "Voorbeeldpatiënt"),
-                say(dutch, "Question", "Vraag"),
-                say(dutch, "Answer", "Antwoord")
+                w.example_patient, w.question, w.answer
             );
             for fact in facts {
                 let _ = writeln!(
@@ -335,7 +304,7 @@ impl PageData<'_> {
             let _ = writeln!(
                 out,
                 "<details><summary>{}</summary><pre class=\"witness\">{}</pre></details>",
-                say(dutch, "The record (JSON)", "Het dossier (JSON)"),
+                w.record_json,
                 esc_keep_lines(&text)
             );
         }
@@ -343,7 +312,7 @@ impl PageData<'_> {
     }
 
     fn findings_section(&self) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let shown: Vec<&&Diagnostic> = self
             .findings
             .iter()
@@ -361,20 +330,14 @@ impl PageData<'_> {
             .filter(|d| d.severity == Severity::Warning)
             .count();
         let mut out = format!(
-            "<p class=\"summary\" data-errors=\"{errors}\" data-warnings=\"{warnings}\">{errors} {}, {warnings} {}.</p>\n",
-            say(dutch, "errors", "fouten"),
-            say(dutch, "warnings", "waarschuwingen")
+            "<p class=\"summary\" data-errors=\"{errors}\" data-warnings=\"{warnings}\">{}</p>\n",
+            esc(&fill(
+                w.errors_warnings,
+                &[&errors.to_string(), &warnings.to_string()]
+            ))
         );
         if shown.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                say(
-                    dutch,
-                    "No findings: no conflict, no rule that never fires, no failed requirement or case.",
-                    "Geen bevindingen: geen conflict, geen regel die nooit vuurt, geen eis of casus die faalt."
-                )
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.no_findings);
         }
         for diagnostic in shown {
             out.push_str(&self.finding(diagnostic));
@@ -383,39 +346,31 @@ impl PageData<'_> {
     }
 
     fn inputs_section(&self) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let guideline = self.guideline();
         let words = words(guideline);
-        let sentences = self.sentences();
         let mut out = String::new();
         let _ = writeln!(
             out,
             "<table class=\"inputs\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>",
-            say(dutch, "Question", "Vraag"),
-            say(dutch, "Name", "Naam"),
-            say(dutch, "Type", "Type"),
-            say(dutch, "Unit", "Eenheid"),
-            say(dutch, "Range", "Bereik"),
-            say(dutch, "Values", "Waarden"),
-            say(dutch, "Codes", "Codes"),
-            say(dutch, "Asked when", "Gevraagd als"),
+            w.question, w.name, w.type_, w.unit, w.range, w.values, w.codes, w.asked_when,
         );
         for input in &guideline.inputs {
             let (ty, unit, range, values) = match &input.ty {
                 Type::YesNo => (
-                    say(dutch, "yes/no", "ja/nee").to_owned(),
+                    w.yes_no.to_owned(),
                     String::new(),
                     String::new(),
                     format!("{}, {}", words.yes, words.no),
                 ),
                 Type::OneOf(values) => (
-                    say(dutch, "one of", "een van").to_owned(),
+                    w.one_of.to_owned(),
                     String::new(),
                     String::new(),
                     values_with_codes(input, values),
                 ),
                 Type::AnyOf(values) => (
-                    say(dutch, "any of", "een of meer van").to_owned(),
+                    w.any_of.to_owned(),
                     String::new(),
                     String::new(),
                     values_with_codes(input, values),
@@ -428,12 +383,13 @@ impl PageData<'_> {
                     ..
                 } => (
                     if *whole {
-                        say(dutch, "whole number", "geheel getal").to_owned()
+                        w.whole_number.to_owned()
                     } else {
-                        say(dutch, "number", "getal").to_owned()
+                        w.number.to_owned()
                     },
-                    unit.as_ref()
-                        .map_or(String::new(), |u| u.canonical.to_owned()),
+                    unit.as_ref().map_or(String::new(), |u| {
+                        self.words().unit_word(u.canonical, false)
+                    }),
                     format!("{} – {}", lo.to_human_string(), hi.to_human_string()),
                     String::new(),
                 ),
@@ -445,13 +401,13 @@ impl PageData<'_> {
             if let Some(default) = &input.default {
                 ty.push_str(&format!(
                     "; {}: {}",
-                    say(dutch, "default", "standaard"),
+                    w.default,
                     value_text(guideline, input, default)
                 ));
             }
             let asked = match &input.asked_when {
-                None => say(dutch, "always", "altijd").to_owned(),
-                Some(cond) => sentences.condition(cond),
+                None => self.words().always.to_owned(),
+                Some(cond) => describe::condition_phrase(guideline, cond, false),
             };
             let _ = writeln!(
                 out,
@@ -473,17 +429,14 @@ impl PageData<'_> {
     }
 
     fn definitions_section(&self) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let guideline = self.guideline();
-        let sentences = self.sentences();
         let mut out = String::new();
         if !guideline.definitions.is_empty() {
             let _ = writeln!(
                 out,
                 "<table class=\"definitions\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-                say(dutch, "Definition", "Definitie"),
-                say(dutch, "Holds when", "Geldt als"),
-                say(dutch, "Where", "Waar")
+                w.definition, w.holds_when, w.where_
             );
             for definition in &guideline.definitions {
                 let label = definition.label.as_deref().unwrap_or(&definition.id);
@@ -492,7 +445,11 @@ impl PageData<'_> {
                     "<tr><th scope=\"row\">{}<br><code>{}</code></th><td>{}</td><td>{}</td></tr>",
                     esc(label),
                     esc(&definition.id),
-                    esc(&sentences.condition(&definition.condition)),
+                    esc(&describe::condition_phrase(
+                        guideline,
+                        &definition.condition,
+                        false
+                    )),
                     self.line_link(definition.span)
                 );
             }
@@ -505,14 +462,15 @@ impl PageData<'_> {
                 esc(&score.label),
                 esc(&score.id),
                 self.line_link(score.span),
-                say(dutch, "Points", "Punten"),
-                say(dutch, "When", "Als")
+                w.points,
+                w.when
             );
             for term in &score.terms {
                 let (points, when) = match term {
-                    crate::model::ScoreTerm::Points { points, when, .. } => {
-                        (points.to_human_string(), sentences.condition(when))
-                    }
+                    crate::model::ScoreTerm::Points { points, when, .. } => (
+                        points.to_human_string(),
+                        describe::condition_phrase(guideline, when, false),
+                    ),
                     crate::model::ScoreTerm::Input {
                         input, negative, ..
                     } => (
@@ -540,24 +498,19 @@ impl PageData<'_> {
     }
 
     fn rules_section(&self) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let guideline = self.guideline();
-        let sentences = self.sentences();
         let mut out = String::new();
         if guideline.rules.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                say(
-                    dutch,
-                    "This file has no rules.",
-                    "Dit bestand heeft geen regels."
-                )
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.no_rules);
         }
         for rule in &guideline.rules {
             // One action reads as one sentence; several as a list after it.
-            let (lead, actions, overrides) = sentences.rule_parts(rule);
+            let describe::RuleSentence {
+                lead,
+                actions,
+                overrides,
+            } = describe::rule_parts(guideline, rule);
             let sentence = match actions.as_slice() {
                 [one] => format!("<p class=\"sentence\">{} {}.</p>", esc(&lead), esc(one)),
                 _ => format!(
@@ -601,7 +554,7 @@ impl PageData<'_> {
     }
 
     fn catalogue_section(&self) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let guideline = self.guideline();
         let vocabulary = guideline
             .header
@@ -611,12 +564,7 @@ impl PageData<'_> {
         let _ = writeln!(
             out,
             "<table class=\"catalogue\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            say(dutch, "Entry", "Item"),
-            say(dutch, "Name", "Naam"),
-            say(dutch, "Kind", "Soort"),
-            say(dutch, "Groups", "Groepen"),
-            say(dutch, "Codes", "Codes"),
-            say(dutch, "Flowchart", "Stroomschema")
+            w.entry, w.name, w.kind, w.groups, w.codes, w.flowchart
         );
         for entry in &guideline.entries {
             let chart = if vocabulary {
@@ -625,7 +573,7 @@ impl PageData<'_> {
                 format!(
                     "<a href=\"#chart-{}\">{}</a>",
                     esc(&entry.id),
-                    say(dutch, "flowchart", "stroomschema")
+                    w.flowchart.to_lowercase()
                 )
             };
             let _ = writeln!(
@@ -635,7 +583,11 @@ impl PageData<'_> {
                 esc(&entry.label),
                 esc(&entry.id),
                 self.line_link(entry.span),
-                esc(entry.kind.as_str()),
+                esc(match entry.kind {
+                    EntryKind::Exam => w.entry_exam,
+                    EntryKind::Measure => w.entry_measure,
+                    EntryKind::Specialist => w.entry_specialist,
+                }),
                 esc(&entry.groups.join(", ")),
                 esc(&codes_text(&entry.codes))
             );
@@ -645,29 +597,17 @@ impl PageData<'_> {
     }
 
     fn requirements_section(&self) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let guideline = self.guideline();
-        let sentences = self.sentences();
         let mut out = String::new();
         if guideline.requirements.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                say(
-                    dutch,
-                    "This file states no requirements.",
-                    "Dit bestand stelt geen eisen."
-                )
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.no_requirements);
             return out;
         }
         let _ = writeln!(
             out,
             "<table class=\"requirements\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            say(dutch, "Requirement", "Eis"),
-            say(dutch, "For patients with", "Voor patiënten met"),
-            say(dutch, "Asks", "Vraagt"),
-            say(dutch, "Status", "Status")
+            w.requirement, w.for_patients_with, w.asks, w.status
         );
         for requirement in &guideline.requirements {
             let about: Vec<&&Diagnostic> = self
@@ -689,34 +629,17 @@ impl PageData<'_> {
                 .collect();
             let failed = about.iter().find(|d| d.code == Code::RequirementFailed);
             let (class, status) = if failed.is_some() {
-                (
-                    "bad",
-                    say(
-                        dutch,
-                        "fails for some patients",
-                        "faalt voor sommige patiënten",
-                    ),
-                )
+                ("bad", w.fails_for_some)
             } else if about.iter().any(|d| d.code == Code::RequirementProved) {
-                (
-                    "ok",
-                    say(
-                        dutch,
-                        "proved for every patient",
-                        "bewezen voor elke patiënt",
-                    ),
-                )
+                ("ok", w.proved_for_every)
             } else if about.iter().any(|d| d.code == Code::AnalysisIncomplete) {
-                (
-                    "warn",
-                    say(dutch, "not decided (budget)", "niet beslist (budget)"),
-                )
+                ("warn", w.not_decided)
             } else {
-                ("warn", say(dutch, "not verified", "niet geverifieerd"))
+                ("warn", w.not_verified)
             };
             let when = requirement.when.as_ref().map_or_else(
-                || say(dutch, "every patient", "elke patiënt").to_owned(),
-                |c| sentences.condition(c),
+                || w.every_patient.to_owned(),
+                |c| describe::condition_phrase(guideline, c, false),
             );
             let _ = writeln!(
                 out,
@@ -724,7 +647,7 @@ impl PageData<'_> {
                 esc(&requirement.label),
                 self.line_link(requirement.span),
                 esc(&when),
-                esc(&sentences.demand(&requirement.then)),
+                esc(&describe::demand_phrase(guideline, &requirement.then)),
                 esc(status),
                 failed.map_or(String::new(), |d| self.facts(d))
             );
@@ -734,47 +657,27 @@ impl PageData<'_> {
     }
 
     fn cases_section(&self) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let guideline = self.guideline();
-        let sentences = self.sentences();
         let mut out = String::new();
         if guideline.cases.is_empty() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                say(
-                    dutch,
-                    "This file has no cases.",
-                    "Dit bestand heeft geen casussen."
-                )
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.no_cases);
             return out;
         }
         if self.checked.lowering.is_none() {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                say(
-                    dutch,
-                    "The cases were not run: the file has errors.",
-                    "De casussen zijn niet uitgevoerd: het bestand heeft fouten."
-                )
-            );
+            let _ = writeln!(out, "<p>{}</p>", w.cases_not_run);
         }
         let _ = writeln!(
             out,
             "<table class=\"cases\">\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
-            say(dutch, "Case", "Casus"),
-            say(dutch, "Given", "Gegeven"),
-            say(dutch, "Expects", "Verwacht"),
-            say(dutch, "Result", "Uitkomst")
+            w.case, w.given, w.expects, w.result
         );
         for case in &guideline.cases {
             let outcome = self.cases.iter().find(|o| o.span == case.span);
             let (class, status) = match outcome {
-                Some(o) if o.passed => ("ok", say(dutch, "passes", "slaagt")),
-                Some(_) => ("bad", say(dutch, "fails", "faalt")),
-                None => ("warn", say(dutch, "not run", "niet uitgevoerd")),
+                Some(o) if o.passed => ("ok", w.passes),
+                Some(_) => ("bad", w.fails),
+                None => ("warn", w.not_run),
             };
             let given: Vec<String> = guideline
                 .inputs
@@ -788,7 +691,7 @@ impl PageData<'_> {
             let expects: Vec<String> = case
                 .expects
                 .iter()
-                .map(|e| sentences.demand(&e.demand))
+                .map(|e| describe::demand_phrase(guideline, &e.demand))
                 .collect();
             let why: String = outcome
                 .map(|o| {
@@ -822,40 +725,22 @@ impl PageData<'_> {
     }
 
     fn flowcharts_section(&self) -> String {
-        let dutch = self.dutch();
+        let w = self.w();
         let guideline = self.guideline();
         let mut out = String::new();
         let (Some(lowering), Built::Compiled(grouped)) = (&self.checked.lowering, self.built)
         else {
             let why = match self.built {
                 Built::Failed(message) => message.clone(),
-                _ => say(
-                    dutch,
-                    "the file has errors, so it is not compiled",
-                    "het bestand heeft fouten en wordt dus niet gecompileerd",
-                )
-                .to_owned(),
+                _ => w.not_compiled.to_owned(),
             };
-            let _ = writeln!(
-                out,
-                "<p>{}: {}</p>",
-                say(dutch, "No flowcharts", "Geen stroomschema's"),
-                esc(&why)
-            );
+            let _ = writeln!(out, "<p>{}: {}</p>", w.no_flowcharts, esc(&why));
             return out;
         };
         let Some(first) = grouped.groups().first() else {
             return out;
         };
-        let _ = writeln!(
-            out,
-            "<p>{}</p>",
-            say(
-                dutch,
-                "For every entry of the catalogue, the questions that decide the advice about it, in the order the compiled guideline asks them. Blue boxes are questions, yellow boxes the advice.",
-                "Voor elk item van de catalogus de vragen die het advies erover bepalen, in de volgorde waarin de gecompileerde richtlijn ze stelt. Blauwe vakken zijn vragen, gele vakken het advies."
-            )
-        );
+        let _ = writeln!(out, "<p>{}</p>", w.charts_intro);
         for (index, entry) in guideline.entries.iter().enumerate() {
             let Ok(target) = u32::try_from(index) else {
                 continue;
@@ -868,25 +753,21 @@ impl PageData<'_> {
                 lowering,
                 diagram: &group.diagram,
             };
-            let title = format!(
-                "{}: {}",
-                say(dutch, "Flowchart", "Stroomschema"),
-                entry.label
-            );
+            let title = format!("{}: {}", w.flowchart, entry.label);
             let chart = svg(&compiled, Some(target), &format!("chart-{index}"), &title);
             let _ = writeln!(
                 out,
-                "<figure class=\"chart\" id=\"chart-{}\" data-entry=\"{}\" data-boxes=\"{}\" data-questions=\"{}\">\n<figcaption>{} <code>{}</code> <span class=\"where\">({} {}, {} {})</span></figcaption>\n{}</figure>",
+                "<figure class=\"chart\" id=\"chart-{}\" data-entry=\"{}\" data-boxes=\"{}\" data-questions=\"{}\">\n<figcaption>{} <code>{}</code> <span class=\"where\">({})</span></figcaption>\n{}</figure>",
                 esc(&entry.id),
                 esc(&entry.id),
                 chart.boxes,
                 chart.questions,
                 esc(&entry.label),
                 esc(&entry.id),
-                chart.questions,
-                say(dutch, "questions", "vragen"),
-                chart.boxes,
-                say(dutch, "boxes", "vakken"),
+                esc(&fill(
+                    w.questions_boxes,
+                    &[&chart.questions.to_string(), &chart.boxes.to_string()]
+                )),
                 chart.markup
             );
         }
@@ -955,7 +836,7 @@ fn value_text(guideline: &Guideline, input: &crate::model::Input, value: &Value)
             }
         }
         (Value::Number(n), Type::Number { unit, .. }) => match unit {
-            Some(unit) => format!("{} {}", n.to_human_string(), unit.canonical),
+            Some(_) => describe::quantity(guideline, input, *n),
             None => n.to_human_string(),
         },
         (Value::Unknown, _) => words.unknown.to_owned(),

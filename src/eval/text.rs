@@ -28,6 +28,27 @@ pub fn recommendation_line(r: &Recommendation) -> String {
     )
 }
 
+/// What an example patient of a finding gets, one recommendation: in the
+/// language's keywords for editors ([`recommendation_line`]), or, when
+/// `--lang` chose a words table ([`Guideline::speak`]), in its words:
+/// "bestel MRI_LWK (dringend) (regel `acute`)".
+pub fn example_advice_line(guideline: &Guideline, r: &Recommendation) -> String {
+    if guideline.advice_language.is_none() {
+        return recommendation_line(r);
+    }
+    let words = crate::model::words::of(guideline);
+    let urgency = r
+        .urgency
+        .map_or(String::new(), |u| format!(" ({})", words.urgency(u)));
+    format!(
+        "{} {}{urgency} ({} `{}`)",
+        words.kind(r.kind),
+        r.target,
+        words.rule,
+        r.rule
+    )
+}
+
 /// The result for a person to read, as `leidraad eval` prints it: the title,
 /// every recommendation with its rule, line and reasons, what was overruled
 /// and the warnings about the record, in the guideline's language (its

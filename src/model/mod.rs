@@ -329,9 +329,23 @@ pub struct Guideline {
     pub exclusive: Vec<Exclusive>,
     /// Where each declared name is used, with the span of every use.
     pub index: index::Index,
+    /// The language of the words a clinician reads (`--lang nl`), over the
+    /// header's `language`; `None` reads the header's. It changes words
+    /// only, never what the guideline means. See [`Guideline::speak`].
+    pub advice_language: Option<String>,
 }
 
 impl Guideline {
+    /// Shows the advice, explanations, flowcharts and sentences of this
+    /// guideline in the words of `language` (a code such as `nl`, chosen
+    /// like the header's `language`), whatever its header says; `None`
+    /// keeps what the header says.
+    pub fn speak(&mut self, language: Option<&str>) {
+        if let Some(language) = language {
+            self.advice_language = Some(language.to_owned());
+        }
+    }
+
     pub fn input_index(&self, id: &str) -> Option<InputId> {
         self.inputs.iter().position(|i| i.id == id)
     }

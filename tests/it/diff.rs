@@ -758,7 +758,7 @@ fn bundled_guideline_against_a_changed_copy() {
             group["description"]
                 .as_str()
                 .unwrap()
-                .starts_with("Leeftijd 40 tot 45 years"),
+                .starts_with("Leeftijd 40 tot 45 jaar"),
             "{group}"
         );
     }

@@ -134,6 +134,7 @@ pub fn resolve(file: FileId, syntax: &ast::SyntaxFile) -> (Guideline, Vec<Diagno
             cases: Vec::new(),
             exclusive: Vec::new(),
             index: Default::default(),
+            advice_language: None,
         },
         names: HashMap::new(),
         entries: HashMap::new(),

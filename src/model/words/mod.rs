@@ -8,8 +8,11 @@
 //! `syntax::vocabulary`: they are what an editor writes, and what the
 //! diagnostics for editors and the JSON formats use.
 
+mod doc;
 mod en;
 mod nl;
+
+pub use doc::DocWords;
 
 use crate::logic::problem::{ActionKind, Urgency};
 use crate::model::Guideline;
@@ -71,16 +74,13 @@ pub struct Words {
     pub no_recommendation: &'static str,
     /// `alternative to {}`.
     pub alternative_to: &'static str,
-    /// `instead of {}`.
+    /// `instead: {}`: what to do instead of what an `avoid` advises
+    /// against.
     pub instead_of: &'static str,
     /// `overruled: {action} from rule {rule}, by rule {by}`.
     pub overruled: &'static str,
     pub warning: &'static str,
-    // A rule as a sentence (hover in an editor).
-    /// `When {}, {}.`: a rule's condition and its actions.
-    pub when_then: &'static str,
-    /// `Always {}.`: a rule without a condition.
-    pub always_then: &'static str,
+    // A rule as a sentence (hover, the review site; see `doc` for more).
     /// `or instead {} when {}`: an alternative and its condition.
     pub alternative_when: &'static str,
     /// `It takes precedence over {}.`: the rules a rule overrides.
@@ -88,6 +88,9 @@ pub struct Words {
     /// The warning about a field given for an input this patient is not
     /// asked: `field {} was ignored: ...`.
     pub ignored_field: &'static str,
+    // doc
+    /// The words of sentences and of the review site.
+    pub doc: DocWords,
     // A partial record (`eval --partial`).
     pub certain: &'static str,
     pub possible: &'static str,
@@ -164,6 +167,7 @@ pub struct Words {
 
 /// The table for a language code (`nl`, `nl-BE`: by the primary subtag,
 /// any case); English when there is none.
+#[must_use]
 pub fn for_code(code: Option<&str>) -> &'static Words {
     let primary = code
         .and_then(|c| c.split(['-', '_']).next())
@@ -175,14 +179,15 @@ pub fn for_code(code: Option<&str>) -> &'static Words {
         .unwrap_or(&en::WORDS)
 }
 
-/// The table for a guideline, from its header's `language`.
+/// The table for a guideline: the language [`Guideline::speak`] chose
+/// (`--lang`), else its header's `language`.
 pub fn of(guideline: &Guideline) -> &'static Words {
-    for_code(
+    for_code(guideline.advice_language.as_deref().or_else(|| {
         guideline
             .header
             .as_ref()
-            .and_then(|h| h.language.as_deref()),
-    )
+            .and_then(|h| h.language.as_deref())
+    }))
 }
 
 /// The codes of the languages that have a table.
@@ -285,8 +290,16 @@ mod tests {
                 ("fewer_than", words.fewer_than, 2),
                 ("alternative_to", words.alternative_to, 1),
                 ("instead_of", words.instead_of, 1),
-                ("when_then", words.when_then, 2),
-                ("always_then", words.always_then, 1),
+                ("rule_when", words.doc.rule_when, 1),
+                ("to_under", words.doc.to_under, 2),
+                ("counts", words.doc.counts, 4),
+                ("errors_warnings", words.doc.errors_warnings, 2),
+                ("questions_boxes", words.doc.questions_boxes, 2),
+                ("index_caption", words.doc.index_caption, 1),
+                ("groups_differ", words.doc.groups_differ, 1),
+                ("overrides_rule", words.doc.overrides_rule, 2),
+                ("chart_no_question", words.doc.chart_no_question, 1),
+                ("chart_questions", words.doc.chart_questions, 3),
                 ("alternative_when", words.alternative_when, 2),
                 ("takes_precedence", words.takes_precedence, 1),
                 ("overruled", words.overruled, 3),
