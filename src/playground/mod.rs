@@ -375,8 +375,8 @@ pub fn flowchart(request: &str) -> String {
         }
     };
     let groups = grouped.groups();
-    let dutch = crate::model::describe::is_dutch(guideline);
-    let flowchart_word = if dutch { "Stroomschema" } else { "Flowchart" };
+    // The review site's word, from the words table of the guideline's language.
+    let flowchart_word = crate::model::words::of(guideline).doc.flowchart;
     // As `leidraad doc` picks them: the group that names the entry (or the
     // first), with the page's id and title, so that the chart is the one
     // the review site shows.
