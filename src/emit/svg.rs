@@ -542,17 +542,15 @@ pub fn svg(compiled: &Compiled<'_>, target: Option<u32>, id: &str, title: &str) 
         .copied()
         .filter(|q| seen.insert(*q))
         .collect();
+    // In the guideline's words, like the rest of the page.
+    let words = &crate::model::words::of(compiled.guideline).doc;
+    let boxes = chart.boxes.len().to_string();
     let desc = if unique.is_empty() {
-        format!(
-            "No question: every patient gets the same advice. {} boxes.",
-            chart.boxes.len()
-        )
+        crate::model::words::fill(words.chart_no_question, &[&boxes])
     } else {
-        format!(
-            "{} questions in {} boxes: {}.",
-            unique.len(),
-            chart.boxes.len(),
-            unique.join("; ")
+        crate::model::words::fill(
+            words.chart_questions,
+            &[&unique.len().to_string(), &boxes, &unique.join("; ")],
         )
     };
     let mut out = String::new();

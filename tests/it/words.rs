@@ -191,21 +191,6 @@ fn page_text(html: &str) -> String {
     out
 }
 
-/// `page` without the `<desc>` elements of its charts.
-fn strip_desc(page: &str) -> String {
-    let mut out = String::new();
-    let mut rest = page;
-    while let Some(at) = rest.find("<desc") {
-        out.push_str(&rest[..at]);
-        let end = rest[at..]
-            .find("</desc>")
-            .map_or(rest.len(), |e| at + e + 7);
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The section `id` of a page.
 fn section<'a>(page: &'a str, id: &str) -> &'a str {
     let start = page
@@ -446,10 +431,8 @@ fn every_form_is_described_in_both_languages() {
         for sentence in &sentences {
             assert!(!sentence.contains('?'), "{code}: {sentence}");
         }
-        // The charts' `<desc>` for screen readers is written in English by
-        // `emit::svg` (its words are in the tables' `chart_*`, not used
-        // there yet): left out here.
-        let page = strip_desc(&page);
+        // The charts' `<desc>` for screen readers is in the page's words
+        // too, so it stays in.
         let described = [
             "inputs",
             "definitions",
