@@ -22,7 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const binary = process.env.LEIDRAAD ?? join(root, 'target', 'release', 'leidraad');
+const binary =
+  process.env.LEIDRAAD ?? join(process.env.CARGO_TARGET_DIR || join(root, 'target'), 'release', 'leidraad');
 const browser_path = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 function leidraad(args) {
