@@ -9,7 +9,8 @@
 //
 // Run from the repository root after `cargo build --release`:
 //   (cd tests/browser && npm ci && npm test)
-// LEIDRAAD names another binary; CHROMIUM another browser.
+// LEIDRAAD names another binary (else CARGO_TARGET_DIR's, else target/);
+// CHROMIUM another browser.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
