@@ -892,6 +892,23 @@ fn render(
 }
 
 /// A row as one line of JSON, its NULL fields left out.
+/// The first example row of a group, as the report shows it.
+fn first_example(group: &Json) -> Option<String> {
+    group["examples"]
+        .as_array()
+        .and_then(|e| e.first())
+        .map(example_text)
+}
+
+/// A group's changes in one Markdown cell, one per line.
+fn markdown_changes(lines: &[(String, String)]) -> String {
+    lines
+        .iter()
+        .map(|(entry, words)| format!("`{entry}`: {}", markdown_escape(words)))
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
 fn example_text(example: &Json) -> String {
     let mut e = example.clone();
     if let Some(map) = e.as_object_mut() {
@@ -970,22 +987,15 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
             _ => {}
         }
         let lines = change_lines(&group["changes"]);
-        let example = group["examples"]
-            .as_array()
-            .and_then(|e| e.first())
-            .map(example_text);
+        let example = first_example(group);
         if markdown {
-            let changes: Vec<String> = lines
-                .iter()
-                .map(|(entry, words)| format!("`{entry}`: {}", markdown_escape(words)))
-                .collect();
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} | {} |\n",
                 group["group"],
                 count(n),
                 percent(n, total),
                 markdown_escape(&who),
-                changes.join("<br>"),
+                markdown_changes(&lines),
                 example.map_or_else(String::new, |e| format!("`{e}`"))
             ));
         } else {
@@ -1023,21 +1033,14 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
             row["new_status"].as_str().unwrap_or(""),
         );
         let lines = change_lines(&row["changes"]);
-        let example = row["examples"]
-            .as_array()
-            .and_then(|e| e.first())
-            .map(example_text);
+        let example = first_example(row);
         if markdown {
-            let changes: Vec<String> = lines
-                .iter()
-                .map(|(entry, words)| format!("`{entry}`: {}", markdown_escape(words)))
-                .collect();
             out.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
                 markdown_escape(&reason),
                 count(n),
                 percent(n, total),
-                changes.join("<br>"),
+                markdown_changes(&lines),
                 example.map_or_else(String::new, |e| format!("`{e}`"))
             ));
         } else {
