@@ -229,22 +229,7 @@ con.execute("COPY (SELECT record_line, leidraad_status, leidraad_problem, leidra
         serde_json::to_string(columns).unwrap(),
     )
     .unwrap();
-    let ran = Command::new("python3")
-        .args(["-c", script, dir.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(
-        ran.status.success(),
-        "duckdb failed: {}",
-        support::clip(&String::from_utf8_lossy(&ran.stderr))
-    );
-    let rows = std::fs::read_to_string(dir.join("rows.jsonl")).unwrap();
-    rows.lines()
-        .map(|line| {
-            let row: Json = serde_json::from_str(line).unwrap();
-            (row["record_line"].as_u64().unwrap(), row)
-        })
-        .collect()
+    run_python(dir, script, "duckdb", "rows.jsonl")
 }
 
 /// A number column given in another unit: `(input, unit, num, den)`, the
@@ -253,7 +238,7 @@ type ColumnUnit<'a> = (&'a str, &'a str, i128, i128);
 
 /// Runs the Spark text on a local Spark session (`pyspark`, Java 17) over
 /// the same table; rows by `record_line`.
-fn run_spark(dir: &Path, sql: &str, _columns: &[(String, String)]) -> BTreeMap<u64, Json> {
+fn run_spark(dir: &Path, sql: &str) -> BTreeMap<u64, Json> {
     let script = r#"
 import json, sys
 from pyspark.sql import SparkSession
@@ -279,16 +264,22 @@ with open(dir + "/spark_rows.jsonl", "w") as out:
         out.write(json.dumps(row.asDict()) + "\n")
 "#;
     std::fs::write(dir.join("spark.sql"), sql).unwrap();
+    run_python(dir, script, "spark", "spark_rows.jsonl")
+}
+
+/// Runs a Python `script` on `dir` and reads the rows it wrote to `rows`
+/// (JSON lines), by `record_line`.
+fn run_python(dir: &Path, script: &str, engine: &str, rows: &str) -> BTreeMap<u64, Json> {
     let ran = Command::new("python3")
         .args(["-c", script, dir.to_str().unwrap()])
         .output()
         .unwrap();
     assert!(
         ran.status.success(),
-        "spark failed: {}",
+        "{engine} failed: {}",
         support::clip(&String::from_utf8_lossy(&ran.stderr))
     );
-    let rows = std::fs::read_to_string(dir.join("spark_rows.jsonl")).unwrap();
+    let rows = std::fs::read_to_string(dir.join(rows)).unwrap();
     rows.lines()
         .map(|line| {
             let row: Json = serde_json::from_str(line).unwrap();
@@ -460,7 +451,7 @@ fn agree_on(path: &str, text: &str, units: &[ColumnUnit<'_>]) {
         let compiled = support::run(support::leidraad(&spark_args));
         assert_eq!(compiled.status, 0, "{}", compiled.stderr_lossy());
         let started = std::time::Instant::now();
-        let rows = run_spark(&dir, &compiled.stdout_lossy(), &columns);
+        let rows = run_spark(&dir, &compiled.stdout_lossy());
         eprintln!(
             "{path}: Spark ran {} rows in {:.1?}",
             rows.len(),
