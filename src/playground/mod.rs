@@ -163,6 +163,14 @@ fn error_free(files: &Files) -> Result<(Sources, CheckedFile), String> {
     }
 }
 
+/// The request read and its main file checked by the front end alone
+/// (`error_free`), or the message of the answer that refuses it.
+fn error_free_request(request: &str) -> Result<(Json, Sources, CheckedFile), String> {
+    let (files, json) = read_request(request)?;
+    let (sources, checked) = error_free(&files)?;
+    Ok((json, sources, checked))
+}
+
 fn budgets() -> CompileOptions {
     CompileOptions {
         max_memory: MAX_DIAGRAM_MEMORY,
@@ -178,12 +186,8 @@ fn budgets() -> CompileOptions {
 /// when` (`conditional`). The answer is `{"errors": [...]}` while the file
 /// has errors.
 pub fn inputs(request: &str) -> String {
-    let (files, _) = match read_request(request) {
+    let (_, _, checked) = match error_free_request(request) {
         Ok(read) => read,
-        Err(message) => return error_answer(&message),
-    };
-    let (_, checked) = match error_free(&files) {
-        Ok(checked) => checked,
         Err(message) => return error_answer(&message),
     };
     let guideline = &checked.guideline;
@@ -276,12 +280,8 @@ fn value_json(ty: &Type, value: &Value) -> Json {
 /// names the inputs this patient is not asked (their `asked when` is false
 /// for what the record gives), so that a form can leave them out.
 pub fn eval(request: &str) -> String {
-    let (files, json) = match read_request(request) {
+    let (json, sources, checked) = match error_free_request(request) {
         Ok(read) => read,
-        Err(message) => return error_answer(&message),
-    };
-    let (sources, checked) = match error_free(&files) {
-        Ok(checked) => checked,
         Err(message) => return error_answer(&message),
     };
     let guideline = &checked.guideline;
