@@ -13,7 +13,7 @@ use leidraad::check::CheckedFile;
 use leidraad::diagnostics::escape::{controls, group_thousands};
 use leidraad::diff::render::{self, markdown_escape};
 use leidraad::diff::{Diff, DiffError, DiffOptions, Presence, diff};
-use leidraad::emit::{self, Dialect, SqlOptions};
+use leidraad::emit::{self, Dialect, SqlForm, SqlOptions};
 use leidraad::source::Sources;
 use miette::{IntoDiagnostic as _, miette};
 use serde_json::{Value as Json, json};
@@ -150,6 +150,8 @@ struct Version<'a> {
     file: &'a CheckedFile,
     /// `(id, label)` of each catalogue entry.
     entries: Vec<(String, String)>,
+    /// Per entry, the advice each bit of its code stands for.
+    legend: Vec<Vec<String>>,
     inputs: Vec<String>,
 }
 
@@ -162,6 +164,11 @@ fn version(file: &CheckedFile) -> Version<'_> {
             .iter()
             .map(|e| (e.id.clone(), e.label.clone()))
             .collect(),
+        legend: file
+            .lowering
+            .as_ref()
+            .map(|lowering| emit::advice_legend(&file.guideline, lowering))
+            .unwrap_or_default(),
         inputs: file.guideline.inputs.iter().map(|i| i.id.clone()).collect(),
     }
 }
@@ -189,6 +196,7 @@ fn version_sql(
         view: None,
         units,
         keys,
+        form: SqlForm::Codes,
     };
     emit::sql(&version.file.guideline, lowering, sources, &options)
         .map_err(|error| miette!("{error}"))
@@ -277,18 +285,41 @@ fn plan(
             inputs.push(input.clone());
         }
     }
-    // Per entry the advice as one text ('' for none), so that the versions
-    // compare column by column.
+    // Per entry the advice as a number (`SqlForm::Codes`): the rows are
+    // counted by numbers, and only the counts are turned into text.
     let answer = |version: &Version<'_>, name: &str| -> Vec<String> {
         let mut columns = vec![format!("q.leidraad_status AS ld_{name}_status")];
         columns.extend(entries.iter().enumerate().map(|(index, (id, _))| {
             if version.entries.iter().any(|(own, _)| own == id) {
-                format!(
-                    "COALESCE(q.{}, '') AS ld_{name}_e{index}",
-                    ident(&format!("{id}_advice"))
-                )
+                format!("q.{} AS ld_{name}_e{index}", ident(&format!("{id}_code")))
             } else {
-                format!("'' AS ld_{name}_e{index}")
+                format!("CAST(NULL AS BIGINT) AS ld_{name}_e{index}")
+            }
+        }));
+        columns
+    };
+    // Per entry the advice as one text ('' for none), so that the versions
+    // compare column by column: each bit of the code is a text of the
+    // version's legend.
+    let decoded = |version: &Version<'_>, name: &str| -> Vec<String> {
+        let mut columns = vec![format!("ld_{name}_status")];
+        columns.extend(entries.iter().enumerate().map(|(index, (id, _))| {
+            let texts = legend_of(version, id);
+            let column = format!("ld_{name}_e{index}");
+            let parts: Vec<String> = texts
+                .iter()
+                .enumerate()
+                .map(|(bit, text)| {
+                    format!(
+                        "CASE WHEN ({column} >> {bit}) & 1 = 1 THEN {} END",
+                        literal(text)
+                    )
+                })
+                .collect();
+            if parts.is_empty() {
+                format!("'' AS {column}")
+            } else {
+                format!("concat_ws(', ', {}) AS {column}", parts.join(", "))
             }
         }));
         columns
@@ -327,9 +358,62 @@ fn plan(
         key_columns.extend(answer_names("old"));
     }
     let keys = key_columns.join(", ");
+    // The first rows of each group of changed patients, as examples: a
+    // row is changed when its status differs or, both `ok`, an entry's
+    // advice does (each text of either legend in one version and not in
+    // the other). Only changed rows are kept: an unchanged group needs
+    // none, and keeping the first rows of every group is the costliest
+    // part of the count.
+    let examples_column = match old {
+        Some(old) => {
+            let differs: Vec<String> = entries
+                .iter()
+                .enumerate()
+                .flat_map(|(index, (id, _))| {
+                    let (new_texts, old_texts) = (legend_of(new, id), legend_of(old, id));
+                    let mut texts: Vec<&String> = new_texts.iter().chain(old_texts).collect();
+                    texts.sort();
+                    texts.dedup();
+                    texts
+                        .into_iter()
+                        .map(|text| {
+                            let bit = |texts: &[String], name: &str| {
+                                texts.iter().position(|t| t == text).map_or_else(
+                                    || "0".to_owned(),
+                                    |bit| format!("((ld_{name}_e{index} >> {bit}) & 1)"),
+                                )
+                            };
+                            format!("{} <> {}", bit(new_texts, "new"), bit(old_texts, "old"))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let differs = if differs.is_empty() {
+                "FALSE".to_owned()
+            } else {
+                differs.join(" OR ")
+            };
+            format!(
+                ", min(leidraad_row, {}) FILTER (WHERE ld_old_status <> ld_new_status OR (ld_old_status = 'ok' AND ld_new_status = 'ok' AND ({differs}))) AS ld_rows",
+                examples.max(1)
+            )
+        }
+        None => String::new(),
+    };
     statements.push(format!(
-        "CREATE TEMP TABLE ld_counts AS SELECT {keys}, count(*) AS n, min(leidraad_row, {}) AS ld_rows FROM (\n{rows}\n) AS q GROUP BY {keys}",
-        examples.max(1)
+        "CREATE TEMP TABLE ld_coded AS SELECT {keys}, count(*) AS n{examples_column} FROM (\n{rows}\n) AS q GROUP BY {keys}"
+    ));
+    let mut texts = decoded(new, "new");
+    if let Some(old) = old {
+        texts.extend(decoded(old, "old"));
+    }
+    texts.push("n".to_owned());
+    if old.is_some() {
+        texts.push("ld_rows".to_owned());
+    }
+    statements.push(format!(
+        "CREATE TEMP TABLE ld_counts AS SELECT {} FROM ld_coded",
+        texts.join(", ")
     ));
     let mut queries = vec![format!("SELECT {keys}, n FROM ld_counts ORDER BY n DESC")];
     if old.is_some() {
@@ -361,6 +445,18 @@ fn plan(
             .map(|o| o.entries.iter().map(|(id, _)| id.clone()).collect())
             .unwrap_or_default(),
     })
+}
+
+/// The advice each bit of entry `id`'s code stands for in `version`
+/// (none when the version has no such entry).
+fn legend_of<'v>(version: &'v Version<'_>, id: &str) -> &'v [String] {
+    version
+        .entries
+        .iter()
+        .position(|(own, _)| own == id)
+        .and_then(|own| version.legend.get(own))
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 /// The numbered records once more, for the example rows (the statements
