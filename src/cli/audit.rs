@@ -18,7 +18,7 @@ use leidraad::source::Sources;
 use miette::{IntoDiagnostic as _, miette};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeSet;
-use std::io::Write as _;
+use std::io::{BufRead as _, BufReader, IsTerminal as _, Read as _, Write as _};
 use std::process::{Command, Stdio};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -43,9 +43,26 @@ except ImportError:
     print("NO_DUCKDB", file=sys.stderr)
     sys.exit(3)
 job = json.load(sys.stdin)
-# DuckDB's own progress bar would write into the JSON on standard output.
 con = duckdb.connect()
-con.execute("SET enable_progress_bar = false")
+# DuckDB's own progress bar would write into the JSON on standard output:
+# with `progress`, its estimate is read from another thread and written to
+# standard error as `PROGRESS <percent>` lines, for leidraad to draw.
+if job["progress"]:
+    import threading
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    finished = threading.Event()
+    def watch():
+        while not finished.wait(0.25):
+            try:
+                done = con.query_progress()
+            except Exception:
+                return
+            if done >= 0:
+                print("PROGRESS %.1f" % done, file=sys.stderr, flush=True)
+    threading.Thread(target=watch, daemon=True).start()
+else:
+    con.execute("SET enable_progress_bar = false")
 def cell(v):
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
@@ -67,6 +84,8 @@ try:
 except duckdb.Error as error:
     print("DUCKDB_ERROR " + str(error).splitlines()[0], file=sys.stderr)
     sys.exit(4)
+if job["progress"]:
+    finished.set()
 print(json.dumps({"results": results}))
 "#;
 
@@ -78,9 +97,15 @@ struct Table {
 
 /// Runs statements and then queries on DuckDB (`python3` with the `duckdb`
 /// package); returns each query's table. `data` names the records in the
-/// error messages.
-fn duckdb(statements: &[String], queries: &[String], data: &str) -> miette::Result<Vec<Table>> {
-    let job = json!({"statements": statements, "queries": queries});
+/// error messages. With `progress`, DuckDB's estimate of how far it is
+/// is drawn as a bar on standard error while it runs (cleared at the end).
+fn duckdb(
+    statements: &[String],
+    queries: &[String],
+    data: &str,
+    progress: bool,
+) -> miette::Result<Vec<Table>> {
+    let job = json!({"statements": statements, "queries": queries, "progress": progress});
     let mut child = Command::new("python3")
         .args(["-c", SCRIPT])
         .stdin(Stdio::piped())
@@ -99,7 +124,44 @@ fn duckdb(statements: &[String], queries: &[String], data: &str) -> miette::Resu
             .write_all(job.to_string().as_bytes())
             .into_diagnostic()?;
     }
-    let output = child.wait_with_output().into_diagnostic()?;
+    // Standard error is read while the query runs: progress lines are drawn,
+    // the rest kept for the error message.
+    let reader = child.stderr.take().map(|stderr| {
+        std::thread::spawn(move || {
+            let mut kept = String::new();
+            let mut drawn = false;
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                match line.strip_prefix("PROGRESS ").map(str::parse::<f64>) {
+                    Some(Ok(percent)) => {
+                        eout!("\r{}", progress_bar(percent));
+                        drawn = true;
+                    }
+                    _ => {
+                        kept.push_str(&line);
+                        kept.push('\n');
+                    }
+                }
+            }
+            if drawn {
+                eout!("\r{}\r", " ".repeat(PROGRESS_WIDTH));
+            }
+            kept
+        })
+    });
+    let mut stdout = Vec::new();
+    if let Some(mut out) = child.stdout.take() {
+        out.read_to_end(&mut stdout).into_diagnostic()?;
+    }
+    let status = child.wait().into_diagnostic()?;
+    let stderr = reader
+        .and_then(|reader| reader.join().ok())
+        .unwrap_or_default();
+    let output = std::process::Output {
+        status,
+        stdout,
+        stderr: stderr.into_bytes(),
+    };
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         if stderr.contains("NO_DUCKDB") {
@@ -142,6 +204,29 @@ fn duckdb(statements: &[String], queries: &[String], data: &str) -> miette::Resu
         })
         .collect();
     Ok(tables)
+}
+
+/// The width of the progress line on standard error.
+const PROGRESS_WIDTH: usize = 50;
+
+/// `counting [#########...........]  45%`: DuckDB's estimate, which can
+/// jump at the end (its last stage, after the rows are counted, is
+/// weighted as if it were as long).
+fn progress_bar(percent: f64) -> String {
+    const BAR: usize = 30;
+    let percent = percent.clamp(0.0, 100.0);
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a percentage clamped to 0..=100, as a whole number of marks"
+    )]
+    let marks = ((percent / 100.0) * BAR as f64).round() as usize;
+    format!(
+        "counting [{}{}] {:>3.0}%",
+        "#".repeat(marks.min(BAR)),
+        ".".repeat(BAR - marks.min(BAR)),
+        percent
+    )
 }
 
 /// One version of the guideline: the checked file, its catalogue and its
@@ -511,7 +596,12 @@ pub fn run(
         _ => None,
     };
     let plan = plan(data, table, &new, old.as_ref(), &sources, units, examples)?;
-    let tables = duckdb(&plan.statements, &plan.queries, data)?;
+    let tables = duckdb(
+        &plan.statements,
+        &plan.queries,
+        data,
+        std::io::stderr().is_terminal(),
+    )?;
     let result = report(&tables, &plan, made.as_ref(), examples);
     let text = match format {
         AuditFormat::Json => {
@@ -872,6 +962,11 @@ fn count(n: u64) -> String {
     group_thousands(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
+/// `1 patient`, `2,000 patients`: a count and its noun.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
 fn percent(n: u64, of: u64) -> String {
     if of == 0 {
         return "-".to_owned();
@@ -907,13 +1002,13 @@ fn render(
     };
     if markdown {
         out.push_str(&format!(
-            "## Audit of `{path}` on `{data}`: {} records\n",
-            count(total)
+            "## Audit of `{path}` on `{data}`: {}\n",
+            counted(total, "record", "records")
         ));
     } else {
         out.push_str(&format!(
-            "audit of `{path}` on `{data}`: {} records\n",
-            count(total)
+            "audit of `{path}` on `{data}`: {}\n",
+            counted(total, "record", "records")
         ));
     }
     let versions: Vec<(&str, &str)> = match compare {
@@ -1056,9 +1151,10 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
     let changed = compared["patients_changed"].as_u64().unwrap_or(0);
     let groups = compared["diff_groups"].as_u64().unwrap_or(0);
     let title = format!(
-        "{} of {} patients get different advice; `leidraad diff` finds {}",
+        "{} of {} {} different advice; `leidraad diff` finds {}",
         count(changed),
-        count(total),
+        counted(total, "patient", "patients"),
+        if changed == 1 { "gets" } else { "get" },
         if groups == 1 {
             "1 group".to_owned()
         } else {
@@ -1096,9 +1192,9 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
             ));
         } else {
             out.push_str(&format!(
-                "  group {}: {} patients ({})\n    who: {who}\n",
+                "  group {}: {} ({})\n    who: {who}\n",
                 group["group"],
-                count(n),
+                counted(n, "patient", "patients"),
                 percent(n, total)
             ));
             for (entry, words) in &lines {
@@ -1141,8 +1237,8 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
             ));
         } else {
             out.push_str(&format!(
-                "    {reason}: {} patients ({})\n",
-                count(n),
+                "    {reason}: {} ({})\n",
+                counted(n, "patient", "patients"),
                 percent(n, total)
             ));
             for (entry, words) in &lines {
