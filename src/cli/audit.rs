@@ -104,6 +104,7 @@ fn duckdb(
     queries: &[String],
     data: &str,
     progress: bool,
+    compare: bool,
 ) -> miette::Result<Vec<Table>> {
     let job = json!({"statements": statements, "queries": queries, "progress": progress});
     let mut child = Command::new("python3")
@@ -177,7 +178,11 @@ fn duckdb(
             .or_else(|| stderr.lines().rev().find(|l| !l.trim().is_empty()))
             .unwrap_or("");
         return Err(miette!(
-            help = "the table needs one column per input of the guideline, named as in a record (see docs/sql.md)",
+            help = if compare {
+                "the table needs one column per input of either version, named as in a record (see docs/sql.md); an input renamed between the versions is read under its new name with `--rename OLD=NEW`"
+            } else {
+                "the table needs one column per input of the guideline, named as in a record (see docs/sql.md)"
+            },
             "DuckDB could not audit `{data}`: {}",
             controls(last)
         ));
@@ -233,28 +238,60 @@ fn progress_bar(percent: f64) -> String {
 /// inputs.
 struct Version<'a> {
     file: &'a CheckedFile,
-    /// `(id, label)` of each catalogue entry.
+    /// `(id, label)` of each catalogue entry, by the name it is compared
+    /// under (the new version's, after `--rename`).
     entries: Vec<(String, String)>,
     /// Per entry, the advice each bit of its code stands for.
     legend: Vec<Vec<String>>,
+    /// The inputs, by the names they are compared under: the table's
+    /// columns.
     inputs: Vec<String>,
+    /// `(compared name, own name)` of each input and entry renamed.
+    renamed: Vec<(String, String)>,
 }
 
-fn version(file: &CheckedFile) -> Version<'_> {
+impl Version<'_> {
+    /// The version's own name of an input or entry.
+    fn own<'n>(&'n self, name: &'n str) -> &'n str {
+        self.renamed
+            .iter()
+            .find(|(compared, _)| compared == name)
+            .map_or(name, |(_, own)| own.as_str())
+    }
+}
+
+/// A version, its names renamed by `renames` (`(own name, compared
+/// name)`: the old version's `--rename OLD=NEW`).
+fn version<'a>(file: &'a CheckedFile, renames: &[(String, String)]) -> Version<'a> {
+    let compared = |name: &str| {
+        renames
+            .iter()
+            .find(|(own, _)| own == name)
+            .map_or_else(|| name.to_owned(), |(_, new)| new.clone())
+    };
     Version {
         file,
         entries: file
             .guideline
             .entries
             .iter()
-            .map(|e| (e.id.clone(), e.label.clone()))
+            .map(|e| (compared(&e.id), e.label.clone()))
             .collect(),
         legend: file
             .lowering
             .as_ref()
             .map(|lowering| emit::advice_legend(&file.guideline, lowering))
             .unwrap_or_default(),
-        inputs: file.guideline.inputs.iter().map(|i| i.id.clone()).collect(),
+        inputs: file
+            .guideline
+            .inputs
+            .iter()
+            .map(|i| compared(&i.id))
+            .collect(),
+        renamed: renames
+            .iter()
+            .map(|(own, new)| (new.clone(), own.clone()))
+            .collect(),
     }
 }
 
@@ -273,7 +310,7 @@ fn version_sql(
     let units: Vec<(String, String)> = units
         .iter()
         .filter(|(column, _)| version.inputs.contains(column))
-        .cloned()
+        .map(|(column, unit)| (version.own(column).to_owned(), unit.clone()))
         .collect();
     let options = SqlOptions {
         dialect: Dialect::DuckDb,
@@ -376,7 +413,10 @@ fn plan(
         let mut columns = vec![format!("q.leidraad_status AS ld_{name}_status")];
         columns.extend(entries.iter().enumerate().map(|(index, (id, _))| {
             if version.entries.iter().any(|(own, _)| own == id) {
-                format!("q.{} AS ld_{name}_e{index}", ident(&format!("{id}_code")))
+                format!(
+                    "q.{} AS ld_{name}_e{index}",
+                    ident(&format!("{}_code", version.own(id)))
+                )
             } else {
                 format!("CAST(NULL AS BIGINT) AS ld_{name}_e{index}")
             }
@@ -434,9 +474,29 @@ fn plan(
         let mut keys = vec!["leidraad_row".to_owned()];
         keys.extend(others(old));
         keys.extend(answer_names("new"));
-        let old_sql = version_sql(old, sources, units, format!("(\n{rows}\n) AS ld_new"), keys)?;
+        // A renamed input is the table's column under its new name; the
+        // old version reads it by its own.
+        let aliases: String = old
+            .renamed
+            .iter()
+            .filter(|(compared, _)| old.inputs.contains(compared))
+            .map(|(compared, own)| format!(", {} AS {}", ident(compared), ident(own)))
+            .collect();
+        let old_sql = version_sql(
+            old,
+            sources,
+            units,
+            format!("(SELECT *{aliases} FROM (\n{rows}\n) AS ld_r) AS ld_new"),
+            keys,
+        )?;
         let mut select = vec!["q.leidraad_row".to_owned()];
-        select.extend(all_inputs.iter().cloned());
+        select.extend(inputs.iter().map(|i| {
+            if old.inputs.contains(i) {
+                format!("q.{} AS {}", ident(old.own(i)), ident(i))
+            } else {
+                format!("q.{}", ident(i))
+            }
+        }));
         select.extend(answer_names("new").iter().map(|c| format!("q.{c}")));
         select.extend(answer(old, "old"));
         rows = format!("SELECT {} FROM (\n{old_sql}\n) AS q", select.join(", "));
@@ -560,6 +620,7 @@ pub fn run(
     compare: Option<&str>,
     table: &str,
     units: &[(String, String)],
+    renames: &[(String, String)],
     examples: usize,
     format: AuditFormat,
     color: bool,
@@ -579,20 +640,40 @@ pub fn run(
         (None, [new]) => (new, None),
         _ => return Err(miette!("a version could not be read")),
     };
-    let new = version(new_file);
-    let old = old_file.map(version);
+    if compare.is_none() && !renames.is_empty() {
+        return Err(miette!(
+            help = "`--rename OLD=NEW` says how the old version's names map onto the new one's",
+            "`--rename` is for comparing two versions: give `--compare OLD`"
+        ));
+    }
+    let new = version(new_file, &[]);
+    let old = old_file.map(|file| version(file, renames));
+    if let Some(old) = &old {
+        // The table has one column per name; an old name renamed onto
+        // must not also be a name of the new version.
+        if let Some((_, own)) = old.renamed.iter().find(|(compared, own)| {
+            compared != own
+                && (new.inputs.contains(own) || new.entries.iter().any(|(id, _)| id == own))
+        }) {
+            return Err(miette!(
+                "`--rename`: `{own}` is a name of the new version too, so the table's column `{own}` would be read twice; the audit cannot compare names that swap"
+            ));
+        }
+    }
     // The groups of `leidraad diff OLD NEW`, which the changed rows are
     // counted under.
+    let options = DiffOptions {
+        renames: renames.to_vec(),
+        ..DiffOptions::default()
+    };
     let made = match (old_file.and_then(CheckedFile::valid), new_file.valid()) {
-        (Some(o), Some(n)) => Some(diff(o, n, &DiffOptions::default()).map_err(
-            |error| match error {
-                DiffError::Budget(message) => miette!(
-                    help = "`leidraad diff` with a larger `--max-boxes` says how large it is",
-                    "the two versions could not be compared: {message}"
-                ),
-                other => miette!("{other}"),
-            },
-        )?),
+        (Some(o), Some(n)) => Some(diff(o, n, &options).map_err(|error| match error {
+            DiffError::Budget(message) => miette!(
+                help = "`leidraad diff` with a larger `--max-boxes` says how large it is",
+                "the two versions could not be compared: {message}"
+            ),
+            other => miette!("{other}"),
+        })?),
         _ => None,
     };
     let plan = plan(data, table, &new, old.as_ref(), &sources, units, examples)?;
@@ -601,6 +682,7 @@ pub fn run(
         &plan.queries,
         data,
         std::io::stderr().is_terminal(),
+        old.is_some(),
     )?;
     let result = report(&tables, &plan, made.as_ref(), examples);
     let text = match format {

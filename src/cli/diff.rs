@@ -90,7 +90,7 @@ impl Loader for VersionLoader {
     }
 }
 
-fn parse_renames(renames: &[String]) -> miette::Result<Vec<(String, String)>> {
+pub(super) fn parse_renames(renames: &[String]) -> miette::Result<Vec<(String, String)>> {
     renames
         .iter()
         .map(|r| match r.split_once('=') {

@@ -350,6 +350,11 @@ enum Command {
         /// `--unit creatinine=mg/dL` (repeat for several).
         #[arg(long = "unit", value_name = "COLUMN=UNIT")]
         units: Vec<String>,
+        /// With `--compare`: an input or catalogue entry renamed,
+        /// `--rename OLD_NAME=NEW_NAME` (as for `leidraad diff`); the
+        /// table's column has the new name.
+        #[arg(long = "rename", value_name = "OLD=NEW")]
+        renames: Vec<String>,
         /// Example rows shown per change.
         #[arg(long, value_name = "N", default_value_t = 3)]
         examples: usize,
@@ -555,6 +560,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
             compare,
             table,
             units,
+            renames,
             examples,
             format,
         } => {
@@ -573,6 +579,7 @@ pub fn run(args: Args) -> miette::Result<Status> {
                 compare.as_deref(),
                 &table,
                 &units,
+                &diff::parse_renames(&renames)?,
                 examples,
                 format,
                 color,

@@ -477,3 +477,73 @@ con.execute("COPY (SELECT %s FROM (SELECT *, %s FROM (SELECT %s FROM range(30000
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `audit --compare --rename`: an old version whose input and entry have
+/// other names compares, renamed, exactly as the same version with the
+/// new names; without the renames it does not.
+#[test]
+fn audit_compares_renamed_names_as_the_same() {
+    if !have_duckdb() {
+        return;
+    }
+    let old = std::fs::read_to_string(
+        support::root().join("tests/fixtures/audit/wells-dvt-old.leidraad"),
+    )
+    .unwrap();
+    let renamed = regex::Regex::new(r"(?-u:\b)d_dimer(?-u:\b)")
+        .unwrap()
+        .replace_all(&old, "ddimer");
+    let renamed = regex::Regex::new(r"(?-u:\b)alternative_diagnosis(?-u:\b)")
+        .unwrap()
+        .replace_all(&renamed, "other_diagnosis");
+    assert_ne!(renamed, old);
+    let dir = std::env::temp_dir().join(format!("leidraad-audit-rename-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let renamed_path = dir.join("wells-dvt-renamed.leidraad");
+    std::fs::write(&renamed_path, renamed.as_bytes()).unwrap();
+    let audit = |old: &str, renames: &[&str]| {
+        let mut args = vec![
+            "audit",
+            "guidelines/wells-dvt.leidraad",
+            "--data",
+            "tests/fixtures/audit/consultations.jsonl",
+            "--compare",
+            old,
+            "--format",
+            "json",
+        ];
+        for rename in renames {
+            args.extend(["--rename", rename]);
+        }
+        let ran = support::run(support::leidraad(args));
+        assert!(ran.status <= 1, "{}", ran.stderr_lossy());
+        let mut document: Json = serde_json::from_str(&ran.stdout_lossy()).unwrap();
+        document.as_object_mut().unwrap().remove("compare_with");
+        document
+    };
+    let plain = audit("tests/fixtures/audit/wells-dvt-old.leidraad", &[]);
+    let renamed_path = renamed_path.to_str().unwrap();
+    let with_renames = audit(
+        renamed_path,
+        &["ddimer=d_dimer", "other_diagnosis=alternative_diagnosis"],
+    );
+    assert_eq!(with_renames["compare"], plain["compare"]);
+    assert!(plain["compare"]["patients_changed"].as_u64().unwrap() > 0);
+    // Without them, the old version reads a column `ddimer` the table
+    // lacks: refused, with the way out.
+    let ran = support::run(support::leidraad([
+        "audit",
+        "guidelines/wells-dvt.leidraad",
+        "--data",
+        "tests/fixtures/audit/consultations.jsonl",
+        "--compare",
+        renamed_path,
+    ]));
+    assert_eq!(ran.status, 2);
+    let said = ran.stderr_lossy();
+    assert!(
+        said.contains("ddimer") && said.contains("--rename OLD=NEW"),
+        "{said}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
