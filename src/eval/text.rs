@@ -741,14 +741,16 @@ fn list<'t, T>(out: &mut Vec<u8>, items: &'t [T], mut item: impl FnMut(&mut Vec<
     out.push(b']');
 }
 
-/// Why a record could not be evaluated, in the editors' words, one entry per
-/// field (an empty field for the record as a whole).
+/// Why a record could not be evaluated, in the guideline's words
+/// (`words::of`), one entry per field (an empty field for the record as a
+/// whole).
 pub fn error_messages(
     guideline: &Guideline,
     sources: &Sources,
     error: &EvalError,
     given: &[Option<Value>],
 ) -> Vec<FieldError> {
+    let w = &crate::model::words::of(guideline).record;
     match error {
         EvalError::Missing(inputs) => inputs
             .iter()
@@ -756,19 +758,13 @@ pub fn error_messages(
             .map(|(input, given)| {
                 let message = if matches!(given, Some(Some(Value::Unknown))) {
                     let default = if input.default.is_some() {
-                        " (a default applies only to a field that is left out)"
+                        w.default_note
                     } else {
                         ""
                     };
-                    format!(
-                        "the record says `{}` ({}) is not known, and the recommendation depends on it{default}",
-                        input.id, input.label
-                    )
+                    fill(w.not_known, &[&input.id, &input.label, default])
                 } else {
-                    format!(
-                        "the record lacks `{}` ({}), and the recommendation depends on it",
-                        input.id, input.label
-                    )
+                    fill(w.lacks, &[&input.id, &input.label])
                 };
                 FieldError::new(&input.id, message)
             })
@@ -779,21 +775,17 @@ pub fn error_messages(
             let file = if span.file == guideline.file {
                 String::new()
             } else {
-                format!(" of `{}`", sources.name(span.file))
+                fill(w.of_file, &[sources.name(span.file)])
             };
             vec![FieldError::new(
                 "",
-                format!(
-                    "the record contradicts the assumption on line {}{file}: `{}`",
-                    at.line,
-                    sources.slice(*span).trim()
+                fill(
+                    w.contradicts,
+                    &[&at.line.to_string(), &file, sources.slice(*span).trim()],
                 ),
             )]
         }
-        EvalError::AskedWhen => vec![FieldError::new(
-            "",
-            "the record gives an input that is not asked for this patient",
-        )],
+        EvalError::AskedWhen => vec![FieldError::new("", w.not_asked)],
     }
 }
 

@@ -322,7 +322,12 @@ fn evaluate_record(
 ) -> Result<Evaluation, Vec<FieldError>> {
     let guideline = &checked.guideline;
     let Some(lowering) = &checked.lowering else {
-        return Err(vec![FieldError::new("", "the guideline has errors")]);
+        return Err(vec![FieldError::new(
+            "",
+            crate::model::words::of(guideline)
+                .record
+                .guideline_has_errors,
+        )]);
     };
     let index = RuleIndex::new(&lowering.problem);
     let evaluation = match evaluate_indexed(guideline, lowering, &index, values) {

@@ -11,8 +11,10 @@
 mod doc;
 mod en;
 mod nl;
+mod record;
 
 pub use doc::DocWords;
+pub use record::RecordWords;
 
 use crate::logic::problem::{ActionKind, Urgency};
 use crate::model::Guideline;
@@ -38,6 +40,11 @@ pub const TABLES: &[&Words] = &[&en::WORDS, &nl::WORDS];
 pub struct Words {
     /// The language's code, as a header writes it: `en`, `nl`.
     pub code: &'static str,
+    /// What separates a number's whole part from its decimals in words
+    /// (`.` / `,`); JSON numbers and the guideline's source keep the point.
+    pub decimal_separator: &'static str,
+    /// What groups a count's thousands in words (`,` / `.`): `99,995`.
+    pub thousands_separator: &'static str,
     // Answers and the words between them.
     pub yes: &'static str,
     pub no: &'static str,
@@ -163,6 +170,9 @@ pub struct Words {
     pub contradicts: &'static str,
     /// An answer the record reader refuses for a reason not named above.
     pub unreadable: &'static str,
+    // eval
+    /// Why a record is refused, and the lines around the reasons.
+    pub record: RecordWords,
 }
 
 /// The table for a language code (`nl`, `nl-BE`: by the primary subtag,
@@ -256,6 +266,29 @@ impl Words {
             ),
             None => canonical.to_owned(),
         }
+    }
+
+    /// A number's text (`12.5`, `≈4.35`, as `Rational` writes it) with
+    /// this language's decimal separator: `12,5`.
+    pub fn decimal(&self, number: &str) -> String {
+        if self.decimal_separator == "." {
+            number.to_owned()
+        } else {
+            number.replace('.', self.decimal_separator)
+        }
+    }
+
+    /// A count in words, its thousands grouped: `99,995` / `99.995`.
+    pub fn count(&self, count: usize) -> String {
+        crate::diagnostics::escape::group_thousands(count).replace(',', self.thousands_separator)
+    }
+
+    /// A number in words, as [`Rational::to_human_string`] writes it, with
+    /// this language's decimal separator.
+    ///
+    /// [`Rational::to_human_string`]: crate::model::number::Rational::to_human_string
+    pub fn number(&self, number: crate::model::number::Rational) -> String {
+        self.decimal(&number.to_human_string())
     }
 
     /// Whether `answer` (trimmed, any case) is one of `answers`.
