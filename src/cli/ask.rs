@@ -276,8 +276,15 @@ fn answer(guideline: &Guideline, input: &Input, words: &Words, line: &str) -> Re
     record.insert(input.id.clone(), value.clone());
     match read_record(guideline, &Json::Object(record)) {
         Ok(_) => Ok(value),
-        // A reason not found above: said plainly, never accepted.
-        Err(_) => Err(format!("{}; {}", words.unreadable, hint_here())),
+        // A reason not found above: the record reader's, in the same
+        // words as `eval` says it; never accepted.
+        Err(errors) => Err(format!(
+            "{}; {}",
+            errors
+                .first()
+                .map_or(words.unreadable, |e| e.message.as_str()),
+            hint_here()
+        )),
     }
 }
 

@@ -82,14 +82,15 @@ fn unknown_field_message(
     name: &str,
     options: ReadOptions,
 ) -> Option<String> {
-    let w = &words::of(guideline).record;
+    let words = words::of(guideline);
+    let w = &words.record;
     // The same letters written with other code points (`e` and a combining
     // diaeresis for `ë`): say so, since "did you mean" would show what looks
     // like the field itself.
     if !unicode_normalization::is_nfc(name) {
         let composed: String = name.nfc().collect();
         if guideline.input_index(&composed).is_some() {
-            return Some(fill(w.not_nfc, &[&shorten(&composed)]));
+            return Some(fill(w.not_nfc, &[&words.short(&composed)]));
         }
     }
     let near = did_you_mean(name, guideline.inputs.iter().map(|i| i.id.as_str()));
@@ -230,7 +231,7 @@ fn read_value(words: &Words, input: &Input, value: &Json) -> Result<Value, Strin
                 };
                 let index = choice(words, input, members, text)?;
                 if set.contains(&index) {
-                    return Err(fill(w.listed_twice, &[&shorten(text)]));
+                    return Err(fill(w.listed_twice, &[&words.short(text)]));
                 }
                 set.push(index);
             }
@@ -259,11 +260,11 @@ fn read_value(words: &Words, input: &Input, value: &Json) -> Result<Value, Strin
                     let written = n.to_string();
                     match Rational::parse_exact(&written) {
                         Ok(number) if number < *lo || number > *hi => {
-                            return Err(outside(&shorten(&written)));
+                            return Err(outside(&words.short(&written)));
                         }
                         Ok(number) => (number, None),
                         // Larger than any exact number, so beyond every range.
-                        Err(ExactError::TooLarge) => return Err(outside(&shorten(&written))),
+                        Err(ExactError::TooLarge) => return Err(outside(&words.short(&written))),
                         Err(e) => return Err(cannot_use(words, &written, &e)),
                     }
                 }
@@ -312,7 +313,7 @@ fn choice(words: &Words, input: &Input, choices: &[String], text: &str) -> Resul
                 None => did_you_mean(text, choices.iter().map(String::as_str))
                     .map_or(String::new(), |s| fill(w.did_you_mean, &[s])),
             };
-            Err(fill(w.not_one_of, &[&shorten(text), &list(choices), &hint]))
+            Err(fill(w.not_one_of, &[&words.short(text), &list(choices), &hint]))
         }
     }
 }
@@ -327,7 +328,7 @@ fn read_quantity(
     molar_mass: Option<Rational>,
 ) -> Result<(Rational, Option<String>), String> {
     let w = &words.record;
-    let quoted = shorten(text);
+    let quoted = words.short(text);
     // An example in the input's own unit: "3 µmol/L", "3 months".
     let example = unit.map_or_else(
         || "\"45\"".to_owned(),
@@ -357,7 +358,7 @@ fn read_quantity(
         let hint = Unit::lookup(&joined).map_or(String::new(), |_| {
             fill(
                 w.no_spaces_hint,
-                &[&shorten(number_text), &shorten(&joined)],
+                &[&words.short(number_text), &words.short(&joined)],
             )
         });
         return Err(fill(w.number_and_unit, &[&example, &quoted, &hint]));
@@ -391,7 +392,7 @@ fn unit_without_space_hint(words: &Words, text: &str) -> String {
     {
         return String::new();
     }
-    fill(words.record.space_hint, &[&shorten(number), &shorten(word)])
+    fill(words.record.space_hint, &[&words.short(number), &words.short(word)])
 }
 
 /// Why a number the record writes cannot be used.
@@ -408,7 +409,7 @@ fn cannot_use(words: &Words, written: &str, error: &ExactError) -> String {
             fill(w.exact_too_many_decimals, &[&found.to_string(), &max])
         }
     };
-    fill(w.cannot_use_number, &[&shorten(written), &why])
+    fill(w.cannot_use_number, &[&words.short(written), &why])
 }
 
 /// `number` in the unit `word` converted to the input's unit, or why not;
@@ -423,13 +424,13 @@ fn in_input_unit(
 ) -> Result<Rational, String> {
     let w = &words.record;
     let Some(target) = target else {
-        return Err(fill(w.no_unit, &[&shorten(word)]));
+        return Err(fill(w.no_unit, &[&words.short(word)]));
     };
     let Some(given) = Unit::lookup(word) else {
         return Err(fill(
             w.unknown_unit,
             &[
-                &shorten(word),
+                &words.short(word),
                 &unknown_unit_hint(words, word, target, molar_mass),
             ],
         ));
@@ -440,11 +441,11 @@ fn in_input_unit(
         Ok(converted) => Ok(converted),
         Err(ConversionError::Dimensions) => Err(fill(
             w.other_dimension,
-            &[&shorten(word), theirs, ours, &target_word],
+            &[&words.short(word), theirs, ours, &target_word],
         )),
         Err(ConversionError::MolarMassNeeded) => Err(fill(
             w.molar_mass_needed,
-            &[&shorten(word), theirs, ours, &target_word],
+            &[&words.short(word), theirs, ours, &target_word],
         )),
         Err(ConversionError::TooLarge) => Err(fill(w.too_large_to_convert, &[written])),
     }
@@ -528,7 +529,7 @@ fn read_fhir_quantity(
     let unknown: Vec<String> = fields
         .keys()
         .filter(|key| !QUANTITY_FIELDS.contains(&key.as_str()))
-        .map(|key| format!("\"{}\"", shorten(key)))
+        .map(|key| format!("\"{}\"", words.short(key)))
         .collect();
     if !unknown.is_empty() {
         let template = if unknown.len() == 1 {
@@ -567,7 +568,7 @@ fn read_fhir_quantity(
     let number = match Rational::parse_exact(&written) {
         Ok(number) => number,
         Err(ExactError::TooLarge) => {
-            return Err(QuantityError::TooLarge(shorten(&written).into_owned()));
+            return Err(QuantityError::TooLarge(words.short(&written).into_owned()));
         }
         Err(e) => return Err(other(cannot_use(words, &written, &e))),
     };
@@ -583,7 +584,7 @@ fn read_fhir_quantity(
             if !shown.same_size(&coded) {
                 return Err(other(fill(
                     w.quantity_units_differ,
-                    &[&shorten(display.unwrap_or("")), &shorten(code)],
+                    &[&words.short(display.unwrap_or("")), &words.short(code)],
                 )));
             }
         }
@@ -591,7 +592,7 @@ fn read_fhir_quantity(
     } else {
         display
     };
-    let shown = |word: &str| format!("\"{} {}\"", shorten(&written), shorten(word));
+    let shown = |word: &str| format!("\"{} {}\"", words.short(&written), words.short(word));
     match word {
         None if unit.is_none() => Ok((number, None)),
         None => Err(other(fill(
@@ -604,7 +605,7 @@ fn read_fhir_quantity(
             word,
             unit,
             molar_mass,
-            &format!("{} {}", shorten(&written), shorten(word)),
+            &format!("{} {}", words.short(&written), words.short(word)),
         )
         .map(|n| (n, Some(shown(word))))
         .map_err(other),
@@ -617,8 +618,8 @@ fn describe(words: &Words, value: &Json) -> String {
     match value {
         Json::Null => "null".to_owned(),
         Json::Bool(b) => b.to_string(),
-        Json::Number(n) => shorten(&n.to_string()).into_owned(),
-        Json::String(s) => format!("\"{}\"", shorten(s)),
+        Json::Number(n) => words.short(&n.to_string()).into_owned(),
+        Json::String(s) => format!("\"{}\"", words.short(s)),
         Json::Array(_) => words.record.a_list.to_owned(),
         Json::Object(_) => words.record.an_object.to_owned(),
     }
@@ -964,7 +965,7 @@ mod fast {
                 };
                 match choice(self.words, self.input, members, text) {
                     Ok(index) if set.contains(&index) => {
-                        failed = Some(fill(self.words.record.listed_twice, &[&shorten(text)]));
+                        failed = Some(fill(self.words.record.listed_twice, &[&self.words.short(text)]));
                     }
                     Ok(index) => set.push(index),
                     Err(message) => failed = Some(message),

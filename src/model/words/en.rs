@@ -5,6 +5,7 @@ use super::{DocWords, RecordWords, Words};
 
 pub(super) const WORDS: Words = Words {
     code: "en",
+    characters: "{} characters",
     thousands_separator: ",",
     decimal_separator: ".",
     yes: "yes",

@@ -43,6 +43,8 @@ pub struct Words {
     /// What separates a number's whole part from its decimals in words
     /// (`.` / `,`); JSON numbers and the guideline's source keep the point.
     pub decimal_separator: &'static str,
+    /// `{} characters`: the length of a text too long to quote whole.
+    pub characters: &'static str,
     /// What groups a count's thousands in words (`,` / `.`): `99,995`.
     pub thousands_separator: &'static str,
     // Answers and the words between them.
@@ -278,6 +280,14 @@ impl Words {
         }
     }
 
+    /// A text quoted in a message, shortened when long: `xxx… (20,000,000
+    /// characters)` / `xxx… (20.000.000 tekens)`.
+    pub fn short<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        crate::diagnostics::escape::shorten_with(text, |count| {
+            fill(self.characters, &[&self.count(count)])
+        })
+    }
+
     /// A count in words, its thousands grouped: `99,995` / `99.995`.
     pub fn count(&self, count: usize) -> String {
         crate::diagnostics::escape::group_thousands(count).replace(',', self.thousands_separator)
@@ -342,6 +352,7 @@ mod tests {
                 ("or_unknown", words.or_unknown, 1),
                 ("try_again", words.try_again, 1),
                 ("ignored_field", words.ignored_field, 1),
+                ("characters", words.characters, 1),
                 // Why a record is refused.
                 (
                     "record.not_an_input_near",

@@ -5,6 +5,7 @@ use crate::model::units::Dimension;
 
 pub(super) const WORDS: Words = Words {
     code: "nl",
+    characters: "{} tekens",
     thousands_separator: ".",
     decimal_separator: ",",
     yes: "ja",
