@@ -169,10 +169,7 @@ fn hint(input: &Input, words: &Words, choices: usize) -> String {
             });
             let range = fill(
                 words.number_range,
-                &[
-                    &lo.to_human_string(),
-                    &format!("{}{unit}", hi.to_human_string()),
-                ],
+                &[&words.number(*lo), &format!("{}{unit}", words.number(*hi))],
             );
             if *whole {
                 format!("{range} ({})", words.whole_number)
@@ -384,7 +381,7 @@ fn number(input: &Input, words: &Words, line: &str) -> Result<Json, String> {
             } else {
                 format!(
                     "\"{line}\" ({} {})",
-                    converted.to_human_string(),
+                    words.number(converted),
                     unit_word(target)
                 )
             };

@@ -151,6 +151,7 @@ fn reason_phrase(guideline: &Guideline, sources: &Sources, reason: &Reason) -> S
 /// `Wells-score = 3: Actieve kanker: ja +1, ...`: a score's value and the
 /// criteria that made it, in the guideline's words.
 fn score_phrase(guideline: &Guideline, value: &ScoreValue) -> String {
+    let words = crate::model::words::of(guideline);
     let Some(score) = guideline.scores.get(value.score) else {
         return String::new();
     };
@@ -163,20 +164,20 @@ fn score_phrase(guideline: &Guideline, value: &ScoreValue) -> String {
                     let criterion =
                         crate::model::describe::condition_phrase(guideline, when, false);
                     let sign = if added.numer() > 0 { "+" } else { "" };
-                    format!("{criterion} {sign}{}", added.to_human_string())
+                    format!("{criterion} {sign}{}", words.number(*added))
                 }
                 ScoreTerm::Input { input, .. } => {
                     let label = guideline
                         .inputs
                         .get(*input)
                         .map_or("?", |i| i.label.as_str());
-                    format!("{label} {}", added.to_human_string())
+                    format!("{label} {}", words.number(*added))
                 }
             };
             Some(shown)
         })
         .collect();
-    let total = format!("{} = {}", score.label, value.value.to_human_string());
+    let total = format!("{} = {}", score.label, words.number(value.value));
     if parts.is_empty() {
         total
     } else {

@@ -313,7 +313,10 @@ fn choice(words: &Words, input: &Input, choices: &[String], text: &str) -> Resul
                 None => did_you_mean(text, choices.iter().map(String::as_str))
                     .map_or(String::new(), |s| fill(w.did_you_mean, &[s])),
             };
-            Err(fill(w.not_one_of, &[&words.short(text), &list(choices), &hint]))
+            Err(fill(
+                w.not_one_of,
+                &[&words.short(text), &list(choices), &hint],
+            ))
         }
     }
 }
@@ -392,7 +395,10 @@ fn unit_without_space_hint(words: &Words, text: &str) -> String {
     {
         return String::new();
     }
-    fill(words.record.space_hint, &[&words.short(number), &words.short(word)])
+    fill(
+        words.record.space_hint,
+        &[&words.short(number), &words.short(word)],
+    )
 }
 
 /// Why a number the record writes cannot be used.
@@ -965,7 +971,10 @@ mod fast {
                 };
                 match choice(self.words, self.input, members, text) {
                     Ok(index) if set.contains(&index) => {
-                        failed = Some(fill(self.words.record.listed_twice, &[&self.words.short(text)]));
+                        failed = Some(fill(
+                            self.words.record.listed_twice,
+                            &[&self.words.short(text)],
+                        ));
                     }
                     Ok(index) => set.push(index),
                     Err(message) => failed = Some(message),

@@ -71,6 +71,36 @@ fn ask_asks_what_matters_and_gives_the_advice() {
 }
 
 #[test]
+fn ask_writes_a_dutch_number_with_a_decimal_comma() {
+    // `6 maanden` is about 26.09 weeks, beyond the 8 weeks `duur` allows:
+    // the converted number in Dutch has a decimal comma.
+    let run = support::run_with(
+        support::leidraad(["ask", "tests/fixtures/words/hoofdletsel.leidraad"]),
+        b"70\n6 maanden\n",
+        std::time::Duration::from_secs(60),
+    );
+    let out = run.stdout_lossy();
+    assert!(
+        out.contains("\"6 maanden\" (≈26,09 weken) valt buiten het bereik"),
+        "{out}"
+    );
+    assert!(!out.contains("26.09"), "{out}");
+    // In English, a decimal point.
+    let run = support::run_with(
+        support::leidraad([
+            "ask",
+            "tests/fixtures/words/hoofdletsel.leidraad",
+            "--lang",
+            "en",
+        ]),
+        b"70\n6 months\n",
+        std::time::Duration::from_secs(60),
+    );
+    let out = run.stdout_lossy();
+    assert!(out.contains("(≈26.09 weeks)"), "{out}");
+}
+
+#[test]
 fn ask_stops_without_advice_when_the_answers_run_out() {
     let run = support::run_with(
         support::leidraad(["ask", "tests/fixtures/words/hoofdletsel.leidraad"]),

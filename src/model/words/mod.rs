@@ -537,5 +537,14 @@ mod tests {
         assert_eq!(nl.unit_word("years", true), "jaar");
         assert_eq!(en.unit_word("weeks", true), "week");
         assert_eq!(fill("a {} b {}", &["1", "2"]), "a 1 b 2");
+        // Numbers in words: a decimal comma in Dutch, grouped counts.
+        let half = crate::model::number::Rational::new(25, 2).unwrap();
+        let third = crate::model::number::Rational::new(1, 3).unwrap();
+        assert_eq!(nl.number(half), "12,5");
+        assert_eq!(nl.number(third), "≈0,33");
+        assert_eq!(en.number(half), "12.5");
+        assert_eq!(nl.count(1_234_567), "1.234.567");
+        assert_eq!(en.count(1_234_567), "1,234,567");
+        assert_eq!(nl.short(&"x".repeat(70)).ends_with("… (70 tekens)"), true);
     }
 }
