@@ -210,6 +210,7 @@ pub(super) const WORDS: Words = Words {
     molar_mass_needed: "\"{}\" converts to {} only with a molar mass, and the guideline gives none",
     not_a_choice: "\"{}\" is not one of the choices",
     did_you_mean: "did you mean \"{}\"?",
+    taken_as: "taken as \"{}\" ({})",
     chosen_twice: "\"{}\" is chosen twice",
     unknown_not_allowed: "\"{}\" is no answer to this question: it must be answered",
     contradicts: "this answer does not fit the earlier answers (the guideline rules it out); change it, or type < to change an earlier one",

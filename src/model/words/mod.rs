@@ -163,6 +163,9 @@ pub struct Words {
     pub not_a_choice: &'static str,
     /// `did you mean "{}"?`.
     pub did_you_mean: &'static str,
+    /// `taken as "{}" ({})`: a value typed by its label, its name and its
+    /// label.
+    pub taken_as: &'static str,
     /// `"{}" is chosen twice`.
     pub chosen_twice: &'static str,
     /// `"{}" is no answer to this question: it must be answered`.
@@ -353,6 +356,7 @@ mod tests {
                 ("try_again", words.try_again, 1),
                 ("ignored_field", words.ignored_field, 1),
                 ("characters", words.characters, 1),
+                ("taken_as", words.taken_as, 2),
                 // Why a record is refused.
                 (
                     "record.not_an_input_near",

@@ -210,6 +210,7 @@ pub(super) const WORDS: Words = Words {
     molar_mass_needed: "\"{}\" is alleen met een molaire massa om te rekenen naar {}, en de richtlijn geeft er geen",
     not_a_choice: "\"{}\" is geen van de keuzes",
     did_you_mean: "bedoelt u \"{}\"?",
+    taken_as: "gekozen: \"{}\" ({})",
     chosen_twice: "\"{}\" is twee keer gekozen",
     unknown_not_allowed: "\"{}\" is geen antwoord op deze vraag: ze moet beantwoord worden",
     contradicts: "dit antwoord past niet bij de eerdere antwoorden (de richtlijn sluit het uit); verander het, of typ < om een eerder antwoord te veranderen",
