@@ -490,6 +490,33 @@ mod tests {
     }
 
     #[test]
+    fn eval_refuses_a_record_in_the_guidelines_language() {
+        let dutch = GUIDELINE.replace("guideline g \"G\"\n", "guideline g \"G\"\n  language nl\n");
+        let refused = |record: Json| -> Vec<String> {
+            let answer: Json =
+                serde_json::from_str(&eval(&request(&dutch, json!({ "record": record })))).unwrap();
+            answer["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["message"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            refused(json!({ "fever": true })),
+            ["het dossier mist `age` (Age), en het advies hangt ervan af"]
+        );
+        assert_eq!(
+            refused(json!({ "fever": true, "age": 130 })),
+            ["130 valt buiten het bereik 0 tot en met 120 jaar"]
+        );
+        assert_eq!(
+            refused(json!({ "fevr": true })),
+            ["geen input van deze richtlijn (bedoelt u `fever`?)"]
+        );
+    }
+
+    #[test]
     fn inputs_describe_the_form() {
         let answer: Json = serde_json::from_str(&inputs(&request(GUIDELINE, json!({})))).unwrap();
         assert_eq!(answer["inputs"][0]["type"], "yes_no");
