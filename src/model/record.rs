@@ -470,10 +470,16 @@ fn unknown_unit_hint(
         UnknownUnit::Suggest(Suggestion { unit, note: None }) => {
             fill(w.unit_did_you_mean, &[unit.canonical])
         }
+        // The note again, in these words.
         UnknownUnit::Suggest(Suggestion {
             unit,
             note: Some(note),
-        }) => fill(w.unit_mind_the_size, &[unit.canonical, &note]),
+        }) => {
+            let note = unit
+                .size_against_in(target, molar_mass, words)
+                .unwrap_or(note);
+            fill(w.unit_mind_the_size, &[unit.canonical, &note])
+        }
         UnknownUnit::Choose(dimension, units) => fill(
             w.unit_choose,
             &[

@@ -257,6 +257,7 @@ pub(super) const WORDS: Words = Words {
         unit_choose: " (this input is in {}; the units of {} are {})",
         other_dimension: "\"{}\" is {}, but this input is {} in {}",
         molar_mass_needed: "\"{}\" is {}, but this input is {} in {}, and the guideline declares no molar mass to convert one to the other",
+        at_molar_mass: " at a molar mass of {} g/mol",
         too_large_to_convert: "\"{}\" is too large to convert",
         quantity_field: "a quantity object has only the FHIR Quantity fields \"value\", \"unit\", \"system\" and \"code\"; {} is not one of them",
         quantity_fields: "a quantity object has only the FHIR Quantity fields \"value\", \"unit\", \"system\" and \"code\"; {} are not one of them",

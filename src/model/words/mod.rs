@@ -357,6 +357,7 @@ mod tests {
                 ("ignored_field", words.ignored_field, 1),
                 ("characters", words.characters, 1),
                 ("taken_as", words.taken_as, 2),
+                ("record.at_molar_mass", words.record.at_molar_mass, 1),
                 // Why a record is refused.
                 (
                     "record.not_an_input_near",

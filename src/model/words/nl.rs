@@ -275,6 +275,7 @@ pub(super) const WORDS: Words = Words {
         unit_choose: " (deze input is in {}; de eenheden van {} zijn {})",
         other_dimension: "\"{}\" is {}, maar deze input is {} in {}",
         molar_mass_needed: "\"{}\" is {}, maar deze input is {} in {}, en de richtlijn geeft geen molaire massa om het ene in het andere om te rekenen",
+        at_molar_mass: " bij een molaire massa van {} g/mol",
         too_large_to_convert: "\"{}\" is te groot om om te rekenen",
         quantity_field: "een hoeveelheid als object heeft alleen de velden van een FHIR Quantity: \"value\", \"unit\", \"system\" en \"code\"; {} hoort daar niet bij",
         quantity_fields: "een hoeveelheid als object heeft alleen de velden van een FHIR Quantity: \"value\", \"unit\", \"system\" en \"code\"; {} horen daar niet bij",

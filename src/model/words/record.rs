@@ -100,6 +100,9 @@ pub struct RecordWords {
     pub other_dimension: &'static str,
     /// The same, when only a molar mass would convert it.
     pub molar_mass_needed: &'static str,
+    /// ` at a molar mass of {} g/mol`: after a unit's size against
+    /// another's, when a molar mass converts one to the other.
+    pub at_molar_mass: &'static str,
     /// `"{}" is too large to convert`.
     pub too_large_to_convert: &'static str,
     // FHIR Quantity objects.
