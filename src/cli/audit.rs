@@ -13,12 +13,12 @@ use leidraad::check::CheckedFile;
 use leidraad::diagnostics::escape::{controls, group_thousands};
 use leidraad::diff::render::{self, markdown_escape};
 use leidraad::diff::{Diff, DiffError, DiffOptions, Presence, diff};
-use leidraad::emit::{self, Dialect, SqlOptions};
+use leidraad::emit::{self, Dialect, SqlForm, SqlOptions};
 use leidraad::source::Sources;
 use miette::{IntoDiagnostic as _, miette};
 use serde_json::{Value as Json, json};
 use std::collections::BTreeSet;
-use std::io::Write as _;
+use std::io::{BufRead as _, BufReader, IsTerminal as _, Read as _, Write as _};
 use std::process::{Command, Stdio};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -43,9 +43,26 @@ except ImportError:
     print("NO_DUCKDB", file=sys.stderr)
     sys.exit(3)
 job = json.load(sys.stdin)
-# DuckDB's own progress bar would write into the JSON on standard output.
 con = duckdb.connect()
-con.execute("SET enable_progress_bar = false")
+# DuckDB's own progress bar would write into the JSON on standard output:
+# with `progress`, its estimate is read from another thread and written to
+# standard error as `PROGRESS <percent>` lines, for leidraad to draw.
+if job["progress"]:
+    import threading
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
+    finished = threading.Event()
+    def watch():
+        while not finished.wait(0.25):
+            try:
+                done = con.query_progress()
+            except Exception:
+                return
+            if done >= 0:
+                print("PROGRESS %.1f" % done, file=sys.stderr, flush=True)
+    threading.Thread(target=watch, daemon=True).start()
+else:
+    con.execute("SET enable_progress_bar = false")
 def cell(v):
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
@@ -67,6 +84,8 @@ try:
 except duckdb.Error as error:
     print("DUCKDB_ERROR " + str(error).splitlines()[0], file=sys.stderr)
     sys.exit(4)
+if job["progress"]:
+    finished.set()
 print(json.dumps({"results": results}))
 "#;
 
@@ -78,9 +97,15 @@ struct Table {
 
 /// Runs statements and then queries on DuckDB (`python3` with the `duckdb`
 /// package); returns each query's table. `data` names the records in the
-/// error messages.
-fn duckdb(statements: &[String], queries: &[String], data: &str) -> miette::Result<Vec<Table>> {
-    let job = json!({"statements": statements, "queries": queries});
+/// error messages. With `progress`, DuckDB's estimate of how far it is
+/// is drawn as a bar on standard error while it runs (cleared at the end).
+fn duckdb(
+    statements: &[String],
+    queries: &[String],
+    data: &str,
+    progress: bool,
+) -> miette::Result<Vec<Table>> {
+    let job = json!({"statements": statements, "queries": queries, "progress": progress});
     let mut child = Command::new("python3")
         .args(["-c", SCRIPT])
         .stdin(Stdio::piped())
@@ -99,7 +124,44 @@ fn duckdb(statements: &[String], queries: &[String], data: &str) -> miette::Resu
             .write_all(job.to_string().as_bytes())
             .into_diagnostic()?;
     }
-    let output = child.wait_with_output().into_diagnostic()?;
+    // Standard error is read while the query runs: progress lines are drawn,
+    // the rest kept for the error message.
+    let reader = child.stderr.take().map(|stderr| {
+        std::thread::spawn(move || {
+            let mut kept = String::new();
+            let mut drawn = false;
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                match line.strip_prefix("PROGRESS ").map(str::parse::<f64>) {
+                    Some(Ok(percent)) => {
+                        eout!("\r{}", progress_bar(percent));
+                        drawn = true;
+                    }
+                    _ => {
+                        kept.push_str(&line);
+                        kept.push('\n');
+                    }
+                }
+            }
+            if drawn {
+                eout!("\r{}\r", " ".repeat(PROGRESS_WIDTH));
+            }
+            kept
+        })
+    });
+    let mut stdout = Vec::new();
+    if let Some(mut out) = child.stdout.take() {
+        out.read_to_end(&mut stdout).into_diagnostic()?;
+    }
+    let status = child.wait().into_diagnostic()?;
+    let stderr = reader
+        .and_then(|reader| reader.join().ok())
+        .unwrap_or_default();
+    let output = std::process::Output {
+        status,
+        stdout,
+        stderr: stderr.into_bytes(),
+    };
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         if stderr.contains("NO_DUCKDB") {
@@ -144,12 +206,37 @@ fn duckdb(statements: &[String], queries: &[String], data: &str) -> miette::Resu
     Ok(tables)
 }
 
+/// The width of the progress line on standard error.
+const PROGRESS_WIDTH: usize = 50;
+
+/// `counting [#########...........]  45%`: DuckDB's estimate, which can
+/// jump at the end (its last stage, after the rows are counted, is
+/// weighted as if it were as long).
+fn progress_bar(percent: f64) -> String {
+    const BAR: usize = 30;
+    let percent = percent.clamp(0.0, 100.0);
+    #[expect(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a percentage clamped to 0..=100, as a whole number of marks"
+    )]
+    let marks = ((percent / 100.0) * BAR as f64).round() as usize;
+    format!(
+        "counting [{}{}] {:>3.0}%",
+        "#".repeat(marks.min(BAR)),
+        ".".repeat(BAR - marks.min(BAR)),
+        percent
+    )
+}
+
 /// One version of the guideline: the checked file, its catalogue and its
 /// inputs.
 struct Version<'a> {
     file: &'a CheckedFile,
     /// `(id, label)` of each catalogue entry.
     entries: Vec<(String, String)>,
+    /// Per entry, the advice each bit of its code stands for.
+    legend: Vec<Vec<String>>,
     inputs: Vec<String>,
 }
 
@@ -162,6 +249,11 @@ fn version(file: &CheckedFile) -> Version<'_> {
             .iter()
             .map(|e| (e.id.clone(), e.label.clone()))
             .collect(),
+        legend: file
+            .lowering
+            .as_ref()
+            .map(|lowering| emit::advice_legend(&file.guideline, lowering))
+            .unwrap_or_default(),
         inputs: file.guideline.inputs.iter().map(|i| i.id.clone()).collect(),
     }
 }
@@ -189,6 +281,7 @@ fn version_sql(
         view: None,
         units,
         keys,
+        form: SqlForm::Codes,
     };
     emit::sql(&version.file.guideline, lowering, sources, &options)
         .map_err(|error| miette!("{error}"))
@@ -277,18 +370,41 @@ fn plan(
             inputs.push(input.clone());
         }
     }
-    // Per entry the advice as one text ('' for none), so that the versions
-    // compare column by column.
+    // Per entry the advice as a number (`SqlForm::Codes`): the rows are
+    // counted by numbers, and only the counts are turned into text.
     let answer = |version: &Version<'_>, name: &str| -> Vec<String> {
         let mut columns = vec![format!("q.leidraad_status AS ld_{name}_status")];
         columns.extend(entries.iter().enumerate().map(|(index, (id, _))| {
             if version.entries.iter().any(|(own, _)| own == id) {
-                format!(
-                    "COALESCE(q.{}, '') AS ld_{name}_e{index}",
-                    ident(&format!("{id}_advice"))
-                )
+                format!("q.{} AS ld_{name}_e{index}", ident(&format!("{id}_code")))
             } else {
-                format!("'' AS ld_{name}_e{index}")
+                format!("CAST(NULL AS BIGINT) AS ld_{name}_e{index}")
+            }
+        }));
+        columns
+    };
+    // Per entry the advice as one text ('' for none), so that the versions
+    // compare column by column: each bit of the code is a text of the
+    // version's legend.
+    let decoded = |version: &Version<'_>, name: &str| -> Vec<String> {
+        let mut columns = vec![format!("ld_{name}_status")];
+        columns.extend(entries.iter().enumerate().map(|(index, (id, _))| {
+            let texts = legend_of(version, id);
+            let column = format!("ld_{name}_e{index}");
+            let parts: Vec<String> = texts
+                .iter()
+                .enumerate()
+                .map(|(bit, text)| {
+                    format!(
+                        "CASE WHEN ({column} >> {bit}) & 1 = 1 THEN {} END",
+                        literal(text)
+                    )
+                })
+                .collect();
+            if parts.is_empty() {
+                format!("'' AS {column}")
+            } else {
+                format!("concat_ws(', ', {}) AS {column}", parts.join(", "))
             }
         }));
         columns
@@ -327,9 +443,62 @@ fn plan(
         key_columns.extend(answer_names("old"));
     }
     let keys = key_columns.join(", ");
+    // The first rows of each group of changed patients, as examples: a
+    // row is changed when its status differs or, both `ok`, an entry's
+    // advice does (each text of either legend in one version and not in
+    // the other). Only changed rows are kept: an unchanged group needs
+    // none, and keeping the first rows of every group is the costliest
+    // part of the count.
+    let examples_column = match old {
+        Some(old) => {
+            let differs: Vec<String> = entries
+                .iter()
+                .enumerate()
+                .flat_map(|(index, (id, _))| {
+                    let (new_texts, old_texts) = (legend_of(new, id), legend_of(old, id));
+                    let mut texts: Vec<&String> = new_texts.iter().chain(old_texts).collect();
+                    texts.sort();
+                    texts.dedup();
+                    texts
+                        .into_iter()
+                        .map(|text| {
+                            let bit = |texts: &[String], name: &str| {
+                                texts.iter().position(|t| t == text).map_or_else(
+                                    || "0".to_owned(),
+                                    |bit| format!("((ld_{name}_e{index} >> {bit}) & 1)"),
+                                )
+                            };
+                            format!("{} <> {}", bit(new_texts, "new"), bit(old_texts, "old"))
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let differs = if differs.is_empty() {
+                "FALSE".to_owned()
+            } else {
+                differs.join(" OR ")
+            };
+            format!(
+                ", min(leidraad_row, {}) FILTER (WHERE ld_old_status <> ld_new_status OR (ld_old_status = 'ok' AND ld_new_status = 'ok' AND ({differs}))) AS ld_rows",
+                examples.max(1)
+            )
+        }
+        None => String::new(),
+    };
     statements.push(format!(
-        "CREATE TEMP TABLE ld_counts AS SELECT {keys}, count(*) AS n, min(leidraad_row, {}) AS ld_rows FROM (\n{rows}\n) AS q GROUP BY {keys}",
-        examples.max(1)
+        "CREATE TEMP TABLE ld_coded AS SELECT {keys}, count(*) AS n{examples_column} FROM (\n{rows}\n) AS q GROUP BY {keys}"
+    ));
+    let mut texts = decoded(new, "new");
+    if let Some(old) = old {
+        texts.extend(decoded(old, "old"));
+    }
+    texts.push("n".to_owned());
+    if old.is_some() {
+        texts.push("ld_rows".to_owned());
+    }
+    statements.push(format!(
+        "CREATE TEMP TABLE ld_counts AS SELECT {} FROM ld_coded",
+        texts.join(", ")
     ));
     let mut queries = vec![format!("SELECT {keys}, n FROM ld_counts ORDER BY n DESC")];
     if old.is_some() {
@@ -361,6 +530,18 @@ fn plan(
             .map(|o| o.entries.iter().map(|(id, _)| id.clone()).collect())
             .unwrap_or_default(),
     })
+}
+
+/// The advice each bit of entry `id`'s code stands for in `version`
+/// (none when the version has no such entry).
+fn legend_of<'v>(version: &'v Version<'_>, id: &str) -> &'v [String] {
+    version
+        .entries
+        .iter()
+        .position(|(own, _)| own == id)
+        .and_then(|own| version.legend.get(own))
+        .map(Vec::as_slice)
+        .unwrap_or_default()
 }
 
 /// The numbered records once more, for the example rows (the statements
@@ -415,7 +596,12 @@ pub fn run(
         _ => None,
     };
     let plan = plan(data, table, &new, old.as_ref(), &sources, units, examples)?;
-    let tables = duckdb(&plan.statements, &plan.queries, data)?;
+    let tables = duckdb(
+        &plan.statements,
+        &plan.queries,
+        data,
+        std::io::stderr().is_terminal(),
+    )?;
     let result = report(&tables, &plan, made.as_ref(), examples);
     let text = match format {
         AuditFormat::Json => {
@@ -776,6 +962,11 @@ fn count(n: u64) -> String {
     group_thousands(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
+/// `1 patient`, `2,000 patients`: a count and its noun.
+fn counted(n: u64, one: &str, many: &str) -> String {
+    format!("{} {}", count(n), if n == 1 { one } else { many })
+}
+
 fn percent(n: u64, of: u64) -> String {
     if of == 0 {
         return "-".to_owned();
@@ -811,13 +1002,13 @@ fn render(
     };
     if markdown {
         out.push_str(&format!(
-            "## Audit of `{path}` on `{data}`: {} records\n",
-            count(total)
+            "## Audit of `{path}` on `{data}`: {}\n",
+            counted(total, "record", "records")
         ));
     } else {
         out.push_str(&format!(
-            "audit of `{path}` on `{data}`: {} records\n",
-            count(total)
+            "audit of `{path}` on `{data}`: {}\n",
+            counted(total, "record", "records")
         ));
     }
     let versions: Vec<(&str, &str)> = match compare {
@@ -960,9 +1151,10 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
     let changed = compared["patients_changed"].as_u64().unwrap_or(0);
     let groups = compared["diff_groups"].as_u64().unwrap_or(0);
     let title = format!(
-        "{} of {} patients get different advice; `leidraad diff` finds {}",
+        "{} of {} {} different advice; `leidraad diff` finds {}",
         count(changed),
-        count(total),
+        counted(total, "patient", "patients"),
+        if changed == 1 { "gets" } else { "get" },
         if groups == 1 {
             "1 group".to_owned()
         } else {
@@ -1000,9 +1192,9 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
             ));
         } else {
             out.push_str(&format!(
-                "  group {}: {} patients ({})\n    who: {who}\n",
+                "  group {}: {} ({})\n    who: {who}\n",
                 group["group"],
-                count(n),
+                counted(n, "patient", "patients"),
                 percent(n, total)
             ));
             for (entry, words) in &lines {
@@ -1045,8 +1237,8 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
             ));
         } else {
             out.push_str(&format!(
-                "    {reason}: {} patients ({})\n",
-                count(n),
+                "    {reason}: {} ({})\n",
+                counted(n, "patient", "patients"),
                 percent(n, total)
             ));
             for (entry, words) in &lines {

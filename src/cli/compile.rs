@@ -66,6 +66,7 @@ impl SqlArgs {
             view: self.view.clone(),
             units,
             keys: self.keys.clone(),
+            form: emit::SqlForm::Records,
         })
     }
 }

@@ -14,7 +14,7 @@ pub use dot::dot;
 pub use json::{DIAGRAM_SCHEMA_VERSION, json};
 pub use mermaid::mermaid;
 pub use rules::rules;
-pub use sql::{Dialect, SqlError, SqlOptions, sql};
+pub use sql::{Dialect, Form as SqlForm, SqlError, SqlOptions, advice_legend, sql};
 pub use svg::{Layout, MAX_ENGINE_NODES, Svg, chart_layout, layout_for, svg, xml_text};
 
 use crate::logic::diagram::{DecisionDiagram, DiagramRef};

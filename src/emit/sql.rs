@@ -64,7 +64,26 @@ pub struct SqlOptions {
     /// Columns passed through unchanged before the input columns (a
     /// patient's key).
     pub keys: Vec<String>,
+    /// What each row answers.
+    pub form: Form,
 }
+
+/// The columns of the query's answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Form {
+    /// Each entry's advice, urgency and rules as text, the rules that
+    /// fired, the problem in words: what `compile --emit sql` gives.
+    #[default]
+    Records,
+    /// Only `leidraad_status` and, per entry, `ENTRY_code`: the sum of
+    /// `2^j` over the advice `j` of [`advice_legend`] that the patient
+    /// gets (NULL unless `ok`). What an aggregate over many rows groups
+    /// on (`leidraad audit`): numbers, no text per row.
+    Codes,
+}
+
+/// The most pieces of advice an entry's code can hold (a 64-bit integer).
+const MAX_CODE_BITS: usize = 62;
 
 /// Why the query could not be written; said to the user as it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -196,22 +215,27 @@ impl Writer<'_> {
     }
 
     /// The list column holds something that is not one of `members`, or a
-    /// member twice: the record reader refuses both.
+    /// member twice: the record reader refuses both. Said as "the list is
+    /// longer than the number of members it contains", which catches an
+    /// unknown item, a NULL item and a repeated one alike, and costs a
+    /// third of a set comparison on DuckDB (`list_distinct` builds a list
+    /// per row).
     fn list_invalid(&self, column: &str, members: &[String]) -> String {
-        let items: Vec<String> = members.iter().map(|m| self.string(m)).collect();
-        let items = items.join(", ");
-        match self.dialect {
-            Dialect::DuckDb => format!(
-                "(NOT list_has_all([{items}], {column}) OR length(list_distinct({column})) < length({column}))"
-            ),
-            Dialect::Spark => format!(
-                "(size(array_except({column}, array({items}))) > 0 OR size(array_distinct({column})) < size({column}))"
-            ),
-            Dialect::Trino => format!(
-                "(cardinality(array_except({column}, ARRAY[{items}])) > 0 OR cardinality(array_distinct({column})) < cardinality({column}))"
-            ),
-            Dialect::Postgres => format!("(NOT ({column} <@ ARRAY[{items}]::text[]))"),
-        }
+        let length = match self.dialect {
+            Dialect::DuckDb => format!("length({column})"),
+            Dialect::Spark => format!("size({column})"),
+            Dialect::Trino | Dialect::Postgres => format!("cardinality({column})"),
+        };
+        let contained: Vec<String> = members
+            .iter()
+            .map(|m| format!("CASE WHEN {} THEN 1 ELSE 0 END", self.list_has(column, m)))
+            .collect();
+        let contained = if contained.is_empty() {
+            "0".to_owned()
+        } else {
+            contained.join(" + ")
+        };
+        format!("({length} <> {contained})")
     }
 
     /// A NULL of the text type.
@@ -539,6 +563,158 @@ fn urgency_text(urgency: Option<Urgency>) -> Option<String> {
     urgency.map(|u| urgency_word(u).into_owned())
 }
 
+/// The column of an action's alternative choice, when it has alternatives.
+fn alt_column(problem: &Problem, rule: usize, position: usize) -> Option<String> {
+    let action = problem.rules.get(rule)?.actions.get(position)?;
+    (!action.alternatives.is_empty()).then(|| format!("ld_a{rule}_{position}"))
+}
+
+/// The alternative choices of an action: 0 the primary, k the k-th.
+fn choices(problem: &Problem, rule: usize, position: usize) -> Vec<(usize, Said)> {
+    let Some(action) = problem
+        .rules
+        .get(rule)
+        .and_then(|r| r.actions.get(position))
+    else {
+        return Vec::new();
+    };
+    std::iter::once(action.target)
+        .chain(action.alternatives.iter().map(|(_, t)| *t))
+        .enumerate()
+        .map(|(k, target)| {
+            (
+                k,
+                Said {
+                    target,
+                    kind: action.kind,
+                    urgency: action.urgency,
+                },
+            )
+        })
+        .collect()
+}
+
+/// One action a rule may give, with one choice of its alternatives: the
+/// condition (over stage 4's columns) under which it is final, and its
+/// pieces of text.
+struct Final {
+    condition: String,
+    target: Target,
+    kind: ActionKind,
+    urgency: Option<String>,
+    instead: Option<String>,
+    rule: String,
+    advice: String,
+}
+
+/// Every action of every rule, with each choice of its alternatives.
+fn finals(guideline: &Guideline, problem: &Problem) -> Vec<Final> {
+    let mut finals: Vec<Final> = Vec::new();
+    for (rule_id, rule) in problem.rules.iter().enumerate() {
+        let rule_name = guideline
+            .rules
+            .get(rule_id)
+            .map(|r| r.id.clone())
+            .unwrap_or_default();
+        for (position, action) in rule.actions.iter().enumerate() {
+            let entry_name = |t: Target| {
+                guideline
+                    .entries
+                    .get(t as usize)
+                    .map(|e| e.id.clone())
+                    .unwrap_or_default()
+            };
+            for (k, said) in choices(problem, rule_id, position) {
+                let mut condition = format!("ld_f{rule_id}_{position}");
+                if let Some(column) = alt_column(problem, rule_id, position) {
+                    let _ = write!(condition, " AND {column} = {k}");
+                }
+                let urgency = urgency_text(said.urgency);
+                let instead = action.instead.map(entry_name);
+                let mut advice = format!("{} {}", kind_word(said.kind), entry_name(said.target));
+                if let Some(u) = &urgency {
+                    let _ = write!(advice, " {u}");
+                }
+                if let Some(i) = &instead {
+                    let _ = write!(advice, " instead {i}");
+                }
+                if k > 0 {
+                    let _ = write!(advice, " replacing {}", entry_name(action.target));
+                }
+                let _ = write!(advice, " by {rule_name}");
+                finals.push(Final {
+                    condition,
+                    target: said.target,
+                    kind: said.kind,
+                    urgency,
+                    instead,
+                    rule: rule_name.clone(),
+                    advice,
+                });
+            }
+        }
+    }
+    finals
+}
+
+/// Each distinct advice about entry `entry` once (`kind [urgency]
+/// [instead X]`, as `diff::Advice::words` writes it), whichever rules
+/// give it, with the conditions of the finals that give it: what the
+/// patient is told about the entry, exactly. Sorted by kind, urgency and
+/// instead: the order of the advice text and of the code's bits.
+fn entry_advice(finals: &[Final], entry: usize) -> Vec<(String, Vec<&String>)> {
+    let on: Vec<&Final> = finals
+        .iter()
+        .filter(|f| f.target as usize == entry)
+        .collect();
+    let mut contents: Vec<(usize, &Option<String>, &Option<String>)> = on
+        .iter()
+        .map(|f| (kind_rank(f.kind), &f.urgency, &f.instead))
+        .collect();
+    contents.sort();
+    contents.dedup();
+    contents
+        .iter()
+        .map(|&(rank, urgency, instead)| {
+            let with: Vec<&String> = on
+                .iter()
+                .filter(|f| {
+                    kind_rank(f.kind) == rank && &f.urgency == urgency && &f.instead == instead
+                })
+                .map(|f| &f.condition)
+                .collect();
+            let mut words = on
+                .iter()
+                .find(|f| kind_rank(f.kind) == rank)
+                .map(|f| kind_word(f.kind).to_owned())
+                .unwrap_or_default();
+            if let Some(u) = urgency {
+                let _ = write!(words, " {u}");
+            }
+            if let Some(i) = instead {
+                let _ = write!(words, " instead {i}");
+            }
+            (words, with)
+        })
+        .collect()
+}
+
+/// Per catalogue entry, the advice that the bits of its `ENTRY_code`
+/// column (`Form::Codes`) stand for: bit `j` is the `j`-th text; a code's
+/// advice text (`ENTRY_advice`) is its texts in this order, joined by
+/// `, `.
+pub fn advice_legend(guideline: &Guideline, lowering: &Lowering) -> Vec<Vec<String>> {
+    let finals = finals(guideline, &lowering.problem);
+    (0..guideline.entries.len())
+        .map(|entry| {
+            entry_advice(&finals, entry)
+                .into_iter()
+                .map(|(words, _)| words)
+                .collect()
+        })
+        .collect()
+}
+
 /// The query (or view) for a guideline without errors.
 pub fn sql(
     guideline: &Guideline,
@@ -746,34 +922,8 @@ pub fn sql(
     ));
 
     // Stage 4: which actions are final.
-    let alt_column = |rule: usize, position: usize| -> Option<String> {
-        let action = problem.rules.get(rule)?.actions.get(position)?;
-        (!action.alternatives.is_empty()).then(|| format!("ld_a{rule}_{position}"))
-    };
-    // The alternative choices of an action: 0 the primary, k the k-th.
-    let choices = |rule: usize, position: usize| -> Vec<(usize, Said)> {
-        let Some(action) = problem
-            .rules
-            .get(rule)
-            .and_then(|r| r.actions.get(position))
-        else {
-            return Vec::new();
-        };
-        std::iter::once(action.target)
-            .chain(action.alternatives.iter().map(|(_, t)| *t))
-            .enumerate()
-            .map(|(k, target)| {
-                (
-                    k,
-                    Said {
-                        target,
-                        kind: action.kind,
-                        urgency: action.urgency,
-                    },
-                )
-            })
-            .collect()
-    };
+    let alt_column = |rule: usize, position: usize| alt_column(problem, rule, position);
+    let choices = |rule: usize, position: usize| choices(problem, rule, position);
     let chosen = |rule: usize, position: usize, k: usize| -> Option<String> {
         alt_column(rule, position).map(|column| format!("{column} = {k}"))
     };
@@ -912,61 +1062,9 @@ pub fn sql(
         concat(fired, ", "),
         w.ident("leidraad_fired")
     ));
-    // Every final action: (rule, position, choice, target, text pieces).
-    struct Final {
-        condition: String,
-        target: Target,
-        kind: ActionKind,
-        urgency: Option<String>,
-        instead: Option<String>,
-        rule: String,
-        advice: String,
-    }
-    let mut finals: Vec<Final> = Vec::new();
-    for (rule_id, rule) in problem.rules.iter().enumerate() {
-        let rule_name = guideline
-            .rules
-            .get(rule_id)
-            .map(|r| r.id.clone())
-            .unwrap_or_default();
-        for (position, action) in rule.actions.iter().enumerate() {
-            let entry_name = |t: Target| {
-                guideline
-                    .entries
-                    .get(t as usize)
-                    .map(|e| e.id.clone())
-                    .unwrap_or_default()
-            };
-            for (k, said) in choices(rule_id, position) {
-                let mut condition = format!("ld_f{rule_id}_{position}");
-                if let Some(column) = alt_column(rule_id, position) {
-                    let _ = write!(condition, " AND {column} = {k}");
-                }
-                let urgency = urgency_text(said.urgency);
-                let instead = action.instead.map(entry_name);
-                let mut advice = format!("{} {}", kind_word(said.kind), entry_name(said.target));
-                if let Some(u) = &urgency {
-                    let _ = write!(advice, " {u}");
-                }
-                if let Some(i) = &instead {
-                    let _ = write!(advice, " instead {i}");
-                }
-                if k > 0 {
-                    let _ = write!(advice, " replacing {}", entry_name(action.target));
-                }
-                let _ = write!(advice, " by {rule_name}");
-                finals.push(Final {
-                    condition,
-                    target: said.target,
-                    kind: said.kind,
-                    urgency,
-                    instead,
-                    rule: rule_name.clone(),
-                    advice,
-                });
-            }
-        }
-    }
+    let finals = finals(guideline, problem);
+    // Form::Codes: per entry its advice as a number.
+    let mut codes: Vec<String> = Vec::new();
     for (index, entry) in guideline.entries.iter().enumerate() {
         let on: Vec<&Final> = finals
             .iter()
@@ -1033,39 +1131,44 @@ pub fn sql(
                 w.ident(&format!("{}_instead", entry.id))
             ));
         }
-        // Each distinct advice once (`kind [urgency] [instead X]`, as
-        // `diff::Advice::words` writes it), whichever rules give it: what
-        // the patient is told about the entry, exactly.
-        let mut contents: Vec<(usize, &Option<String>, &Option<String>)> = on
+        let advice = entry_advice(&finals, index);
+        let advised: Vec<String> = advice
             .iter()
-            .map(|f| (kind_rank(f.kind), &f.urgency, &f.instead))
-            .collect();
-        contents.sort();
-        contents.dedup();
-        let advised: Vec<String> = contents
-            .iter()
-            .map(|&(rank, urgency, instead)| {
-                let with: Vec<&String> = on
-                    .iter()
-                    .filter(|f| {
-                        kind_rank(f.kind) == rank && &f.urgency == urgency && &f.instead == instead
-                    })
-                    .map(|f| &f.condition)
-                    .collect();
-                let mut words = on
-                    .iter()
-                    .find(|f| kind_rank(f.kind) == rank)
-                    .map(|f| kind_word(f.kind).to_owned())
-                    .unwrap_or_default();
-                if let Some(u) = urgency {
-                    let _ = write!(words, " {u}");
-                }
-                if let Some(i) = instead {
-                    let _ = write!(words, " instead {i}");
-                }
-                format!("CASE WHEN {} THEN {} END", any_of(with), w.string(&words))
+            .map(|(words, with)| {
+                format!(
+                    "CASE WHEN {} THEN {} END",
+                    any_of(with.clone()),
+                    w.string(words)
+                )
             })
             .collect();
+        if options.form == Form::Codes && advice.len() > MAX_CODE_BITS {
+            return Err(SqlError(format!(
+                "`{}` can be advised in {} different ways, more than the {MAX_CODE_BITS} an audit counts",
+                entry.id,
+                advice.len()
+            )));
+        }
+        let code: Vec<String> = advice
+            .iter()
+            .zip(0..MAX_CODE_BITS)
+            .map(|((_, with), bit)| {
+                format!(
+                    "CASE WHEN {} THEN {} ELSE 0 END",
+                    any_of(with.clone()),
+                    1_i64 << bit
+                )
+            })
+            .collect();
+        let code = if code.is_empty() {
+            "0".to_owned()
+        } else {
+            code.join(" + ")
+        };
+        codes.push(format!(
+            "CASE WHEN {ok} THEN {code} END AS {}",
+            w.ident(&format!("{}_code", entry.id))
+        ));
         out.push(format!(
             "CASE WHEN {ok} THEN {} END AS {}",
             concat(advised, ", "),
@@ -1100,6 +1203,11 @@ pub fn sql(
         format!("SELECT s.*,\n    {status} AS ld_status\n  FROM {previous} AS s"),
     ));
 
+    if options.form == Form::Codes {
+        out = source_columns.iter().map(|c| format!("s.{c}")).collect();
+        out.push(format!("ld_status AS {}", w.ident("leidraad_status")));
+        out.extend(codes);
+    }
     let mut text = String::new();
     let title = guideline
         .header

@@ -212,6 +212,21 @@ fn answer_of_row(row: &Json) -> Answer {
 /// numbers as text) with the given column types, and returns the rows by
 /// `record_line`.
 fn run_duckdb(dir: &Path, sql: &str, columns: &[(String, String)]) -> BTreeMap<u64, Json> {
+    run_duckdb_selecting(
+        dir,
+        sql,
+        columns,
+        "record_line, leidraad_status, leidraad_problem, leidraad_fired, leidraad_advice, COLUMNS(lambda c: ends_with(c, '_advice') AND c <> 'leidraad_advice')",
+    )
+}
+
+/// Runs the DuckDB text over the generated table, keeping `select`.
+fn run_duckdb_selecting(
+    dir: &Path,
+    sql: &str,
+    columns: &[(String, String)],
+    select: &str,
+) -> BTreeMap<u64, Json> {
     let script = r#"
 import duckdb, json, sys
 dir = sys.argv[1]
@@ -221,9 +236,10 @@ types = ", ".join("'%s': '%s'" % (name, "VARCHAR" if kind.startswith("DECIMAL") 
 select = ", ".join('CAST("%s" AS %s) AS "%s"' % (n, k, n) if k.startswith("DECIMAL") else '"%s"' % n for n, k in columns)
 con.execute("CREATE TABLE records AS SELECT %s FROM read_json('%s/table.jsonl', columns={%s}, format='newline_delimited')" % (select, dir, types))
 query = open(dir + "/query.sql").read()
-con.execute("COPY (SELECT record_line, leidraad_status, leidraad_problem, leidraad_fired, leidraad_advice, COLUMNS(lambda c: ends_with(c, '_advice') AND c <> 'leidraad_advice') FROM (%s)) TO '%s/rows.jsonl' (FORMAT JSON)" % (query, dir))
+con.execute("COPY (SELECT %s FROM (%s)) TO '%s/rows.jsonl' (FORMAT JSON)" % (open(dir + "/select.sql").read(), query, dir))
 "#;
     std::fs::write(dir.join("query.sql"), sql).unwrap();
+    std::fs::write(dir.join("select.sql"), select).unwrap();
     std::fs::write(
         dir.join("columns.json"),
         serde_json::to_string(columns).unwrap(),
@@ -387,7 +403,18 @@ fn agree_on(path: &str, text: &str, units: &[ColumnUnit<'_>]) {
             let input = &guideline.inputs[rng.index(guideline.inputs.len())];
             let bad = match &input.ty {
                 Type::OneOf(_) => Some((json!("bogus_value"), json!("bogus_value"))),
-                Type::AnyOf(_) => Some((json!(["bogus_value"]), json!(["bogus_value"]))),
+                // Not a member, a member twice, a member and a stranger, a
+                // null item: the reader refuses each, and so must the SQL.
+                Type::AnyOf(members) => {
+                    let member = &members[rng.index(members.len())];
+                    let list = match rng.below(4) {
+                        0 => json!(["bogus_value"]),
+                        1 => json!([member, member]),
+                        2 => json!([member, "bogus_value"]),
+                        _ => json!([member, null]),
+                    };
+                    Some((list.clone(), list))
+                }
                 Type::Number { hi, .. } if !units.iter().any(|(id, ..)| *id == input.id) => {
                     let above = decimal(hi.numer() + hi.denom(), hi.denom()).unwrap();
                     Some((
@@ -444,6 +471,49 @@ fn agree_on(path: &str, text: &str, units: &[ColumnUnit<'_>]) {
     let compiled = support::run(support::leidraad(&args));
     assert_eq!(compiled.status, 0, "{}", compiled.stderr_lossy());
     let rows = run_duckdb(&dir, &compiled.stdout_lossy(), &columns);
+    // The form `audit` counts by: per entry a code whose bits are the
+    // legend's advice; decoded, it must be the row's `ENTRY_advice`.
+    let options = leidraad::emit::SqlOptions {
+        dialect: leidraad::emit::Dialect::DuckDb,
+        table: "records".to_owned(),
+        view: None,
+        units: units
+            .iter()
+            .map(|(input, unit, ..)| ((*input).to_owned(), (*unit).to_owned()))
+            .collect(),
+        keys: vec!["record_line".to_owned()],
+        form: leidraad::emit::SqlForm::Codes,
+    };
+    let coded = leidraad::emit::sql(guideline, lowering, &sources, &options).unwrap();
+    let legend = leidraad::emit::advice_legend(guideline, lowering);
+    let code_rows = run_duckdb_selecting(
+        &dir,
+        &coded,
+        &columns,
+        "record_line, leidraad_status, COLUMNS(lambda c: ends_with(c, '_code'))",
+    );
+    assert_eq!(code_rows.len(), rows.len());
+    for (number, row) in &rows {
+        let coded = &code_rows[number];
+        assert_eq!(coded["leidraad_status"], row["leidraad_status"]);
+        for (entry, texts) in guideline.entries.iter().zip(&legend) {
+            let code = coded[format!("{}_code", entry.id).as_str()].as_u64();
+            let decoded: Option<Vec<&str>> = code.map(|code| {
+                texts
+                    .iter()
+                    .enumerate()
+                    .filter(|(bit, _)| code >> bit & 1 == 1)
+                    .map(|(_, text)| text.as_str())
+                    .collect()
+            });
+            assert_eq!(
+                decoded.map(|d| d.join(", ")).as_deref(),
+                row[format!("{}_advice", entry.id).as_str()].as_str(),
+                "{path}: record {number}, {}_code {code:?}",
+                entry.id
+            );
+        }
+    }
     // `LEIDRAAD_SPARK=1`: the Spark text on a local Spark session too.
     let spark_rows = std::env::var_os("LEIDRAAD_SPARK").map(|_| {
         let mut spark_args = args.clone();

@@ -411,3 +411,72 @@ fn audit_without_the_data_says_so() {
         ran.stderr_lossy()
     );
 }
+
+/// On a terminal, `audit` draws DuckDB's progress on standard error while
+/// it counts, and clears it before the report; piped, it draws nothing,
+/// and the report is the same either way.
+#[test]
+fn audit_draws_progress_on_a_terminal_only() {
+    if !have_duckdb() {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("leidraad-audit-progress-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let parquet = dir.join("records.parquet");
+    // benches/sql_audit.py's generator: long enough to be watched a few
+    // times (DuckDB's estimate is read every quarter second).
+    let script = r#"
+import sys, duckdb, importlib.util
+spec = importlib.util.spec_from_file_location("b", "benches/sql_audit.py"); b = importlib.util.module_from_spec(spec); spec.loader.exec_module(b)
+con = duckdb.connect(); con.execute("SET enable_progress_bar = false"); con.execute("SELECT setseed(0.5)")
+drawn = ", ".join("%s AS %s" % (e, x) for x, e in b.COLUMNS if e)
+asked = ", ".join("CASE WHEN %s THEN %s END AS %s" % (c, e, x) for x, (c, e) in b.ASKED.items())
+names = ", ".join(x for x, _ in b.COLUMNS)
+con.execute("COPY (SELECT %s FROM (SELECT *, %s FROM (SELECT %s FROM range(3000000)))) TO '%s' (FORMAT PARQUET)" % (names, asked, drawn, sys.argv[1]))
+"#;
+    let made = Command::new("python3")
+        .args(["-c", script, parquet.to_str().unwrap()])
+        .current_dir(support::root())
+        .output()
+        .unwrap();
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let args = [
+        "audit",
+        "guidelines/lage-rugpijn.leidraad",
+        "--data",
+        parquet.to_str().unwrap(),
+    ];
+    let piped = support::run(support::leidraad(args));
+    assert_eq!(piped.status, 0, "{}", piped.stderr_lossy());
+    assert!(
+        !piped.stderr_lossy().contains("counting"),
+        "{}",
+        piped.stderr_lossy()
+    );
+    let pty = crate::pty::Pty::spawn(support::leidraad(args));
+    let (status, _, transcript) = pty.finish();
+    assert_eq!(status, 0, "{transcript}");
+    // `\r` redraws the line: every drawing is `counting [###...] NN%`, and
+    // the last `\r` clears it (spaces) before the report.
+    let drawn: Vec<&str> = transcript.split('\r').collect();
+    let bars: Vec<&&str> = drawn
+        .iter()
+        .filter(|d| d.starts_with("counting ["))
+        .collect();
+    assert!(!bars.is_empty(), "no progress drawn:\n{transcript}");
+    for bar in &bars {
+        assert!(bar.ends_with('%') && bar.len() <= 50, "{bar:?}");
+    }
+    let report = drawn.last().unwrap();
+    assert!(drawn[drawn.len() - 2].trim().is_empty(), "{transcript:?}");
+    assert_eq!(
+        *report,
+        piped.stdout_lossy(),
+        "the report differs on a terminal"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
