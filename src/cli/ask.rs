@@ -114,7 +114,11 @@ pub fn run(
                 break;
             }
             match answer(guideline, input, words, &line) {
-                Ok(value) => {
+                Ok((value, by_label)) => {
+                    // A value typed by its label: say which value it is.
+                    for (name, label) in by_label {
+                        outln!("  {}", controls(&fill(words.taken_as, &[&name, &label])));
+                    }
                     answers.push((next, value));
                     break;
                 }
@@ -169,10 +173,7 @@ fn hint(input: &Input, words: &Words, choices: usize) -> String {
             });
             let range = fill(
                 words.number_range,
-                &[
-                    &lo.to_human_string(),
-                    &format!("{}{unit}", hi.to_human_string()),
-                ],
+                &[&words.number(*lo), &format!("{}{unit}", words.number(*hi))],
             );
             if *whole {
                 format!("{range} ({})", words.whole_number)
@@ -196,11 +197,42 @@ fn hint(input: &Input, words: &Words, choices: usize) -> String {
     hint
 }
 
+/// The value whose label is `typed` (exactly, in any case), when exactly
+/// one value has that label, with the label as the guideline writes it.
+fn by_label<'v>(
+    input: &'v Input,
+    values: &'v [String],
+    typed: &str,
+) -> Option<(&'v String, &'v str)> {
+    let wanted = typed.trim().to_lowercase();
+    let mut found = (0u32..).zip(values).filter_map(|(index, value)| {
+        input
+            .value_label(index)
+            .filter(|label| label.trim().to_lowercase() == wanted)
+            .map(|label| (value, label))
+    });
+    let first = found.next()?;
+    found.next().is_none().then_some(first)
+}
+
+/// A value chosen by its label: its name and its label.
+type ByLabel = Vec<(String, String)>;
+
 /// One answer as the JSON a record gives, checked by the record reader as
 /// `eval` checks a field; the reason in the guideline's words when it does
 /// not read. The record reader decides what is accepted; the reasons are
-/// found here, before it, so that they are said in the table's words.
-fn answer(guideline: &Guideline, input: &Input, words: &Words, line: &str) -> Result<Json, String> {
+/// found here, before it, so that they are said in the table's words. A
+/// person may type a value's label (`acuut` for `acute`) where it names
+/// one value: the answer is then that value's name, as a record gives it
+/// (a record itself must name the value), and the values so chosen come
+/// back to be shown.
+fn answer(
+    guideline: &Guideline,
+    input: &Input,
+    words: &Words,
+    line: &str,
+) -> Result<(Json, ByLabel), String> {
+    let mut chosen_by_label: ByLabel = Vec::new();
     let choices = choices(input, words);
     let hint_here = || hint(input, words, choices.len());
     if line.is_empty() && !matches!(input.ty, Type::AnyOf(_)) {
@@ -219,9 +251,14 @@ fn answer(guideline: &Guideline, input: &Input, words: &Words, line: &str) -> Re
     }
     let not_a_choice = |typed: &str, among: &[String]| {
         let mut why = fill(words.not_a_choice, &[typed]);
-        if let Some(near) =
-            leidraad::diagnostics::suggest::did_you_mean(typed, among.iter().map(String::as_str))
-        {
+        // Names and labels both answer, so both are suggested.
+        let labels = (0u32..)
+            .take(among.len())
+            .filter_map(|index| input.value_label(index));
+        if let Some(near) = leidraad::diagnostics::suggest::did_you_mean(
+            typed,
+            among.iter().map(String::as_str).chain(labels),
+        ) {
             why.push_str(&format!(" ({})", fill(words.did_you_mean, &[near])));
         }
         format!("{why}; {}", hint_here())
@@ -246,7 +283,13 @@ fn answer(guideline: &Guideline, input: &Input, words: &Words, line: &str) -> Re
                 Some(value) => Json::String(value.clone()),
                 // A value typed by name, as the record names it.
                 None if values.iter().any(|v| v == line) => Json::String(line.to_owned()),
-                None => return Err(not_a_choice(line, values)),
+                None => match by_label(input, values, line) {
+                    Some((value, label)) => {
+                        chosen_by_label.push((value.clone(), label.to_owned()));
+                        Json::String(value.clone())
+                    }
+                    None => return Err(not_a_choice(line, values)),
+                },
             },
             Type::AnyOf(values) => {
                 let mut members: Vec<&String> = Vec::new();
@@ -255,7 +298,13 @@ fn answer(guideline: &Guideline, input: &Input, words: &Words, line: &str) -> Re
                         Some(member) => member,
                         None => match values.iter().find(|v| *v == part) {
                             Some(member) => member,
-                            None => return Err(not_a_choice(part, values)),
+                            None => match by_label(input, values, part) {
+                                Some((member, label)) => {
+                                    chosen_by_label.push((member.clone(), label.to_owned()));
+                                    member
+                                }
+                                None => return Err(not_a_choice(part, values)),
+                            },
                         },
                     };
                     if members.contains(&member) {
@@ -275,9 +324,16 @@ fn answer(guideline: &Guideline, input: &Input, words: &Words, line: &str) -> Re
     let mut record = Map::new();
     record.insert(input.id.clone(), value.clone());
     match read_record(guideline, &Json::Object(record)) {
-        Ok(_) => Ok(value),
-        // A reason not found above: said plainly, never accepted.
-        Err(_) => Err(format!("{}; {}", words.unreadable, hint_here())),
+        Ok(_) => Ok((value, chosen_by_label)),
+        // A reason not found above: the record reader's, in the same
+        // words as `eval` says it; never accepted.
+        Err(errors) => Err(format!(
+            "{}; {}",
+            errors
+                .first()
+                .map_or(words.unreadable, |e| e.message.as_str()),
+            hint_here()
+        )),
     }
 }
 
@@ -377,7 +433,7 @@ fn number(input: &Input, words: &Words, line: &str) -> Result<Json, String> {
             } else {
                 format!(
                     "\"{line}\" ({} {})",
-                    converted.to_human_string(),
+                    words.number(converted),
                     unit_word(target)
                 )
             };

@@ -13,6 +13,7 @@ use leidraad::eval::{
 use leidraad::logic::diagram::{CompileOptions, GroupedDiagram};
 use leidraad::logic::index::RuleIndex;
 use leidraad::model::record::{FieldError, ReadOptions, Record, RecordReader, read_record_with};
+use leidraad::model::words::fill;
 use leidraad::source::Sources;
 use miette::{IntoDiagnostic as _, WrapErr as _, miette};
 use serde_json::{Value as Json, json};
@@ -150,7 +151,12 @@ fn evaluate_read(
     let checked = evaluator.checked;
     let guideline = &checked.guideline;
     let Some(lowering) = &checked.lowering else {
-        return Err(vec![FieldError::new("", "the guideline has errors")]);
+        return Err(vec![FieldError::new(
+            "",
+            leidraad::model::words::of(guideline)
+                .record
+                .guideline_has_errors,
+        )]);
     };
     // Values given for inputs that are not asked for this patient are set
     // aside; say so rather than silently ignoring them.
@@ -251,23 +257,24 @@ fn refused(evaluator: &Evaluator<'_>, errors: &[FieldError], format: ResultForma
             );
         }
         ResultFormat::Human => {
+            let w = &leidraad::model::words::of(&evaluator.checked.guideline).record;
             for e in errors {
                 if e.field.is_empty() {
-                    eoutln!("error: {}", controls(&e.message));
+                    eoutln!("{}", fill(w.error_line, &[&controls(&e.message)]));
                 } else {
                     eoutln!(
-                        "error: field `{}`: {}",
-                        controls(&e.field),
-                        controls(&e.message)
+                        "{}",
+                        fill(
+                            w.field_error_line,
+                            &[&controls(&e.field), &controls(&e.message)]
+                        )
                     );
                 }
             }
             if errors.iter().any(|e| e.unknown_field) && evaluator.read == ReadOptions::default() {
-                eoutln!(
-                    "help: a record field that is not an input may be a misspelling, so the record is refused; if the record carries other data on purpose, evaluate with `--ignore-unknown-fields`"
-                );
+                eoutln!("{}", w.unknown_field_help);
             }
-            eoutln!("no recommendation was made: the record must be fixed first");
+            eoutln!("{}", w.refused);
         }
     }
 }
@@ -490,10 +497,13 @@ fn many(
         threaded(&work, reader, batch, threads)?
     };
     if counts.failed > 0 {
+        let words = leidraad::model::words::of(&checked.guideline);
         eoutln!(
-            "{} of {} records could not be evaluated",
-            counts.failed,
-            counts.total
+            "{}",
+            fill(
+                words.record.batch_failed,
+                &[&counts.failed.to_string(), &counts.total.to_string()]
+            )
         );
         Ok(Status::Problems)
     } else {

@@ -53,12 +53,20 @@ fn escape(text: &str, keep_lines: bool) -> Cow<'_, str> {
 /// `… (N characters)` when it is longer, so that a message about a 20 MB
 /// value stays one line.
 pub(crate) fn shorten(text: &str) -> Cow<'_, str> {
+    shorten_with(text, |count| {
+        format!("{} characters", group_thousands(count))
+    })
+}
+
+/// [`shorten`] with the count of characters in other words
+/// (`20.000.000 tekens`).
+pub(crate) fn shorten_with(text: &str, characters: impl Fn(usize) -> String) -> Cow<'_, str> {
     match text.char_indices().nth(QUOTE_CHARS) {
         None => Cow::Borrowed(text),
         Some((cut, _)) => Cow::Owned(format!(
-            "{}… ({} characters)",
+            "{}… ({})",
             text.get(..cut).unwrap_or(""),
-            group_thousands(text.chars().count())
+            characters(text.chars().count())
         )),
     }
 }

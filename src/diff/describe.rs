@@ -75,8 +75,8 @@ fn run_text(
             }
         }
     }
-    let lo = low.to_human_string();
-    let hi = high.to_human_string();
+    let lo = words.number(low);
+    let hi = words.number(high);
     let at_bottom = first == 0;
     let at_top = last == top;
     if first == last && matches!(numbers.shape(first), Some(ClassShape::Point(_))) {

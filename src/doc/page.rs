@@ -390,7 +390,11 @@ impl PageData<'_> {
                     unit.as_ref().map_or(String::new(), |u| {
                         self.words().unit_word(u.canonical, false)
                     }),
-                    format!("{} – {}", lo.to_human_string(), hi.to_human_string()),
+                    format!(
+                        "{} – {}",
+                        self.words().number(*lo),
+                        self.words().number(*hi)
+                    ),
                     String::new(),
                 ),
             };
@@ -468,7 +472,7 @@ impl PageData<'_> {
             for term in &score.terms {
                 let (points, when) = match term {
                     crate::model::ScoreTerm::Points { points, when, .. } => (
-                        points.to_human_string(),
+                        self.words().number(*points),
                         describe::condition_phrase(guideline, when, false),
                     ),
                     crate::model::ScoreTerm::Input {
@@ -837,7 +841,7 @@ fn value_text(guideline: &Guideline, input: &crate::model::Input, value: &Value)
         }
         (Value::Number(n), Type::Number { unit, .. }) => match unit {
             Some(_) => describe::quantity(guideline, input, *n),
-            None => n.to_human_string(),
+            None => words.number(*n),
         },
         (Value::Unknown, _) => words.unknown.to_owned(),
         _ => "?".to_owned(),

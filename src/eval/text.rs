@@ -151,6 +151,7 @@ fn reason_phrase(guideline: &Guideline, sources: &Sources, reason: &Reason) -> S
 /// `Wells-score = 3: Actieve kanker: ja +1, ...`: a score's value and the
 /// criteria that made it, in the guideline's words.
 fn score_phrase(guideline: &Guideline, value: &ScoreValue) -> String {
+    let words = crate::model::words::of(guideline);
     let Some(score) = guideline.scores.get(value.score) else {
         return String::new();
     };
@@ -163,20 +164,20 @@ fn score_phrase(guideline: &Guideline, value: &ScoreValue) -> String {
                     let criterion =
                         crate::model::describe::condition_phrase(guideline, when, false);
                     let sign = if added.numer() > 0 { "+" } else { "" };
-                    format!("{criterion} {sign}{}", added.to_human_string())
+                    format!("{criterion} {sign}{}", words.number(*added))
                 }
                 ScoreTerm::Input { input, .. } => {
                     let label = guideline
                         .inputs
                         .get(*input)
                         .map_or("?", |i| i.label.as_str());
-                    format!("{label} {}", added.to_human_string())
+                    format!("{label} {}", words.number(*added))
                 }
             };
             Some(shown)
         })
         .collect();
-    let total = format!("{} = {}", score.label, value.value.to_human_string());
+    let total = format!("{} = {}", score.label, words.number(value.value));
     if parts.is_empty() {
         total
     } else {
@@ -741,14 +742,16 @@ fn list<'t, T>(out: &mut Vec<u8>, items: &'t [T], mut item: impl FnMut(&mut Vec<
     out.push(b']');
 }
 
-/// Why a record could not be evaluated, in the editors' words, one entry per
-/// field (an empty field for the record as a whole).
+/// Why a record could not be evaluated, in the guideline's words
+/// (`words::of`), one entry per field (an empty field for the record as a
+/// whole).
 pub fn error_messages(
     guideline: &Guideline,
     sources: &Sources,
     error: &EvalError,
     given: &[Option<Value>],
 ) -> Vec<FieldError> {
+    let w = &crate::model::words::of(guideline).record;
     match error {
         EvalError::Missing(inputs) => inputs
             .iter()
@@ -756,19 +759,13 @@ pub fn error_messages(
             .map(|(input, given)| {
                 let message = if matches!(given, Some(Some(Value::Unknown))) {
                     let default = if input.default.is_some() {
-                        " (a default applies only to a field that is left out)"
+                        w.default_note
                     } else {
                         ""
                     };
-                    format!(
-                        "the record says `{}` ({}) is not known, and the recommendation depends on it{default}",
-                        input.id, input.label
-                    )
+                    fill(w.not_known, &[&input.id, &input.label, default])
                 } else {
-                    format!(
-                        "the record lacks `{}` ({}), and the recommendation depends on it",
-                        input.id, input.label
-                    )
+                    fill(w.lacks, &[&input.id, &input.label])
                 };
                 FieldError::new(&input.id, message)
             })
@@ -779,21 +776,17 @@ pub fn error_messages(
             let file = if span.file == guideline.file {
                 String::new()
             } else {
-                format!(" of `{}`", sources.name(span.file))
+                fill(w.of_file, &[sources.name(span.file)])
             };
             vec![FieldError::new(
                 "",
-                format!(
-                    "the record contradicts the assumption on line {}{file}: `{}`",
-                    at.line,
-                    sources.slice(*span).trim()
+                fill(
+                    w.contradicts,
+                    &[&at.line.to_string(), &file, sources.slice(*span).trim()],
                 ),
             )]
         }
-        EvalError::AskedWhen => vec![FieldError::new(
-            "",
-            "the record gives an input that is not asked for this patient",
-        )],
+        EvalError::AskedWhen => vec![FieldError::new("", w.not_asked)],
     }
 }
 

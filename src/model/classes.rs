@@ -318,8 +318,8 @@ impl NumberClasses {
         let lower = if low_inclusive { "≥" } else { ">" };
         let upper = if high_inclusive { "≤" } else { "<" };
         let (low_unit, high_unit) = (unit_after(low), unit_after(high));
-        let low = low.to_human_string();
-        let high = high.to_human_string();
+        let low = words.number(low);
+        let high = words.number(high);
         let text = if first == last && low_inclusive {
             format!("= {low}{low_unit}")
         } else if starts_at_bottom && ends_at_top {

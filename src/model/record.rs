@@ -4,8 +4,9 @@
 use super::number::{ExactError, Rational};
 use super::units::{ConversionError, Suggestion, Unit, UnknownUnit};
 use super::*;
-use crate::diagnostics::escape::{group_thousands, shorten};
+use crate::diagnostics::escape::shorten;
 use crate::diagnostics::suggest::did_you_mean;
+use crate::model::words::{self, Words, fill};
 use serde::Serialize;
 use serde_json::Value as Json;
 use unicode_normalization::UnicodeNormalization as _;
@@ -81,27 +82,22 @@ fn unknown_field_message(
     name: &str,
     options: ReadOptions,
 ) -> Option<String> {
+    let words = words::of(guideline);
+    let w = &words.record;
     // The same letters written with other code points (`e` and a combining
     // diaeresis for `ë`): say so, since "did you mean" would show what looks
     // like the field itself.
     if !unicode_normalization::is_nfc(name) {
         let composed: String = name.nfc().collect();
         if guideline.input_index(&composed).is_some() {
-            return Some(format!(
-                "written with other characters than the input `{}` (its accented letters are composed differently, not in Unicode NFC); write the field name as the guideline does",
-                shorten(&composed)
-            ));
+            return Some(fill(w.not_nfc, &[&words.short(&composed)]));
         }
     }
     let near = did_you_mean(name, guideline.inputs.iter().map(|i| i.id.as_str()));
     match (options.unknown_fields, near) {
-        (UnknownFields::Refuse, Some(near)) => Some(format!(
-            "not an input of this guideline (did you mean `{near}`?)"
-        )),
-        (UnknownFields::Refuse, None) => Some("not an input of this guideline".to_owned()),
-        (UnknownFields::Ignore, Some(near)) => Some(format!(
-            "not an input of this guideline, and so close to `{near}` that it is taken for a misspelling: refused even though unknown fields are ignored; correct the name"
-        )),
+        (UnknownFields::Refuse, Some(near)) => Some(fill(w.not_an_input_near, &[near])),
+        (UnknownFields::Refuse, None) => Some(w.not_an_input.to_owned()),
+        (UnknownFields::Ignore, Some(near)) => Some(fill(w.near_miss_refused, &[near])),
         (UnknownFields::Ignore, None) => None,
     }
 }
@@ -128,14 +124,13 @@ fn with_unknown_fields(
     }
     errors.sort_by(|a, b| a.field.cmp(&b.field));
     if let Some(more) = refused.checked_sub(NAMED_UNKNOWN_FIELDS).filter(|&n| n > 0) {
-        let fields = if more == 1 { "field" } else { "fields" };
-        errors.push(unknown_field_error(
-            "",
-            format!(
-                "and {} more {fields} that are not inputs of this guideline",
-                group_thousands(more)
-            ),
-        ));
+        let w = words::of(guideline);
+        let template = if more == 1 {
+            w.record.more_field
+        } else {
+            w.record.more_fields
+        };
+        errors.push(unknown_field_error("", fill(template, &[&w.count(more)])));
     }
     errors
 }
@@ -153,11 +148,9 @@ pub fn read_record_with(
     json: &Json,
     options: ReadOptions,
 ) -> Result<Record, Vec<FieldError>> {
+    let words = words::of(guideline);
     let Json::Object(fields) = json else {
-        return Err(vec![field_error(
-            "",
-            "a patient record must be a JSON object, such as {\"age\": 45}",
-        )]);
+        return Err(vec![field_error("", words.record.not_an_object)]);
     };
     let mut values = vec![None; guideline.inputs.len()];
     let mut errors = Vec::new();
@@ -170,7 +163,7 @@ pub fn read_record_with(
         let Some(input) = guideline.inputs.get(index) else {
             continue;
         };
-        match read_value(input, value) {
+        match read_value(words, input, value) {
             Ok(v) => {
                 if let Some(slot) = values.get_mut(index) {
                     *slot = Some(v);
@@ -199,7 +192,8 @@ fn list(values: &[String]) -> String {
         .join(", ")
 }
 
-fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
+fn read_value(words: &Words, input: &Input, value: &Json) -> Result<Value, String> {
+    let w = &words.record;
     // `null` says the answer is not known; `Guideline::complete` decides
     // what that means for the input (never its default).
     if value.is_null() || (input.admits_unknown && value.as_str() == Some("unknown")) {
@@ -209,34 +203,35 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
         Type::YesNo => value
             .as_bool()
             .map(Value::Bool)
-            .ok_or_else(|| format!("expected true or false, found {}", describe(value))),
+            .ok_or_else(|| fill(w.expected_yes_no, &[&describe(words, value)])),
         Type::OneOf(choices) => {
             let Some(text) = value.as_str() else {
-                return Err(format!(
-                    "expected one of {}, found {}",
-                    list(choices),
-                    describe(value)
+                return Err(fill(
+                    w.expected_one_of,
+                    &[&list(choices), &describe(words, value)],
                 ));
             };
-            choice(input, choices, text).map(Value::Choice)
+            choice(words, input, choices, text).map(Value::Choice)
         }
         Type::AnyOf(members) => {
             let Some(items) = value.as_array() else {
-                return Err(format!(
-                    "expected a list of members of {}, such as [\"{}\"], found {}",
-                    list(members),
-                    members.first().map_or("", String::as_str),
-                    describe(value)
+                return Err(fill(
+                    w.expected_list,
+                    &[
+                        &list(members),
+                        members.first().map_or("", String::as_str),
+                        &describe(words, value),
+                    ],
                 ));
             };
             let mut set = Vec::with_capacity(items.len());
             for item in items {
                 let Some(text) = item.as_str() else {
-                    return Err(format!("list items must be text, found {}", describe(item)));
+                    return Err(fill(w.item_not_text, &[&describe(words, item)]));
                 };
-                let index = choice(input, members, text)?;
+                let index = choice(words, input, members, text)?;
                 if set.contains(&index) {
-                    return Err(format!("\"{}\" is listed twice", shorten(text)));
+                    return Err(fill(w.listed_twice, &[&words.short(text)]));
                 }
                 set.push(index);
             }
@@ -250,11 +245,14 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
             molar_mass,
             whole,
         } => {
-            let unit_text = unit
-                .as_ref()
-                .map_or(String::new(), |u| format!(" {}", u.canonical));
-            let outside =
-                |shown: &str| format!("{shown} lies outside the range {lo} to {hi}{unit_text}");
+            let unit_text = unit.as_ref().map_or(String::new(), |u| {
+                format!(" {}", words.unit_word(u.canonical, false))
+            });
+            let (low, high) = (
+                words.decimal(&lo.to_string()),
+                format!("{}{unit_text}", words.decimal(&hi.to_string())),
+            );
+            let outside = |shown: &str| fill(w.outside_range, &[shown, &low, &high]);
             let (number, written) = match value {
                 // serde_json keeps the number's text (`arbitrary_precision`),
                 // so it is read exactly, never through f64.
@@ -262,38 +260,32 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
                     let written = n.to_string();
                     match Rational::parse_exact(&written) {
                         Ok(number) if number < *lo || number > *hi => {
-                            return Err(outside(&shorten(&written)));
+                            return Err(outside(&words.short(&written)));
                         }
                         Ok(number) => (number, None),
                         // Larger than any exact number, so beyond every range.
-                        Err(ExactError::TooLarge) => return Err(outside(&shorten(&written))),
-                        Err(e) => {
-                            return Err(format!(
-                                "cannot use the number {}: {e}",
-                                shorten(&written)
-                            ));
-                        }
+                        Err(ExactError::TooLarge) => return Err(outside(&words.short(&written))),
+                        Err(e) => return Err(cannot_use(words, &written, &e)),
                     }
                 }
-                Json::String(text) => read_quantity(text, unit.as_ref(), *molar_mass)?,
-                Json::Object(fields) => read_fhir_quantity(fields, unit.as_ref(), *molar_mass)
-                    .map_err(|e| e.message(&outside))?,
-                other => return Err(format!("expected a number, found {}", describe(other))),
+                Json::String(text) => read_quantity(words, text, unit.as_ref(), *molar_mass)?,
+                Json::Object(fields) => {
+                    read_fhir_quantity(words, fields, unit.as_ref(), *molar_mass)
+                        .map_err(|e| e.message(&outside))?
+                }
+                other => return Err(fill(w.expected_number, &[&describe(words, other)])),
             };
             if number < *lo || number > *hi {
                 // A number given in another unit is shown as written and as
                 // converted: `"0.8 mg/L" (800 µg/L)`.
                 let shown = match written {
-                    Some(written) => format!("{written} ({}{unit_text})", number.to_human_string()),
-                    None => number.to_human_string(),
+                    Some(written) => format!("{written} ({}{unit_text})", words.number(number)),
+                    None => words.number(number),
                 };
                 return Err(outside(&shown));
             }
             if *whole && !number.is_integer() {
-                return Err(format!(
-                    "{} is not a whole number, and this input takes whole numbers only",
-                    number.to_human_string()
-                ));
+                return Err(fill(w.not_whole, &[&words.number(number)]));
             }
             Ok(Value::Number(number))
         }
@@ -302,9 +294,10 @@ fn read_value(input: &Input, value: &Json) -> Result<Value, String> {
 
 /// The value named `text`, exactly. A value's label is never read as the
 /// value: a record that gives one is refused, with the name to write.
-fn choice(input: &Input, choices: &[String], text: &str) -> Result<u32, String> {
+fn choice(words: &Words, input: &Input, choices: &[String], text: &str) -> Result<u32, String> {
+    let w = &words.record;
     match choices.iter().position(|c| c == text) {
-        Some(index) => u32::try_from(index).map_err(|_| "too many values".to_owned()),
+        Some(index) => u32::try_from(index).map_err(|_| w.too_many_values.to_owned()),
         None => {
             let wanted = text.trim().to_lowercase();
             let labelled = (0u32..)
@@ -316,16 +309,13 @@ fn choice(input: &Input, choices: &[String], text: &str) -> Result<u32, String> 
                 })
                 .map(|(_, name)| name);
             let hint = match labelled {
-                Some(name) => format!(
-                    " (that is the label of \"{name}\"; a record names the value: \"{name}\")"
-                ),
+                Some(name) => fill(w.label_hint, &[name, name]),
                 None => did_you_mean(text, choices.iter().map(String::as_str))
-                    .map_or(String::new(), |s| format!(" (did you mean \"{s}\"?)")),
+                    .map_or(String::new(), |s| fill(w.did_you_mean, &[s])),
             };
-            Err(format!(
-                "\"{}\" is not one of {}{hint}",
-                shorten(text),
-                list(choices)
+            Err(fill(
+                w.not_one_of,
+                &[&words.short(text), &list(choices), &hint],
             ))
         }
     }
@@ -335,11 +325,13 @@ fn choice(input: &Input, choices: &[String], text: &str) -> Result<u32, String> 
 /// (with the input's molar mass, if any); with the text as written when a
 /// unit was given.
 fn read_quantity(
+    words: &Words,
     text: &str,
     unit: Option<&Unit>,
     molar_mass: Option<Rational>,
 ) -> Result<(Rational, Option<String>), String> {
-    let quoted = shorten(text);
+    let w = &words.record;
+    let quoted = words.short(text);
     // An example in the input's own unit: "3 µmol/L", "3 months".
     let example = unit.map_or_else(
         || "\"45\"".to_owned(),
@@ -350,37 +342,33 @@ fn read_quantity(
     let number = match Rational::parse_exact(number_text) {
         Ok(number) => number,
         Err(ExactError::NotANumber) => {
-            return Err(format!(
-                "expected a number such as {example}, found \"{quoted}\" ({}){}",
-                super::number::NumberError::NotANumber,
-                unit_without_space_hint(text)
+            return Err(fill(
+                w.expected_number_such_as,
+                &[
+                    &example,
+                    &quoted,
+                    w.number_syntax,
+                    &unit_without_space_hint(words, text),
+                ],
             ));
         }
-        Err(e) => {
-            return Err(format!(
-                "cannot use the number {}: {e}",
-                shorten(number_text)
-            ));
-        }
+        Err(e) => return Err(cannot_use(words, number_text, &e)),
     };
     let unit_text = parts.next();
     if parts.next().is_some() {
         // "25 mL/min/1.73 m2": a unit written with a space inside it.
         let joined: String = text.split_whitespace().skip(1).collect::<Vec<_>>().concat();
         let hint = Unit::lookup(&joined).map_or(String::new(), |_| {
-            format!(
-                " (a unit is written without spaces: \"{} {}\")",
-                shorten(number_text),
-                shorten(&joined)
+            fill(
+                w.no_spaces_hint,
+                &[&words.short(number_text), &words.short(&joined)],
             )
         });
-        return Err(format!(
-            "expected a number and a unit, such as {example}, found \"{quoted}\"{hint}"
-        ));
+        return Err(fill(w.number_and_unit, &[&example, &quoted, &hint]));
     }
     match unit_text {
         None => Ok((number, None)),
-        Some(word) => in_input_unit(number, word, unit, molar_mass, &quoted)
+        Some(word) => in_input_unit(words, number, word, unit, molar_mass, &quoted)
             .map(|n| (n, Some(format!("\"{quoted}\"")))),
     }
 }
@@ -388,11 +376,11 @@ fn read_quantity(
 /// The hint for a text that does not start with a number: for a bound
 /// (`"> 90"`), that it is one; for a number written against a known unit
 /// (`"25mL/min"`), the same with a space. Nothing else is suggested.
-fn unit_without_space_hint(text: &str) -> String {
+fn unit_without_space_hint(words: &Words, text: &str) -> String {
     let text = text.trim();
     // "> 90", "<5": a bound, as a FHIR Quantity's comparator.
     if text.starts_with(['<', '>', '≤', '≥']) {
-        return "; a value written with `<` or `>` is only a bound, not the patient's value, so it cannot be used: give the measured value".to_owned();
+        return words.record.bound_hint.to_owned();
     }
     let split = text
         .char_indices()
@@ -407,71 +395,98 @@ fn unit_without_space_hint(text: &str) -> String {
     {
         return String::new();
     }
-    format!(
-        "; put a space between the number and the unit: \"{} {}\"",
-        shorten(number),
-        shorten(word)
+    fill(
+        words.record.space_hint,
+        &[&words.short(number), &words.short(word)],
     )
+}
+
+/// Why a number the record writes cannot be used.
+fn cannot_use(words: &Words, written: &str, error: &ExactError) -> String {
+    let w = &words.record;
+    let max = super::number::MAX_EXACT_DIGITS.to_string();
+    let why = match error {
+        ExactError::NotANumber => w.exact_not_a_number.to_owned(),
+        ExactError::TooLarge => w.exact_too_large.to_owned(),
+        ExactError::TooManyDigits { found } => {
+            fill(w.exact_too_many_digits, &[&found.to_string(), &max])
+        }
+        ExactError::TooManyDecimals { found } => {
+            fill(w.exact_too_many_decimals, &[&found.to_string(), &max])
+        }
+    };
+    fill(w.cannot_use_number, &[&words.short(written), &why])
 }
 
 /// `number` in the unit `word` converted to the input's unit, or why not;
 /// `written` is the value as the record wrote it, for "too large".
 fn in_input_unit(
+    words: &Words,
     number: Rational,
     word: &str,
     target: Option<&Unit>,
     molar_mass: Option<Rational>,
     written: &str,
 ) -> Result<Rational, String> {
+    let w = &words.record;
     let Some(target) = target else {
-        return Err(format!(
-            "this input has no unit, but \"{}\" was given",
-            shorten(word)
-        ));
+        return Err(fill(w.no_unit, &[&words.short(word)]));
     };
     let Some(given) = Unit::lookup(word) else {
-        return Err(format!(
-            "unknown unit \"{}\"{}",
-            shorten(word),
-            unknown_unit_hint(word, target, molar_mass)
+        return Err(fill(
+            w.unknown_unit,
+            &[
+                &words.short(word),
+                &unknown_unit_hint(words, word, target, molar_mass),
+            ],
         ));
     };
-    let (theirs, ours) = (given.dimension.describe(), target.dimension.describe());
+    let (theirs, ours) = (w.dimension(given.dimension), w.dimension(target.dimension));
+    let target_word = words.unit_word(target.canonical, false);
     match Unit::convert(number, &given, target, molar_mass) {
         Ok(converted) => Ok(converted),
-        Err(ConversionError::Dimensions) => Err(format!(
-            "\"{}\" is {theirs}, but this input is {ours} in {}",
-            shorten(word),
-            target.canonical
+        Err(ConversionError::Dimensions) => Err(fill(
+            w.other_dimension,
+            &[&words.short(word), theirs, ours, &target_word],
         )),
-        Err(ConversionError::MolarMassNeeded) => Err(format!(
-            "\"{}\" is {theirs}, but this input is {ours} in {}, and the guideline declares no molar mass to convert one to the other",
-            shorten(word),
-            target.canonical
+        Err(ConversionError::MolarMassNeeded) => Err(fill(
+            w.molar_mass_needed,
+            &[&words.short(word), theirs, ours, &target_word],
         )),
-        Err(ConversionError::TooLarge) => Err(format!("\"{written}\" is too large to convert")),
+        Err(ConversionError::TooLarge) => Err(fill(w.too_large_to_convert, &[written])),
     }
 }
 
 /// The hint after "unknown unit": a unit of the input's dimension only where
 /// no unit of another size is as near, with its size; never a guess.
-fn unknown_unit_hint(word: &str, target: &Unit, molar_mass: Option<Rational>) -> String {
+fn unknown_unit_hint(
+    words: &Words,
+    word: &str,
+    target: &Unit,
+    molar_mass: Option<Rational>,
+) -> String {
+    let w = &words.record;
     match Unit::unknown(word, Some(target), molar_mass) {
         UnknownUnit::Suggest(Suggestion { unit, note: None }) => {
-            format!(" (did you mean \"{}\"?)", unit.canonical)
+            fill(w.unit_did_you_mean, &[unit.canonical])
         }
+        // The note again, in these words.
         UnknownUnit::Suggest(Suggestion {
             unit,
             note: Some(note),
-        }) => format!(
-            " (did you mean \"{}\"? Mind the size: {note})",
-            unit.canonical
-        ),
-        UnknownUnit::Choose(dimension, words) => format!(
-            " (this input is in {}; the units of {} are {})",
-            target.canonical,
-            dimension.describe(),
-            list_words(&words)
+        }) => {
+            let note = unit
+                .size_against_in(target, molar_mass, words)
+                .unwrap_or(note);
+            fill(w.unit_mind_the_size, &[unit.canonical, &note])
+        }
+        UnknownUnit::Choose(dimension, units) => fill(
+            w.unit_choose,
+            &[
+                &words.unit_word(target.canonical, false),
+                w.dimension(dimension),
+                &list_words(&units),
+            ],
         ),
         UnknownUnit::Nothing => String::new(),
     }
@@ -516,82 +531,72 @@ impl QuantityError {
 /// field other than these, a missing value and a `comparator` (`<`, `>=`,
 /// ...: the value is then a bound, not the patient's value) are refused.
 fn read_fhir_quantity(
+    words: &Words,
     fields: &serde_json::Map<String, Json>,
     unit: Option<&Unit>,
     molar_mass: Option<Rational>,
 ) -> Result<(Rational, Option<String>), QuantityError> {
+    let w = &words.record;
     let other = |message: String| QuantityError::Other(message);
     let unknown: Vec<String> = fields
         .keys()
         .filter(|key| !QUANTITY_FIELDS.contains(&key.as_str()))
-        .map(|key| format!("\"{}\"", shorten(key)))
+        .map(|key| format!("\"{}\"", words.short(key)))
         .collect();
     if !unknown.is_empty() {
-        return Err(other(format!(
-            "a quantity object has only the FHIR Quantity fields \"value\", \"unit\", \"system\" and \"code\"; {} {} not one of them",
-            unknown.join(", "),
-            if unknown.len() == 1 { "is" } else { "are" }
-        )));
+        let template = if unknown.len() == 1 {
+            w.quantity_field
+        } else {
+            w.quantity_fields
+        };
+        return Err(other(fill(template, &[&unknown.join(", ")])));
     }
     if let Some(comparator) = fields.get("comparator") {
-        return Err(other(format!(
-            "the quantity has the comparator {}: its value is then only a bound, not the patient's value, so it cannot be used; give the measured value without a comparator",
-            describe(comparator)
+        return Err(other(fill(
+            w.quantity_comparator,
+            &[&describe(words, comparator)],
         )));
     }
     let text_field = |name: &str| -> Result<Option<&str>, QuantityError> {
         match fields.get(name) {
             None => Ok(None),
             Some(Json::String(text)) => Ok(Some(text.as_str())),
-            Some(value) => Err(QuantityError::Other(format!(
-                "the quantity's \"{name}\" must be text, found {}",
-                describe(value)
+            Some(value) => Err(QuantityError::Other(fill(
+                w.quantity_not_text,
+                &[name, &describe(words, value)],
             ))),
         }
     };
     let written = match fields.get("value") {
-        None => {
-            return Err(other(
-                "the quantity has no \"value\"; give the number, such as {\"value\": 0.8, \"unit\": \"mg/L\"}"
-                    .to_owned(),
-            ));
-        }
+        None => return Err(other(w.quantity_no_value.to_owned())),
         Some(Json::Number(n)) => n.to_string(),
         Some(value) => {
-            return Err(other(format!(
-                "the quantity's \"value\" must be a number, found {}",
-                describe(value)
+            return Err(other(fill(
+                w.quantity_value_not_number,
+                &[&describe(words, value)],
             )));
         }
     };
     let number = match Rational::parse_exact(&written) {
         Ok(number) => number,
         Err(ExactError::TooLarge) => {
-            return Err(QuantityError::TooLarge(shorten(&written).into_owned()));
+            return Err(QuantityError::TooLarge(words.short(&written).into_owned()));
         }
-        Err(e) => {
-            return Err(other(format!(
-                "cannot use the number {}: {e}",
-                shorten(&written)
-            )));
-        }
+        Err(e) => return Err(other(cannot_use(words, &written, &e))),
     };
     let system = text_field("system")?;
     let code = text_field("code")?;
     let display = text_field("unit")?;
     let word = if system == Some(UCUM_SYSTEM) {
         let Some(code) = code else {
-            return Err(other(format!(
-                "the quantity's system is UCUM ({UCUM_SYSTEM}), but it has no \"code\""
-            )));
+            return Err(other(fill(w.quantity_no_code, &[UCUM_SYSTEM])));
         };
         // The display text may be anything, but not another unit.
         if let (Some(shown), Some(coded)) = (display.and_then(Unit::lookup), Unit::lookup(code)) {
             if !shown.same_size(&coded) {
-                return Err(other(format!(
-                    "the quantity's \"unit\" \"{}\" and \"code\" \"{}\" are different units; give one unit",
-                    shorten(display.unwrap_or("")),
-                    shorten(code)
+                return Err(other(fill(
+                    w.quantity_units_differ,
+                    &[&words.short(display.unwrap_or("")), &words.short(code)],
                 )));
             }
         }
@@ -599,33 +604,36 @@ fn read_fhir_quantity(
     } else {
         display
     };
-    let shown = |word: &str| format!("\"{} {}\"", shorten(&written), shorten(word));
+    let shown = |word: &str| format!("\"{} {}\"", words.short(&written), words.short(word));
     match word {
         None if unit.is_none() => Ok((number, None)),
-        None => Err(other(format!(
-            "the quantity gives no unit; this input is in {}, so give \"unit\" (or \"code\" with the UCUM system)",
-            unit.map_or("", |u| u.canonical)
+        None => Err(other(fill(
+            w.quantity_no_unit,
+            &[&unit.map_or(String::new(), |u| words.unit_word(u.canonical, false))],
         ))),
         Some(word) => in_input_unit(
+            words,
             number,
             word,
             unit,
             molar_mass,
-            &format!("{} {}", shorten(&written), shorten(word)),
+            &format!("{} {}", words.short(&written), words.short(word)),
         )
         .map(|n| (n, Some(shown(word))))
         .map_err(other),
     }
 }
 
-fn describe(value: &Json) -> String {
+/// A JSON value in a message: `null`, `true` and numbers as JSON writes
+/// them, text quoted, a list or an object in words.
+fn describe(words: &Words, value: &Json) -> String {
     match value {
         Json::Null => "null".to_owned(),
         Json::Bool(b) => b.to_string(),
-        Json::Number(n) => shorten(&n.to_string()).into_owned(),
-        Json::String(s) => format!("\"{}\"", shorten(s)),
-        Json::Array(_) => "a list".to_owned(),
-        Json::Object(_) => "an object".to_owned(),
+        Json::Number(n) => words.short(&n.to_string()).into_owned(),
+        Json::String(s) => format!("\"{}\"", words.short(s)),
+        Json::Array(_) => words.record.a_list.to_owned(),
+        Json::Object(_) => words.record.an_object.to_owned(),
     }
 }
 
@@ -653,6 +661,7 @@ pub fn parse_json(text: &str) -> Result<Json, serde_json::Error> {
 #[derive(Clone, Debug)]
 pub struct RecordReader<'g> {
     guideline: &'g Guideline,
+    words: &'static Words,
     options: ReadOptions,
     by_name: std::collections::HashMap<&'g str, InputId, Fnv>,
 }
@@ -704,6 +713,7 @@ impl<'g> RecordReader<'g> {
         }
         RecordReader {
             guideline,
+            words: words::of(guideline),
             options,
             by_name,
         }
@@ -726,6 +736,7 @@ mod fast {
         with_unknown_fields,
     };
     use crate::model::number::Rational;
+    use crate::model::words::{Words, fill};
     use crate::model::{Input, Type, Value};
     use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
     use serde_json::{Number, Value as Json};
@@ -738,11 +749,8 @@ mod fast {
         pub reader: &'r RecordReader<'g>,
     }
 
-    fn not_an_object() -> Result<Record, Vec<FieldError>> {
-        Err(vec![field_error(
-            "",
-            "a patient record must be a JSON object, such as {\"age\": 45}",
-        )])
+    fn not_an_object(words: &Words) -> Result<Record, Vec<FieldError>> {
+        Err(vec![field_error("", words.record.not_an_object)])
     }
 
     impl<'de> DeserializeSeed<'de> for RecordSeed<'_, '_> {
@@ -758,7 +766,7 @@ mod fast {
         ($($name:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {$(
             fn $name<E: de::Error>(self, $($arg: $ty),*) -> Result<Self::Value, E> {
                 StrictVisitor.$name($($arg),*)?;
-                Ok(not_an_object())
+                Ok(not_an_object(self.reader.words))
             }
         )*};
     }
@@ -780,11 +788,11 @@ mod fast {
         );
         fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
             StrictVisitor.visit_some(d)?;
-            Ok(not_an_object())
+            Ok(not_an_object(self.reader.words))
         }
         fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
             StrictVisitor.visit_seq(seq)?;
-            Ok(not_an_object())
+            Ok(not_an_object(self.reader.words))
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let guideline = self.reader.guideline;
@@ -800,7 +808,7 @@ mod fast {
                     // not a record.
                     let text: String = map.next_value()?;
                     text.parse::<Number>().map_err(de::Error::custom)?;
-                    return Ok(not_an_object());
+                    return Ok(not_an_object(self.reader.words));
                 }
                 let index = self.reader.by_name.get(key.as_ref()).copied();
                 let duplicate = match index {
@@ -820,7 +828,8 @@ mod fast {
                     map.next_value_seed(super::strict::Strict)?;
                     continue;
                 };
-                match map.next_value_seed(FieldSeed { input })? {
+                let words = self.reader.words;
+                match map.next_value_seed(FieldSeed { words, input })? {
                     Ok(value) => {
                         if let Some(slot) = index.and_then(|index| values.get_mut(index)) {
                             *slot = Some(value);
@@ -871,6 +880,7 @@ mod fast {
     /// The value of one known input: the value (`null` is [`Value::Unknown`]) or the
     /// message `read_value` gives.
     struct FieldSeed<'i> {
+        words: &'static Words,
         input: &'i Input,
     }
 
@@ -879,7 +889,7 @@ mod fast {
     impl FieldSeed<'_> {
         /// The reference's reading of a value the fast path does not know.
         fn reference(&self, json: &Json) -> FieldResult {
-            read_value(self.input, json)
+            read_value(self.words, self.input, json)
         }
 
         fn integer(&self, number: Rational, json: impl FnOnce() -> Json) -> FieldResult {
@@ -926,7 +936,7 @@ mod fast {
         fn visit_str<E>(self, v: &str) -> Result<FieldResult, E> {
             Ok(match &self.input.ty {
                 Type::OneOf(choices) if !self.input.admits_unknown => {
-                    choice(self.input, choices, v).map(Value::Choice)
+                    choice(self.words, self.input, choices, v).map(Value::Choice)
                 }
                 _ => self.reference(&Json::String(v.to_owned())),
             })
@@ -958,16 +968,19 @@ mod fast {
                 let text = match &item {
                     Item::Text(text) => text.as_ref(),
                     Item::Other(other) => {
-                        failed = Some(format!(
-                            "list items must be text, found {}",
-                            describe(other)
+                        failed = Some(fill(
+                            self.words.record.item_not_text,
+                            &[&describe(self.words, other)],
                         ));
                         continue;
                     }
                 };
-                match choice(self.input, members, text) {
+                match choice(self.words, self.input, members, text) {
                     Ok(index) if set.contains(&index) => {
-                        failed = Some(format!("\"{}\" is listed twice", shorten(text)));
+                        failed = Some(fill(
+                            self.words.record.listed_twice,
+                            &[&self.words.short(text)],
+                        ));
                     }
                     Ok(index) => set.push(index),
                     Err(message) => failed = Some(message),

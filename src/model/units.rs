@@ -564,6 +564,18 @@ impl Unit {
         reference: &Unit,
         molar_mass: Option<Rational>,
     ) -> Option<String> {
+        self.size_against_in(reference, molar_mass, crate::model::words::for_code(None))
+    }
+
+    /// [`Unit::size_against`] with the numbers and the molar mass in the
+    /// words of a language (`1 mmol/L = ≈18,02 mg/dL bij een molaire massa
+    /// van 180,16 g/mol`).
+    pub(crate) fn size_against_in(
+        &self,
+        reference: &Unit,
+        molar_mass: Option<Rational>,
+        words: &crate::model::words::Words,
+    ) -> Option<String> {
         if self.same_size(reference) {
             return None;
         }
@@ -573,15 +585,18 @@ impl Unit {
             let at = |v: Rational| Unit::convert(v, reference, self, None).ok();
             return Some(format!(
                 "0 {r} = {} {s}, 100 {r} = {} {s}",
-                at(Rational::ZERO)?.to_human_string(),
-                at(hundred)?.to_human_string(),
+                words.number(at(Rational::ZERO)?),
+                words.number(at(hundred)?),
                 r = reference.canonical,
                 s = self.canonical,
             ));
         }
         let at_molar_mass = match (self.dimension == reference.dimension, molar_mass) {
             (true, _) => String::new(),
-            (false, Some(mass)) => format!(" at a molar mass of {mass} g/mol"),
+            (false, Some(mass)) => crate::model::words::fill(
+                words.record.at_molar_mass,
+                &[&words.decimal(&mass.to_string())],
+            ),
             (false, None) => return None,
         };
         let forward = Unit::convert(one, self, reference, molar_mass).ok()?;
@@ -597,7 +612,7 @@ impl Unit {
         Some(format!(
             "1 {} = {} {}{at_molar_mass}",
             big.word_for(one),
-            value.to_human_string(),
+            words.number(value),
             small.canonical
         ))
     }
@@ -954,6 +969,14 @@ mod tests {
             Some("1 mg/dL = 10 mg/L")
         );
         assert_eq!(size("ng/mL", "ug/L", None), None);
+        // In Dutch words: a decimal comma, the molar mass in Dutch.
+        let nl = crate::model::words::for_code(Some("nl"));
+        assert_eq!(
+            unit("mmol/L")
+                .size_against_in(&unit("mg/dL"), Some(d("180.16")), nl)
+                .as_deref(),
+            Some("1 mmol/L = 18,016 mg/dL bij een molaire massa van 180,16 g/mol")
+        );
         assert_eq!(size("kg", "mg", None).as_deref(), Some("1 kg = 1000000 mg"));
         assert_eq!(
             size("fahrenheit", "celsius", None).as_deref(),

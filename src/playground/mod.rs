@@ -322,7 +322,12 @@ fn evaluate_record(
 ) -> Result<Evaluation, Vec<FieldError>> {
     let guideline = &checked.guideline;
     let Some(lowering) = &checked.lowering else {
-        return Err(vec![FieldError::new("", "the guideline has errors")]);
+        return Err(vec![FieldError::new(
+            "",
+            crate::model::words::of(guideline)
+                .record
+                .guideline_has_errors,
+        )]);
     };
     let index = RuleIndex::new(&lowering.problem);
     let evaluation = match evaluate_indexed(guideline, lowering, &index, values) {
@@ -482,6 +487,33 @@ mod tests {
         )))
         .unwrap();
         assert_eq!(missing["errors"][0]["field"], "age");
+    }
+
+    #[test]
+    fn eval_refuses_a_record_in_the_guidelines_language() {
+        let dutch = GUIDELINE.replace("guideline g \"G\"\n", "guideline g \"G\"\n  language nl\n");
+        let refused = |record: Json| -> Vec<String> {
+            let answer: Json =
+                serde_json::from_str(&eval(&request(&dutch, json!({ "record": record })))).unwrap();
+            answer["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["message"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        assert_eq!(
+            refused(json!({ "fever": true })),
+            ["het dossier mist `age` (Age), en het advies hangt ervan af"]
+        );
+        assert_eq!(
+            refused(json!({ "fever": true, "age": 130 })),
+            ["130 valt buiten het bereik 0 tot en met 120 jaar"]
+        );
+        assert_eq!(
+            refused(json!({ "fevr": true })),
+            ["geen input van deze richtlijn (bedoelt u `fever`?)"]
+        );
     }
 
     #[test]

@@ -71,6 +71,63 @@ fn ask_asks_what_matters_and_gives_the_advice() {
 }
 
 #[test]
+fn ask_writes_a_dutch_number_with_a_decimal_comma() {
+    // `6 maanden` is about 26.09 weeks, beyond the 8 weeks `duur` allows:
+    // the converted number in Dutch has a decimal comma.
+    let run = support::run_with(
+        support::leidraad(["ask", "tests/fixtures/words/hoofdletsel.leidraad"]),
+        b"70\n6 maanden\n",
+        std::time::Duration::from_secs(60),
+    );
+    let out = run.stdout_lossy();
+    assert!(
+        out.contains("\"6 maanden\" (≈26,09 weken) valt buiten het bereik"),
+        "{out}"
+    );
+    assert!(!out.contains("26.09"), "{out}");
+    // In English, a decimal point.
+    let run = support::run_with(
+        support::leidraad([
+            "ask",
+            "tests/fixtures/words/hoofdletsel.leidraad",
+            "--lang",
+            "en",
+        ]),
+        b"70\n6 months\n",
+        std::time::Duration::from_secs(60),
+    );
+    let out = run.stdout_lossy();
+    assert!(out.contains("(≈26.09 weeks)"), "{out}");
+}
+
+#[test]
+fn ask_takes_a_typed_label_as_its_value_and_says_so() {
+    let ask = |typed: &[u8]| {
+        let run = support::run_with(
+            support::leidraad(["ask", "tests/fixtures/cli/value-labels.leidraad"]),
+            typed,
+            std::time::Duration::from_secs(60),
+        );
+        run.stdout_lossy()
+    };
+    // `ACUUT` is the label of `acute`, in another case; a near miss of a
+    // label is suggested as the label.
+    let out = ask(b"acuu\nACUUT\n2\n");
+    assert!(out.contains("(bedoelt u \"acuut\"?)"), "{out}");
+    assert!(out.contains("gekozen: \"acute\" (acuut)"), "{out}");
+    assert!(out.contains("\"neuro_deficit\":\"acute\""), "{out}");
+    // Members of an `any of` too, each said.
+    let out = ask(b"1\n1\nfractuur, infectie\n");
+    assert!(out.contains("gekozen: \"fracture\" (Fractuur)"), "{out}");
+    assert!(out.contains("gekozen: \"infection\" (infectie)"), "{out}");
+    assert!(
+        out.contains("\"suspected\":[\"fracture\",\"infection\"]"),
+        "{out}"
+    );
+    // `eval` still refuses the label in a record (value_labels.rs).
+}
+
+#[test]
 fn ask_stops_without_advice_when_the_answers_run_out() {
     let run = support::run_with(
         support::leidraad(["ask", "tests/fixtures/words/hoofdletsel.leidraad"]),

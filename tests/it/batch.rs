@@ -312,7 +312,7 @@ fn threads_keep_the_output_of_one_thread() {
     let one = eval_batch(&path, &["--threads", "1"]);
     assert_eq!(one.2, Some(1), "{}", one.1);
     assert!(
-        one.1.contains("records could not be evaluated"),
+        one.1.contains("dossiers konden niet worden geëvalueerd"),
         "{}",
         one.1
     );

@@ -20,9 +20,15 @@ struct Run {
 }
 
 /// Runs `leidraad` with `input` on standard input (through the one
-/// runner, which also fails the test on a panic or a hang).
+/// runner, which also fails the test on a panic or a hang). `eval` speaks
+/// English here (`--lang en`): the guideline is Dutch, and these tests
+/// check the English messages (tests/it/words.rs checks the Dutch ones).
 fn run(args: &[&str], input: &[u8]) -> Run {
-    let ran = support::run_with(support::leidraad(args), input, support::LIMIT);
+    let mut command = support::leidraad(args);
+    if args.first() == Some(&"eval") {
+        command.args(["--lang", "en"]);
+    }
+    let ran = support::run_with(command, input, support::LIMIT);
     Run {
         status: Some(ran.status),
         stdout: ran.stdout_lossy(),

@@ -102,7 +102,7 @@ fn a_record_spelling_a_name_with_other_characters_is_refused() {
             .iter()
             .any(|e| e["field"] == "val_van_hoogte_n\u{303}"
                 && e["message"].as_str().is_some_and(
-                    |m| m.contains("not in Unicode NFC") && m.contains("`val_van_hoogte_ñ`")
+                    |m| m.contains("niet in Unicode NFC") && m.contains("`val_van_hoogte_ñ`")
                 )),
         "{value}"
     );

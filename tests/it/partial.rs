@@ -310,7 +310,7 @@ fn eval_partial_refuses_a_bad_record_as_eval_does() {
         assert_eq!(partial.status, 1, "{record}");
         assert_eq!(partial.stderr_lossy(), eval.stderr_lossy(), "{record}");
         assert!(
-            partial.stderr_lossy().contains(&format!("field `{field}`")),
+            partial.stderr_lossy().contains(&format!("veld `{field}`")),
             "{record}"
         );
     }

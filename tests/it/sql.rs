@@ -536,6 +536,9 @@ fn agree_on(path: &str, text: &str, units: &[ColumnUnit<'_>]) {
         "--batch",
         batch.to_str().unwrap(),
         "--reference",
+        // `answer_of_eval` tells a missing input by its English message.
+        "--lang",
+        "en",
     ]));
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for line in evaluated.stdout_lossy().lines() {

@@ -31,7 +31,7 @@ fn a_record_that_gives_a_label_is_refused_with_the_name_to_write() {
         let (found, message) = support::only_field_error(&output);
         assert_eq!(found, field, "{record}");
         assert!(
-            message.contains(&format!("a record names the value: \"{name}\"")),
+            message.contains(&format!("een dossier noemt de waarde: \"{name}\"")),
             "{record}: {message}"
         );
     }

@@ -524,3 +524,253 @@ fn lang_chooses_the_words_over_the_header() {
     assert_eq!(run.status, 2);
     assert!(run.stderr_lossy().contains("nl"), "{}", run.stderr_lossy());
 }
+
+/// Records of `guidelines/lage-rugpijn.leidraad` (`language nl`) that
+/// `eval` refuses, one per reason, with a piece of the Dutch message each
+/// gives: a needed field left out or `null`, a misspelled field, a value
+/// that is not a choice (or is a label), a value of the wrong JSON type,
+/// a number out of range or in a unit of another quantity, and a
+/// contradiction with an `assume` of the guideline and of its vocabulary.
+const REFUSED: &[(&str, &str)] = &[
+    ("{}", "het dossier mist `neuro_deficit`"),
+    (
+        r#"{"neuro_deficit": null}"#,
+        "volgens het dossier is `neuro_deficit`",
+    ),
+    (r#"{"neuro_deficit": "unknown"}"#, "is geen van"),
+    (
+        r#"{"neuro_defict": "none"}"#,
+        "geen input van deze richtlijn (bedoelt u `neuro_deficit`?)",
+    ),
+    (r#"{"trauma": "minr"}"#, "(bedoelt u \"minor\"?)"),
+    (
+        r#"{"trauma": "mineur trauma"}"#,
+        "dat is het label van \"minor\"",
+    ),
+    (
+        r#"{"fever": "ja"}"#,
+        "verwacht true of false, gegeven: \"ja\"",
+    ),
+    (r#"{"relief_factors": "posities"}"#, "verwacht een lijst"),
+    (
+        r#"{"relief_factors": ["position", "position"]}"#,
+        "twee keer",
+    ),
+    (r#"{"trauma": {"a": 1}}"#, "gegeven: een object"),
+    (
+        r#"{"age": 450}"#,
+        "450 valt buiten het bereik 0 tot en met 120 jaar",
+    ),
+    (
+        r#"{"complaint_duration": "3 kg"}"#,
+        "\"kg\" is een massa, maar deze input is een duur in weken",
+    ),
+    (
+        r#"{"neuro_deficit": "chronic", "complaint_duration": 2}"#,
+        "in strijd met de aanname op regel 34",
+    ),
+    (
+        r#"{"saddle_anesthesia": true, "neuro_deficit": "none"}"#,
+        "op regel 114 van `guidelines/rugpijn.vocabulary.leidraad`",
+    ),
+];
+
+/// The guideline's own words, as `own_words` finds them, of a guideline
+/// file checked without errors, and the guideline.
+fn own_words_of(path: &str) -> (Guideline, BTreeSet<String>) {
+    let text = std::fs::read_to_string(support::root().join(path)).unwrap();
+    let folder = support::root().join(std::path::Path::new(path).parent().unwrap());
+    let (sources, file, uses) = support::load_with_uses(path, &text, &folder);
+    let options = CheckOptions {
+        analyses: false,
+        ..CheckOptions::default()
+    };
+    let result = check_using(&sources, &uses, &[file], &options);
+    assert_eq!(result.error_count(), 0, "{path} has errors");
+    let names: Vec<&str> = sources.iter().map(|(id, _)| sources.name(id)).collect();
+    let guideline = result.files[0].guideline.clone();
+    let own = own_words(&guideline, &names);
+    (guideline, own)
+}
+
+/// `eval` of one record (`--facts -`), with `args` after it.
+fn eval_record(path: &str, record: &str, args: &[&str]) -> support::Ran {
+    let mut command = support::leidraad(["eval", path, "--facts", "-"]);
+    command.args(args);
+    support::run_with(
+        command,
+        record.as_bytes(),
+        std::time::Duration::from_secs(60),
+    )
+}
+
+/// The `message` of every error of a JSON refusal (`{"errors": [...]}`).
+fn messages_of(json: &serde_json::Value) -> Vec<String> {
+    json["errors"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no errors in {json}"))
+        .iter()
+        .map(|e| e["message"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The text a refusal shows, with the one option name it may quote
+/// (`--ignore-unknown-fields`, a flag of the command, not a word).
+fn shown(text: &str) -> String {
+    text.replace("--ignore-unknown-fields", "")
+}
+
+/// Every refusal of [`REFUSED`] through `eval` (its standard error),
+/// `eval --format json`, `eval --batch` and `eval --partial` (human and
+/// JSON), with `lang` given to `--lang`; calls `check` with what each
+/// shows, the record (empty for the batch's count) and what the output
+/// was.
+fn each_refusal(lang: Option<&str>, check: &mut dyn FnMut(&str, &str, &str)) {
+    let path = "guidelines/lage-rugpijn.leidraad";
+    let lang_args: Vec<&str> = lang.map_or(Vec::new(), |l| vec!["--lang", l]);
+    fn with<'a>(lang_args: &[&'a str], extra: &[&'a str]) -> Vec<&'a str> {
+        lang_args.iter().chain(extra).copied().collect()
+    }
+    for (record, _) in REFUSED {
+        let run = eval_record(path, record, &with(&lang_args, &[]));
+        assert_eq!(run.status, 1, "{record}: {}", run.stderr_lossy());
+        check(&run.stderr_lossy(), record, "eval (standard error)");
+        let run = eval_record(path, record, &with(&lang_args, &["--format", "json"]));
+        assert_eq!(run.status, 1, "{record}: {}", run.stderr_lossy());
+        let json: serde_json::Value = serde_json::from_str(&run.stdout_lossy()).unwrap();
+        for message in messages_of(&json) {
+            check(&message, record, "eval --format json");
+        }
+        // `--partial` refuses what cannot be read and what contradicts an
+        // assumption; a missing or unknown field is what it is for.
+        if !record.starts_with("{}") && !record.contains("null") {
+            let run = eval_record(path, record, &with(&lang_args, &["--partial"]));
+            assert_eq!(run.status, 1, "{record}: {}", run.stderr_lossy());
+            check(
+                &run.stderr_lossy(),
+                record,
+                "eval --partial (standard error)",
+            );
+            let run = eval_record(
+                path,
+                record,
+                &with(&lang_args, &["--partial", "--format", "json"]),
+            );
+            assert_eq!(run.status, 1, "{record}: {}", run.stderr_lossy());
+            let json: serde_json::Value = serde_json::from_str(&run.stdout_lossy()).unwrap();
+            for message in messages_of(&json) {
+                check(&message, record, "eval --partial --format json");
+            }
+        }
+    }
+    // The whole list as one batch: a line of errors per record, and the
+    // count at the end.
+    let lines: String = REFUSED.iter().map(|(r, _)| format!("{r}\n")).collect();
+    let mut command = support::leidraad(["eval", path, "--batch", "-"]);
+    command.args(&lang_args);
+    let run = support::run_with(
+        command,
+        lines.as_bytes(),
+        std::time::Duration::from_secs(60),
+    );
+    assert_eq!(run.status, 1, "{}", run.stderr_lossy());
+    let results: Vec<serde_json::Value> = run
+        .stdout_lossy()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(results.len(), REFUSED.len());
+    for (result, (record, _)) in results.iter().zip(REFUSED) {
+        for message in messages_of(result) {
+            check(&message, record, "eval --batch");
+        }
+    }
+    check(
+        &run.stderr_lossy(),
+        "(the batch)",
+        "eval --batch (standard error)",
+    );
+}
+
+#[test]
+fn a_dutch_guideline_refuses_a_record_in_dutch() {
+    let (guideline, own) = own_words_of("guidelines/lage-rugpijn.leidraad");
+    let mut seen = 0;
+    each_refusal(None, &mut |text, record, what| {
+        assert!(!text.trim().is_empty(), "{what} of {record}: nothing said");
+        // A word the record itself wrote (a value such as `unknown`) is
+        // quoted as written.
+        let mut own = own.clone();
+        own.extend(words_of(record).into_iter().map(str::to_lowercase));
+        let english = english_in(&shown(text), &own);
+        assert!(
+            english.is_empty(),
+            "{what} of {record}: English words {english:?} in:\n{text}"
+        );
+        seen += 1;
+    });
+    assert!(seen > 3 * REFUSED.len(), "{seen}");
+    // Each reason in its own Dutch words, on standard error and in JSON.
+    for (record, expected) in REFUSED {
+        let run = eval_record("guidelines/lage-rugpijn.leidraad", record, &[]);
+        let stderr = run.stderr_lossy();
+        assert!(stderr.contains(expected), "{record}: {stderr}");
+        assert!(stderr.starts_with("fout: "), "{record}: {stderr}");
+        assert!(
+            stderr.contains("geen advies gegeven: het dossier moet eerst worden verbeterd"),
+            "{stderr}"
+        );
+    }
+    // A field for an input this patient is not asked is set aside with a
+    // Dutch warning (`deficit_pattern` is asked when there is a deficit).
+    let run = eval_record(
+        "guidelines/lage-rugpijn.leidraad",
+        r#"{"neuro_deficit": "none", "deficit_pattern": "central"}"#,
+        &["--partial"],
+    );
+    assert_eq!(run.status, 0, "{}", run.stderr_lossy());
+    let stdout = run.stdout_lossy();
+    assert!(
+        stdout.contains("veld `deficit_pattern` is genegeerd"),
+        "{stdout}"
+    );
+    let english = english_in(&stdout, &own);
+    assert!(english.is_empty(), "{english:?} in:\n{stdout}");
+    // The refusal of a record that contradicts an `asked when` (what no
+    // record read by `eval` reaches: such a field is set aside), in Dutch.
+    let sources = leidraad::source::Sources::new();
+    let refused = leidraad::eval::text::error_messages(
+        &guideline,
+        &sources,
+        &leidraad::eval::EvalError::AskedWhen,
+        &[],
+    );
+    assert_eq!(
+        refused[0].message,
+        "het dossier geeft een input die voor deze patiënt niet gevraagd wordt"
+    );
+}
+
+#[test]
+fn lang_en_refuses_a_dutch_guidelines_record_in_english() {
+    let (_, own) = own_words_of("guidelines/lage-rugpijn.leidraad");
+    let mut english_seen = 0;
+    each_refusal(Some("en"), &mut |text, record, what| {
+        // The Dutch words are gone, and English ones are there.
+        for dutch in ["dossier", "verwacht", "gegeven", "bedoelt", "geen advies"] {
+            assert!(
+                !text.contains(dutch),
+                "{what} of {record}: {dutch:?} in:\n{text}"
+            );
+        }
+        english_seen += usize::from(!english_in(text, &own).is_empty());
+    });
+    let run = eval_record("guidelines/lage-rugpijn.leidraad", "{}", &["--lang", "en"]);
+    let stderr = run.stderr_lossy();
+    assert!(
+        stderr.contains("error: field `neuro_deficit`: the record lacks `neuro_deficit`")
+            && stderr.contains("no recommendation was made: the record must be fixed first"),
+        "{stderr}"
+    );
+    assert!(english_seen > 3 * REFUSED.len(), "{english_seen}");
+}

@@ -184,7 +184,7 @@ pub(crate) fn quantity(
     input: &super::Input,
     value: super::number::Rational,
 ) -> String {
-    let number = value.to_human_string();
+    let number = crate::model::words::of(guideline).number(value);
     match &input.ty {
         Type::Number {
             unit: Some(unit), ..

@@ -194,7 +194,7 @@ fn phrase(guideline: &Guideline, cond: &Cond, negated: bool, depth: usize) -> Ph
             Phrase::simple(format!(
                 "{label} {} {}",
                 operator_sign(flip(*op)),
-                value.to_human_string()
+                crate::model::words::of(guideline).number(*value)
             ))
         }
         Cond::Linear(id, op, sum, _) => {
@@ -221,7 +221,10 @@ fn phrase(guideline: &Guideline, cond: &Cond, negated: bool, depth: usize) -> Ph
                 } else if magnitude == one {
                     label.to_owned()
                 } else {
-                    format!("{} × {label}", magnitude.to_human_string())
+                    format!(
+                        "{} × {label}",
+                        crate::model::words::of(guideline).number(magnitude)
+                    )
                 };
                 let sign = if factor.numer() < 0 { "−" } else { "+" };
                 if terms.is_empty() && sign == "+" {

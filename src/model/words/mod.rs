@@ -11,8 +11,10 @@
 mod doc;
 mod en;
 mod nl;
+mod record;
 
 pub use doc::DocWords;
+pub use record::RecordWords;
 
 use crate::logic::problem::{ActionKind, Urgency};
 use crate::model::Guideline;
@@ -38,6 +40,13 @@ pub const TABLES: &[&Words] = &[&en::WORDS, &nl::WORDS];
 pub struct Words {
     /// The language's code, as a header writes it: `en`, `nl`.
     pub code: &'static str,
+    /// What separates a number's whole part from its decimals in words
+    /// (`.` / `,`); JSON numbers and the guideline's source keep the point.
+    pub decimal_separator: &'static str,
+    /// `{} characters`: the length of a text too long to quote whole.
+    pub characters: &'static str,
+    /// What groups a count's thousands in words (`,` / `.`): `99,995`.
+    pub thousands_separator: &'static str,
     // Answers and the words between them.
     pub yes: &'static str,
     pub no: &'static str,
@@ -154,6 +163,9 @@ pub struct Words {
     pub not_a_choice: &'static str,
     /// `did you mean "{}"?`.
     pub did_you_mean: &'static str,
+    /// `taken as "{}" ({})`: a value typed by its label, its name and its
+    /// label.
+    pub taken_as: &'static str,
     /// `"{}" is chosen twice`.
     pub chosen_twice: &'static str,
     /// `"{}" is no answer to this question: it must be answered`.
@@ -163,6 +175,9 @@ pub struct Words {
     pub contradicts: &'static str,
     /// An answer the record reader refuses for a reason not named above.
     pub unreadable: &'static str,
+    // eval
+    /// Why a record is refused, and the lines around the reasons.
+    pub record: RecordWords,
 }
 
 /// The table for a language code (`nl`, `nl-BE`: by the primary subtag,
@@ -258,6 +273,37 @@ impl Words {
         }
     }
 
+    /// A number's text (`12.5`, `≈4.35`, as `Rational` writes it) with
+    /// this language's decimal separator: `12,5`.
+    pub fn decimal(&self, number: &str) -> String {
+        if self.decimal_separator == "." {
+            number.to_owned()
+        } else {
+            number.replace('.', self.decimal_separator)
+        }
+    }
+
+    /// A text quoted in a message, shortened when long: `xxx… (20,000,000
+    /// characters)` / `xxx… (20.000.000 tekens)`.
+    pub fn short<'t>(&self, text: &'t str) -> std::borrow::Cow<'t, str> {
+        crate::diagnostics::escape::shorten_with(text, |count| {
+            fill(self.characters, &[&self.count(count)])
+        })
+    }
+
+    /// A count in words, its thousands grouped: `99,995` / `99.995`.
+    pub fn count(&self, count: usize) -> String {
+        crate::diagnostics::escape::group_thousands(count).replace(',', self.thousands_separator)
+    }
+
+    /// A number in words, as [`Rational::to_human_string`] writes it, with
+    /// this language's decimal separator.
+    ///
+    /// [`Rational::to_human_string`]: crate::model::number::Rational::to_human_string
+    pub fn number(&self, number: crate::model::number::Rational) -> String {
+        self.decimal(&number.to_human_string())
+    }
+
     /// Whether `answer` (trimmed, any case) is one of `answers`.
     pub fn is_one_of(answer: &str, answers: &[&str]) -> bool {
         answers.iter().any(|a| {
@@ -309,6 +355,135 @@ mod tests {
                 ("or_unknown", words.or_unknown, 1),
                 ("try_again", words.try_again, 1),
                 ("ignored_field", words.ignored_field, 1),
+                ("characters", words.characters, 1),
+                ("taken_as", words.taken_as, 2),
+                ("record.at_molar_mass", words.record.at_molar_mass, 1),
+                // Why a record is refused.
+                (
+                    "record.not_an_input_near",
+                    words.record.not_an_input_near,
+                    1,
+                ),
+                (
+                    "record.near_miss_refused",
+                    words.record.near_miss_refused,
+                    1,
+                ),
+                ("record.not_nfc", words.record.not_nfc, 1),
+                ("record.more_field", words.record.more_field, 1),
+                ("record.more_fields", words.record.more_fields, 1),
+                ("record.expected_yes_no", words.record.expected_yes_no, 1),
+                ("record.expected_one_of", words.record.expected_one_of, 2),
+                ("record.expected_list", words.record.expected_list, 3),
+                ("record.item_not_text", words.record.item_not_text, 1),
+                ("record.listed_twice", words.record.listed_twice, 1),
+                ("record.not_one_of", words.record.not_one_of, 3),
+                ("record.label_hint", words.record.label_hint, 2),
+                ("record.did_you_mean", words.record.did_you_mean, 1),
+                ("record.expected_number", words.record.expected_number, 1),
+                ("record.outside_range", words.record.outside_range, 3),
+                ("record.not_whole", words.record.not_whole, 1),
+                (
+                    "record.cannot_use_number",
+                    words.record.cannot_use_number,
+                    2,
+                ),
+                (
+                    "record.exact_too_many_digits",
+                    words.record.exact_too_many_digits,
+                    2,
+                ),
+                (
+                    "record.exact_too_many_decimals",
+                    words.record.exact_too_many_decimals,
+                    2,
+                ),
+                (
+                    "record.expected_number_such_as",
+                    words.record.expected_number_such_as,
+                    4,
+                ),
+                ("record.space_hint", words.record.space_hint, 2),
+                ("record.number_and_unit", words.record.number_and_unit, 3),
+                ("record.no_spaces_hint", words.record.no_spaces_hint, 2),
+                ("record.no_unit", words.record.no_unit, 1),
+                ("record.unknown_unit", words.record.unknown_unit, 2),
+                (
+                    "record.unit_did_you_mean",
+                    words.record.unit_did_you_mean,
+                    1,
+                ),
+                (
+                    "record.unit_mind_the_size",
+                    words.record.unit_mind_the_size,
+                    2,
+                ),
+                ("record.unit_choose", words.record.unit_choose, 3),
+                ("record.other_dimension", words.record.other_dimension, 4),
+                (
+                    "record.molar_mass_needed",
+                    words.record.molar_mass_needed,
+                    4,
+                ),
+                (
+                    "record.too_large_to_convert",
+                    words.record.too_large_to_convert,
+                    1,
+                ),
+                ("record.quantity_field", words.record.quantity_field, 1),
+                ("record.quantity_fields", words.record.quantity_fields, 1),
+                (
+                    "record.quantity_comparator",
+                    words.record.quantity_comparator,
+                    1,
+                ),
+                (
+                    "record.quantity_not_text",
+                    words.record.quantity_not_text,
+                    2,
+                ),
+                (
+                    "record.quantity_value_not_number",
+                    words.record.quantity_value_not_number,
+                    1,
+                ),
+                ("record.quantity_no_code", words.record.quantity_no_code, 1),
+                (
+                    "record.quantity_units_differ",
+                    words.record.quantity_units_differ,
+                    2,
+                ),
+                ("record.quantity_no_unit", words.record.quantity_no_unit, 1),
+                ("record.lacks", words.record.lacks, 2),
+                ("record.not_known", words.record.not_known, 3),
+                ("record.contradicts", words.record.contradicts, 3),
+                ("record.of_file", words.record.of_file, 1),
+                ("record.error_line", words.record.error_line, 1),
+                ("record.field_error_line", words.record.field_error_line, 2),
+                ("record.batch_failed", words.record.batch_failed, 2),
+                ("record.not_an_object", words.record.not_an_object, 0),
+                ("record.not_an_input", words.record.not_an_input, 0),
+                (
+                    "record.exact_not_a_number",
+                    words.record.exact_not_a_number,
+                    0,
+                ),
+                ("record.exact_too_large", words.record.exact_too_large, 0),
+                ("record.number_syntax", words.record.number_syntax, 0),
+                ("record.bound_hint", words.record.bound_hint, 0),
+                (
+                    "record.quantity_no_value",
+                    words.record.quantity_no_value,
+                    0,
+                ),
+                ("record.default_note", words.record.default_note, 0),
+                ("record.not_asked", words.record.not_asked, 0),
+                ("record.refused", words.record.refused, 0),
+                (
+                    "record.unknown_field_help",
+                    words.record.unknown_field_help,
+                    0,
+                ),
             ] {
                 assert_eq!(
                     template.matches("{}").count(),
@@ -367,5 +542,14 @@ mod tests {
         assert_eq!(nl.unit_word("years", true), "jaar");
         assert_eq!(en.unit_word("weeks", true), "week");
         assert_eq!(fill("a {} b {}", &["1", "2"]), "a 1 b 2");
+        // Numbers in words: a decimal comma in Dutch, grouped counts.
+        let half = crate::model::number::Rational::new(25, 2).unwrap();
+        let third = crate::model::number::Rational::new(1, 3).unwrap();
+        assert_eq!(nl.number(half), "12,5");
+        assert_eq!(nl.number(third), "≈0,33");
+        assert_eq!(en.number(half), "12.5");
+        assert_eq!(nl.count(1_234_567), "1.234.567");
+        assert_eq!(en.count(1_234_567), "1,234,567");
+        assert!(nl.short(&"x".repeat(70)).ends_with("… (70 tekens)"));
     }
 }
