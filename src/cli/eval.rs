@@ -12,7 +12,9 @@ use leidraad::eval::{
 };
 use leidraad::logic::diagram::{CompileOptions, GroupedDiagram};
 use leidraad::logic::index::RuleIndex;
-use leidraad::model::record::{FieldError, ReadOptions, Record, RecordReader, read_record_with};
+use leidraad::model::record::{
+    FieldError, ReadOptions, Record, RecordReader, Refusal, read_record_with,
+};
 use leidraad::model::words::fill;
 use leidraad::source::Sources;
 use miette::{IntoDiagnostic as _, WrapErr as _, miette};
@@ -271,7 +273,9 @@ fn refused(evaluator: &Evaluator<'_>, errors: &[FieldError], format: ResultForma
                     );
                 }
             }
-            if errors.iter().any(|e| e.unknown_field) && evaluator.read == ReadOptions::default() {
+            if errors.iter().any(|e| e.reason == Refusal::UnknownField)
+                && evaluator.read == ReadOptions::default()
+            {
                 eoutln!("{}", w.unknown_field_help);
             }
             eoutln!("{}", w.refused);

@@ -7,7 +7,7 @@
 use super::{EvalError, Evaluation, Reason, Recommendation, ScoreValue};
 use crate::logic::problem::Urgency;
 use crate::model::codes::codings_json;
-use crate::model::record::FieldError;
+use crate::model::record::{FieldError, Refusal};
 use crate::model::words::fill;
 use crate::model::{Cond, Guideline, ScoreTerm, Value};
 use crate::source::Sources;
@@ -688,6 +688,9 @@ impl<'a> JsonLines<'a> {
             string(out, &e.field);
             out.extend_from_slice(b",\"message\":");
             string(out, &e.message);
+            out.extend_from_slice(b",\"reason\":");
+            // The same word serde writes for the single record's JSON.
+            let _ = serde_json::to_writer(&mut *out, &e.reason);
             out.push(b'}');
         });
         out.push(b',');
@@ -757,17 +760,20 @@ pub fn error_messages(
             .iter()
             .filter_map(|i| Some((guideline.inputs.get(*i)?, given.get(*i))))
             .map(|(input, given)| {
-                let message = if matches!(given, Some(Some(Value::Unknown))) {
+                let (message, reason) = if matches!(given, Some(Some(Value::Unknown))) {
                     let default = if input.default.is_some() {
                         w.default_note
                     } else {
                         ""
                     };
-                    fill(w.not_known, &[&input.id, &input.label, default])
+                    (
+                        fill(w.not_known, &[&input.id, &input.label, default]),
+                        Refusal::NotKnown,
+                    )
                 } else {
-                    fill(w.lacks, &[&input.id, &input.label])
+                    (fill(w.lacks, &[&input.id, &input.label]), Refusal::Missing)
                 };
-                FieldError::new(&input.id, message)
+                FieldError::new(&input.id, message).because(reason)
             })
             .collect(),
         EvalError::Assumption(span) => {
@@ -778,15 +784,18 @@ pub fn error_messages(
             } else {
                 fill(w.of_file, &[sources.name(span.file)])
             };
-            vec![FieldError::new(
-                "",
-                fill(
-                    w.contradicts,
-                    &[&at.line.to_string(), &file, sources.slice(*span).trim()],
-                ),
-            )]
+            vec![
+                FieldError::new(
+                    "",
+                    fill(
+                        w.contradicts,
+                        &[&at.line.to_string(), &file, sources.slice(*span).trim()],
+                    ),
+                )
+                .because(Refusal::Contradiction),
+            ]
         }
-        EvalError::AskedWhen => vec![FieldError::new("", w.not_asked)],
+        EvalError::AskedWhen => vec![FieldError::new("", w.not_asked).because(Refusal::NotAsked)],
     }
 }
 

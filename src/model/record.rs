@@ -17,10 +17,30 @@ pub struct FieldError {
     /// The field's name; empty for the record as a whole.
     pub field: String,
     pub message: String,
+    /// Why, in a word that does not depend on the guideline's language:
+    /// what a program reads instead of the message.
+    pub reason: Refusal,
+}
+
+/// Why a record was refused, for programs (`reason` in the JSON).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// The field's value is not one the input takes (type, range, unit,
+    /// choice), or the record is not an object.
+    Invalid,
     /// The field is not an input of the guideline (or, for the error that
     /// counts the rest, the fields are not).
-    #[serde(skip)]
-    pub unknown_field: bool,
+    UnknownField,
+    /// The record lacks an input the recommendation depends on.
+    Missing,
+    /// The record says the input is not known, and the recommendation
+    /// depends on it.
+    NotKnown,
+    /// The record contradicts an `assume` of the guideline.
+    Contradiction,
+    /// The record gives an input that is not asked for this patient.
+    NotAsked,
 }
 
 /// The values a record gives, one slot per input, and warnings about fields
@@ -59,8 +79,14 @@ impl FieldError {
         FieldError {
             field: field.to_owned(),
             message: message.into(),
-            unknown_field: false,
+            reason: Refusal::Invalid,
         }
+    }
+
+    /// The same error, for another reason.
+    #[must_use]
+    pub fn because(self, reason: Refusal) -> FieldError {
+        FieldError { reason, ..self }
     }
 }
 
@@ -69,10 +95,7 @@ fn field_error(field: &str, message: impl Into<String>) -> FieldError {
 }
 
 fn unknown_field_error(field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        unknown_field: true,
-        ..field_error(field, message)
-    }
+    field_error(field, message).because(Refusal::UnknownField)
 }
 
 /// Why a field that is not an input refuses the record, or `None` when it

@@ -94,11 +94,17 @@ pub(crate) struct Answer {
 
 pub(crate) fn answer_of_eval(line: &Json) -> Answer {
     if let Some(errors) = line.get("errors").and_then(Json::as_array) {
-        let message = |e: &Json| e["message"].as_str().unwrap_or_default().to_owned();
         let field = |e: &Json| e["field"].as_str().unwrap_or_default().to_owned();
-        let status = if errors.iter().all(|e| message(e).contains("depends on it")) {
+        // By the language-independent `reason`: the SQL's status for it.
+        let status_of = |e: &Json| match e["reason"].as_str() {
+            Some("missing" | "not_known") => "missing",
+            Some("contradiction" | "not_asked") => "contradiction",
+            Some("invalid" | "unknown_field") => "invalid",
+            other => panic!("an error without a known reason: {other:?} in {e}"),
+        };
+        let status = if errors.iter().all(|e| status_of(e) == "missing") {
             "missing"
-        } else if errors.iter().any(|e| field(e).is_empty()) {
+        } else if errors.iter().any(|e| status_of(e) == "contradiction") {
             "contradiction"
         } else {
             "invalid"
@@ -536,9 +542,6 @@ fn agree_on(path: &str, text: &str, units: &[ColumnUnit<'_>]) {
         "--batch",
         batch.to_str().unwrap(),
         "--reference",
-        // `answer_of_eval` tells a missing input by its English message.
-        "--lang",
-        "en",
     ]));
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     for line in evaluated.stdout_lossy().lines() {

@@ -55,9 +55,6 @@ fn eval_answers(
         "--batch",
         batch.to_str().unwrap(),
         "--reference",
-        // `answer_of_eval` tells a missing input by its English message.
-        "--lang",
-        "en",
     ]));
     ran.stdout_lossy()
         .lines()

@@ -774,3 +774,41 @@ fn lang_en_refuses_a_dutch_guidelines_record_in_english() {
     );
     assert!(english_seen > 3 * REFUSED.len(), "{english_seen}");
 }
+
+/// A refusal's `reason` is the same word whatever the language: what a
+/// program reads instead of the message.
+#[test]
+fn a_refusals_reason_does_not_depend_on_the_language() {
+    let expected = [
+        "missing",
+        "not_known",
+        "invalid",
+        "unknown_field",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+        "invalid",
+        "contradiction",
+        "contradiction",
+    ];
+    assert_eq!(REFUSED.len(), expected.len());
+    for ((record, _), reason) in REFUSED.iter().zip(expected) {
+        for lang in ["nl", "en"] {
+            let run = eval_record(
+                "guidelines/lage-rugpijn.leidraad",
+                record,
+                &["--format", "json", "--lang", lang],
+            );
+            assert_eq!(run.status, 1, "{record}: {}", run.stderr_lossy());
+            let json: serde_json::Value = serde_json::from_str(&run.stdout_lossy()).unwrap();
+            assert_eq!(
+                json["errors"][0]["reason"], reason,
+                "{record} ({lang}): {json}"
+            );
+        }
+    }
+}
