@@ -339,17 +339,20 @@ async function runEval() {
       const text = error.field ? `${error.field}: ${error.message}` : error.message;
       list.append(element('li', { class: 'error', 'data-field': error.field, text }));
     }
-    advice.append(element('p', { text: 'No advice yet:' }), list);
+    advice.append(element('p', { text: answer.refused }), list);
     document.body.dataset.evaluated = record;
     return;
   }
+  // The advice in the guideline's words, line by line as `leidraad eval`
+  // prints it (`shown`, from the library's words table); the data
+  // attributes keep the language's own names for programs and tests.
   const result = answer.result;
-  if (result.recommendations.length === 0) {
-    advice.append(element('p', { class: 'nothing', text: 'No recommendation for this patient.' }));
+  const shown = answer.shown;
+  if (shown.nothing) {
+    advice.append(element('p', { class: 'nothing line', text: shown.nothing }));
   }
-  for (const r of result.recommendations) {
-    const urgency = r.urgency ? ` (${r.urgency})` : '';
-    const instead = r.instead ? `, instead of ${r.instead}` : '';
+  for (const [index, r] of result.recommendations.entries()) {
+    const lines = shown.recommendations[index];
     const item = element(
       'div',
       {
@@ -358,19 +361,17 @@ async function runEval() {
         'data-target': r.target,
         'data-urgency': r.urgency || '',
       },
-      element('strong', { text: `${r.kind} ${r.target_label}${urgency}${instead}` }),
-      element('div', { text: `rule "${r.rule_label}" (line ${r.line})` }),
+      element('strong', { class: 'line', text: lines.advice }),
+      element('div', { class: 'line', text: lines.rule }),
+      element('div', { class: 'because line', text: lines.because }),
     );
-    for (const because of r.because) {
-      item.append(element('div', { class: 'because', text: `because ${because}` }));
-    }
     advice.append(item);
   }
-  for (const o of result.overruled) {
-    advice.append(element('p', { class: 'nothing', text: `overruled: ${o.kind} ${o.target} (rule ${o.rule}, by ${o.by_rule})` }));
+  for (const line of shown.overruled) {
+    advice.append(element('p', { class: 'nothing line', text: line }));
   }
-  for (const w of result.warnings) {
-    advice.append(element('p', { class: 'warning', text: `warning: ${w}` }));
+  for (const line of shown.warnings) {
+    advice.append(element('p', { class: 'warning line', text: line }));
   }
   const details = element('details', {}, element('summary', { text: 'as `leidraad eval` prints it' }));
   details.append(element('pre', { text: answer.text }));

@@ -83,6 +83,13 @@ function cliEval(example, text, record) {
   return JSON.parse(leidraad(['eval', '--format', 'json', '--facts', 'record.json', example]));
 }
 
+// The lines `leidraad eval` prints under the guideline's title.
+function cliEvalLines(example, text, record) {
+  writeFileSync(join(work, example), text);
+  writeFileSync(join(work, 'record.json'), record);
+  return leidraad(['eval', '--facts', 'record.json', example]).split('\n').slice(1).map((l) => l.trim()).filter(Boolean);
+}
+
 // What an SVG chart shows: its boxes (class and place), the lines of its
 // texts, its arrows and its title.
 function describeChart(page, selector) {
@@ -206,8 +213,8 @@ async function run(example, screenshot) {
       kind: item.dataset.kind,
       target: item.dataset.target,
       urgency: item.dataset.urgency || null,
-      because: [...item.querySelectorAll('.because')].map((b) => b.textContent.replace(/^because /, '')),
     })));
+    const lines = await page.$$eval('#advice .line', (all) => all.map((line) => line.textContent));
     const errors = await page.$$eval('#advice li.error', (items) => items.map((li) => li.dataset.field));
     if (expected.errors) {
       assert.deepEqual(advice, []);
@@ -215,8 +222,11 @@ async function run(example, screenshot) {
     } else {
       assert.deepEqual(errors, []);
       assert.deepEqual(advice, expected.recommendations.map((r) => ({
-        kind: r.kind, target: r.target, urgency: r.urgency ?? null, because: r.because,
+        kind: r.kind, target: r.target, urgency: r.urgency ?? null,
       })));
+      // What the page says is what `eval` says, word for word, in the
+      // guideline's language.
+      assert.deepEqual(lines, cliEvalLines(example, original, record));
       advised += advice.length;
     }
     console.log(`ok: ${what}: ${record} gives what \`leidraad eval\` gives (${expected.errors ? `errors: ${errors.join(', ')}` : `${advice.length} recommendations`})`);

@@ -13,6 +13,7 @@ use crate::model::{Cond, Guideline, ScoreTerm, Value};
 use crate::source::Sources;
 use crate::syntax::ast::CompareOp;
 use crate::syntax::vocabulary::{kind_word, operator_word, opposite, urgency_word};
+use serde::Serialize;
 use serde_json::{Value as Json, json};
 
 /// A recommendation in one line, for notes: "order MRI_LWK urgent (rule `acute`)".
@@ -61,67 +62,119 @@ pub fn human(
     evaluation: &Evaluation,
     warnings: &[String],
 ) -> String {
-    let words = crate::model::words::of(guideline);
+    let shown = Shown::of(guideline, sources, evaluation, warnings);
     let mut out = String::new();
     let title = guideline.header.as_ref().map_or_else(
         || sources.name(guideline.file).to_owned(),
         |h| h.label.clone(),
     );
     out.push_str(&format!("{title}\n"));
-    if evaluation.recommendations.is_empty() {
-        out.push_str(&format!("  {}\n", words.no_recommendation));
+    if let Some(nothing) = &shown.nothing {
+        out.push_str(&format!("  {nothing}\n"));
     }
-    for r in &evaluation.recommendations {
-        let urgency = r
-            .urgency
-            .map_or(String::new(), |u| format!(" ({})", words.urgency(u)));
-        let instead = r.instead.as_ref().map_or(String::new(), |i| {
-            format!(", {}", fill(words.instead_of, &[i]))
-        });
-        let replaces = r.replaces.as_ref().map_or(String::new(), |p| {
-            format!(" [{}]", fill(words.alternative_to, &[p]))
-        });
+    for r in &shown.recommendations {
         out.push_str(&format!(
-            "  {} {} \"{}\"{urgency}{instead}{replaces}\n",
-            words.kind(r.kind),
-            r.target,
-            r.target_label
-        ));
-        let line = sources
-            .line_column(r.rule_span.file, r.rule_span.start as usize)
-            .line;
-        out.push_str(&format!(
-            "      {} `{}` \"{}\" ({}:{line})\n",
-            words.rule,
-            r.rule,
-            r.rule_label,
-            sources.name(r.rule_span.file)
-        ));
-        if r.because.is_empty() {
-            out.push_str(&format!(
-                "      {}: {}\n",
-                words.because, words.always_applies
-            ));
-        } else {
-            let reasons = reason_phrases(guideline, sources, &r.because);
-            out.push_str(&format!(
-                "      {}: {}\n",
-                words.because,
-                reasons.join("; ")
-            ));
-        }
-    }
-    for o in &evaluation.overruled {
-        let action = format!("{} {}", words.kind(o.kind), o.target);
-        out.push_str(&format!(
-            "  {}\n",
-            fill(words.overruled, &[&action, &o.rule, &o.by_rule])
+            "  {}\n      {}\n      {}\n",
+            r.advice, r.rule, r.because
         ));
     }
-    for w in warnings {
-        out.push_str(&format!("  {}: {w}\n", words.warning));
+    for line in shown.overruled.iter().chain(&shown.warnings) {
+        out.push_str(&format!("  {line}\n"));
     }
     out
+}
+
+/// An evaluation's lines in the guideline's words: what `eval` prints
+/// under the title, and what the playground shows.
+#[derive(Clone, Debug, Serialize)]
+pub struct Shown {
+    /// `no recommendation for this patient`, when there is none.
+    pub nothing: Option<String>,
+    pub recommendations: Vec<ShownRecommendation>,
+    /// `overruled: ...`, one line each.
+    pub overruled: Vec<String>,
+    /// `warning: ...`, one line each.
+    pub warnings: Vec<String>,
+}
+
+/// One recommendation in three lines of words.
+#[derive(Clone, Debug, Serialize)]
+pub struct ShownRecommendation {
+    /// `order MRI_LWK "MRI lumbale wervelkolom" (urgent), instead: ...`.
+    pub advice: String,
+    /// `rule `acute_deficit` "..." (file:line)`.
+    pub rule: String,
+    /// `because: ...`.
+    pub because: String,
+}
+
+impl Shown {
+    pub fn of(
+        guideline: &Guideline,
+        sources: &Sources,
+        evaluation: &Evaluation,
+        warnings: &[String],
+    ) -> Shown {
+        let words = crate::model::words::of(guideline);
+        let recommendations = evaluation
+            .recommendations
+            .iter()
+            .map(|r| {
+                let urgency = r
+                    .urgency
+                    .map_or(String::new(), |u| format!(" ({})", words.urgency(u)));
+                let instead = r.instead.as_ref().map_or(String::new(), |i| {
+                    format!(", {}", fill(words.instead_of, &[i]))
+                });
+                let replaces = r.replaces.as_ref().map_or(String::new(), |p| {
+                    format!(" [{}]", fill(words.alternative_to, &[p]))
+                });
+                let line = sources
+                    .line_column(r.rule_span.file, r.rule_span.start as usize)
+                    .line;
+                let because = if r.because.is_empty() {
+                    words.always_applies.to_owned()
+                } else {
+                    reason_phrases(guideline, sources, &r.because).join("; ")
+                };
+                ShownRecommendation {
+                    advice: format!(
+                        "{} {} \"{}\"{urgency}{instead}{replaces}",
+                        words.kind(r.kind),
+                        r.target,
+                        r.target_label
+                    ),
+                    rule: format!(
+                        "{} `{}` \"{}\" ({}:{line})",
+                        words.rule,
+                        r.rule,
+                        r.rule_label,
+                        sources.name(r.rule_span.file)
+                    ),
+                    because: format!("{}: {because}", words.because),
+                }
+            })
+            .collect();
+        Shown {
+            nothing: evaluation
+                .recommendations
+                .is_empty()
+                .then(|| words.no_recommendation.to_owned()),
+            recommendations,
+            overruled: evaluation
+                .overruled
+                .iter()
+                .map(|o| {
+                    let action = format!("{} {}", words.kind(o.kind), o.target);
+                    fill(words.overruled, &[&action, &o.rule, &o.by_rule])
+                })
+                .collect(),
+            warnings: warnings
+                .iter()
+                .map(|w| format!("{}: {w}", words.warning))
+                .collect(),
+        }
+    }
 }
 
 /// The reasons in the guideline's words, each once: every test with the

@@ -27,7 +27,7 @@ use crate::diagnostics::gate::Gate;
 use crate::diagnostics::render::{self, Summary};
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::emit::{self, Compiled};
-use crate::eval::text::{error_messages, human, to_json};
+use crate::eval::text::{Shown, error_messages, human, to_json};
 use crate::eval::{Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_settled};
 use crate::logic::diagram::{CompileOptions, DiagramGroup, GroupedDiagram};
 use crate::logic::index::RuleIndex;
@@ -288,7 +288,10 @@ pub fn eval(request: &str) -> String {
     let record = json.get("record").cloned().unwrap_or(Json::Null);
     let mut read = match read_record(guideline, &record) {
         Ok(read) => read,
-        Err(errors) => return json!({ "errors": errors, "not_asked": [] }).to_string(),
+        Err(errors) => {
+            return json!({ "errors": errors, "not_asked": [], "refused": refused_line(guideline) })
+                .to_string();
+        }
     };
     let (slots, set_aside) = guideline.complete(&read.values);
     let not_asked: Vec<&str> = guideline
@@ -304,11 +307,21 @@ pub fn eval(request: &str) -> String {
         Ok(evaluation) => json!({
             "result": to_json(guideline, &sources, &evaluation, &read.warnings),
             "text": human(guideline, &sources, &evaluation, &read.warnings),
+            "shown": Shown::of(guideline, &sources, &evaluation, &read.warnings),
             "not_asked": not_asked,
         })
         .to_string(),
-        Err(errors) => json!({ "errors": errors, "not_asked": not_asked }).to_string(),
+        Err(errors) => {
+            json!({ "errors": errors, "not_asked": not_asked, "refused": refused_line(guideline) })
+                .to_string()
+        }
     }
+}
+
+/// What `eval` says after a refused record's errors, in the guideline's
+/// words: the page's heading of the errors.
+fn refused_line(guideline: &crate::model::Guideline) -> &'static str {
+    crate::model::words::of(guideline).record.refused
 }
 
 /// The engines of `leidraad eval`, in its order: the rule index for a
