@@ -13,9 +13,9 @@ use leidraad::eval::{
 use leidraad::logic::diagram::{CompileOptions, GroupedDiagram};
 use leidraad::logic::index::RuleIndex;
 use leidraad::model::record::{
-    FieldError, ReadOptions, Record, RecordReader, Refusal, read_record_with,
+    FieldError, ReadOptions, Record, RecordReader, Refusal, json_problem, read_record_with,
 };
-use leidraad::model::words::fill;
+use leidraad::model::words::{self, Words, fill};
 use leidraad::source::Sources;
 use miette::{IntoDiagnostic as _, WrapErr as _, miette};
 use serde_json::{Value as Json, json};
@@ -194,20 +194,40 @@ fn evaluate_read(
     }
 }
 
-fn parse_json(bytes: &[u8], what: &str) -> Result<Json, String> {
-    let text = std::str::from_utf8(bytes).map_err(|_| format!("{what} is not UTF-8 text"))?;
-    leidraad::model::record::parse_json(text).map_err(|e| format!("{what} is not valid JSON: {e}"))
+/// The record of `facts`, or why its text is no JSON record, in the
+/// guideline's words.
+fn parse_json(bytes: &[u8], facts: &str, words: &Words) -> Result<Json, String> {
+    let w = &words.record;
+    let what = if facts == "-" {
+        w.standard_input.to_owned()
+    } else {
+        format!("`{facts}`")
+    };
+    let text = std::str::from_utf8(bytes).map_err(|_| fill(w.not_utf8, &[&what]))?;
+    leidraad::model::record::parse_json(text).map_err(|e| {
+        let at = fill(
+            w.json_at,
+            &[
+                &json_problem(words, &e),
+                &e.line().to_string(),
+                &e.column().to_string(),
+            ],
+        );
+        fill(w.not_json, &[&what, &at])
+    })
 }
 
 /// The JSON error of one line of a batch file: the position is given as a
 /// column of that line, not as "line 1" of a one-line document.
-fn json_line_error(e: &serde_json::Error, line_number: usize) -> String {
-    let full = e.to_string();
-    let position = format!(" at line {} column {}", e.line(), e.column());
-    let message = full.strip_suffix(&position).unwrap_or(&full);
-    format!(
-        "line {line_number} is not valid JSON: {message} at column {}",
-        e.column()
+fn json_line_error(e: &serde_json::Error, line_number: usize, words: &Words) -> String {
+    let w = &words.record;
+    let at = fill(
+        w.json_at_column,
+        &[&json_problem(words, e), &e.column().to_string()],
+    );
+    fill(
+        w.not_json,
+        &[&fill(w.batch_line, &[&line_number.to_string()]), &at],
     )
 }
 
@@ -219,12 +239,8 @@ fn single(
 ) -> miette::Result<Status> {
     let checked = evaluator.checked;
     let bytes = read_bytes(facts)?;
-    let what = if facts == "-" {
-        "standard input".to_owned()
-    } else {
-        format!("`{facts}`")
-    };
-    let record = parse_json(&bytes, &what).map_err(|message| miette!("{}", controls(&message)))?;
+    let record = parse_json(&bytes, facts, words::of(&checked.guideline))
+        .map_err(|message| miette!("{}", controls(&message)))?;
     match evaluate_record(evaluator, sources, &record) {
         Ok((evaluation, warnings)) => {
             match format {
@@ -294,12 +310,8 @@ fn single_partial(
     let checked = evaluator.checked;
     let guideline = &checked.guideline;
     let bytes = read_bytes(facts)?;
-    let what = if facts == "-" {
-        "standard input".to_owned()
-    } else {
-        format!("`{facts}`")
-    };
-    let record = parse_json(&bytes, &what).map_err(|message| miette!("{}", controls(&message)))?;
+    let record = parse_json(&bytes, facts, words::of(&checked.guideline))
+        .map_err(|message| miette!("{}", controls(&message)))?;
     let read = match read_record_with(guideline, &record, evaluator.read) {
         Ok(read) => read,
         Err(errors) => {
@@ -436,9 +448,19 @@ impl Batch<'_> {
         line = line.strip_suffix(b"\r").unwrap_or(line);
         let message = match std::str::from_utf8(line) {
             Ok(line) if line.trim().is_empty() => return None,
-            Err(_) => format!("line {line_number} is not UTF-8 text"),
+            Err(_) => {
+                let w = &words::of(&self.evaluator.checked.guideline).record;
+                fill(
+                    w.not_utf8,
+                    &[&fill(w.batch_line, &[&line_number.to_string()])],
+                )
+            }
             Ok(line) => match self.reader.read(line) {
-                Err(error) => json_line_error(&error, line_number),
+                Err(error) => json_line_error(
+                    &error,
+                    line_number,
+                    words::of(&self.evaluator.checked.guideline),
+                ),
                 Ok(read) => {
                     let evaluated = read.and_then(|read| {
                         evaluate_read(self.evaluator, self.sources, read, self.reasons)

@@ -660,6 +660,29 @@ fn describe(words: &Words, value: &Json) -> String {
     }
 }
 
+/// What is wrong with a text that is no JSON record, in `words`, without
+/// where: in English serde_json's own words (as they always were); in
+/// another language by its kind, since serde_json speaks only English. A
+/// field given twice (this module's own error) is named in every language.
+pub fn json_problem(words: &Words, error: &serde_json::Error) -> String {
+    let full = error.to_string();
+    let position = format!(" at line {} column {}", error.line(), error.column());
+    let message = full.strip_suffix(&position).unwrap_or(&full);
+    if let Some(field) = message
+        .strip_prefix("the field `")
+        .and_then(|rest| rest.strip_suffix("` is given twice"))
+    {
+        return fill(words.record.given_twice, &[field]);
+    }
+    if words.code == "en" {
+        return message.to_owned();
+    }
+    match error.classify() {
+        serde_json::error::Category::Eof => words.record.json_ends_early.to_owned(),
+        _ => words.record.json_syntax.to_owned(),
+    }
+}
+
 /// Parses the text of a JSON patient record like `serde_json::from_str`, but
 /// rejects a field given twice (`{"fever": true, "fever": false}`), which
 /// `serde_json` would silently resolve by keeping the last one: a record

@@ -812,3 +812,56 @@ fn a_refusals_reason_does_not_depend_on_the_language() {
         }
     }
 }
+
+/// A text that is no JSON record (cut short, a field twice, not JSON at
+/// all) is refused in the guideline's words too, alone and in a batch.
+#[test]
+fn a_dutch_guideline_refuses_text_that_is_no_json_in_dutch() {
+    let (_, own) = own_words_of("guidelines/lage-rugpijn.leidraad");
+    let bad = [
+        (r#"{"age": 4"#, "de tekst houdt op voordat de JSON af is"),
+        (
+            r#"{"fever": true, "fever": false}"#,
+            "het veld `fever` staat er twee keer in",
+        ),
+        ("nope", "de tekst is geen JSON"),
+    ];
+    for (text, expected) in bad {
+        let run = eval_record("guidelines/lage-rugpijn.leidraad", text, &[]);
+        assert_eq!(run.status, 2, "{text}");
+        // miette wraps the message: one line again.
+        let said = run.stderr_lossy().replace("\n  │ ", " ");
+        assert!(said.contains(expected), "{text}: {said}");
+        let english = english_in(&shown(&said), &own);
+        assert!(
+            english.is_empty(),
+            "{text}: English words {english:?} in:\n{said}"
+        );
+        // In English, serde_json's own words, as before.
+        let run = eval_record("guidelines/lage-rugpijn.leidraad", text, &["--lang", "en"]);
+        assert!(
+            run.stderr_lossy().contains("is not valid JSON"),
+            "{}",
+            run.stderr_lossy()
+        );
+    }
+    let dir = std::env::temp_dir().join(format!("leidraad-words-json-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let batch = dir.join("bad.jsonl");
+    std::fs::write(&batch, bad.map(|(text, _)| text).join("\n") + "\n").unwrap();
+    let run = support::run(support::leidraad([
+        "eval",
+        "guidelines/lage-rugpijn.leidraad",
+        "--batch",
+        batch.to_str().unwrap(),
+    ]));
+    assert_eq!(run.status, 1);
+    for (line, (_, expected)) in run.stdout_lossy().lines().zip(bad) {
+        let json: serde_json::Value = serde_json::from_str(line).unwrap();
+        let message = json["errors"][0]["message"].as_str().unwrap();
+        assert!(message.contains(expected), "{line}");
+        let english = english_in(&shown(message), &own);
+        assert!(english.is_empty(), "English words {english:?} in {line}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

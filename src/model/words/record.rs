@@ -152,6 +152,25 @@ pub struct RecordWords {
     pub refused: &'static str,
     /// `{} of {} records could not be evaluated` (`--batch`).
     pub batch_failed: &'static str,
+    // A text that is no JSON record at all.
+    /// `standard input`: where a record was read from.
+    pub standard_input: &'static str,
+    /// `line {}` of a `--batch` file.
+    pub batch_line: &'static str,
+    /// `{} is not UTF-8 text`: the place (a file, standard input, a line).
+    pub not_utf8: &'static str,
+    /// `{} is not valid JSON: {}`: the place, and what is wrong where.
+    pub not_json: &'static str,
+    /// `{} at line {} column {}`: what is wrong, and where.
+    pub json_at: &'static str,
+    /// `{} at column {}`: the same in one line of a `--batch` file.
+    pub json_at_column: &'static str,
+    /// The text ends before the JSON does.
+    pub json_ends_early: &'static str,
+    /// The text is not JSON (an unexpected character, too deep nesting).
+    pub json_syntax: &'static str,
+    /// `the field `{}` is given twice`.
+    pub given_twice: &'static str,
 }
 
 impl RecordWords {
