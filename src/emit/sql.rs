@@ -699,6 +699,51 @@ fn entry_advice(finals: &[Final], entry: usize) -> Vec<(String, Vec<&String>)> {
         .collect()
 }
 
+/// Entry `index`'s `ENTRY_code` column (`Form::Codes`): the sum of
+/// `2^j` over the advice `j` of [`entry_advice`] that holds, NULL unless
+/// `ok`.
+fn code_column(
+    w: &Writer<'_>,
+    finals: &[Final],
+    index: usize,
+    id: &str,
+    ok: &str,
+) -> Result<String, SqlError> {
+    let advice = entry_advice(finals, index);
+    if advice.len() > MAX_CODE_BITS {
+        return Err(SqlError(format!(
+            "`{id}` can be advised in {} different ways, more than the {MAX_CODE_BITS} an audit counts",
+            advice.len()
+        )));
+    }
+    let bits: Vec<String> = advice
+        .iter()
+        .zip(0..MAX_CODE_BITS)
+        .map(|((_, with), bit)| {
+            format!(
+                "CASE WHEN {} THEN {} ELSE 0 END",
+                any_of(with),
+                1_i64 << bit
+            )
+        })
+        .collect();
+    let code = if bits.is_empty() {
+        "0".to_owned()
+    } else {
+        bits.join(" + ")
+    };
+    Ok(format!(
+        "CASE WHEN {ok} THEN {code} END AS {}",
+        w.ident(&format!("{id}_code"))
+    ))
+}
+
+/// Conditions joined by OR, each in parentheses.
+fn any_of(conditions: &[&String]) -> String {
+    let parts: Vec<String> = conditions.iter().map(|c| format!("({c})")).collect();
+    parts.join(" OR ")
+}
+
 /// Per catalogue entry, the advice that the bits of its `ENTRY_code`
 /// column (`Form::Codes`) stand for: bit `j` is the `j`-th text; a code's
 /// advice text (`ENTRY_advice`) is its texts in this order, joined by
@@ -1063,18 +1108,12 @@ pub fn sql(
         w.ident("leidraad_fired")
     ));
     let finals = finals(guideline, problem);
-    // Form::Codes: per entry its advice as a number.
-    let mut codes: Vec<String> = Vec::new();
     for (index, entry) in guideline.entries.iter().enumerate() {
         let on: Vec<&Final> = finals
             .iter()
             .filter(|f| f.target as usize == index)
             .collect();
         // Each kind and each urgency once, whichever rules give it.
-        let any_of = |parts: Vec<&String>| {
-            let parts: Vec<String> = parts.iter().map(|c| format!("({c})")).collect();
-            parts.join(" OR ")
-        };
         let kinds: Vec<String> = [ActionKind::Order, ActionKind::Refer, ActionKind::Avoid]
             .into_iter()
             .filter_map(|kind| {
@@ -1084,7 +1123,7 @@ pub fn sql(
                     .map(|f| &f.condition)
                     .collect();
                 (!with.is_empty())
-                    .then(|| format!("CASE WHEN {} THEN '{}' END", any_of(with), kind_word(kind)))
+                    .then(|| format!("CASE WHEN {} THEN '{}' END", any_of(&with), kind_word(kind)))
             })
             .collect();
         out.push(format!(
@@ -1108,7 +1147,7 @@ pub fn sql(
                     .filter(|f| f.urgency.as_ref() == Some(u))
                     .map(|f| &f.condition)
                     .collect();
-                format!("CASE WHEN {} THEN {} END", any_of(with), w.string(u))
+                format!("CASE WHEN {} THEN {} END", any_of(&with), w.string(u))
             })
             .collect();
         out.push(format!(
@@ -1134,41 +1173,8 @@ pub fn sql(
         let advice = entry_advice(&finals, index);
         let advised: Vec<String> = advice
             .iter()
-            .map(|(words, with)| {
-                format!(
-                    "CASE WHEN {} THEN {} END",
-                    any_of(with.clone()),
-                    w.string(words)
-                )
-            })
+            .map(|(words, with)| format!("CASE WHEN {} THEN {} END", any_of(with), w.string(words)))
             .collect();
-        if options.form == Form::Codes && advice.len() > MAX_CODE_BITS {
-            return Err(SqlError(format!(
-                "`{}` can be advised in {} different ways, more than the {MAX_CODE_BITS} an audit counts",
-                entry.id,
-                advice.len()
-            )));
-        }
-        let code: Vec<String> = advice
-            .iter()
-            .zip(0..MAX_CODE_BITS)
-            .map(|((_, with), bit)| {
-                format!(
-                    "CASE WHEN {} THEN {} ELSE 0 END",
-                    any_of(with.clone()),
-                    1_i64 << bit
-                )
-            })
-            .collect();
-        let code = if code.is_empty() {
-            "0".to_owned()
-        } else {
-            code.join(" + ")
-        };
-        codes.push(format!(
-            "CASE WHEN {ok} THEN {code} END AS {}",
-            w.ident(&format!("{}_code", entry.id))
-        ));
         out.push(format!(
             "CASE WHEN {ok} THEN {} END AS {}",
             concat(advised, ", "),
@@ -1206,7 +1212,9 @@ pub fn sql(
     if options.form == Form::Codes {
         out = source_columns.iter().map(|c| format!("s.{c}")).collect();
         out.push(format!("ld_status AS {}", w.ident("leidraad_status")));
-        out.extend(codes);
+        for (index, entry) in guideline.entries.iter().enumerate() {
+            out.push(code_column(&w, &finals, index, &entry.id, ok)?);
+        }
     }
     let mut text = String::new();
     let title = guideline
