@@ -158,13 +158,7 @@ fn duckdb(
     let stderr = reader
         .and_then(|reader| reader.join().ok())
         .unwrap_or_default();
-    let output = std::process::Output {
-        status,
-        stdout,
-        stderr: stderr.into_bytes(),
-    };
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
+    if !status.success() {
         if stderr.contains("NO_DUCKDB") {
             return Err(miette!(
                 help = "`pip install duckdb` (about 10 seconds), then run the audit again",
@@ -187,7 +181,7 @@ fn duckdb(
             controls(last)
         ));
     }
-    let result: Json = serde_json::from_slice(&output.stdout).into_diagnostic()?;
+    let result: Json = serde_json::from_slice(&stdout).into_diagnostic()?;
     let tables = result
         .get("results")
         .and_then(Json::as_array)
@@ -1229,6 +1223,21 @@ fn outside_reason(old_status: &str, new_status: &str) -> String {
     }
 }
 
+/// A group's changes, one line per entry, and its example, indented.
+fn changes_and_example(
+    out: &mut String,
+    lines: &[(String, String)],
+    example: Option<&str>,
+    indent: &str,
+) {
+    for (entry, words) in lines {
+        out.push_str(&format!("{indent}{entry}: {words}\n"));
+    }
+    if let Some(example) = example {
+        out.push_str(&format!("{indent}for example {example}\n"));
+    }
+}
+
 fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool) {
     let changed = compared["patients_changed"].as_u64().unwrap_or(0);
     let groups = compared["diff_groups"].as_u64().unwrap_or(0);
@@ -1279,12 +1288,7 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
                 counted(n, "patient", "patients"),
                 percent(n, total)
             ));
-            for (entry, words) in &lines {
-                out.push_str(&format!("    {entry}: {words}\n"));
-            }
-            if let Some(example) = example {
-                out.push_str(&format!("    for example {example}\n"));
-            }
+            changes_and_example(out, &lines, example.as_deref(), "    ");
         }
     }
     let outside: Vec<&Json> = compared["outside_groups"]
@@ -1323,12 +1327,7 @@ fn render_compare(out: &mut String, compared: &Json, total: u64, markdown: bool)
                 counted(n, "patient", "patients"),
                 percent(n, total)
             ));
-            for (entry, words) in &lines {
-                out.push_str(&format!("      {entry}: {words}\n"));
-            }
-            if let Some(example) = example {
-                out.push_str(&format!("      for example {example}\n"));
-            }
+            changes_and_example(out, &lines, example.as_deref(), "      ");
         }
     }
 }
