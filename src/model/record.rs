@@ -660,6 +660,24 @@ fn describe(words: &Words, value: &Json) -> String {
     }
 }
 
+/// The error of a field given twice, as serde_json carries it (in English:
+/// the readers have no words table); [`json_problem`] words it.
+fn given_twice(key: &str) -> String {
+    fill(
+        words::for_code(Some("en")).record.given_twice,
+        &[&shorten(key)],
+    )
+}
+
+/// The field of a [`given_twice`] message.
+fn field_given_twice(message: &str) -> Option<&str> {
+    let (before, after) = words::for_code(Some("en"))
+        .record
+        .given_twice
+        .split_once("{}")?;
+    message.strip_prefix(before)?.strip_suffix(after)
+}
+
 /// What is wrong with a text that is no JSON record, in `words`, without
 /// where: in English serde_json's own words (as they always were); in
 /// another language by its kind, since serde_json speaks only English. A
@@ -668,10 +686,7 @@ pub fn json_problem(words: &Words, error: &serde_json::Error) -> String {
     let full = error.to_string();
     let position = format!(" at line {} column {}", error.line(), error.column());
     let message = full.strip_suffix(&position).unwrap_or(&full);
-    if let Some(field) = message
-        .strip_prefix("the field `")
-        .and_then(|rest| rest.strip_suffix("` is given twice"))
-    {
+    if let Some(field) = field_given_twice(message) {
         return fill(words.record.given_twice, &[field]);
     }
     if words.code == "en" {
@@ -778,7 +793,7 @@ impl<'g> RecordReader<'g> {
 mod fast {
     use super::strict::{NUMBER_TOKEN, StrictVisitor};
     use super::{
-        FieldError, Record, RecordReader, choice, describe, field_error, read_value, shorten,
+        FieldError, Record, RecordReader, choice, describe, field_error, read_value,
         with_unknown_fields,
     };
     use crate::model::number::Rational;
@@ -864,10 +879,7 @@ mod fast {
                     None => unknown.contains(key.as_ref()),
                 };
                 if duplicate {
-                    return Err(de::Error::custom(format!(
-                        "the field `{}` is given twice",
-                        shorten(&key)
-                    )));
+                    return Err(de::Error::custom(super::given_twice(&key)));
                 }
                 let Some(input) = index.and_then(|index| guideline.inputs.get(index)) else {
                     unknown.insert(key.into_owned());
@@ -1095,7 +1107,6 @@ mod fast {
 }
 
 mod strict {
-    use crate::diagnostics::escape::shorten;
     use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
     use serde_json::{Map, Number, Value as Json};
     use std::fmt;
@@ -1169,10 +1180,7 @@ mod strict {
                         .map_err(de::Error::custom);
                 }
                 if fields.contains_key(&key) {
-                    return Err(de::Error::custom(format!(
-                        "the field `{}` is given twice",
-                        shorten(&key)
-                    )));
+                    return Err(de::Error::custom(super::given_twice(&key)));
                 }
                 let value = map.next_value_seed(Strict)?;
                 fields.insert(key, value);
