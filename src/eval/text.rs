@@ -62,7 +62,15 @@ pub fn human(
     evaluation: &Evaluation,
     warnings: &[String],
 ) -> String {
-    let shown = Shown::of(guideline, sources, evaluation, warnings);
+    human_shown(
+        guideline,
+        sources,
+        &Shown::of(guideline, sources, evaluation, warnings),
+    )
+}
+
+/// [`human`] of lines already in words.
+pub fn human_shown(guideline: &Guideline, sources: &Sources, shown: &Shown) -> String {
     let mut out = String::new();
     let title = guideline.header.as_ref().map_or_else(
         || sources.name(guideline.file).to_owned(),

@@ -27,7 +27,7 @@ use crate::diagnostics::gate::Gate;
 use crate::diagnostics::render::{self, Summary};
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::emit::{self, Compiled};
-use crate::eval::text::{Shown, error_messages, human, to_json};
+use crate::eval::text::{Shown, error_messages, human_shown, to_json};
 use crate::eval::{Evaluation, evaluate, evaluate_compiled, evaluate_indexed, evaluate_settled};
 use crate::logic::diagram::{CompileOptions, DiagramGroup, GroupedDiagram};
 use crate::logic::index::RuleIndex;
@@ -304,13 +304,16 @@ pub fn eval(request: &str) -> String {
     read.warnings
         .extend(crate::model::words::ignored_fields(guideline, &set_aside));
     match evaluate_record(&checked, &sources, &read.values) {
-        Ok(evaluation) => json!({
-            "result": to_json(guideline, &sources, &evaluation, &read.warnings),
-            "text": human(guideline, &sources, &evaluation, &read.warnings),
-            "shown": Shown::of(guideline, &sources, &evaluation, &read.warnings),
-            "not_asked": not_asked,
-        })
-        .to_string(),
+        Ok(evaluation) => {
+            let shown = Shown::of(guideline, &sources, &evaluation, &read.warnings);
+            json!({
+                "result": to_json(guideline, &sources, &evaluation, &read.warnings),
+                "text": human_shown(guideline, &sources, &shown),
+                "shown": shown,
+                "not_asked": not_asked,
+            })
+            .to_string()
+        }
         Err(errors) => {
             json!({ "errors": errors, "not_asked": not_asked, "refused": refused_line(guideline) })
                 .to_string()
