@@ -88,6 +88,22 @@ ASKED = {
 }
 
 
+def drawn_sql(n):
+    """N rows of the drawn columns (the `asked when` ones not yet)."""
+    drawn = ", ".join("%s AS %s" % (expr, name) for name, expr in COLUMNS if expr)
+    return "SELECT %s FROM range(%d)" % (drawn, n)
+
+
+def records_sql(drawn):
+    """The records from a relation of drawn rows: every input, in order,
+    an `asked when` input drawn only where it is asked."""
+    names = ", ".join(name for name, _ in COLUMNS)
+    asked = ", ".join(
+        "CASE WHEN %s THEN %s END AS %s" % (cond, expr, name) for name, (cond, expr) in ASKED.items()
+    )
+    return "SELECT %s FROM (SELECT *, %s FROM %s)" % (names, asked, drawn)
+
+
 def inputs_of_guideline():
     """The input columns the emitted SQL reads, in order."""
     sql = run([LEIDRAAD, "compile", GUIDELINE, "--emit", "sql"]).stdout
@@ -137,14 +153,8 @@ def main():
     con = duckdb.connect()
     con.execute("SELECT setseed(0.12)")
     start = time.time()
-    drawn = ", ".join("%s AS %s" % (expr, name) for name, expr in COLUMNS if expr)
-    asked = ", ".join(
-        "CASE WHEN %s THEN %s END AS %s" % (cond, expr, name) for name, (cond, expr) in ASKED.items()
-    )
-    con.execute("CREATE TABLE drawn AS SELECT %s FROM range(%d)" % (drawn, n))
-    con.execute(
-        "CREATE TABLE records AS SELECT %s FROM (SELECT *, %s FROM drawn)" % (", ".join(names), asked)
-    )
+    con.execute("CREATE TABLE drawn AS " + drawn_sql(n))
+    con.execute("CREATE TABLE records AS " + records_sql("drawn"))
     con.execute("DROP TABLE drawn")
     con.execute("COPY records TO '%s' (FORMAT PARQUET)" % parquet)
     report["generate_parquet_s"] = round(time.time() - start, 1)

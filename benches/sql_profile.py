@@ -6,11 +6,8 @@ import sys, time, subprocess, duckdb, importlib.util
 spec = importlib.util.spec_from_file_location("b", "benches/sql_audit.py"); b = importlib.util.module_from_spec(spec); spec.loader.exec_module(b)
 n = int(sys.argv[1]); p = "/tmp/leidraad-sql-profile.parquet"
 con = duckdb.connect(); con.execute("SET enable_progress_bar=false"); con.execute("SELECT setseed(0.12)")
-names = [x for x, _ in b.COLUMNS]
-drawn = ", ".join("%s AS %s" % (e, x) for x, e in b.COLUMNS if e)
-asked = ", ".join("CASE WHEN %s THEN %s END AS %s" % (c, e, x) for x, (c, e) in b.ASKED.items())
-con.execute("CREATE TABLE drawn AS SELECT %s FROM range(%d)" % (drawn, n))
-con.execute("COPY (SELECT %s FROM (SELECT *, %s FROM drawn)) TO '%s' (FORMAT PARQUET)" % (", ".join(names), asked, p))
+con.execute("CREATE TABLE drawn AS " + b.drawn_sql(n))
+con.execute("COPY (%s) TO '%s' (FORMAT PARQUET)" % (b.records_sql("drawn"), p))
 con.execute("DROP TABLE drawn")
 rel = "(SELECT file_row_number + 1 AS leidraad_row, * EXCLUDE (file_row_number) FROM read_parquet('%s', file_row_number = true)) AS r" % p
 sql = subprocess.run([b.LEIDRAAD, "compile", b.GUIDELINE, "--emit", "sql", "--table", rel, "--key", "leidraad_row"], capture_output=True, text=True, check=True).stdout

@@ -426,10 +426,7 @@ fn audit_draws_progress_on_a_terminal_only() {
 import sys, duckdb, importlib.util
 spec = importlib.util.spec_from_file_location("b", "benches/sql_audit.py"); b = importlib.util.module_from_spec(spec); spec.loader.exec_module(b)
 con = duckdb.connect(); con.execute("SET enable_progress_bar = false"); con.execute("SELECT setseed(0.5)")
-drawn = ", ".join("%s AS %s" % (e, x) for x, e in b.COLUMNS if e)
-asked = ", ".join("CASE WHEN %s THEN %s END AS %s" % (c, e, x) for x, (c, e) in b.ASKED.items())
-names = ", ".join(x for x, _ in b.COLUMNS)
-con.execute("COPY (SELECT %s FROM (SELECT *, %s FROM (SELECT %s FROM range(3000000)))) TO '%s' (FORMAT PARQUET)" % (names, asked, drawn, sys.argv[1]))
+con.execute("COPY (%s) TO '%s' (FORMAT PARQUET)" % (b.records_sql("(%s)" % b.drawn_sql(3000000)), sys.argv[1]))
 "#;
     let made = Command::new("python3")
         .args(["-c", script, parquet.to_str().unwrap()])
